@@ -1,0 +1,22 @@
+import { type Config, loadConfig } from '../lib/config';
+import { type ApiHandler, httpHandler, jsonResponse, parseJsonBody } from '../lib/http';
+import { type CreateOutcome, createPayout } from '../lib/payouts/create';
+import { toView } from '../lib/payouts/payout';
+import { parsePayoutRequest } from '../lib/payouts/schema';
+import { buildServices, type Services } from '../lib/services';
+
+const STATUS: Record<CreateOutcome, number> = { created: 201, replayed: 200, pending: 202 };
+
+/** POST /payouts: validate, record, send once, reply with the payout. */
+export function createPayoutHandler(services: Services, config: Pick<Config, 'payoutMinAmount' | 'payoutMaxAmount'>) {
+  const limits = { min: config.payoutMinAmount, max: config.payoutMaxAmount };
+  const raw: ApiHandler = async (event) => {
+    const request = parsePayoutRequest(parseJsonBody(event), limits);
+    const { outcome, payout } = await createPayout(services, request);
+    return jsonResponse(STATUS[outcome], toView(payout));
+  };
+  return httpHandler(raw);
+}
+
+const config = loadConfig();
+export const handler = createPayoutHandler(buildServices(config), config);

@@ -1,0 +1,16 @@
+import { loadConfig } from '../lib/config';
+import { type ApiHandler, httpHandler, jsonResponse } from '../lib/http';
+import { getPayout } from '../lib/payouts/get';
+import { toView } from '../lib/payouts/payout';
+import { buildServices, type Services } from '../lib/services';
+
+/** GET /payouts/{tradeNo}: the payout's current state and history. */
+export function getPayoutHandler(services: Pick<Services, 'repository'>) {
+  const raw: ApiHandler = async (event) => {
+    const payout = await getPayout(services.repository, event.pathParameters?.tradeNo);
+    return jsonResponse(200, toView(payout));
+  };
+  return httpHandler(raw);
+}
+
+export const handler = getPayoutHandler(buildServices(loadConfig()));

@@ -1,0 +1,89 @@
+/**
+ * The one error hierarchy of the service. Domain code throws these; `lib/http.ts`
+ * alone decides which HTTP status each becomes.
+ */
+export class PayoutServiceError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** One problem with one field of a request. */
+export interface FieldProblem {
+  field: string;
+  message: string;
+}
+
+/** The request is malformed; lists every problem with the field it concerns. */
+export class ValidationError extends PayoutServiceError {
+  constructor(readonly problems: FieldProblem[]) {
+    super(problems.map((p) => `${p.field}: ${p.message}`).join('; '));
+  }
+}
+
+/** No payout has this tradeNo. */
+export class PayoutNotFoundError extends PayoutServiceError {
+  constructor(readonly tradeNo: string) {
+    super(`No payout with tradeNo ${tradeNo}.`);
+  }
+}
+
+/** The tradeNo is already taken by a payout with a different request. */
+export class PayoutConflictError extends PayoutServiceError {
+  constructor(readonly tradeNo: string) {
+    super(
+      `tradeNo ${tradeNo} is already used by a payout with a different amount, mobile or remark; ` +
+        'use a new tradeNo for a new payout.',
+    );
+  }
+}
+
+/** The repository refused to create a record because the key exists (internal to the domain). */
+export class PayoutExistsError extends PayoutServiceError {
+  constructor(
+    readonly tradeNo: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`A payout with tradeNo ${tradeNo} already exists.`, options);
+  }
+}
+
+/** A conditional write found the record in a state that does not allow the change. */
+export class StaleStateError extends PayoutServiceError {
+  constructor(
+    readonly tradeNo: string,
+    what: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`Payout ${tradeNo}: ${what} refused by the record's current state.`, options);
+  }
+}
+
+/** The payout store could not be read or written (throttling, outage, network). */
+export class StoreUnavailableError extends PayoutServiceError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}
+
+/** Paypro may or may not have acted on the request: timeout, reset, 5xx or unreadable answer. */
+export class PayproUnknownOutcomeError extends PayoutServiceError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}
+
+/** The Paypro secret could not be fetched or does not have the expected shape. */
+export class SecretUnavailableError extends PayoutServiceError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}
+
+/** The environment is missing or has an invalid setting. */
+export class ConfigError extends PayoutServiceError {
+  constructor(message: string) {
+    super(message);
+  }
+}

@@ -1,0 +1,112 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import {
+  type FieldProblem,
+  PayoutConflictError,
+  PayoutNotFoundError,
+  StoreUnavailableError,
+  ValidationError,
+} from './errors';
+import { logger } from './logger';
+
+/** A raw API Gateway (REST, proxy) handler. */
+export type ApiHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
+
+/** Largest request body accepted, in bytes; a payout request is a few hundred. */
+export const MAX_BODY_BYTES = 16 * 1024;
+
+/** A JSON reply. */
+export function jsonResponse(
+  statusCode: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): APIGatewayProxyResult {
+  return {
+    statusCode,
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+  };
+}
+
+interface Problem {
+  type: 'about:blank';
+  title: string;
+  status: number;
+  detail: string;
+  errors?: FieldProblem[];
+}
+
+function problem(
+  status: number,
+  title: string,
+  detail: string,
+  extra: Partial<Problem> = {},
+  headers: Record<string, string> = {},
+): APIGatewayProxyResult {
+  const body: Problem = { type: 'about:blank', title, status, detail, ...extra };
+  return {
+    statusCode: status,
+    headers: { 'content-type': 'application/problem+json', ...headers },
+    body: JSON.stringify(body),
+  };
+}
+
+/** Seconds an app should wait before retrying when the store is unavailable. */
+export const RETRY_AFTER_SECONDS = 5;
+
+/**
+ * The one place where errors become HTTP replies. Only statuses below 500 carry the
+ * error's own message; anything unexpected is a generic 500.
+ */
+export function errorResponse(error: unknown): APIGatewayProxyResult {
+  if (error instanceof ValidationError) {
+    return problem(400, 'Bad Request', error.message, { errors: error.problems });
+  }
+  if (error instanceof PayoutNotFoundError) return problem(404, 'Not Found', error.message);
+  if (error instanceof PayoutConflictError) return problem(409, 'Conflict', error.message);
+  if (error instanceof StoreUnavailableError) {
+    return problem(
+      503,
+      'Service Unavailable',
+      'The payout store is unavailable; nothing was sent. Retry later with the same tradeNo.',
+      {},
+      { 'retry-after': String(RETRY_AFTER_SECONDS) },
+    );
+  }
+  return problem(500, 'Internal Server Error', 'An unexpected error occurred.');
+}
+
+/** Parses a JSON request body; a missing, oversized or malformed body is a 400 on `body`. */
+export function parseJsonBody(event: Pick<APIGatewayProxyEvent, 'body' | 'isBase64Encoded'>): unknown {
+  const raw = event.isBase64Encoded && event.body ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
+  if (raw === null || raw === undefined || raw === '') {
+    throw new ValidationError([{ field: 'body', message: 'is required: send a JSON object' }]);
+  }
+  if (Buffer.byteLength(raw, 'utf8') > MAX_BODY_BYTES) {
+    throw new ValidationError([{ field: 'body', message: `must be at most ${MAX_BODY_BYTES} bytes` }]);
+  }
+  try {
+    return JSON.parse(raw);
+  } catch {
+    throw new ValidationError([{ field: 'body', message: 'is not valid JSON' }]);
+  }
+}
+
+/** Wraps a raw handler in the shared middy stack: Lambda context in logs, errors to problem+json. */
+export function httpHandler(raw: ApiHandler) {
+  return middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use({
+      onError: async (request) => {
+        const response = errorResponse(request.error);
+        if (response.statusCode >= 500) {
+          logger.error('request failed', { statusCode: response.statusCode, error: request.error });
+        } else {
+          logger.info('request refused', { statusCode: response.statusCode, reason: request.error?.message });
+        }
+        request.response = response;
+      },
+    })
+    .handler(raw);
+}

@@ -1,0 +1,7 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+
+/** The service's structured JSON logger. Log masked mobiles only, never secrets, signs or tokens. */
+export const logger = new Logger({ serviceName: 'paypro-payouts' });
+
+/** The logging surface the use cases need, so tests can pass a silent or recording one. */
+export type Log = Pick<Logger, 'info' | 'warn' | 'error'>;

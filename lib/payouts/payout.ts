@@ -1,0 +1,99 @@
+/** Where a payout stands. SUCCEEDED and FAILED are final. */
+export type PayoutStatus = 'PENDING' | 'PROCESSING' | 'SUCCEEDED' | 'FAILED';
+
+export const PAYOUT_STATUSES: readonly PayoutStatus[] = ['PENDING', 'PROCESSING', 'SUCCEEDED', 'FAILED'];
+
+/** Which statuses a payout may move to each status from; finals have no way out. */
+const ALLOWED_SOURCES: Record<PayoutStatus, readonly PayoutStatus[]> = {
+  PENDING: [],
+  PROCESSING: ['PENDING'],
+  SUCCEEDED: ['PENDING', 'PROCESSING'],
+  FAILED: ['PENDING', 'PROCESSING'],
+};
+
+/** The statuses from which a payout may move to `to` (the condition of the conditional write). */
+export function allowedSources(to: PayoutStatus): readonly PayoutStatus[] {
+  return ALLOWED_SOURCES[to];
+}
+
+/** True when the state machine allows `from` → `to`. */
+export function canTransition(from: PayoutStatus, to: PayoutStatus): boolean {
+  return ALLOWED_SOURCES[to].includes(from);
+}
+
+/** True for SUCCEEDED and FAILED, which nothing may change. */
+export function isFinal(status: PayoutStatus): boolean {
+  return status === 'SUCCEEDED' || status === 'FAILED';
+}
+
+/** Who told us what is recorded in a history entry. */
+export type HistorySource = 'api' | 'paypro-payout' | 'callback' | 'query';
+
+/** One line of a payout's history: when, from where, and what Paypro said. */
+export interface HistoryEntry {
+  at: string;
+  source: HistorySource;
+  status?: PayoutStatus;
+  code?: string;
+  message?: string;
+  note?: string;
+}
+
+/** Paypro's side of a payout, recorded verbatim. */
+export interface PayproDetails {
+  serialNumber?: string;
+  platFormTradeNo?: string;
+  code?: string;
+  message?: string;
+  successTime?: string;
+}
+
+/** A payout as stored. */
+export interface Payout {
+  tradeNo: string;
+  amount: number;
+  mobile: string;
+  remark?: string;
+  status: PayoutStatus;
+  requestHash: string;
+  /** Set just before the one payout call to Paypro; its absence proves nothing was sent. */
+  sentAt?: string;
+  paypro?: PayproDetails;
+  createdAt: string;
+  updatedAt: string;
+  history: HistoryEntry[];
+}
+
+/** What the API shows of a payout: the mobile masked, internals left out. */
+export interface PayoutView {
+  tradeNo: string;
+  status: PayoutStatus;
+  amount: number;
+  mobile: string;
+  remark?: string;
+  paypro: PayproDetails;
+  createdAt: string;
+  updatedAt: string;
+  history: HistoryEntry[];
+}
+
+/** Masks a mobile for logs and replies: `254712345088` → `2547****5088`. */
+export function maskMobile(mobile: string): string {
+  if (mobile.length <= 8) return '*'.repeat(mobile.length);
+  return `${mobile.slice(0, 4)}${'*'.repeat(mobile.length - 8)}${mobile.slice(-4)}`;
+}
+
+/** The API's view of a stored payout. */
+export function toView(payout: Payout): PayoutView {
+  return {
+    tradeNo: payout.tradeNo,
+    status: payout.status,
+    amount: payout.amount,
+    mobile: maskMobile(payout.mobile),
+    ...(payout.remark !== undefined && { remark: payout.remark }),
+    paypro: payout.paypro ?? {},
+    createdAt: payout.createdAt,
+    updatedAt: payout.updatedAt,
+    history: payout.history,
+  };
+}

@@ -1,0 +1,169 @@
+import { z } from 'zod';
+import { PayproUnknownOutcomeError } from '../errors';
+import { type SaltPosition, type SignableFields, sign } from './sign';
+
+/** The merchant's Paypro credentials, from the secret. */
+export interface PayproCredentials {
+  merchantNo: string;
+  appSecret: string;
+}
+
+/** What the service sends for one payout. */
+export interface PayoutCall {
+  tradeNo: string;
+  amount: number;
+  mobile: string;
+  remark?: string;
+  notifyUrl: string;
+}
+
+/** Paypro refused the request itself (first layer `code` other than 0000): nothing was done. */
+export interface RequestRejected {
+  kind: 'rejected';
+  code: string;
+  message: string;
+}
+
+/** Paypro accepted the payout request; `status` says what happened to the transaction. */
+export interface PayoutAccepted {
+  kind: 'accepted';
+  serialNumber: string;
+  status: string;
+  message: string;
+}
+
+/** Paypro's authoritative record of a payout. */
+export interface PayoutRecord {
+  kind: 'found';
+  platFormTradeNo?: string;
+  tradeNo: string;
+  amount: string;
+  status: string;
+  message: string;
+  successTime?: string;
+}
+
+const envelopeSchema = z.object({
+  code: z.string(),
+  msg: z.string().nullish(),
+  success: z.boolean().nullish(),
+  data: z.unknown(),
+});
+
+const payoutDataSchema = z.object({
+  serialNumber: z.string().min(1),
+  status: z.string().min(1),
+  desc: z.string().nullish(),
+});
+
+const queryDataSchema = z.object({
+  platFormTradeNo: z.string().nullish(),
+  tradeNo: z.string().min(1),
+  amount: z.union([z.number(), z.string()]),
+  status: z.string().min(1),
+  message: z.string().nullish(),
+  successTime: z.string().nullish(),
+});
+
+/** Settings of the Paypro HTTP client. */
+export interface PayproClientOptions {
+  baseUrl: string;
+  timeoutMs: number;
+  salt: SaltPosition;
+  fetch?: typeof fetch;
+}
+
+// Statuses that say the request was not processed but may be tried again are not rejections.
+const RETRYABLE_4XX = new Set([408, 425, 429]);
+
+/** Paypro's payout and payout-query calls, with timeouts and response schemas. */
+export class PayproClient {
+  private readonly fetch: typeof fetch;
+
+  constructor(private readonly options: PayproClientOptions) {
+    this.fetch = options.fetch ?? globalThis.fetch;
+  }
+
+  /** Asks Paypro to pay out; throws PayproUnknownOutcomeError when the outcome cannot be known. */
+  async payout(credentials: PayproCredentials, call: PayoutCall): Promise<PayoutAccepted | RequestRejected> {
+    const fields: SignableFields = {
+      amount: String(call.amount),
+      mobile: call.mobile,
+      notifyUrl: call.notifyUrl,
+      remark: call.remark,
+      timestamp: Date.now(),
+      tradeNo: call.tradeNo,
+    };
+    const envelope = await this.post('/api/payout', credentials, fields);
+    if (envelope.code !== '0000') return rejected(envelope);
+    const data = payoutDataSchema.safeParse(envelope.data);
+    if (!data.success) throw new PayproUnknownOutcomeError('Paypro accepted the payout but its data is unreadable.');
+    return {
+      kind: 'accepted',
+      serialNumber: data.data.serialNumber,
+      status: data.data.status,
+      message: data.data.desc ?? '',
+    };
+  }
+
+  /** Asks Paypro what became of a payout; a first-layer refusal (e.g. unknown tradeNo) is `rejected`. */
+  async queryPayout(credentials: PayproCredentials, tradeNo: string): Promise<PayoutRecord | RequestRejected> {
+    const envelope = await this.post('/api/queryPayOutResult', credentials, { tradeNo });
+    if (envelope.code !== '0000') return rejected(envelope);
+    const data = queryDataSchema.safeParse(envelope.data);
+    if (!data.success) throw new PayproUnknownOutcomeError('Paypro answered the query with unreadable data.');
+    const d = data.data;
+    return {
+      kind: 'found',
+      ...(d.platFormTradeNo ? { platFormTradeNo: d.platFormTradeNo } : {}),
+      tradeNo: d.tradeNo,
+      amount: String(d.amount),
+      status: d.status,
+      message: d.message ?? '',
+      ...(d.successTime ? { successTime: d.successTime } : {}),
+    };
+  }
+
+  private async post(
+    path: string,
+    credentials: PayproCredentials,
+    fields: SignableFields,
+  ): Promise<z.infer<typeof envelopeSchema>> {
+    const body = JSON.stringify({ ...fields, sign: sign(fields, credentials.appSecret, this.options.salt) });
+    let response: Response;
+    let text: string;
+    try {
+      response = await this.fetch(`${this.options.baseUrl}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', merchantNo: credentials.merchantNo },
+        body,
+        signal: AbortSignal.timeout(this.options.timeoutMs),
+      });
+      text = await response.text();
+    } catch (error) {
+      const timedOut = error instanceof Error && error.name === 'TimeoutError';
+      throw new PayproUnknownOutcomeError(
+        timedOut ? `Paypro did not answer ${path} within ${this.options.timeoutMs} ms.` : `Paypro ${path} failed.`,
+        { cause: error },
+      );
+    }
+    if (response.status >= 500 || RETRYABLE_4XX.has(response.status)) {
+      throw new PayproUnknownOutcomeError(`Paypro answered ${path} with HTTP ${response.status}.`);
+    }
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch (error) {
+      throw new PayproUnknownOutcomeError(`Paypro answered ${path} with a body that is not JSON.`, { cause: error });
+    }
+    const envelope = envelopeSchema.safeParse(json);
+    if (!envelope.success) {
+      throw new PayproUnknownOutcomeError(`Paypro answered ${path} with an unexpected shape.`);
+    }
+    return envelope.data;
+  }
+}
+
+function rejected(envelope: z.infer<typeof envelopeSchema>): RequestRejected {
+  return { kind: 'rejected', code: envelope.code, message: envelope.msg ?? '' };
+}

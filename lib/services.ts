@@ -1,0 +1,31 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { Config } from './config';
+import { logger } from './logger';
+import { PayproClient } from './paypro/client';
+import { cachedPayproSecret } from './paypro/secret';
+import type { CreatePayoutDeps } from './payouts/create';
+import { PayoutRepository } from './payouts/repository';
+
+/** Everything the use cases need, built once per container from configuration. */
+export type Services = CreatePayoutDeps;
+
+/** Wires the AWS clients, the Paypro client and the cached secret from configuration. */
+export function buildServices(config: Config): Services {
+  const dynamo = DynamoDBDocumentClient.from(new DynamoDBClient({}), {
+    marshallOptions: { removeUndefinedValues: true },
+  });
+  return {
+    repository: new PayoutRepository(dynamo, config.payoutsTable),
+    paypro: new PayproClient({
+      baseUrl: config.payproBaseUrl,
+      timeoutMs: config.payproTimeoutMs,
+      salt: config.payproSignSalt,
+    }),
+    secret: cachedPayproSecret(new SecretsManagerClient({}), config.payproSecretId, config.secretCacheTtlMs),
+    publicBaseUrl: config.publicBaseUrl,
+    log: logger,
+    now: () => new Date(),
+  };
+}
