@@ -1,0 +1,386 @@
+/*
+ * Local stand-in for Paypro Kenya's sandbox, for the local stack and integration tests.
+ * It follows /work/shared/paypro-kenya-api.md for the wire format and the transaction
+ * statuses (`data.status`).
+ *
+ * The first-layer error codes below are this sandbox's own invention: Paypro does not
+ * document its request-level errors, so do not match on these numbers in service code.
+ *   1001 MERCHANT_NOT_FOUND  header `merchantNo` missing or not the configured merchant
+ *   1002 SIGN_ERROR          `sign` does not match the body
+ *   1003 PARAM_ERROR         body too large, not a JSON object, or a field missing/invalid
+ *   1004 DUPLICATE_TRADE_NO  a payout with this tradeNo was already accepted
+ *   1005 ORDER_NOT_EXIST     query for a tradeNo the sandbox never accepted
+ * Every answer is HTTP 200 except an unknown path or method (HTTP 404).
+ */
+import { randomBytes } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { type SaltPosition, type SignableFields, verifySign } from '../../lib/paypro/sign';
+
+/** Mobiles with a scripted outcome; any other valid mobile settles to '0000' after settleMs. */
+export const SANDBOX_MOBILES = {
+  succeeds: '254700000000', // answers data.status '0000' at once
+  rejected: '254700000029', // answers data.status '00029' REJECTED_TRANSACTION (request accepted: code '0000')
+  staysProcessing: '254700000015', // answers '0015' and stays processing forever
+  slow: '254700000408', // records the payout, then waits slowMs before answering '0015'
+} as const;
+
+export interface SandboxOptions {
+  merchantNo: string;
+  appSecret: string;
+  salt: SaltPosition;
+  /** Delay before answering a payout to SANDBOX_MOBILES.slow; default 10_000. */
+  slowMs?: number;
+  /** Delay before an ordinary payout turns '0000'; default 2_000. */
+  settleMs?: number;
+  /** Default 0: an ephemeral port. */
+  port?: number;
+  /** Default 127.0.0.1. */
+  host?: string;
+}
+
+export interface SandboxPayout {
+  tradeNo: string;
+  amount: string;
+  mobile: string;
+  remark?: string;
+  notifyUrl?: string;
+  serialNumber: string;
+  platFormTradeNo: string;
+  status: string;
+  message: string;
+  receivedAt: Date;
+  /** When the payout reached a final status (success or failure), as Paypro reports it. */
+  successTime?: Date;
+}
+
+export interface PayproSandbox {
+  /** Base URL without a trailing slash, e.g. http://127.0.0.1:43211. */
+  url: string;
+  /** Accepted payouts by tradeNo. */
+  payouts: ReadonlyMap<string, SandboxPayout>;
+  /** How many POST /api/payout named this tradeNo, accepted or refused. */
+  payoutCalls(tradeNo: string): number;
+  /** Stops the server, drops open connections and clears pending timers. */
+  close(): Promise<void>;
+}
+
+const MAX_BODY_BYTES = 64 * 1024;
+const KENYA_UTC_OFFSET_MS = 3 * 60 * 60 * 1000;
+
+const STATUS = {
+  success: { status: '0000', message: 'SUCCESS' },
+  processing: { status: '0015', message: 'CREDIT_INPROGRESS' },
+  rejected: { status: '00029', message: 'REJECTED_TRANSACTION' },
+} as const;
+
+/** A first-layer answer; `data` is raw JSON text so amounts can keep Paypro's `50.0000`. */
+interface Reply {
+  code: string;
+  msg: string;
+  data?: string;
+}
+
+const ACCEPTED = { code: '0000', msg: 'success' } as const;
+const ERRORS = {
+  merchantNotFound: { code: '1001', msg: 'MERCHANT_NOT_FOUND' },
+  signError: { code: '1002', msg: 'SIGN_ERROR' },
+  paramError: { code: '1003', msg: 'PARAM_ERROR' },
+  duplicateTradeNo: { code: '1004', msg: 'DUPLICATE_TRADE_NO' },
+  orderNotExist: { code: '1005', msg: 'ORDER_NOT_EXIST' },
+} as const satisfies Record<string, Reply>;
+
+/** What an endpoint sees of a request: the merchant header and the body, parsed when possible. */
+interface SandboxRequest {
+  merchantNo: string | undefined;
+  body: SignableFields | undefined;
+}
+
+type Endpoint = (request: SandboxRequest) => Promise<Reply>;
+
+interface SandboxState {
+  options: Required<SandboxOptions>;
+  payouts: Map<string, SandboxPayout>;
+  calls: Map<string, number>;
+  timers: Set<NodeJS.Timeout>;
+}
+
+/** Starts the sandbox and resolves once it listens. */
+export async function startPayproSandbox(options: SandboxOptions): Promise<PayproSandbox> {
+  const state: SandboxState = {
+    options: { slowMs: 10_000, settleMs: 2_000, port: 0, host: '127.0.0.1', ...options },
+    payouts: new Map(),
+    calls: new Map(),
+    timers: new Set(),
+  };
+  const routes: Record<string, Endpoint> = {
+    'POST /api/payout': (request) => payout(state, request),
+    'POST /api/queryPayOutResult': (request) => queryPayOutResult(state, request),
+  };
+
+  const server = createServer((req, res) => {
+    handleRequest(routes, req, res).catch(() => failSafely(res));
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(state.options.port, state.options.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+
+  return {
+    url: `http://${formatHost(state.options.host)}:${port}`,
+    payouts: state.payouts,
+    payoutCalls: (tradeNo) => state.calls.get(tradeNo) ?? 0,
+    close: async () => {
+      for (const timer of state.timers) clearTimeout(timer);
+      state.timers.clear();
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      // Keep-alive sockets and slow answers still in flight would otherwise hold close() open.
+      server.closeAllConnections();
+      await closed;
+    },
+  };
+}
+
+/** Routes one request; every failure is turned into an answer, never an exception. */
+async function handleRequest(
+  routes: Record<string, Endpoint>,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
+  req.on('error', () => undefined);
+  res.on('error', () => undefined);
+  const path = new URL(req.url ?? '/', 'http://sandbox').pathname;
+  const endpoint = routes[`${req.method} ${path}`];
+  const raw = await readBody(req);
+  if (!endpoint) {
+    writeJson(res, 404, JSON.stringify({ code: '404', msg: 'NOT_FOUND', success: false }));
+    return;
+  }
+  const merchantNo = req.headers.merchantno;
+  const reply = await endpoint({
+    merchantNo: typeof merchantNo === 'string' ? merchantNo : undefined,
+    body: raw === undefined ? undefined : parseFields(raw),
+  });
+  writeEnvelope(res, reply);
+}
+
+/** POST /api/payout: accepts a payout once per tradeNo and scripts its outcome by mobile. */
+async function payout(state: SandboxState, { merchantNo, body }: SandboxRequest): Promise<Reply> {
+  // Counted before any check so tests can prove a client sent a tradeNo exactly once.
+  if (typeof body?.tradeNo === 'string') {
+    state.calls.set(body.tradeNo, (state.calls.get(body.tradeNo) ?? 0) + 1);
+  }
+  const refusal = checkRequest(state.options, merchantNo, body);
+  if (refusal) return refusal;
+  const fields = parsePayoutFields(body as SignableFields);
+  if (!fields) return ERRORS.paramError;
+  if (state.payouts.has(fields.tradeNo)) return ERRORS.duplicateTradeNo;
+
+  const record: SandboxPayout = {
+    ...fields,
+    serialNumber: randomHex32(),
+    platFormTradeNo: randomHex32(),
+    ...STATUS.processing,
+    receivedAt: new Date(),
+  };
+  state.payouts.set(record.tradeNo, record);
+  applyScriptedOutcome(state, record);
+
+  if (record.mobile === SANDBOX_MOBILES.slow) {
+    // The payout already exists: a client that times out here must find it by querying.
+    await sleep(state, state.options.slowMs);
+  }
+  const data = {
+    serialNumber: record.serialNumber,
+    status: record.status,
+    desc: record.message,
+    remark: record.remark,
+  };
+  return { ...ACCEPTED, data: JSON.stringify(data) };
+}
+
+/** POST /api/queryPayOutResult: the authoritative state of one payout. */
+async function queryPayOutResult(state: SandboxState, { merchantNo, body }: SandboxRequest): Promise<Reply> {
+  const refusal = checkRequest(state.options, merchantNo, body);
+  if (refusal) return refusal;
+  const tradeNo = body?.tradeNo;
+  if (typeof tradeNo !== 'string' || tradeNo === '') return ERRORS.paramError;
+  const record = state.payouts.get(tradeNo);
+  if (!record) return ERRORS.orderNotExist;
+
+  // Paypro sends amount as a JSON number with four decimals (50.0000), which JSON.stringify can't write.
+  const data = [
+    `"platFormTradeNo":${JSON.stringify(record.platFormTradeNo)}`,
+    `"tradeNo":${JSON.stringify(record.tradeNo)}`,
+    `"amount":${record.amount}.0000`,
+    `"status":${JSON.stringify(record.status)}`,
+    `"message":${JSON.stringify(record.message)}`,
+    `"successTime":${record.successTime ? JSON.stringify(kenyaTime(record.successTime)) : 'null'}`,
+  ].join(',');
+  return { ...ACCEPTED, data: `{${data}}` };
+}
+
+/** The checks both endpoints share, in Paypro's order: merchant, body shape, then sign. */
+function checkRequest(
+  options: Required<SandboxOptions>,
+  merchantNo: string | undefined,
+  body: SignableFields | undefined,
+): Reply | undefined {
+  if (merchantNo !== options.merchantNo) return ERRORS.merchantNotFound;
+  if (!body) return ERRORS.paramError;
+  if (!verifySign(body, body.sign, options.appSecret, options.salt)) return ERRORS.signError;
+  return undefined;
+}
+
+type PayoutFields = Pick<SandboxPayout, 'tradeNo' | 'amount' | 'mobile' | 'remark' | 'notifyUrl'>;
+
+/** Validates a payout body; undefined when any field breaks Paypro's documented rules. */
+function parsePayoutFields(body: SignableFields): PayoutFields | undefined {
+  const { timestamp, amount, mobile, tradeNo, remark, notifyUrl } = body;
+  const validTimestamp =
+    (typeof timestamp === 'number' && Number.isSafeInteger(timestamp) && timestamp >= 0) ||
+    (typeof timestamp === 'string' && /^\d+$/.test(timestamp));
+  const wholeAmount = parseWholeAmount(amount);
+  if (
+    !validTimestamp ||
+    wholeAmount === undefined ||
+    typeof mobile !== 'string' ||
+    !/^254[17]\d{8}$/.test(mobile) ||
+    typeof tradeNo !== 'string' ||
+    tradeNo === '' ||
+    tradeNo.length > 64 ||
+    (remark !== undefined && typeof remark !== 'string') ||
+    (notifyUrl !== undefined && typeof notifyUrl !== 'string')
+  ) {
+    return undefined;
+  }
+  return { tradeNo, amount: wholeAmount, mobile, remark, notifyUrl };
+}
+
+/** Whole shillings ≥ 1 as a canonical digit string (no leading zeros), or undefined. */
+function parseWholeAmount(amount: unknown): string | undefined {
+  if (typeof amount === 'number') {
+    return Number.isSafeInteger(amount) && amount >= 1 ? String(amount) : undefined;
+  }
+  if (typeof amount !== 'string' || !/^\d+$/.test(amount)) return undefined;
+  const value = BigInt(amount);
+  return value >= 1n ? value.toString() : undefined;
+}
+
+/** Sets the outcome the payout's mobile scripts, now or after settleMs. */
+function applyScriptedOutcome(state: SandboxState, record: SandboxPayout): void {
+  switch (record.mobile) {
+    case SANDBOX_MOBILES.succeeds:
+      finish(record, STATUS.success);
+      return;
+    case SANDBOX_MOBILES.rejected:
+      finish(record, STATUS.rejected);
+      return;
+    case SANDBOX_MOBILES.staysProcessing:
+    case SANDBOX_MOBILES.slow:
+      return;
+    default:
+      schedule(state, state.options.settleMs, () => finish(record, STATUS.success));
+  }
+}
+
+/** Moves a payout to a final status; Paypro fills successTime for failures too. */
+function finish(record: SandboxPayout, outcome: { status: string; message: string }): void {
+  record.status = outcome.status;
+  record.message = outcome.message;
+  record.successTime = new Date();
+}
+
+/** Runs `run` after `ms` on a timer that close() can clear and that never holds the process open. */
+function schedule(state: SandboxState, ms: number, run: () => void): void {
+  const timer = setTimeout(() => {
+    state.timers.delete(timer);
+    run();
+  }, ms);
+  timer.unref();
+  state.timers.add(timer);
+}
+
+/** Resolves after `ms`, or never if close() clears it first (its socket is destroyed by then). */
+function sleep(state: SandboxState, ms: number): Promise<void> {
+  return new Promise((resolve) => schedule(state, ms, resolve));
+}
+
+/**
+ * Reads the whole body as UTF-8; undefined when it exceeds MAX_BODY_BYTES. An oversized body
+ * is still drained so the answer reaches a client that is still sending.
+ */
+async function readBody(req: IncomingMessage): Promise<string | undefined> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size <= MAX_BODY_BYTES) chunks.push(chunk);
+  }
+  return size > MAX_BODY_BYTES ? undefined : Buffer.concat(chunks).toString('utf8');
+}
+
+/** Parses a JSON object of plain values (what can be signed); undefined for anything else. */
+function parseFields(raw: string): SignableFields | undefined {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    return undefined;
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return undefined;
+  const plain = Object.values(parsed).every(
+    (value) => value === null || ['string', 'number', 'boolean'].includes(typeof value),
+  );
+  return plain ? (parsed as SignableFields) : undefined;
+}
+
+/** Writes Paypro's first-layer envelope; success mirrors code '0000'. */
+function writeEnvelope(res: ServerResponse, reply: Reply): void {
+  const head = JSON.stringify({
+    msg: reply.msg,
+    code: reply.code,
+    timestamp: Date.now(),
+    success: reply.code === ACCEPTED.code,
+  });
+  writeJson(res, 200, `${head.slice(0, -1)},"data":${reply.data ?? 'null'}}`);
+}
+
+/** Sends a JSON body unless the client has already gone away. */
+function writeJson(res: ServerResponse, status: number, body: string): void {
+  if (res.destroyed || res.writableEnded) return;
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+  res.end(body);
+}
+
+/** Last resort for a bug in the sandbox itself: answer 500 rather than crash the process. */
+function failSafely(res: ServerResponse): void {
+  try {
+    if (!res.headersSent) {
+      writeJson(res, 500, JSON.stringify({ code: '500', msg: 'SANDBOX_ERROR', success: false }));
+    } else {
+      res.destroy();
+    }
+  } catch {
+    // Nothing more can be done for this request.
+  }
+}
+
+/** `yyyy-MM-dd HH:mm:ss` in Kenya time (UTC+3 all year). */
+function kenyaTime(date: Date): string {
+  return new Date(date.getTime() + KENYA_UTC_OFFSET_MS).toISOString().slice(0, 19).replace('T', ' ');
+}
+
+/** 32 lowercase hex characters, the shape of Paypro's ids. */
+function randomHex32(): string {
+  return randomBytes(16).toString('hex');
+}
+
+/** Brackets IPv6 literals so the URL stays valid. */
+function formatHost(host: string): string {
+  return host.includes(':') ? `[${host}]` : host;
+}
