@@ -12,9 +12,12 @@ export default defineConfig({
       AWS_REGION: 'eu-west-1',
       AWS_ACCESS_KEY_ID: 'test',
       AWS_SECRET_ACCESS_KEY: 'test',
-      AWS_SDK_JS_SUPPRESS_NODE_VERSION_WARNING: '1',
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
       POWERTOOLS_DEV: 'true',
       POWERTOOLS_LOG_LEVEL: 'SILENT',
+      // The handlers parse configuration at import; tests that need real endpoints override these.
+      PAYPRO_BASE_URL: 'http://127.0.0.1:9',
+      PUBLIC_BASE_URL: 'https://payouts.test/test',
     },
   },
 });

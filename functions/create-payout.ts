@@ -8,7 +8,10 @@ import { buildServices, type Services } from '../lib/services';
 const STATUS: Record<CreateOutcome, number> = { created: 201, replayed: 200, pending: 202 };
 
 /** POST /payouts: validate, record, send once, reply with the payout. */
-export function createPayoutHandler(services: Services, config: Pick<Config, 'payoutMinAmount' | 'payoutMaxAmount'>) {
+export function createPayoutHandler(
+  services: Services,
+  config: Pick<Config, 'payoutMinAmount' | 'payoutMaxAmount'>,
+) {
   const limits = { min: config.payoutMinAmount, max: config.payoutMaxAmount };
   const raw: ApiHandler = async (event) => {
     const request = parsePayoutRequest(parseJsonBody(event), limits);

@@ -53,9 +53,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!parsed.success) {
     const lines = parsed.error.issues.map((issue) => {
       const name = issue.path.join('.');
-      return present[name] === undefined
-        ? `${name} is required but not set`
-        : `${name} ${issue.message}`;
+      return present[name] === undefined ? `${name} is required but not set` : `${name} ${issue.message}`;
     });
     throw new ConfigError(`Invalid configuration: ${lines.join('; ')}.`);
   }

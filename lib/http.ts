@@ -79,7 +79,8 @@ export function errorResponse(error: unknown): APIGatewayProxyResult {
 
 /** Parses a JSON request body; a missing, oversized or malformed body is a 400 on `body`. */
 export function parseJsonBody(event: Pick<APIGatewayProxyEvent, 'body' | 'isBase64Encoded'>): unknown {
-  const raw = event.isBase64Encoded && event.body ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
+  const raw =
+    event.isBase64Encoded && event.body ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
   if (raw === null || raw === undefined || raw === '') {
     throw new ValidationError([{ field: 'body', message: 'is required: send a JSON object' }]);
   }

@@ -3,10 +3,10 @@ import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Config } from './config';
 import { logger } from './logger';
-import { PayproClient } from './paypro/client';
-import { cachedPayproSecret } from './paypro/secret';
 import type { CreatePayoutDeps } from './payouts/create';
 import { PayoutRepository } from './payouts/repository';
+import { PayproClient } from './paypro/client';
+import { cachedPayproSecret } from './paypro/secret';
 
 /** Everything the use cases need, built once per container from configuration. */
 export type Services = CreatePayoutDeps;

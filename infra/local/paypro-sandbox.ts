@@ -1,6 +1,6 @@
 /*
  * Local stand-in for Paypro Kenya's sandbox, for the local stack and integration tests.
- * It follows /work/shared/paypro-kenya-api.md for the wire format and the transaction
+ * It follows the API notes (shared/paypro-kenya-api.md) for the wire format and the transaction
  * statuses (`data.status`).
  *
  * The first-layer error codes below are this sandbox's own invention: Paypro does not

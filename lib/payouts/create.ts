@@ -123,7 +123,10 @@ async function unknownOutcome(
   error: PayproUnknownOutcomeError,
   context: Record<string, unknown>,
 ): Promise<{ outcome: CreateOutcome; payout: Payout }> {
-  deps.log.warn('payout outcome unknown; left PENDING for the reconciler', { ...context, reason: error.message });
+  deps.log.warn('payout outcome unknown; left PENDING for the reconciler', {
+    ...context,
+    reason: error.message,
+  });
   const at = deps.now().toISOString();
   const entry = { at, source: 'paypro-payout' as const, note: `outcome unknown: ${error.message}` };
   try {

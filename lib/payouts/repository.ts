@@ -1,17 +1,12 @@
-import {
-  type DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { PayoutExistsError, StaleStateError, StoreUnavailableError } from '../errors';
 import {
   allowedSources,
   type HistoryEntry,
   isFinal,
-  type PayproDetails,
   type Payout,
   type PayoutStatus,
+  type PayproDetails,
 } from './payout';
 
 /**
@@ -47,7 +42,11 @@ export class PayoutRepository {
 
   /** Writes a new payout; PayoutExistsError when its tradeNo is taken. */
   async create(payout: Payout): Promise<void> {
-    const item = { ...payout, paypro: payout.paypro ?? {}, ...(isFinal(payout.status) ? {} : { openPk: OPEN_PK }) };
+    const item = {
+      ...payout,
+      paypro: payout.paypro ?? {},
+      ...(isFinal(payout.status) ? {} : { openPk: OPEN_PK }),
+    };
     try {
       await this.client.send(
         new PutCommand({
@@ -150,7 +149,8 @@ export class PayoutRepository {
         }),
       );
     } catch (error) {
-      if (isConditionFailure(error)) throw new StaleStateError(tradeNo, 'appending history', { cause: error });
+      if (isConditionFailure(error))
+        throw new StaleStateError(tradeNo, 'appending history', { cause: error });
       throw new StoreUnavailableError(`Could not append to payout ${tradeNo}.`, { cause: error });
     }
   }

@@ -59,7 +59,8 @@ const mobileSchema = z.unknown().transform((raw, ctx) => {
   if (mobile === undefined) {
     ctx.addIssue({
       code: 'custom',
-      message: 'must be a Kenyan mobile number such as 0712345678 or +254712345678 (2547… or 2541…, 12 digits)',
+      message:
+        'must be a Kenyan mobile number such as 0712345678 or +254712345678 (2547… or 2541…, 12 digits)',
     });
     return z.NEVER;
   }
@@ -101,7 +102,8 @@ export function parsePayoutRequest(body: unknown, limits: AmountLimits): PayoutR
     throw new ValidationError([{ field: 'body', message: 'must be a JSON object' }]);
   }
   const parsed = payoutRequestSchema(limits).safeParse(body);
-  if (!parsed.success) throw new ValidationError(toFieldProblems(parsed.error, body as Record<string, unknown>));
+  if (!parsed.success)
+    throw new ValidationError(toFieldProblems(parsed.error, body as Record<string, unknown>));
   const { amount, mobile, tradeNo, remark } = parsed.data;
   return { amount, mobile, ...(tradeNo !== undefined && { tradeNo }), ...(remark ? { remark } : {}) };
 }

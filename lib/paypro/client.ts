@@ -97,7 +97,8 @@ export class PayproClient {
     const envelope = await this.post('/api/payout', credentials, fields);
     if (envelope.code !== '0000') return rejected(envelope);
     const data = payoutDataSchema.safeParse(envelope.data);
-    if (!data.success) throw new PayproUnknownOutcomeError('Paypro accepted the payout but its data is unreadable.');
+    if (!data.success)
+      throw new PayproUnknownOutcomeError('Paypro accepted the payout but its data is unreadable.');
     return {
       kind: 'accepted',
       serialNumber: data.data.serialNumber,
@@ -107,7 +108,10 @@ export class PayproClient {
   }
 
   /** Asks Paypro what became of a payout; a first-layer refusal (e.g. unknown tradeNo) is `rejected`. */
-  async queryPayout(credentials: PayproCredentials, tradeNo: string): Promise<PayoutRecord | RequestRejected> {
+  async queryPayout(
+    credentials: PayproCredentials,
+    tradeNo: string,
+  ): Promise<PayoutRecord | RequestRejected> {
     const envelope = await this.post('/api/queryPayOutResult', credentials, { tradeNo });
     if (envelope.code !== '0000') return rejected(envelope);
     const data = queryDataSchema.safeParse(envelope.data);
@@ -143,7 +147,9 @@ export class PayproClient {
     } catch (error) {
       const timedOut = error instanceof Error && error.name === 'TimeoutError';
       throw new PayproUnknownOutcomeError(
-        timedOut ? `Paypro did not answer ${path} within ${this.options.timeoutMs} ms.` : `Paypro ${path} failed.`,
+        timedOut
+          ? `Paypro did not answer ${path} within ${this.options.timeoutMs} ms.`
+          : `Paypro ${path} failed.`,
         { cause: error },
       );
     }
@@ -154,7 +160,9 @@ export class PayproClient {
     try {
       json = JSON.parse(text);
     } catch (error) {
-      throw new PayproUnknownOutcomeError(`Paypro answered ${path} with a body that is not JSON.`, { cause: error });
+      throw new PayproUnknownOutcomeError(`Paypro answered ${path} with a body that is not JSON.`, {
+        cause: error,
+      });
     }
     const envelope = envelopeSchema.safeParse(json);
     if (!envelope.success) {

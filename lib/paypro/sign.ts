@@ -12,16 +12,18 @@ export type SignableFields = Record<string, string | number | boolean | null | u
  * separators and no URL-encoding.
  */
 export function canonicalString(fields: SignableFields): string {
-  return Object.keys(fields)
-    .filter((key) => key !== 'sign')
-    .filter((key) => {
-      const value = fields[key];
-      return value !== undefined && value !== null && String(value) !== '';
-    })
-    // Default sort compares UTF-16 code units, exactly like Java's String.compareTo.
-    .sort()
-    .map((key) => `${key}=${String(fields[key])}`)
-    .join('');
+  return (
+    Object.keys(fields)
+      .filter((key) => key !== 'sign')
+      .filter((key) => {
+        const value = fields[key];
+        return value !== undefined && value !== null && String(value) !== '';
+      })
+      // Default sort compares UTF-16 code units, exactly like Java's String.compareTo.
+      .sort()
+      .map((key) => `${key}=${String(fields[key])}`)
+      .join('')
+  );
 }
 
 /** Paypro's `sign`: lowercase hex MD5 of the canonical string salted with the app secret. */

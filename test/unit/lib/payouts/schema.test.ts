@@ -51,7 +51,10 @@ describe('parsePayoutRequest', () => {
       mobile: '254712345678',
     });
     expect(
-      parsePayoutRequest({ amount: 250_000, mobile: '+254112345678', tradeNo: 'A-b_9', remark: 'rent' }, limits),
+      parsePayoutRequest(
+        { amount: 250_000, mobile: '+254112345678', tradeNo: 'A-b_9', remark: 'rent' },
+        limits,
+      ),
     ).toEqual({ amount: 250_000, mobile: '254112345678', tradeNo: 'A-b_9', remark: 'rent' });
   });
 
@@ -77,11 +80,14 @@ describe('parsePayoutRequest', () => {
   });
 
   it('lists every problem with its field name, unknown fields included', () => {
-    expect(problemsOf({ mobile: 712345678, tradeNo: 'has space', remark: 'x'.repeat(101), currency: 'KES' })).toEqual([
+    expect(
+      problemsOf({ mobile: 712345678, tradeNo: 'has space', remark: 'x'.repeat(101), currency: 'KES' }),
+    ).toEqual([
       { field: 'amount', message: 'is required' },
       {
         field: 'mobile',
-        message: 'must be a Kenyan mobile number such as 0712345678 or +254712345678 (2547… or 2541…, 12 digits)',
+        message:
+          'must be a Kenyan mobile number such as 0712345678 or +254712345678 (2547… or 2541…, 12 digits)',
       },
       { field: 'tradeNo', message: 'must be 1 to 64 letters, digits, "_" or "-"' },
       { field: 'remark', message: 'must be at most 100 characters' },

@@ -3,7 +3,13 @@ import { canonicalString, sign, verifySign } from '../../../../lib/paypro/sign';
 
 // Expected hex digests computed outside this code with coreutils, e.g.
 //   printf '%s' "test-secret$canonical" | md5sum
-const docExample = { amount: '50', mobile: '254115555088', remark: 'r1', timestamp: 1715941383720, tradeNo: '1000023' };
+const docExample = {
+  amount: '50',
+  mobile: '254115555088',
+  remark: 'r1',
+  timestamp: 1715941383720,
+  tradeNo: '1000023',
+};
 
 describe('canonicalString', () => {
   it('sorts keys by code unit (capitals first), drops empty values and sign, leaves URLs unencoded', () => {
@@ -21,7 +27,9 @@ describe('canonicalString', () => {
     // Act
     const canonical = canonicalString(fields);
     // Assess
-    expect(canonical).toBe('Zeta=zamount=100notifyUrl=https://example.com/cb/x?a=1&b=2timestamp=1715941383720tradeNo=T-1');
+    expect(canonical).toBe(
+      'Zeta=zamount=100notifyUrl=https://example.com/cb/x?a=1&b=2timestamp=1715941383720tradeNo=T-1',
+    );
   });
 });
 
@@ -53,7 +61,9 @@ describe('sign', () => {
   });
 
   it('is the same whether the timestamp is a number or a string', () => {
-    expect(sign({ ...docExample, timestamp: '1715941383720' }, 'test-secret')).toBe(sign(docExample, 'test-secret'));
+    expect(sign({ ...docExample, timestamp: '1715941383720' }, 'test-secret')).toBe(
+      sign(docExample, 'test-secret'),
+    );
   });
 });
 
