@@ -1,0 +1,73 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type RunningStack, runNpmStart } from '../support/local-stack-process';
+
+let stack: RunningStack;
+
+beforeAll(async () => {
+  stack = await runNpmStart();
+}, 120_000);
+afterAll(async () => {
+  await stack?.stop();
+});
+
+async function call(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
+  const response = await fetch(`${stack.apiUrl}${path}`, {
+    method,
+    headers: { 'content-type': 'application/json', 'x-api-key': stack.apiKey, ...headers },
+    ...(body !== undefined && { body: JSON.stringify(body) }),
+  });
+  const reply = (await response.json()) as Record<string, unknown>;
+  return { status: response.status, contentType: response.headers.get('content-type'), body: reply };
+}
+
+describe('npm start: the API over HTTP', () => {
+  it('creates, replays, refuses a conflict, and reads a payout through API Gateway emulation', async () => {
+    // Prepare
+    const tradeNo = `e2e-${Date.now()}`;
+    const request = { amount: 120, mobile: '+254 712 345 678', tradeNo, remark: 'e2e' };
+    // Act
+    const created = await call('POST', '/payouts', request);
+    const replayed = await call('POST', '/payouts', request);
+    const conflict = await call('POST', '/payouts', { ...request, amount: 121 });
+    const read = await call('GET', `/payouts/${tradeNo}`);
+    // Assess
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({
+      tradeNo,
+      status: 'PROCESSING',
+      amount: 120,
+      mobile: '2547****5678',
+      remark: 'e2e',
+      paypro: { code: '0015', message: 'CREDIT_INPROGRESS' },
+    });
+    // serverless-offline appends `; charset=utf-8` to the type the handler set.
+    const json = expect.stringMatching(/^application\/json\b/);
+    expect(replayed).toEqual({ status: 200, contentType: json, body: created.body });
+    expect(conflict.status).toBe(409);
+    expect(conflict.contentType).toMatch(/^application\/problem\+json\b/);
+    expect(read).toEqual({ status: 200, contentType: json, body: created.body });
+  });
+
+  it('needs the API key for /payouts', async () => {
+    const response = await fetch(`${stack.apiUrl}/payouts/anything`);
+    expect(response.status).toBe(403);
+  });
+
+  it('answers 400 naming the fields, and 404 for an unknown payout', async () => {
+    const bad = await call('POST', '/payouts', { amount: '12.5', mobile: '12345' });
+    expect(bad.status).toBe(400);
+    expect(bad.body.errors).toEqual([
+      {
+        field: 'amount',
+        message: 'must be a whole number of shillings, as an integer or a string of digits',
+      },
+      {
+        field: 'mobile',
+        message:
+          'must be a Kenyan mobile number such as 0712345678 or +254712345678 (2547… or 2541…, 12 digits)',
+      },
+    ]);
+    const missing = await call('GET', '/payouts/never-created');
+    expect(missing.status).toBe(404);
+  });
+});
