@@ -24,6 +24,9 @@ const envSchema = z
     PAYOUT_MAX_AMOUNT: positiveInt.default(250_000),
     CALLBACK_VERIFY_BY_QUERY: booleanFlag.default(true),
     SECRET_CACHE_TTL_S: z.coerce.number().int().min(0).default(300),
+    RECONCILE_MIN_AGE_S: positiveInt.default(60),
+    RECONCILE_BATCH_SIZE: positiveInt.max(500).default(25),
+    RECONCILE_FLAG_AFTER_S: positiveInt.default(24 * 60 * 60),
   })
   .refine((env) => env.PAYOUT_MIN_AMOUNT <= env.PAYOUT_MAX_AMOUNT, {
     path: ['PAYOUT_MIN_AMOUNT'],
@@ -43,6 +46,9 @@ export interface Config {
   payoutMaxAmount: number;
   callbackVerifyByQuery: boolean;
   secretCacheTtlMs: number;
+  reconcileMinAgeMs: number;
+  reconcileBatchSize: number;
+  reconcileFlagAfterMs: number;
 }
 
 /** Parses the environment; throws a ConfigError naming every missing or bad variable. */
@@ -70,5 +76,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     payoutMaxAmount: e.PAYOUT_MAX_AMOUNT,
     callbackVerifyByQuery: e.CALLBACK_VERIFY_BY_QUERY,
     secretCacheTtlMs: e.SECRET_CACHE_TTL_S * 1000,
+    reconcileMinAgeMs: e.RECONCILE_MIN_AGE_S * 1000,
+    reconcileBatchSize: e.RECONCILE_BATCH_SIZE,
+    reconcileFlagAfterMs: e.RECONCILE_FLAG_AFTER_S * 1000,
   };
 }

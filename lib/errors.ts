@@ -87,3 +87,28 @@ export class ConfigError extends PayoutServiceError {
     super(message);
   }
 }
+
+/** A callback's path token does not match its tradeNo: not from a notifyUrl we gave out. */
+export class CallbackTokenError extends PayoutServiceError {
+  constructor() {
+    super('The callback token is not valid for this tradeNo.');
+  }
+}
+
+/** A report about a payout names an amount other than the one recorded. */
+export class AmountMismatchError extends PayoutServiceError {
+  constructor(
+    readonly tradeNo: string,
+    readonly recorded: number,
+    readonly reported: string,
+  ) {
+    super(`The amount does not match payout ${tradeNo}; nothing was applied.`);
+  }
+}
+
+/** Paypro could not be asked about a payout (query failed or refused); try again later. */
+export class PayproUnavailableError extends PayoutServiceError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}

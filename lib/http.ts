@@ -2,13 +2,17 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import {
+  AmountMismatchError,
+  CallbackTokenError,
   type FieldProblem,
   PayoutConflictError,
   PayoutNotFoundError,
+  PayproUnavailableError,
   StoreUnavailableError,
   ValidationError,
 } from './errors';
 import { logger } from './logger';
+import { publishMetrics } from './metrics';
 
 /** A raw API Gateway (REST, proxy) handler. */
 export type ApiHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
@@ -64,7 +68,17 @@ export function errorResponse(error: unknown): APIGatewayProxyResult {
     return problem(400, 'Bad Request', error.message, { errors: error.problems });
   }
   if (error instanceof PayoutNotFoundError) return problem(404, 'Not Found', error.message);
-  if (error instanceof PayoutConflictError) return problem(409, 'Conflict', error.message);
+  if (error instanceof PayoutConflictError || error instanceof AmountMismatchError) {
+    return problem(409, 'Conflict', error.message);
+  }
+  if (error instanceof CallbackTokenError) return problem(401, 'Unauthorized', error.message);
+  if (error instanceof PayproUnavailableError) {
+    return problem(
+      503,
+      'Service Unavailable',
+      'Paypro could not be asked about this payout; try again later.',
+    );
+  }
   if (error instanceof StoreUnavailableError) {
     return problem(
       503,
@@ -98,6 +112,7 @@ export function parseJsonBody(event: Pick<APIGatewayProxyEvent, 'body' | 'isBase
 export function httpHandler(raw: ApiHandler) {
   return middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(publishMetrics())
     .use({
       onError: async (request) => {
         const response = errorResponse(request.error);

@@ -3,13 +3,16 @@ import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Config } from './config';
 import { logger } from './logger';
+import { cloudWatchCounter } from './metrics';
+import type { CallbackDeps } from './payouts/callback';
 import type { CreatePayoutDeps } from './payouts/create';
+import type { ReconcileDeps } from './payouts/reconcile';
 import { PayoutRepository } from './payouts/repository';
 import { PayproClient } from './paypro/client';
 import { cachedPayproSecret } from './paypro/secret';
 
 /** Everything the use cases need, built once per container from configuration. */
-export type Services = CreatePayoutDeps;
+export type Services = CreatePayoutDeps & CallbackDeps & ReconcileDeps;
 
 /** Wires the AWS clients, the Paypro client and the cached secret from configuration. */
 export function buildServices(config: Config): Services {
@@ -25,7 +28,12 @@ export function buildServices(config: Config): Services {
     }),
     secret: cachedPayproSecret(new SecretsManagerClient({}), config.payproSecretId, config.secretCacheTtlMs),
     publicBaseUrl: config.publicBaseUrl,
+    verifyByQuery: config.callbackVerifyByQuery,
+    reconcileMinAgeMs: config.reconcileMinAgeMs,
+    reconcileBatchSize: config.reconcileBatchSize,
+    reconcileFlagAfterMs: config.reconcileFlagAfterMs,
     log: logger,
+    counter: cloudWatchCounter,
     now: () => new Date(),
   };
 }

@@ -27,7 +27,7 @@ export function isFinal(status: PayoutStatus): boolean {
 }
 
 /** Who told us what is recorded in a history entry. */
-export type HistorySource = 'api' | 'paypro-payout' | 'callback' | 'query';
+export type HistorySource = 'api' | 'paypro-payout' | 'callback' | 'query' | 'reconciler';
 
 /** One line of a payout's history: when, from where, and what Paypro said. */
 export interface HistoryEntry {
@@ -37,7 +37,12 @@ export interface HistoryEntry {
   code?: string;
   message?: string;
   note?: string;
+  /** The callback body as received, cut to RAW_BODY_MAX_CHARS. */
+  raw?: string;
 }
+
+/** How much of a callback body a history entry keeps. */
+export const RAW_BODY_MAX_CHARS = 1024;
 
 /** Paypro's side of a payout, recorded verbatim. */
 export interface PayproDetails {
@@ -59,6 +64,8 @@ export interface Payout {
   /** Set just before the one payout call to Paypro; its absence proves nothing was sent. */
   sentAt?: string;
   paypro?: PayproDetails;
+  /** Set once when the payout was still open after the flag age: a human must look. */
+  flaggedAt?: string;
   createdAt: string;
   updatedAt: string;
   history: HistoryEntry[];

@@ -1,4 +1,10 @@
-import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { PayoutExistsError, StaleStateError, StoreUnavailableError } from '../errors';
 import {
   allowedSources,
@@ -10,8 +16,9 @@ import {
 } from './payout';
 
 /**
- * Sparse index of open payouts: only PENDING/PROCESSING items carry `openPk`, so the
- * reconciler can list them without a scan. Must match `infra/payouts-table.json`.
+ * Sparse index of open payouts: only PENDING/PROCESSING items carry `openPk` and
+ * `checkAfter` (when the reconciler should next ask Paypro), so the reconciler lists
+ * the due ones without a scan. Must match `infra/payouts-table.json`.
  */
 export const OPEN_PAYOUTS_INDEX = 'open-payouts';
 const OPEN_PK = 'OPEN';
@@ -29,7 +36,7 @@ function isConditionFailure(error: unknown): boolean {
 }
 
 function fromItem(item: Record<string, unknown>): Payout {
-  const { openPk: _openPk, ...payout } = item;
+  const { openPk: _openPk, checkAfter: _checkAfter, ...payout } = item;
   return payout as unknown as Payout;
 }
 
@@ -40,12 +47,12 @@ export class PayoutRepository {
     private readonly tableName: string,
   ) {}
 
-  /** Writes a new payout; PayoutExistsError when its tradeNo is taken. */
-  async create(payout: Payout): Promise<void> {
+  /** Writes a new payout, due for reconciliation at `checkAfter`; PayoutExistsError when its tradeNo is taken. */
+  async create(payout: Payout, checkAfter: string): Promise<void> {
     const item = {
       ...payout,
       paypro: payout.paypro ?? {},
-      ...(isFinal(payout.status) ? {} : { openPk: OPEN_PK }),
+      ...(isFinal(payout.status) ? {} : { openPk: OPEN_PK, checkAfter }),
     };
     try {
       await this.client.send(
@@ -114,7 +121,7 @@ export class PayoutRepository {
     sources.forEach((status, i) => {
       values[`:from${i}`] = status;
     });
-    const update = `SET ${sets.join(', ')}${isFinal(change.to) ? ' REMOVE openPk' : ''}`;
+    const update = `SET ${sets.join(', ')}${isFinal(change.to) ? ' REMOVE openPk, checkAfter' : ''}`;
     try {
       const { Attributes } = await this.client.send(
         new UpdateCommand({
@@ -152,6 +159,61 @@ export class PayoutRepository {
       if (isConditionFailure(error))
         throw new StaleStateError(tradeNo, 'appending history', { cause: error });
       throw new StoreUnavailableError(`Could not append to payout ${tradeNo}.`, { cause: error });
+    }
+  }
+
+  /** Open payouts due for a check at `now`, most overdue first, at most `limit`. */
+  async listDue(now: string, limit: number): Promise<Payout[]> {
+    try {
+      const { Items = [] } = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: OPEN_PAYOUTS_INDEX,
+          KeyConditionExpression: 'openPk = :open AND checkAfter <= :now',
+          ExpressionAttributeValues: { ':open': OPEN_PK, ':now': now },
+          Limit: limit,
+        }),
+      );
+      return Items.map(fromItem);
+    } catch (error) {
+      throw new StoreUnavailableError('Could not list open payouts.', { cause: error });
+    }
+  }
+
+  /** Sets when an open payout is next due; a payout closed meanwhile is left alone. */
+  async reschedule(tradeNo: string, checkAfter: string): Promise<void> {
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { tradeNo },
+          UpdateExpression: 'SET checkAfter = :next',
+          ConditionExpression: 'attribute_exists(openPk)',
+          ExpressionAttributeValues: { ':next': checkAfter },
+        }),
+      );
+    } catch (error) {
+      if (isConditionFailure(error)) return;
+      throw new StoreUnavailableError(`Could not reschedule payout ${tradeNo}.`, { cause: error });
+    }
+  }
+
+  /** Marks an open payout as needing a human, once; false if it was already flagged or is closed. */
+  async flag(tradeNo: string, entry: HistoryEntry): Promise<boolean> {
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { tradeNo },
+          UpdateExpression: 'SET flaggedAt = :at, updatedAt = :at, history = list_append(history, :entry)',
+          ConditionExpression: 'attribute_exists(openPk) AND attribute_not_exists(flaggedAt)',
+          ExpressionAttributeValues: { ':at': entry.at, ':entry': [entry] },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw new StoreUnavailableError(`Could not flag payout ${tradeNo}.`, { cause: error });
     }
   }
 }

@@ -2,13 +2,14 @@ import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SANDBOX_MOBILES } from '../../infra/local/paypro-sandbox';
 import { apiEvent, bodyOf, lambdaContext } from '../support/events';
-import { PUBLIC_BASE_URL, startStack, TEST_SECRET } from '../support/stack';
+import { startStack, TEST_SECRET } from '../support/stack';
 
 let stack: Awaited<ReturnType<typeof startStack>>;
 let seq = 0;
 
 beforeAll(async () => {
-  stack = await startStack();
+  // Slow settling keeps callbacks from changing a payout between a test's two calls.
+  stack = await startStack({}, { slowMs: 1_500, settleMs: 10_000 });
 });
 afterAll(async () => {
   await stack?.close();
@@ -71,7 +72,7 @@ describe('POST /payouts against dynalite and the Paypro sandbox', () => {
       amount: '150',
       mobile: '254712345678',
       remark: 'March wages',
-      notifyUrl: `${PUBLIC_BASE_URL}/callbacks/paypro/${id}/${token}`,
+      notifyUrl: `${stack.config.publicBaseUrl}/callbacks/paypro/${id}/${token}`,
     });
     expect(stack.sandbox.payoutCalls(id)).toBe(1);
   });

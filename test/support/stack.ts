@@ -1,8 +1,13 @@
 import { createPayoutHandler } from '../../functions/create-payout';
 import { getPayoutHandler } from '../../functions/get-payout';
+import { payproCallbackHandler } from '../../functions/paypro-callback';
+import { reconcileHandler } from '../../functions/reconcile';
 import { startLocalServices } from '../../infra/local/services';
 import { type Config, loadConfig } from '../../lib/config';
+import type { Counter, MetricName } from '../../lib/metrics';
 import { buildServices, type Services } from '../../lib/services';
+import { startCallbackServer } from './callback-server';
+import { lambdaContext } from './events';
 
 export const TEST_SECRET = {
   merchantNo: '0000000042',
@@ -10,30 +15,62 @@ export const TEST_SECRET = {
   callbackKey: 'integration-callback-key-0123456789',
 };
 
-export const PUBLIC_BASE_URL = 'https://payouts.test/test';
+/** A Counter that remembers what was counted. */
+export function recordingCounter(): Counter & { counts: Partial<Record<MetricName, number>> } {
+  const counts: Partial<Record<MetricName, number>> = {};
+  return {
+    counts,
+    count(name, value = 1) {
+      counts[name] = (counts[name] ?? 0) + value;
+    },
+  };
+}
 
 /**
- * dynalite, the Secrets Manager endpoint and the Paypro sandbox in this process, and the
- * real handlers wired to them through the same environment variables the Lambdas read.
+ * dynalite, the Secrets Manager endpoint and the Paypro sandbox in this process, the real
+ * handlers wired to them through the same environment variables the Lambdas read, and a
+ * loopback HTTP front so the sandbox's callbacks reach the callback handler over HTTP.
  */
-export async function startStack(env: Record<string, string> = {}) {
+export async function startStack(
+  env: Record<string, string> = {},
+  sandbox = { slowMs: 1_500, settleMs: 200 },
+) {
   const local = await startLocalServices({
     stage: 'test',
     secret: TEST_SECRET,
     salt: 'prefix',
-    sandbox: { slowMs: 1_500, settleMs: 200 },
+    sandbox: { ...sandbox, callbackScheduleMs: [50, 100, 100, 100, 100, 100, 100, 100] },
   });
-  Object.assign(process.env, local.env, { PUBLIC_BASE_URL, PAYPRO_TIMEOUT_MS: '500' }, env);
+  let callbackHandler: ReturnType<typeof payproCallbackHandler> | undefined;
+  const callbacks = await startCallbackServer(() => {
+    if (!callbackHandler) throw new Error('stack not ready');
+    return callbackHandler;
+  });
+  Object.assign(
+    process.env,
+    local.env,
+    { PUBLIC_BASE_URL: callbacks.baseUrl, PAYPRO_TIMEOUT_MS: '500', RECONCILE_MIN_AGE_S: '1' },
+    env,
+  );
   const config: Config = loadConfig();
-  const services: Services = buildServices(config);
-  const sandbox = local.sandbox;
-  if (!sandbox) throw new Error('the test stack always runs the sandbox');
+  const counter = recordingCounter();
+  const services: Services = { ...buildServices(config), counter };
+  callbackHandler = payproCallbackHandler(services);
+  const reconcile = reconcileHandler(services);
+  if (!local.sandbox) throw new Error('the test stack always runs the sandbox');
   return {
     config,
     services,
-    sandbox,
+    counter,
+    sandbox: local.sandbox,
+    callbacks,
     createPayout: createPayoutHandler(services, config),
     getPayout: getPayoutHandler(services),
-    close: local.close,
+    callback: callbackHandler,
+    reconcile: () => reconcile({}, lambdaContext()),
+    close: async () => {
+      await callbacks.close();
+      await local.close();
+    },
   };
 }

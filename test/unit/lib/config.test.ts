@@ -21,6 +21,9 @@ describe('loadConfig', () => {
       payoutMaxAmount: 250000,
       callbackVerifyByQuery: true,
       secretCacheTtlMs: 300000,
+      reconcileMinAgeMs: 60000,
+      reconcileBatchSize: 25,
+      reconcileFlagAfterMs: 86400000,
     });
   });
 

@@ -1,0 +1,21 @@
+import { loadConfig } from '../lib/config';
+import { type ApiHandler, httpHandler, parseJsonBody } from '../lib/http';
+import { logger } from '../lib/logger';
+import { handleCallback } from '../lib/payouts/callback';
+import { buildServices, type Services } from '../lib/services';
+
+/** POST /callbacks/paypro/{tradeNo}/{token}: Paypro's notify, public, answered `OK` once handled. */
+export function payproCallbackHandler(services: Services) {
+  const raw: ApiHandler = async (event) => {
+    const tradeNo = event.pathParameters?.tradeNo ?? '';
+    const token = event.pathParameters?.token ?? '';
+    logger.appendKeys({ tradeNo });
+    const body = parseJsonBody(event);
+    const outcome = await handleCallback(services, { tradeNo, token, body, raw: event.body ?? '' });
+    logger.info('callback handled', { outcome });
+    return { statusCode: 200, headers: { 'content-type': 'text/plain' }, body: 'OK' };
+  };
+  return httpHandler(raw);
+}
+
+export const handler = payproCallbackHandler(buildServices(loadConfig()));

@@ -1,0 +1,35 @@
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+
+/** The service's business metrics (CloudWatch EMF); alarms watch the anomaly and open-over-24h ones. */
+export type MetricName =
+  | 'PayoutCreated'
+  | 'PayoutSucceeded'
+  | 'PayoutFailed'
+  | 'PayoutOutcomeUnknown'
+  | 'CallbackRejected'
+  | 'PayoutAnomaly'
+  | 'PayoutOpenOver24h'
+  | 'ReconcileFailure';
+
+/** Counts events; the use cases see only this. */
+export interface Counter {
+  count(name: MetricName, value?: number): void;
+}
+
+/** Powertools Metrics, flushed by the `logMetrics` middleware at the end of each invocation. */
+export const metrics = new Metrics({ namespace: 'PayproPayouts', serviceName: 'paypro-payouts' });
+
+/** A Counter that records into Powertools Metrics. */
+export const cloudWatchCounter: Counter = {
+  count(name, value = 1) {
+    metrics.addMetric(name, MetricUnit.Count, value);
+  },
+};
+
+/** Middy middleware: publishes what the invocation counted, and nothing (no warning) when it counted nothing. */
+export function publishMetrics() {
+  const flush = async () => {
+    if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
+  };
+  return { after: flush, onError: flush };
+}

@@ -1,0 +1,148 @@
+import { z } from 'zod';
+import {
+  AmountMismatchError,
+  CallbackTokenError,
+  PayoutNotFoundError,
+  PayproUnavailableError,
+  PayproUnknownOutcomeError,
+  ValidationError,
+} from '../errors';
+import { verifyCallbackToken } from '../paypro/callback-token';
+import type { PayproClient } from '../paypro/client';
+import { kenyaTimeToIso } from '../paypro/kenya-time';
+import type { PayproSecret } from '../paypro/secret';
+import { sameAmount } from './amount';
+import { RAW_BODY_MAX_CHARS } from './payout';
+import { reportFromQuery } from './query-report';
+import { toFieldProblems } from './schema';
+import { type PayproReport, type SettleDeps, type SettleOutcome, settle } from './settle';
+
+/** What handling a callback needs. */
+export interface CallbackDeps extends SettleDeps {
+  paypro: PayproClient;
+  secret: () => Promise<PayproSecret>;
+  verifyByQuery: boolean;
+}
+
+/** A callback as it arrived: the path's tradeNo and token, and the body. */
+export interface CallbackInput {
+  tradeNo: string;
+  token: string;
+  body: unknown;
+  raw: string;
+}
+
+const text = (max: number) =>
+  z.string({ error: 'must be a string' }).max(max, { error: `must be at most ${max} characters` });
+
+const callbackSchema = z.object({
+  platFormTradeNo: text(128).optional(),
+  tradeNo: text(64),
+  amount: z.union([z.number(), text(32)], { error: 'must be a number or a string' }),
+  status: text(32).regex(/^\w+$/, { error: 'must be a status code' }),
+  message: text(512).nullish(),
+  successTime: z
+    .string({ error: 'must be a string' })
+    .nullish()
+    .transform((value, ctx) => {
+      if (value === null || value === undefined || value === '') return undefined;
+      const iso = kenyaTimeToIso(value);
+      if (iso === undefined) {
+        ctx.addIssue({ code: 'custom', message: 'must be a time as yyyy-MM-dd HH:mm:ss' });
+        return z.NEVER;
+      }
+      return iso;
+    }),
+});
+
+/**
+ * Handles Paypro's notify: checks the token, the body, the tradeNo and the amount; then
+ * (by default) asks Paypro's query API and applies *its* answer, so a forged or stale
+ * callback cannot settle a payout.
+ */
+export async function handleCallback(deps: CallbackDeps, input: CallbackInput): Promise<SettleOutcome> {
+  const secret = await deps.secret();
+  if (!verifyCallbackToken(secret.callbackKey, input.tradeNo, input.token)) {
+    deps.counter.count('CallbackRejected');
+    throw new CallbackTokenError();
+  }
+  if (typeof input.body !== 'object' || input.body === null || Array.isArray(input.body)) {
+    throw new ValidationError([{ field: 'body', message: 'must be a JSON object' }]);
+  }
+  const parsed = callbackSchema.safeParse(input.body);
+  if (!parsed.success) {
+    throw new ValidationError(toFieldProblems(parsed.error, input.body as Record<string, unknown>));
+  }
+  const callback = parsed.data;
+  if (callback.tradeNo !== input.tradeNo) {
+    throw new ValidationError([{ field: 'tradeNo', message: 'must equal the tradeNo of the callback URL' }]);
+  }
+
+  const payout = await deps.repository.get(input.tradeNo);
+  if (!payout) throw new PayoutNotFoundError(input.tradeNo);
+  if (!sameAmount(callback.amount, payout.amount)) {
+    deps.counter.count('PayoutAnomaly');
+    deps.log.warn('payout anomaly: callback amount differs from the record', {
+      tradeNo: payout.tradeNo,
+      recorded: payout.amount,
+      reported: String(callback.amount),
+    });
+    throw new AmountMismatchError(payout.tradeNo, payout.amount, String(callback.amount));
+  }
+
+  const raw = input.raw.slice(0, RAW_BODY_MAX_CHARS);
+  if (!deps.verifyByQuery) {
+    const report: PayproReport = {
+      status: callback.status,
+      message: callback.message ?? '',
+      ...(callback.platFormTradeNo && { platFormTradeNo: callback.platFormTradeNo }),
+      ...(callback.successTime && { successTime: callback.successTime }),
+    };
+    return (await settle(deps, payout, report, 'callback', { raw })).outcome;
+  }
+
+  const answer = await queryPaypro(deps, secret, payout.tradeNo);
+  if (!sameAmount(answer.amount, payout.amount)) {
+    deps.counter.count('PayoutAnomaly');
+    deps.log.warn('payout anomaly: Paypro query amount differs from the record', {
+      tradeNo: payout.tradeNo,
+      recorded: payout.amount,
+      reported: answer.amount,
+    });
+    throw new AmountMismatchError(payout.tradeNo, payout.amount, answer.amount);
+  }
+  if (answer.status !== callback.status) {
+    deps.log.warn('callback disagrees with Paypro query; applying the query', {
+      tradeNo: payout.tradeNo,
+      callbackStatus: callback.status,
+      queryStatus: answer.status,
+    });
+  }
+  const note = `callback said ${callback.status}; applied Paypro query`;
+  return (await settle(deps, payout, answer, 'query', { note, raw })).outcome;
+}
+
+/** Asks Paypro for its record of a payout; any failure or refusal means "ask again later". */
+async function queryPaypro(
+  deps: Pick<CallbackDeps, 'paypro'>,
+  secret: PayproSecret,
+  tradeNo: string,
+): Promise<PayproReport & { amount: string }> {
+  let answer: Awaited<ReturnType<PayproClient['queryPayout']>>;
+  try {
+    answer = await deps.paypro.queryPayout(secret, tradeNo);
+  } catch (error) {
+    if (error instanceof PayproUnknownOutcomeError) {
+      throw new PayproUnavailableError(`Paypro query for ${tradeNo} failed: ${error.message}`, {
+        cause: error,
+      });
+    }
+    throw error;
+  }
+  if (answer.kind === 'rejected') {
+    throw new PayproUnavailableError(
+      `Paypro refused the query for ${tradeNo}: ${answer.code} ${answer.message}`,
+    );
+  }
+  return reportFromQuery(answer);
+}

@@ -1,0 +1,186 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { reconcileHandler } from '../../functions/reconcile';
+import { SANDBOX_MOBILES } from '../../infra/local/paypro-sandbox';
+import { requestHash } from '../../lib/payouts/create';
+import type { Payout } from '../../lib/payouts/payout';
+import { reconcile } from '../../lib/payouts/reconcile';
+import { apiEvent, lambdaContext } from '../support/events';
+import { startStack } from '../support/stack';
+
+let stack: Awaited<ReturnType<typeof startStack>>;
+let seq = 0;
+
+beforeAll(async () => {
+  stack = await startStack({ RECONCILE_MIN_AGE_S: '1' }, { slowMs: 700, settleMs: 200 });
+  // Callbacks never get through here: only the reconciler can settle these payouts.
+  stack.callbacks.accepting = false;
+});
+afterAll(async () => {
+  await stack?.close();
+});
+
+function tradeNo(label: string): string {
+  seq += 1;
+  return `rc-${label}-${Date.now()}-${seq}`;
+}
+
+async function stored(id: string): Promise<Payout> {
+  const payout = await stack.services.repository.get(id);
+  if (!payout) throw new Error(`no payout ${id}`);
+  return payout;
+}
+
+const later = (ms: number) => () => new Date(Date.now() + ms);
+
+/** Runs the reconciler as if `aheadMs` had passed, so every payout created so far is due. */
+function reconcileAhead(aheadMs = 5_000, overrides: Partial<typeof stack.services> = {}) {
+  return reconcile({ ...stack.services, now: later(aheadMs), ...overrides });
+}
+
+/** A PENDING record as a crash would leave it: written, with or without `sentAt`. */
+async function crashedRecord(id: string, sent: boolean): Promise<void> {
+  const at = new Date().toISOString();
+  await stack.services.repository.create(
+    {
+      tradeNo: id,
+      amount: 70,
+      mobile: '254712345678',
+      status: 'PENDING',
+      requestHash: requestHash({ amount: 70, mobile: '254712345678' }),
+      createdAt: at,
+      updatedAt: at,
+      history: [{ at, source: 'api', status: 'PENDING', note: 'payout requested' }],
+    },
+    at,
+  );
+  if (sent) await stack.services.repository.markSent(id, at);
+}
+
+beforeEach(async () => {
+  // Settle whatever earlier tests left open, so each test sees only its own payouts.
+  await reconcileAhead(10_000, { reconcileBatchSize: 500 });
+});
+
+describe('reconciler against dynalite and the sandbox', () => {
+  it('runs as the scheduled Lambda and returns its summary', async () => {
+    const summary = await reconcileHandler(stack.services)({}, lambdaContext());
+    expect(summary).toEqual({ checked: 0, settled: 0, resent: 0, stillOpen: 0, flagged: 0, failed: 0 });
+  });
+
+  it('flags a payout still open after 24 h once in its history, and counts it every run', async () => {
+    const id = tradeNo('stuck');
+    await stack.createPayout(
+      apiEvent({ body: { amount: 95, mobile: SANDBOX_MOBILES.staysProcessing, tradeNo: id } }),
+      lambdaContext(),
+    );
+    const before = stack.counter.counts.PayoutOpenOver24h ?? 0;
+
+    const first = await reconcileAhead(25 * 3600_000);
+    const second = await reconcileAhead(27 * 3600_000);
+
+    expect(first).toMatchObject({ checked: 1, stillOpen: 1, flagged: 1 });
+    expect(second).toMatchObject({ checked: 1, stillOpen: 1, flagged: 1 });
+    expect(stack.counter.counts.PayoutOpenOver24h).toBe(before + 2);
+    const payout = await stored(id);
+    expect(payout.status).toBe('PROCESSING');
+    expect(payout.flaggedAt).toEqual(expect.any(String));
+    expect(payout.history.filter((h) => h.source === 'reconciler')).toHaveLength(1);
+  });
+
+  it('settles a payout whose send timed out, without sending it again', async () => {
+    // Prepare
+    const id = tradeNo('timeout');
+    const created = await stack.createPayout(
+      apiEvent({ body: { amount: 80, mobile: SANDBOX_MOBILES.slow, tradeNo: id } }),
+      lambdaContext(),
+    );
+    expect(created.statusCode).toBe(202);
+    await new Promise((r) => setTimeout(r, 1_000)); // the sandbox answers late, then settles
+    // Act
+    const summary = await reconcileAhead();
+    // Assess
+    expect(summary).toMatchObject({ checked: 1, settled: 1, resent: 0, failed: 0 });
+    const payout = await stored(id);
+    expect(payout.status).toBe('SUCCEEDED');
+    expect(payout.history.at(-1)).toMatchObject({ source: 'query', status: 'SUCCEEDED', code: '0000' });
+    expect(stack.sandbox.payoutCalls(id)).toBe(1);
+  });
+
+  it('settles a payout whose callback never comes', async () => {
+    const id = tradeNo('silent');
+    await stack.createPayout(
+      apiEvent({ body: { amount: 90, mobile: SANDBOX_MOBILES.neverCallsBack, tradeNo: id } }),
+      lambdaContext(),
+    );
+    await new Promise((r) => setTimeout(r, 400));
+
+    const summary = await reconcileAhead();
+
+    expect(summary).toMatchObject({ checked: 1, settled: 1 });
+    expect((await stored(id)).status).toBe('SUCCEEDED');
+    expect(stack.sandbox.payoutCalls(id)).toBe(1);
+  });
+
+  it('sends a payout that was recorded but provably never sent (crash before the send)', async () => {
+    const id = tradeNo('unsent');
+    await crashedRecord(id, false);
+
+    const summary = await reconcileAhead();
+
+    expect(summary).toMatchObject({ checked: 1, resent: 1 });
+    expect(stack.sandbox.payoutCalls(id)).toBe(1);
+    const payout = await stored(id);
+    expect(payout.status).toBe('PROCESSING');
+    expect(payout.sentAt).toEqual(expect.any(String));
+    // A second run asks again but never sends again.
+    await new Promise((r) => setTimeout(r, 300));
+    await reconcileAhead(120_000);
+    expect(stack.sandbox.payoutCalls(id)).toBe(1);
+    expect((await stored(id)).status).toBe('SUCCEEDED');
+  });
+
+  it('never re-sends a payout marked as sent, even when Paypro does not know it', async () => {
+    const id = tradeNo('sent-unknown');
+    await crashedRecord(id, true);
+
+    const summary = await reconcileAhead();
+
+    expect(summary).toMatchObject({ checked: 1, resent: 0, stillOpen: 1 });
+    expect(stack.sandbox.payoutCalls(id)).toBe(0);
+    expect((await stored(id)).status).toBe('PENDING');
+  });
+
+  it('checks at most a batch per run, and nothing that is not yet due', async () => {
+    const ids = [tradeNo('b1'), tradeNo('b2'), tradeNo('b3')];
+    for (const id of ids) {
+      await stack.createPayout(
+        apiEvent({ body: { amount: 60, mobile: SANDBOX_MOBILES.staysProcessing, tradeNo: id } }),
+        lambdaContext(),
+      );
+    }
+
+    const notDue = await reconcile(stack.services);
+    const batch = await reconcileAhead(5_000, { reconcileBatchSize: 2 });
+
+    expect(notDue.checked).toBe(0);
+    expect(batch.checked).toBe(2);
+  });
+
+  it('leaves payouts alone and counts a failure when the Paypro query fails', async () => {
+    const id = tradeNo('query-down');
+    await stack.createPayout(
+      apiEvent({ body: { amount: 65, mobile: SANDBOX_MOBILES.staysProcessing, tradeNo: id } }),
+      lambdaContext(),
+    );
+    const before = await stored(id);
+    stack.sandbox.failQueries('http500');
+    try {
+      const summary = await reconcileAhead();
+
+      expect(summary).toMatchObject({ checked: 1, failed: 1, settled: 0 });
+      expect((await stored(id)).status).toBe(before.status);
+    } finally {
+      stack.sandbox.failQueries('none');
+    }
+  });
+});
