@@ -10,20 +10,56 @@
  *   1003 PARAM_ERROR         body too large, not a JSON object, or a field missing/invalid
  *   1004 DUPLICATE_TRADE_NO  a payout with this tradeNo was already accepted
  *   1005 ORDER_NOT_EXIST     query for a tradeNo the sandbox never accepted
- * Every answer is HTTP 200 except an unknown path or method (HTTP 404).
+ * Every answer is HTTP 200 except an unknown path or method (HTTP 404), or a fault injected
+ * with failPayouts/failQueries.
+ *
+ * Callbacks: when a payout reaches a final status and has a notifyUrl, the sandbox POSTs the
+ * result there (same fields as the query's `data`, no signature) and retries on Paypro's schedule,
+ * compressed by default, until the answer is HTTP 200 with body `OK`; see callbackScheduleMs.
  */
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type SaltPosition, type SignableFields, verifySign } from '../../lib/paypro/sign';
 
-/** Mobiles with a scripted outcome; any other valid mobile settles to '0000' after settleMs. */
+/**
+ * Mobiles with a scripted outcome; any other valid mobile answers '0015', settles to '0000'
+ * settleMs after it was received, and calls back once settled.
+ */
 export const SANDBOX_MOBILES = {
-  succeeds: '254700000000', // answers data.status '0000' at once
-  rejected: '254700000029', // answers data.status '00029' REJECTED_TRANSACTION (request accepted: code '0000')
-  staysProcessing: '254700000015', // answers '0015' and stays processing forever
-  slow: '254700000408', // records the payout, then waits slowMs before answering '0015'
+  succeeds: '254700000000', // answers data.status '0000' at once and calls back at once
+  rejected: '254700000029', // answers '00029' REJECTED_TRANSACTION (request accepted: code '0000'), calls back at once
+  staysProcessing: '254700000015', // answers '0015' and stays processing forever: never calls back
+  slow: '254700000408', // records the payout, answers '0015' only after slowMs; settles like any other mobile
+  neverCallsBack: '254700000404', // answers '0015', settles to '0000' after settleMs, never calls back
+  callsBackTwice: '254700000202', // like the default, but delivers the final callback twice, then a stale '0015'
 } as const;
+
+/** Paypro's retry delays (2s, 5s, 10s, 30s, 1h, 3h, 3h, 3h) compressed for local use. */
+export const DEFAULT_CALLBACK_SCHEDULE_MS: readonly number[] = [
+  200, 500, 1000, 3000, 6000, 18000, 18000, 18000,
+];
+
+/** What failQueries makes /api/queryPayOutResult do: answer normally, HTTP 500, or never answer. */
+export type QueryFailure = 'none' | 'http500' | 'timeout';
+
+/**
+ * What failPayouts makes /api/payout do: answer normally; HTTP 500 or a destroyed socket, recording
+ * nothing; or record the payout as usual and answer HTTP 200 with `<html>oops</html>`.
+ */
+export type PayoutFailure = 'none' | 'http500' | 'reset' | 'garbage';
+
+/** One POST the sandbox made to a notifyUrl. */
+export interface CallbackAttempt {
+  /** When the POST was sent. */
+  at: Date;
+  /** The `status` the callback carried. */
+  status: string;
+  /** True only for HTTP 200 with body `OK` (whitespace trimmed). */
+  answeredOk: boolean;
+  /** The HTTP status, absent when there was no answer (connection error, timeout, close()). */
+  httpStatus?: number;
+}
 
 export interface SandboxOptions {
   merchantNo: string;
@@ -31,8 +67,14 @@ export interface SandboxOptions {
   salt: SaltPosition;
   /** Delay before answering a payout to SANDBOX_MOBILES.slow; default 10_000. */
   slowMs?: number;
-  /** Delay before an ordinary payout turns '0000'; default 2_000. */
+  /** Delay after a payout is received before it turns '0000' (default and slow mobiles); default 2_000. */
   settleMs?: number;
+  /**
+   * Delays between callback attempts: the first attempt is immediate, retry i waits
+   * callbackScheduleMs[i] after attempt i failed; after the last retry the sandbox gives up.
+   * Default DEFAULT_CALLBACK_SCHEDULE_MS.
+   */
+  callbackScheduleMs?: readonly number[];
   /** Default 0: an ephemeral port. */
   port?: number;
   /** Default 127.0.0.1. */
@@ -59,14 +101,27 @@ export interface PayproSandbox {
   url: string;
   /** Accepted payouts by tradeNo. */
   payouts: ReadonlyMap<string, SandboxPayout>;
-  /** How many POST /api/payout named this tradeNo, accepted or refused. */
+  /** How many POST /api/payout named this tradeNo, accepted, refused or failed by failPayouts. */
   payoutCalls(tradeNo: string): number;
-  /** Stops the server, drops open connections and clears pending timers. */
+  /**
+   * Every callback POST the sandbox made for this tradeNo, in the order their outcome became
+   * known (an attempt still in flight is not listed yet). A copy: later attempts do not change it.
+   */
+  callbackAttempts(tradeNo: string): CallbackAttempt[];
+  /** Makes /api/queryPayOutResult fail from now on ('none' restores normal answers). */
+  failQueries(mode: QueryFailure): void;
+  /** Makes /api/payout fail from now on ('none' restores normal answers). */
+  failPayouts(mode: PayoutFailure): void;
+  /**
+   * Stops the server, drops open connections (hanging queries included), clears pending
+   * timers and retries, and aborts callbacks in flight.
+   */
   close(): Promise<void>;
 }
 
 const MAX_BODY_BYTES = 64 * 1024;
 const KENYA_UTC_OFFSET_MS = 3 * 60 * 60 * 1000;
+const CALLBACK_TIMEOUT_MS = 5_000;
 
 const STATUS = {
   success: { status: '0000', message: 'SUCCESS' },
@@ -90,28 +145,62 @@ const ERRORS = {
   orderNotExist: { code: '1005', msg: 'ORDER_NOT_EXIST' },
 } as const satisfies Record<string, Reply>;
 
+/** An answer that is not Paypro's envelope, injected with failPayouts/failQueries. */
+interface Fault {
+  fault: 'http500' | 'reset' | 'garbage';
+}
+
 /** What an endpoint sees of a request: the merchant header and the body, parsed when possible. */
 interface SandboxRequest {
   merchantNo: string | undefined;
   body: SignableFields | undefined;
 }
 
-type Endpoint = (request: SandboxRequest) => Promise<Reply>;
+type Endpoint = (request: SandboxRequest) => Promise<Reply | Fault>;
 
 interface SandboxState {
   options: Required<SandboxOptions>;
   payouts: Map<string, SandboxPayout>;
   calls: Map<string, number>;
   timers: Set<NodeJS.Timeout>;
+  attempts: Map<string, CallbackAttempt[]>;
+  /** One per callback POST in flight, so close() can abort it. */
+  inFlight: Map<AbortController, Promise<void>>;
+  queryFailure: QueryFailure;
+  payoutFailure: PayoutFailure;
+  closed: boolean;
+  /** Resolves when close() starts; hanging answers wait on it. */
+  closing: Promise<void>;
 }
+
+/** The result fields Paypro sends in the query's `data` and in callbacks. */
+type ResultFields = Pick<SandboxPayout, 'platFormTradeNo' | 'tradeNo' | 'amount' | 'status' | 'message'> & {
+  successTime?: Date;
+};
 
 /** Starts the sandbox and resolves once it listens. */
 export async function startPayproSandbox(options: SandboxOptions): Promise<PayproSandbox> {
+  let startClosing = () => {};
   const state: SandboxState = {
-    options: { slowMs: 10_000, settleMs: 2_000, port: 0, host: '127.0.0.1', ...options },
+    options: {
+      slowMs: 10_000,
+      settleMs: 2_000,
+      callbackScheduleMs: DEFAULT_CALLBACK_SCHEDULE_MS,
+      port: 0,
+      host: '127.0.0.1',
+      ...options,
+    },
     payouts: new Map(),
     calls: new Map(),
     timers: new Set(),
+    attempts: new Map(),
+    inFlight: new Map(),
+    queryFailure: 'none',
+    payoutFailure: 'none',
+    closed: false,
+    closing: new Promise<void>((resolve) => {
+      startClosing = resolve;
+    }),
   };
   const routes: Record<string, Endpoint> = {
     'POST /api/payout': (request) => payout(state, request),
@@ -134,13 +223,24 @@ export async function startPayproSandbox(options: SandboxOptions): Promise<Paypr
     url: `http://${formatHost(state.options.host)}:${port}`,
     payouts: state.payouts,
     payoutCalls: (tradeNo) => state.calls.get(tradeNo) ?? 0,
+    callbackAttempts: (tradeNo) => (state.attempts.get(tradeNo) ?? []).map((attempt) => ({ ...attempt })),
+    failQueries: (mode) => {
+      state.queryFailure = mode;
+    },
+    failPayouts: (mode) => {
+      state.payoutFailure = mode;
+    },
     close: async () => {
+      state.closed = true;
+      startClosing();
       for (const timer of state.timers) clearTimeout(timer);
       state.timers.clear();
+      for (const controller of state.inFlight.keys()) controller.abort();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      // Keep-alive sockets and slow answers still in flight would otherwise hold close() open.
+      // Keep-alive sockets and slow or hanging answers would otherwise hold close() open.
       server.closeAllConnections();
-      await closed;
+      // Aborted fetches settle at once; waiting for them means nothing is recorded after close().
+      await Promise.allSettled([closed, ...state.inFlight.values()]);
     },
   };
 }
@@ -161,19 +261,32 @@ async function handleRequest(
     return;
   }
   const merchantNo = req.headers.merchantno;
-  const reply = await endpoint({
+  const answer = await endpoint({
     merchantNo: typeof merchantNo === 'string' ? merchantNo : undefined,
     body: raw === undefined ? undefined : parseFields(raw),
   });
-  writeEnvelope(res, reply);
+  if ('fault' in answer) {
+    writeFault(res, answer);
+  } else {
+    writeEnvelope(res, answer);
+  }
 }
 
-/** POST /api/payout: accepts a payout once per tradeNo and scripts its outcome by mobile. */
-async function payout(state: SandboxState, { merchantNo, body }: SandboxRequest): Promise<Reply> {
-  // Counted before any check so tests can prove a client sent a tradeNo exactly once.
+/** POST /api/payout: applies failPayouts, or else answers as Paypro would. */
+async function payout(state: SandboxState, request: SandboxRequest): Promise<Reply | Fault> {
+  const { body } = request;
+  // Counted before any check or fault so tests can prove a client sent a tradeNo exactly once.
   if (typeof body?.tradeNo === 'string') {
     state.calls.set(body.tradeNo, (state.calls.get(body.tradeNo) ?? 0) + 1);
   }
+  const failure = state.payoutFailure;
+  if (failure === 'http500' || failure === 'reset') return { fault: failure };
+  const reply = await acceptPayout(state, request);
+  return failure === 'garbage' ? { fault: 'garbage' } : reply;
+}
+
+/** Accepts a payout once per tradeNo and scripts its outcome by mobile. */
+async function acceptPayout(state: SandboxState, { merchantNo, body }: SandboxRequest): Promise<Reply> {
   const refusal = checkRequest(state.options, merchantNo, body);
   if (refusal) return refusal;
   const fields = parsePayoutFields(body as SignableFields);
@@ -190,38 +303,59 @@ async function payout(state: SandboxState, { merchantNo, body }: SandboxRequest)
   state.payouts.set(record.tradeNo, record);
   applyScriptedOutcome(state, record);
 
-  if (record.mobile === SANDBOX_MOBILES.slow) {
-    // The payout already exists: a client that times out here must find it by querying.
-    await sleep(state, state.options.slowMs);
-  }
+  // Taken now: a slow answer still says what Paypro decided on receipt, even if it settled since.
   const data = {
     serialNumber: record.serialNumber,
     status: record.status,
     desc: record.message,
     remark: record.remark,
   };
+  if (record.mobile === SANDBOX_MOBILES.slow) {
+    // The payout already exists: a client that times out here must find it by querying.
+    await sleep(state, state.options.slowMs);
+  }
   return { ...ACCEPTED, data: JSON.stringify(data) };
 }
 
-/** POST /api/queryPayOutResult: the authoritative state of one payout. */
-async function queryPayOutResult(state: SandboxState, { merchantNo, body }: SandboxRequest): Promise<Reply> {
+/** POST /api/queryPayOutResult: applies failQueries, or else answers as Paypro would. */
+async function queryPayOutResult(state: SandboxState, request: SandboxRequest): Promise<Reply | Fault> {
+  switch (state.queryFailure) {
+    case 'http500':
+      return { fault: 'http500' };
+    case 'timeout':
+      // Never answers; close() destroys the socket, then this resolves.
+      await state.closing;
+      return { fault: 'reset' };
+    default:
+      return queryResult(state, request);
+  }
+}
+
+/** The authoritative state of one payout. */
+async function queryResult(state: SandboxState, { merchantNo, body }: SandboxRequest): Promise<Reply> {
   const refusal = checkRequest(state.options, merchantNo, body);
   if (refusal) return refusal;
   const tradeNo = body?.tradeNo;
   if (typeof tradeNo !== 'string' || tradeNo === '') return ERRORS.paramError;
   const record = state.payouts.get(tradeNo);
   if (!record) return ERRORS.orderNotExist;
+  return { ...ACCEPTED, data: resultJson(record) };
+}
 
-  // Paypro sends amount as a JSON number with four decimals (50.0000), which JSON.stringify can't write.
-  const data = [
-    `"platFormTradeNo":${JSON.stringify(record.platFormTradeNo)}`,
-    `"tradeNo":${JSON.stringify(record.tradeNo)}`,
-    `"amount":${record.amount}.0000`,
-    `"status":${JSON.stringify(record.status)}`,
-    `"message":${JSON.stringify(record.message)}`,
-    `"successTime":${record.successTime ? JSON.stringify(kenyaTime(record.successTime)) : 'null'}`,
+/**
+ * The query's `data` and the callback body, as JSON text. Paypro sends amount as a JSON number
+ * with four decimals (50.0000), which JSON.stringify can't write.
+ */
+function resultJson(result: ResultFields): string {
+  const fields = [
+    `"platFormTradeNo":${JSON.stringify(result.platFormTradeNo)}`,
+    `"tradeNo":${JSON.stringify(result.tradeNo)}`,
+    `"amount":${result.amount}.0000`,
+    `"status":${JSON.stringify(result.status)}`,
+    `"message":${JSON.stringify(result.message)}`,
+    `"successTime":${result.successTime ? JSON.stringify(kenyaTime(result.successTime)) : 'null'}`,
   ].join(',');
-  return { ...ACCEPTED, data: `{${data}}` };
+  return `{${fields}}`;
 }
 
 /** The checks both endpoints share, in Paypro's order: merchant, body shape, then sign. */
@@ -271,32 +405,117 @@ function parseWholeAmount(amount: unknown): string | undefined {
   return value >= 1n ? value.toString() : undefined;
 }
 
-/** Sets the outcome the payout's mobile scripts, now or after settleMs. */
+/** Sets the outcome the payout's mobile scripts, now or settleMs after it was received. */
 function applyScriptedOutcome(state: SandboxState, record: SandboxPayout): void {
   switch (record.mobile) {
     case SANDBOX_MOBILES.succeeds:
-      finish(record, STATUS.success);
+      finish(state, record, STATUS.success);
       return;
     case SANDBOX_MOBILES.rejected:
-      finish(record, STATUS.rejected);
+      finish(state, record, STATUS.rejected);
       return;
     case SANDBOX_MOBILES.staysProcessing:
-    case SANDBOX_MOBILES.slow:
       return;
     default:
-      schedule(state, state.options.settleMs, () => finish(record, STATUS.success));
+      schedule(state, state.options.settleMs, () => finish(state, record, STATUS.success));
   }
 }
 
-/** Moves a payout to a final status; Paypro fills successTime for failures too. */
-function finish(record: SandboxPayout, outcome: { status: string; message: string }): void {
+/** Moves a payout to a final status (Paypro fills successTime for failures too) and calls back. */
+function finish(
+  state: SandboxState,
+  record: SandboxPayout,
+  outcome: { status: string; message: string },
+): void {
   record.status = outcome.status;
   record.message = outcome.message;
   record.successTime = new Date();
+  notify(state, record);
 }
 
-/** Runs `run` after `ms` on a timer that close() can clear and that never holds the process open. */
+/** Posts the final result to the payout's notifyUrl, as its mobile scripts. */
+function notify(state: SandboxState, record: SandboxPayout): void {
+  const { notifyUrl } = record;
+  if (notifyUrl === undefined || record.mobile === SANDBOX_MOBILES.neverCallsBack) return;
+  const final = { body: resultJson(record), status: record.status };
+  const retries = state.options.callbackScheduleMs;
+  if (record.mobile !== SANDBOX_MOBILES.callsBackTwice) {
+    void deliver(state, record.tradeNo, notifyUrl, final, retries);
+    return;
+  }
+  // Two independent deliveries of the final result, then a stale 'processing' one, sent once.
+  const stale = {
+    body: resultJson({ ...record, ...STATUS.processing, successTime: undefined }),
+    status: STATUS.processing.status,
+  };
+  void Promise.all([
+    deliver(state, record.tradeNo, notifyUrl, final, retries),
+    deliver(state, record.tradeNo, notifyUrl, final, retries),
+  ]).then(() => deliver(state, record.tradeNo, notifyUrl, stale, []));
+}
+
+/**
+ * Posts a callback until it is answered OK: at once, then again after each delay in `retries`.
+ * Resolves when answered OK or given up; never resolves once close() has run.
+ */
+async function deliver(
+  state: SandboxState,
+  tradeNo: string,
+  url: string,
+  callback: { body: string; status: string },
+  retries: readonly number[],
+): Promise<void> {
+  for (let attempt = 0; !state.closed; attempt += 1) {
+    if (await postCallback(state, tradeNo, url, callback)) return;
+    const delay = retries[attempt];
+    if (delay === undefined) return;
+    await sleep(state, delay);
+  }
+}
+
+/** One callback POST, recorded in callbackAttempts; true when answered HTTP 200 with body OK. */
+async function postCallback(
+  state: SandboxState,
+  tradeNo: string,
+  url: string,
+  callback: { body: string; status: string },
+): Promise<boolean> {
+  const controller = new AbortController();
+  const attempt: CallbackAttempt = { at: new Date(), status: callback.status, answeredOk: false };
+  const run = (async () => {
+    try {
+      const response = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: callback.body,
+        redirect: 'manual',
+        signal: AbortSignal.any([controller.signal, AbortSignal.timeout(CALLBACK_TIMEOUT_MS)]),
+      });
+      attempt.httpStatus = response.status;
+      const text = await response.text();
+      attempt.answeredOk = response.status === 200 && text.trim() === 'OK';
+    } catch {
+      // Connection error, timeout or close(): not answered.
+    }
+  })();
+  state.inFlight.set(controller, run);
+  try {
+    await run;
+  } finally {
+    state.inFlight.delete(controller);
+  }
+  const attempts = state.attempts.get(tradeNo) ?? [];
+  attempts.push(attempt);
+  state.attempts.set(tradeNo, attempts);
+  return attempt.answeredOk;
+}
+
+/**
+ * Runs `run` after `ms` on a timer that close() can clear and that never holds the process open.
+ * After close() nothing is scheduled.
+ */
 function schedule(state: SandboxState, ms: number, run: () => void): void {
+  if (state.closed) return;
   const timer = setTimeout(() => {
     state.timers.delete(timer);
     run();
@@ -354,6 +573,21 @@ function writeEnvelope(res: ServerResponse, reply: Reply): void {
 function writeJson(res: ServerResponse, status: number, body: string): void {
   if (res.destroyed || res.writableEnded) return;
   res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+  res.end(body);
+}
+
+/** Writes an injected fault: a text HTTP 500, an HTML body with HTTP 200, or a dropped socket. */
+function writeFault(res: ServerResponse, { fault }: Fault): void {
+  if (res.destroyed || res.writableEnded) return;
+  if (fault === 'reset') {
+    res.destroy();
+    return;
+  }
+  const [status, contentType, body] =
+    fault === 'http500'
+      ? [500, 'text/plain', 'Internal Server Error']
+      : [200, 'text/html', '<html>oops</html>'];
+  res.writeHead(status, { 'content-type': contentType, 'content-length': Buffer.byteLength(body) });
   res.end(body);
 }
 

@@ -5,6 +5,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
+import { functionName, invokeLocal } from './invoke';
 import { SANDBOX_MOBILES } from './paypro-sandbox';
 import { type LocalServices, startLocalServices } from './services';
 
@@ -16,6 +17,7 @@ const settings = {
   apiPort: port('API_PORT', 3000),
   lambdaPort: port('LAMBDA_PORT', 3002),
   apiKey: env.LOCAL_API_KEY ?? 'local-dev-key',
+  reconcileIntervalS: Number(env.RECONCILE_INTERVAL_S ?? 30),
   salt: env.PAYPRO_SIGN_SALT === 'suffix' ? ('suffix' as const) : ('prefix' as const),
   payproBaseUrl: env.PAYPRO_BASE_URL || undefined,
   secret: {
@@ -61,6 +63,15 @@ function startOffline(
   return { child, ready };
 }
 
+async function runReconciler(): Promise<void> {
+  try {
+    const summary = await invokeLocal(settings.lambdaPort, functionName(settings.stage, 'reconcile'));
+    console.log(`[reconciler] ${JSON.stringify(summary)}`);
+  } catch (error) {
+    console.error(`[reconciler] ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
 async function main(): Promise<void> {
   const services = await startLocalServices({
     stage: settings.stage,
@@ -77,9 +88,11 @@ async function main(): Promise<void> {
   const offline = startOffline(services, apiUrl);
 
   let stopping = false;
+  let reconciler: NodeJS.Timeout | undefined;
   const stop = async (code: number) => {
     if (stopping) return;
     stopping = true;
+    clearInterval(reconciler);
     offline.child.kill('SIGTERM');
     await services.close();
     process.exit(code);
@@ -95,6 +108,8 @@ async function main(): Promise<void> {
     await stop(1);
     return;
   }
+  // serverless-offline does not run schedules: stand in for EventBridge.
+  reconciler = setInterval(() => void runReconciler(), settings.reconcileIntervalS * 1000);
   const paypro = services.sandbox
     ? `${services.sandbox.url} (local sandbox)`
     : `${settings.payproBaseUrl} (PAYPRO_BASE_URL)`;
@@ -106,11 +121,13 @@ async function main(): Promise<void> {
       `  Paypro:          ${paypro}`,
       `  DynamoDB:        ${services.env.AWS_ENDPOINT_URL_DYNAMODB} (table ${services.env.PAYOUTS_TABLE})`,
       `  Secrets Manager: ${services.env.AWS_ENDPOINT_URL_SECRETS_MANAGER} (secret ${services.env.PAYPRO_SECRET_ID})`,
+      `  Reconciler:      every ${settings.reconcileIntervalS} s (npm run reconcile runs it once)`,
       ...(services.sandbox
         ? [
             '  Sandbox mobiles: succeeds at once ' +
               `${SANDBOX_MOBILES.succeeds}, rejected ${SANDBOX_MOBILES.rejected}, ` +
-              `stays processing ${SANDBOX_MOBILES.staysProcessing}, slower than the timeout ${SANDBOX_MOBILES.slow}`,
+              `stays processing ${SANDBOX_MOBILES.staysProcessing}, slower than the timeout ${SANDBOX_MOBILES.slow}, ` +
+              `never calls back ${SANDBOX_MOBILES.neverCallsBack}, calls back twice ${SANDBOX_MOBILES.callsBackTwice}`,
           ]
         : []),
       '',

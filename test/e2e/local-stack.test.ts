@@ -4,7 +4,8 @@ import { type RunningStack, runNpmStart } from '../support/local-stack-process';
 let stack: RunningStack;
 
 beforeAll(async () => {
-  stack = await runNpmStart();
+  // A fast reconciler so a silent payout settles within the test.
+  stack = await runNpmStart({ RECONCILE_INTERVAL_S: '2', RECONCILE_MIN_AGE_S: '1' });
 }, 120_000);
 afterAll(async () => {
   await stack?.stop();
@@ -24,7 +25,8 @@ describe('npm start: the API over HTTP', () => {
   it('creates, replays, refuses a conflict, and reads a payout through API Gateway emulation', async () => {
     // Prepare
     const tradeNo = `e2e-${Date.now()}`;
-    const request = { amount: 120, mobile: '+254 712 345 678', tradeNo, remark: 'e2e' };
+    // The sandbox keeps this number processing, so no callback changes it between the calls.
+    const request = { amount: 120, mobile: '+254 700 000 015', tradeNo, remark: 'e2e' };
     // Act
     const created = await call('POST', '/payouts', request);
     const replayed = await call('POST', '/payouts', request);
@@ -36,7 +38,7 @@ describe('npm start: the API over HTTP', () => {
       tradeNo,
       status: 'PROCESSING',
       amount: 120,
-      mobile: '2547****5678',
+      mobile: '2547****0015',
       remark: 'e2e',
       paypro: { code: '0015', message: 'CREDIT_INPROGRESS' },
     });
@@ -69,5 +71,48 @@ describe('npm start: the API over HTTP', () => {
     ]);
     const missing = await call('GET', '/payouts/never-created');
     expect(missing.status).toBe(404);
+  });
+});
+
+async function until(tradeNo: string, status: string, timeoutMs = 20_000) {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const read = await call('GET', `/payouts/${tradeNo}`);
+    if (read.body.status === status || Date.now() > end) return read.body;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+describe('npm start: payouts reach their final state', () => {
+  it('goes PENDING -> PROCESSING -> SUCCEEDED by the sandbox callback, verified by query', async () => {
+    const tradeNo = `e2e-cb-${Date.now()}`;
+
+    const created = await call('POST', '/payouts', { amount: 130, mobile: '0712345678', tradeNo });
+    const settled = await until(tradeNo, 'SUCCEEDED');
+
+    expect(created.body.status).toBe('PROCESSING');
+    expect(settled.status).toBe('SUCCEEDED');
+    const history = settled.history as Array<Record<string, unknown>>;
+    expect(history.map((h) => [h.source, h.status])).toEqual([
+      ['api', 'PENDING'],
+      ['paypro-payout', 'PROCESSING'],
+      ['query', 'SUCCEEDED'],
+    ]);
+    expect(history.at(-1)?.note).toBe('callback said 0000; applied Paypro query');
+  });
+
+  it('settles a payout whose callback never comes through the scheduled reconciler', async () => {
+    const tradeNo = `e2e-rc-${Date.now()}`;
+
+    await call('POST', '/payouts', { amount: 140, mobile: '0700000404', tradeNo });
+    const settled = await until(tradeNo, 'SUCCEEDED');
+
+    expect(settled.status).toBe('SUCCEEDED');
+    const history = settled.history as Array<Record<string, unknown>>;
+    expect(history.at(-1)).toMatchObject({
+      source: 'query',
+      status: 'SUCCEEDED',
+      note: 'reconciler asked Paypro',
+    });
   });
 });

@@ -95,7 +95,12 @@ describe('Paypro callbacks over HTTP from the sandbox', () => {
       platFormTradeNo: sandboxPayout?.platFormTradeNo,
       successTime: sandboxPayout?.successTime?.toISOString().replace(/\.\d{3}Z$/, '.000Z'),
     });
-    expect(stack.sandbox.callbackAttempts(id).map((a) => a.answeredOk)).toEqual([true]);
+    // The sandbox lists an attempt once our answer has reached it.
+    const attempts = await until(
+      async () => stack.sandbox.callbackAttempts(id),
+      (a) => a.length > 0,
+    );
+    expect(attempts.map((a) => a.answeredOk)).toEqual([true]);
   });
 
   it('answers OK to duplicates and a late 0015 after the final state, and changes nothing', async () => {

@@ -33,7 +33,7 @@ let fetchSpy: MockInstance<typeof fetch>;
 
 function handler() {
   const config = loadConfig({
-    PAYPRO_BASE_URL: 'http://paypro.invalid',
+    PAYPRO_BASE_URL: 'http://127.0.0.1:9',
     PUBLIC_BASE_URL: 'https://api.test/dev',
   });
   return createPayoutHandler(buildServices(config), config);
