@@ -39,6 +39,8 @@ function startOffline(
         ...env,
         ...services.env,
         PUBLIC_BASE_URL: apiUrl,
+        // Locally the reconciler looks at a payout after 10 s rather than a minute.
+        RECONCILE_MIN_AGE_S: env.RECONCILE_MIN_AGE_S ?? '10',
         LOCAL_API_KEY: settings.apiKey,
         OFFLINE_HTTP_PORT: String(settings.apiPort),
         OFFLINE_LAMBDA_PORT: String(settings.lambdaPort),
