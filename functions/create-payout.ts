@@ -1,5 +1,6 @@
 import { type Config, loadConfig } from '../lib/config';
 import { type ApiHandler, httpHandler, jsonResponse, parseJsonBody } from '../lib/http';
+import { logger } from '../lib/logger';
 import { type CreateOutcome, createPayout } from '../lib/payouts/create';
 import { toView } from '../lib/payouts/payout';
 import { parsePayoutRequest } from '../lib/payouts/schema';
@@ -15,7 +16,9 @@ export function createPayoutHandler(
   const limits = { min: config.payoutMinAmount, max: config.payoutMaxAmount };
   const raw: ApiHandler = async (event) => {
     const request = parsePayoutRequest(parseJsonBody(event), limits);
+    if (request.tradeNo) logger.setCorrelationId(request.tradeNo);
     const { outcome, payout } = await createPayout(services, request);
+    logger.setCorrelationId(payout.tradeNo);
     return jsonResponse(STATUS[outcome], toView(payout));
   };
   return httpHandler(raw);

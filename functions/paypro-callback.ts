@@ -9,7 +9,7 @@ export function payproCallbackHandler(services: Services) {
   const raw: ApiHandler = async (event) => {
     const tradeNo = event.pathParameters?.tradeNo ?? '';
     const token = event.pathParameters?.token ?? '';
-    logger.appendKeys({ tradeNo });
+    logger.setCorrelationId(tradeNo);
     const body = parseJsonBody(event);
     const outcome = await handleCallback(services, { tradeNo, token, body, raw: event.body ?? '' });
     logger.info('callback handled', { outcome });

@@ -16,8 +16,11 @@ export interface Counter {
   count(name: MetricName, value?: number): void;
 }
 
-/** Powertools Metrics, flushed by the `logMetrics` middleware at the end of each invocation. */
-export const metrics = new Metrics({ namespace: 'PayproPayouts', serviceName: 'paypro-payouts' });
+/**
+ * Powertools Metrics, flushed by `publishMetrics` after each invocation. Its `service`
+ * dimension is POWERTOOLS_SERVICE_NAME (`paypro-payouts-<stage>`), which the alarms watch.
+ */
+export const metrics = new Metrics({ namespace: 'PayproPayouts' });
 
 /** A Counter that records into Powertools Metrics. */
 export const cloudWatchCounter: Counter = {

@@ -5,7 +5,8 @@ let stack: RunningStack;
 
 beforeAll(async () => {
   // A fast reconciler so a silent payout settles within the test.
-  stack = await runNpmStart({ RECONCILE_INTERVAL_S: '2', RECONCILE_MIN_AGE_S: '1' });
+  // Min age 4 s: the callback (sent 2 s after creation) gets there before the reconciler looks.
+  stack = await runNpmStart({ RECONCILE_INTERVAL_S: '2', RECONCILE_MIN_AGE_S: '4' });
 }, 120_000);
 afterAll(async () => {
   await stack?.stop();
