@@ -14,13 +14,17 @@ import { cachedPayproSecret } from './paypro/secret';
 /** Everything the use cases need, built once per container from configuration. */
 export type Services = CreatePayoutDeps & CallbackDeps & ReconcileDeps;
 
-/** Wires the AWS clients, the Paypro client and the cached secret from configuration. */
-export function buildServices(config: Config): Services {
-  const dynamo = DynamoDBDocumentClient.from(new DynamoDBClient({}), {
+/** The DynamoDB document client; endpoint and region come from the environment, as the SDK reads them. */
+export function createDocumentClient(): DynamoDBDocumentClient {
+  return DynamoDBDocumentClient.from(new DynamoDBClient({}), {
     marshallOptions: { removeUndefinedValues: true },
   });
+}
+
+/** Wires the AWS clients, the Paypro client and the cached secret from configuration. */
+export function buildServices(config: Config): Services {
   return {
-    repository: new PayoutRepository(dynamo, config.payoutsTable),
+    repository: new PayoutRepository(createDocumentClient(), config.payoutsTable),
     paypro: new PayproClient({
       baseUrl: config.payproBaseUrl,
       timeoutMs: config.payproTimeoutMs,

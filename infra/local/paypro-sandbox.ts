@@ -47,7 +47,7 @@ export type QueryFailure = 'none' | 'http500' | 'timeout';
  * What failPayouts makes /api/payout do: answer normally; HTTP 500 or a destroyed socket, recording
  * nothing; or record the payout as usual and answer HTTP 200 with `<html>oops</html>`.
  */
-export type PayoutFailure = 'none' | 'http500' | 'reset' | 'garbage';
+export type PayoutFailure = 'none' | 'http500' | 'reset' | 'garbage' | 'wrongShape';
 
 /** One POST the sandbox made to a notifyUrl. */
 export interface CallbackAttempt {
@@ -110,7 +110,10 @@ export interface PayproSandbox {
   callbackAttempts(tradeNo: string): CallbackAttempt[];
   /** Makes /api/queryPayOutResult fail from now on ('none' restores normal answers). */
   failQueries(mode: QueryFailure): void;
-  /** Makes /api/payout fail from now on ('none' restores normal answers). */
+  /**
+   * Makes /api/payout fail from now on ('none' restores normal answers): 'http500' and 'reset'
+   * record nothing; 'garbage' (non-JSON) and 'wrongShape' (JSON, data not as documented) record the payout.
+   */
   failPayouts(mode: PayoutFailure): void;
   /**
    * Stops the server, drops open connections (hanging queries included), clears pending
@@ -282,7 +285,10 @@ async function payout(state: SandboxState, request: SandboxRequest): Promise<Rep
   const failure = state.payoutFailure;
   if (failure === 'http500' || failure === 'reset') return { fault: failure };
   const reply = await acceptPayout(state, request);
-  return failure === 'garbage' ? { fault: 'garbage' } : reply;
+  if (failure === 'garbage') return { fault: 'garbage' };
+  // Valid JSON, request accepted, but `data` is not what Paypro documents.
+  if (failure === 'wrongShape' && reply.code === ACCEPTED.code) return { ...ACCEPTED, data: '{"unexpected":true}' };
+  return reply;
 }
 
 /** Accepts a payout once per tradeNo and scripts its outcome by mobile. */

@@ -1,0 +1,216 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createPayoutHandler } from '../../functions/create-payout';
+import { payproCallbackHandler } from '../../functions/paypro-callback';
+import { type PayoutFailure, SANDBOX_MOBILES } from '../../infra/local/paypro-sandbox';
+import type { Payout } from '../../lib/payouts/payout';
+import { reconcile } from '../../lib/payouts/reconcile';
+import { PayoutRepository } from '../../lib/payouts/repository';
+import { callbackToken } from '../../lib/paypro/callback-token';
+import { PayproClient } from '../../lib/paypro/client';
+import { createDocumentClient, type Services } from '../../lib/services';
+import { apiEvent, bodyOf, lambdaContext } from '../support/events';
+import { type Fault, faultyDynamo, type WriteStep } from '../support/faulty-dynamo';
+import { startStack, TEST_SECRET } from '../support/stack';
+
+let stack: Awaited<ReturnType<typeof startStack>>;
+let seq = 0;
+
+beforeAll(async () => {
+  stack = await startStack({ RECONCILE_MIN_AGE_S: '1' }, { slowMs: 700, settleMs: 150 });
+  // Only the reconciler may settle what a fault left open.
+  stack.callbacks.accepting = false;
+});
+afterEach(() => {
+  stack.sandbox.failPayouts('none');
+});
+afterAll(async () => {
+  await stack?.close();
+});
+
+function tradeNo(label: string): string {
+  seq += 1;
+  return `ft-${label}-${Date.now()}-${seq}`;
+}
+
+async function stored(id: string): Promise<Payout | undefined> {
+  return stack.services.repository.get(id);
+}
+
+function createWith(services: Services, id: string, mobile = '0712345678') {
+  return createPayoutHandler(services, stack.config)(
+    apiEvent({ body: { amount: 100, mobile, tradeNo: id } }),
+    lambdaContext(),
+  );
+}
+
+function withFaultyStore(step: WriteStep, fault: Fault): Services {
+  const repository = new PayoutRepository(
+    faultyDynamo(createDocumentClient(), step, fault),
+    stack.config.payoutsTable,
+  );
+  return { ...stack.services, repository };
+}
+
+/** Runs the reconciler as if `aheadMs` had passed, settling what is due. */
+const reconcileAhead = (aheadMs = 5_000) =>
+  reconcile({ ...stack.services, now: () => new Date(Date.now() + aheadMs), reconcileBatchSize: 500 });
+
+const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe('Paypro faults at the payout call', () => {
+  it.each<[string, PayoutFailure]>([
+    ['answers non-JSON', 'garbage'],
+    ['answers JSON of the wrong shape', 'wrongShape'],
+  ])(
+    'leaves the payout PENDING (202) when Paypro %s, and the reconciler settles it without a second send',
+    async (_label, mode) => {
+      // Prepare
+      const id = tradeNo(mode);
+      stack.sandbox.failPayouts(mode);
+      // Act
+      const response = await createWith(stack.services, id);
+      stack.sandbox.failPayouts('none');
+      await pause(300);
+      await reconcileAhead();
+      // Assess
+      expect(response.statusCode).toBe(202);
+      expect(bodyOf(response)).toMatchObject({ status: 'PENDING' });
+      expect((await stored(id))?.status).toBe('SUCCEEDED');
+      expect(stack.sandbox.payoutCalls(id)).toBe(1);
+    },
+  );
+
+  it('settles a payout whose answer timed out through the reconciler, sent once', async () => {
+    const id = tradeNo('timeout');
+
+    const response = await createWith(stack.services, id, SANDBOX_MOBILES.slow);
+    await pause(900);
+    await reconcileAhead();
+
+    expect(response.statusCode).toBe(202);
+    expect((await stored(id))?.status).toBe('SUCCEEDED');
+    expect(stack.sandbox.payoutCalls(id)).toBe(1);
+  });
+
+  it.each<[string, PayoutFailure]>([
+    ['resets the connection', 'reset'],
+    ['answers 5xx', 'http500'],
+  ])(
+    'never re-sends when Paypro %s (it may have the payout): PENDING, then flagged for a human',
+    async (_label, mode) => {
+      const id = tradeNo(mode);
+      stack.sandbox.failPayouts(mode);
+
+      const response = await createWith(stack.services, id);
+      stack.sandbox.failPayouts('none');
+      await reconcileAhead();
+      await reconcileAhead(25 * 3600_000);
+
+      expect(response.statusCode).toBe(202);
+      const payout = await stored(id);
+      expect(payout?.status).toBe('PENDING');
+      expect(payout?.flaggedAt).toEqual(expect.any(String));
+      expect(stack.sandbox.payoutCalls(id)).toBe(1);
+    },
+  );
+
+  it('records a first-layer refusal (bad sign) as FAILED with the code verbatim, and never sends again', async () => {
+    const id = tradeNo('refused');
+    const wrongSalt = new PayproClient({
+      baseUrl: stack.config.payproBaseUrl,
+      timeoutMs: 500,
+      salt: 'suffix',
+    });
+
+    const response = await createWith({ ...stack.services, paypro: wrongSalt }, id);
+    await reconcileAhead();
+
+    expect(response.statusCode).toBe(201);
+    expect(bodyOf(response)).toMatchObject({
+      status: 'FAILED',
+      paypro: { code: '1002', message: 'SIGN_ERROR' },
+    });
+    expect((await stored(id))?.status).toBe('FAILED');
+    expect(stack.sandbox.payoutCalls(id)).toBe(1);
+  });
+});
+
+describe('DynamoDB faults at each write', () => {
+  it('answers 503 and sends nothing when the PENDING record cannot be written (throttled)', async () => {
+    const id = tradeNo('put-throttled');
+
+    const response = await createWith(withFaultyStore('create', 'throttle'), id);
+
+    expect(response.statusCode).toBe(503);
+    expect(response.headers).toMatchObject({ 'retry-after': '5' });
+    expect(await stored(id)).toBeUndefined();
+    expect(stack.sandbox.payoutCalls(id)).toBe(0);
+  });
+
+  it.each<Fault>(['throttle', 'crash'])(
+    'does not send when the sentAt claim fails (%s); the reconciler then sends it exactly once',
+    async (fault) => {
+      const id = tradeNo(`claim-${fault}`);
+
+      const pending = createWith(withFaultyStore('claim', fault), id);
+      if (fault === 'throttle') expect((await pending).statusCode).toBe(202);
+      else await pause(100); // the "crashed" call never returns: abandon it, as Lambda would
+      expect(stack.sandbox.payoutCalls(id)).toBe(0);
+      await reconcileAhead();
+      await pause(300);
+      await reconcileAhead(60_000);
+
+      expect(stack.sandbox.payoutCalls(id)).toBe(1);
+      expect((await stored(id))?.status).toBe('SUCCEEDED');
+    },
+  );
+
+  it.each<Fault>(['throttle', 'crash'])(
+    'settles through the reconciler, without a second send, when the answer cannot be recorded (%s)',
+    async (fault) => {
+      const id = tradeNo(`transition-${fault}`);
+
+      const call = createWith(withFaultyStore('transition', fault), id);
+      if (fault === 'throttle') expect((await call).statusCode).toBe(202);
+      else await pause(200);
+      expect((await stored(id))?.status).toBe('PENDING');
+      await pause(300);
+      await reconcileAhead();
+
+      expect(stack.sandbox.payoutCalls(id)).toBe(1);
+      expect((await stored(id))?.status).toBe('SUCCEEDED');
+    },
+  );
+
+  it('re-reads and still records the answer when its conditional update loses a race', async () => {
+    const id = tradeNo('transition-conditional');
+
+    const response = await createWith(withFaultyStore('transition', 'conditional'), id);
+
+    expect(response.statusCode).toBe(201);
+    expect(bodyOf(response)).toMatchObject({ status: 'PROCESSING', paypro: { code: '0015' } });
+    expect(stack.sandbox.payoutCalls(id)).toBe(1);
+  });
+
+  it('answers 503 to a callback whose update is throttled, so Paypro retries; the retry applies it', async () => {
+    const id = tradeNo('callback-throttled');
+    await createWith(stack.services, id, SANDBOX_MOBILES.neverCallsBack);
+    await pause(300);
+    const token = callbackToken(TEST_SECRET.callbackKey, id);
+    const event = apiEvent({
+      path: `/callbacks/paypro/${id}/${token}`,
+      body: { tradeNo: id, amount: 100, status: '0000', message: 'SUCCESS' },
+      pathParameters: { tradeNo: id, token },
+    });
+
+    const first = await payproCallbackHandler(withFaultyStore('transition', 'throttle'))(
+      event,
+      lambdaContext(),
+    );
+    const retry = await stack.callback(event, lambdaContext());
+
+    expect(first.statusCode).toBe(503);
+    expect(retry).toMatchObject({ statusCode: 200, body: 'OK' });
+    expect((await stored(id))?.status).toBe('SUCCEEDED');
+  });
+});
