@@ -10,8 +10,12 @@ export function payproCallbackHandler(services: Services) {
     const tradeNo = event.pathParameters?.tradeNo ?? '';
     const token = event.pathParameters?.token ?? '';
     logger.setCorrelationId(tradeNo);
-    const body = parseJsonBody(event);
-    const outcome = await handleCallback(services, { tradeNo, token, body, raw: event.body ?? '' });
+    const outcome = await handleCallback(services, {
+      tradeNo,
+      token,
+      body: () => parseJsonBody(event),
+      raw: event.body ?? '',
+    });
     logger.info('callback handled', { outcome });
     return { statusCode: 200, headers: { 'content-type': 'text/plain' }, body: 'OK' };
   };

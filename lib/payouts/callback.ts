@@ -14,7 +14,7 @@ import type { PayproSecret } from '../paypro/secret';
 import { sameAmount } from './amount';
 import { RAW_BODY_MAX_CHARS } from './payout';
 import { reportFromQuery } from './query-report';
-import { toFieldProblems } from './schema';
+import { TRADE_NO_PATTERN, toFieldProblems } from './schema';
 import { type PayproReport, type SettleDeps, type SettleOutcome, settle } from './settle';
 
 /** What handling a callback needs. */
@@ -24,11 +24,11 @@ export interface CallbackDeps extends SettleDeps {
   verifyByQuery: boolean;
 }
 
-/** A callback as it arrived: the path's tradeNo and token, and the body. */
+/** A callback as it arrived: the path's tradeNo and token, and the body (parsed only once authenticated). */
 export interface CallbackInput {
   tradeNo: string;
   token: string;
-  body: unknown;
+  body: () => unknown;
   raw: string;
 }
 
@@ -66,12 +66,15 @@ export async function handleCallback(deps: CallbackDeps, input: CallbackInput): 
     deps.counter.count('CallbackRejected');
     throw new CallbackTokenError();
   }
-  if (typeof input.body !== 'object' || input.body === null || Array.isArray(input.body)) {
+  // A tradeNo we could never have issued names no payout (and is no valid DynamoDB key).
+  if (!TRADE_NO_PATTERN.test(input.tradeNo)) throw new PayoutNotFoundError(input.tradeNo);
+  const body = input.body();
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     throw new ValidationError([{ field: 'body', message: 'must be a JSON object' }]);
   }
-  const parsed = callbackSchema.safeParse(input.body);
+  const parsed = callbackSchema.safeParse(body);
   if (!parsed.success) {
-    throw new ValidationError(toFieldProblems(parsed.error, input.body as Record<string, unknown>));
+    throw new ValidationError(toFieldProblems(parsed.error, body as Record<string, unknown>));
   }
   const callback = parsed.data;
   if (callback.tradeNo !== input.tradeNo) {

@@ -87,7 +87,8 @@ export function payoutRequestSchema(limits: AmountLimits) {
 export function toFieldProblems(error: z.ZodError, body: Record<string, unknown>): FieldProblem[] {
   return error.issues.flatMap((issue): FieldProblem[] => {
     if (issue.code === 'unrecognized_keys') {
-      return issue.keys.map((key) => ({ field: key, message: 'is not a known field' }));
+      // An empty key still needs a visible name.
+      return issue.keys.map((key) => ({ field: key === '' ? '""' : key, message: 'is not a known field' }));
     }
     const field = issue.path.length > 0 ? issue.path.join('.') : 'body';
     const top = issue.path[0];

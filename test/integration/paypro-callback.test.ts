@@ -224,6 +224,21 @@ describe('Paypro callbacks over HTTP from the sandbox', () => {
     expect(await stored(id)).toEqual(before);
   });
 
+  it('authenticates before reading the body: a wrong token with a non-JSON body is 401, not 400', async () => {
+    const id = await create(SANDBOX_MOBILES.staysProcessing);
+
+    const response = await postCallback(id, undefined, { token: 'forged', rawBody: '<xml>nope</xml>' });
+
+    expect(response.statusCode).toBe(401);
+  });
+
+  it('answers 404, not 5xx, for a tradeNo it could never have issued, even with its valid token', async () => {
+    // Found by fuzzing: an empty tradeNo reached DynamoDB as an invalid key and came back as 503.
+    const response = await postCallback('', { tradeNo: '', amount: 100, status: '0000' });
+
+    expect(response.statusCode).toBe(404);
+  });
+
   it('refuses an amount other than the recorded one with 409, counts an anomaly and applies nothing', async () => {
     const id = await create(SANDBOX_MOBILES.staysProcessing);
     const before = await stored(id);

@@ -100,6 +100,13 @@ describe('parsePayoutRequest', () => {
     expect(problemsOf(body)).toEqual([{ field: '__proto__', message: 'is not a known field' }]);
   });
 
+  it('names an empty unknown key visibly', () => {
+    // Found by fuzzing: `{"": 0}` produced a problem whose field was the empty string.
+    expect(problemsOf({ amount: 100, mobile: '0712345678', '': 0 })).toEqual([
+      { field: '""', message: 'is not a known field' },
+    ]);
+  });
+
   it('refuses a tradeNo longer than 64 characters', () => {
     expect(problemsOf({ amount: 100, mobile: '0712345678', tradeNo: 'a'.repeat(65) })).toEqual([
       { field: 'tradeNo', message: 'must be 1 to 64 letters, digits, "_" or "-"' },
