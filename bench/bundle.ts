@@ -1,0 +1,92 @@
+import { execFile } from 'node:child_process';
+import { stat } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
+import { build } from 'esbuild';
+import { median } from './stats';
+
+const run = promisify(execFile);
+const ROOT = resolve(import.meta.dirname, '..');
+
+/** The functions of serverless.yml, by name, and the floor bundle's entry. */
+export const ENTRIES: Readonly<Record<string, string>> = {
+  'create-payout': 'functions/create-payout.ts',
+  'get-payout': 'functions/get-payout.ts',
+  'paypro-callback': 'functions/paypro-callback.ts',
+  reconcile: 'functions/reconcile.ts',
+  floor: 'bench/floor-entry.ts',
+};
+
+/** A built bundle: its name, file and size. */
+export interface Bundle {
+  name: string;
+  file: string;
+  bytes: number;
+}
+
+/**
+ * Builds each entry as serverless.yml's custom.esbuild does (bundle, minify, node, ESM,
+ * node22, .mjs, the createRequire banner), without a source map so the size is the code's.
+ */
+export async function buildBundles(outDir: string): Promise<Bundle[]> {
+  const bundles: Bundle[] = [];
+  for (const [name, entry] of Object.entries(ENTRIES)) {
+    // One build per entry, as serverless-esbuild packages each function individually.
+    await build({
+      absWorkingDir: ROOT,
+      entryPoints: { [name]: entry },
+      outdir: outDir,
+      bundle: true,
+      minify: true,
+      sourcemap: false,
+      target: 'node22',
+      platform: 'node',
+      format: 'esm',
+      outExtension: { '.js': '.mjs' },
+      banner: {
+        js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
+      },
+      logLevel: 'silent',
+    });
+    const file = join(outDir, `${name}.mjs`);
+    bundles.push({ name, file, bytes: (await stat(file)).size });
+  }
+  return bundles;
+}
+
+// Times only the import itself, not node's own start-up, and exits at once so that nothing a
+// bundle leaves open can stretch the run.
+const LOAD_SCRIPT = [
+  'const t0 = performance.now();',
+  'await import(process.argv[1]);',
+  'const ms = performance.now() - t0;',
+  'process.stdout.write(String(ms), () => process.exit(0));',
+].join('\n');
+
+/**
+ * Median module load time in ms of each bundle, each import in a fresh `node` process with
+ * only `env` (plus PATH) as its environment. Runs are interleaved across bundles so that a
+ * slow spell of the machine does not land on one bundle only.
+ */
+export async function measureLoadTimes(
+  bundles: readonly Bundle[],
+  runs: number,
+  env: Readonly<Record<string, string>>,
+): Promise<Map<string, number>> {
+  const samples = new Map<string, number[]>(bundles.map((b) => [b.name, []]));
+  const childEnv = { PATH: process.env.PATH ?? '', ...env };
+  for (let i = 0; i < runs; i += 1) {
+    for (const bundle of bundles) {
+      const { stdout } = await run(
+        process.execPath,
+        ['--input-type=module', '-e', LOAD_SCRIPT, pathToFileURL(bundle.file).href],
+        { env: childEnv, timeout: 30_000 },
+      );
+      const ms = Number(stdout.trim());
+      if (!Number.isFinite(ms)) throw new Error(`load of ${bundle.name} printed ${JSON.stringify(stdout)}`);
+      samples.get(bundle.name)?.push(ms);
+    }
+  }
+  return new Map([...samples].map(([name, values]) => [name, median(values)]));
+}

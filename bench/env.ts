@@ -1,0 +1,20 @@
+/**
+ * What the functions need in their environment to load without any real endpoint: config is
+ * parsed at import, so a handler module cannot even be imported without these. The URLs point
+ * at a closed port on purpose: nothing the benchmark measures may reach a network.
+ */
+export const BENCH_ENV: Readonly<Record<string, string>> = {
+  PAYPRO_BASE_URL: 'http://127.0.0.1:9',
+  PUBLIC_BASE_URL: 'http://127.0.0.1:9/dev',
+  AWS_REGION: 'eu-west-1',
+  AWS_ACCESS_KEY_ID: 'bench',
+  AWS_SECRET_ACCESS_KEY: 'bench',
+  AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+  POWERTOOLS_LOG_LEVEL: 'SILENT',
+  POWERTOOLS_METRICS_DISABLED: 'true',
+};
+
+/** Puts BENCH_ENV into process.env; must run before any module of lib/ or functions/ is imported. */
+export function applyBenchEnv(): void {
+  Object.assign(process.env, BENCH_ENV);
+}

@@ -1,0 +1,185 @@
+/*
+ * The slice of DynamoDB's expression language that lib/payouts/repository.ts sends, evaluated on
+ * plain objects. Anything else throws, so a repository change the fake does not understand fails
+ * loudly instead of being silently mis-modelled.
+ */
+
+/** A stored item: the document client's plain-object view of it. */
+export type Item = Record<string, unknown>;
+
+/** The names and values an expression refers to. */
+export interface ExpressionContext {
+  names?: Record<string, string>;
+  values?: Record<string, unknown>;
+}
+
+/** The error DynamoDB raises when a ConditionExpression is false; the repository matches on its name. */
+export function conditionFailed(): Error {
+  const error = new Error('The conditional request failed');
+  error.name = 'ConditionalCheckFailedException';
+  return error;
+}
+
+function unsupported(what: string): Error {
+  return new Error(`bench fake DynamoDB: unsupported expression ${JSON.stringify(what)}`);
+}
+
+/** Splits on commas outside parentheses: `a = :x, b = list_append(b, :y)` → two actions. */
+function splitTopLevel(text: string): string[] {
+  const parts: string[] = [];
+  let depth = 0;
+  let start = 0;
+  for (let i = 0; i < text.length; i += 1) {
+    const c = text[i];
+    if (c === '(') depth += 1;
+    else if (c === ')') depth -= 1;
+    else if (c === ',' && depth === 0) {
+      parts.push(text.slice(start, i).trim());
+      start = i + 1;
+    }
+  }
+  parts.push(text.slice(start).trim());
+  return parts.filter((p) => p !== '');
+}
+
+/** `paypro.#p0` → ['paypro', 'serialNumber'], with `#name` placeholders resolved. */
+function pathOf(expression: string, ctx: ExpressionContext): string[] {
+  return expression
+    .trim()
+    .split('.')
+    .map((segment) => {
+      if (!/^#?\w+$/.test(segment)) throw unsupported(expression);
+      if (!segment.startsWith('#')) return segment;
+      const name = ctx.names?.[segment];
+      if (name === undefined) throw new Error(`bench fake DynamoDB: undefined name ${segment}`);
+      return name;
+    });
+}
+
+function getPath(item: Item | undefined, path: string[]): unknown {
+  let current: unknown = item;
+  for (const key of path) {
+    if (typeof current !== 'object' || current === null) return undefined;
+    current = (current as Item)[key];
+  }
+  return current;
+}
+
+/** A `:value` placeholder or a document path, read from the item. */
+function operand(expression: string, item: Item | undefined, ctx: ExpressionContext): unknown {
+  const text = expression.trim();
+  if (text.startsWith(':')) {
+    if (!ctx.values || !(text in ctx.values)) throw new Error(`bench fake DynamoDB: undefined value ${text}`);
+    return ctx.values[text];
+  }
+  return getPath(item, pathOf(text, ctx));
+}
+
+/** DynamoDB compares only values of the same type; anything else is simply false. */
+function compare(left: unknown, op: string, right: unknown): boolean {
+  if (left === undefined || right === undefined) return op === '<>' && left !== right;
+  if (typeof left !== typeof right || (typeof left !== 'string' && typeof left !== 'number')) {
+    if (op === '=') return JSON.stringify(left) === JSON.stringify(right);
+    if (op === '<>') return JSON.stringify(left) !== JSON.stringify(right);
+    return false;
+  }
+  const l = left as string | number;
+  const r = right as string | number;
+  switch (op) {
+    case '=':
+      return l === r;
+    case '<>':
+      return l !== r;
+    case '<':
+      return l < r;
+    case '<=':
+      return l <= r;
+    case '>':
+      return l > r;
+    case '>=':
+      return l >= r;
+    default:
+      throw unsupported(op);
+  }
+}
+
+function sizeOf(value: unknown): number | undefined {
+  if (typeof value === 'string' || Array.isArray(value)) return value.length;
+  if (typeof value === 'object' && value !== null) return Object.keys(value).length;
+  return undefined;
+}
+
+/** One term of a condition: a function, an IN list or a comparison. */
+function term(text: string, item: Item | undefined, ctx: ExpressionContext): boolean {
+  let m = /^attribute_exists\((.+)\)$/.exec(text);
+  if (m?.[1]) return getPath(item, pathOf(m[1], ctx)) !== undefined;
+  m = /^attribute_not_exists\((.+)\)$/.exec(text);
+  if (m?.[1]) return getPath(item, pathOf(m[1], ctx)) === undefined;
+  m = /^(\S+) IN \((.+)\)$/.exec(text);
+  if (m?.[1] && m[2]) {
+    const left = operand(m[1], item, ctx);
+    return splitTopLevel(m[2]).some((candidate) => compare(left, '=', operand(candidate, item, ctx)));
+  }
+  m = /^size\((.+)\) (<>|<=|>=|=|<|>) (\S+)$/.exec(text);
+  if (m?.[1] && m[2] && m[3]) {
+    return compare(sizeOf(getPath(item, pathOf(m[1], ctx))), m[2], operand(m[3], item, ctx));
+  }
+  m = /^(\S+) (<>|<=|>=|=|<|>) (\S+)$/.exec(text);
+  if (m?.[1] && m[2] && m[3]) return compare(operand(m[1], item, ctx), m[2], operand(m[3], item, ctx));
+  throw unsupported(text);
+}
+
+/** Evaluates a condition made of terms joined by AND (the only connective the repository uses). */
+export function evaluateCondition(
+  expression: string | undefined,
+  item: Item | undefined,
+  ctx: ExpressionContext,
+): boolean {
+  if (expression === undefined) return true;
+  if (/\b(OR|NOT|BETWEEN|begins_with|contains)\b/.test(expression)) throw unsupported(expression);
+  return expression.split(/\s+AND\s+/).every((t) => term(t.trim(), item, ctx));
+}
+
+/** The right-hand side of a SET action: a value, a path, or list_append of two of those. */
+function setValue(text: string, item: Item, ctx: ExpressionContext): unknown {
+  const m = /^list_append\((.+)\)$/.exec(text);
+  if (!m?.[1]) return operand(text, item, ctx);
+  const args = splitTopLevel(m[1]);
+  if (args.length !== 2) throw unsupported(text);
+  const [a, b] = args.map((arg) => operand(arg, item, ctx));
+  if (!Array.isArray(a) || !Array.isArray(b)) {
+    throw new Error(`bench fake DynamoDB: list_append on a non-list in ${text}`);
+  }
+  return [...a, ...b];
+}
+
+/** Applies `SET …` and `REMOVE …` clauses to `item` in place. */
+export function applyUpdate(expression: string, item: Item, ctx: ExpressionContext): void {
+  // Every right-hand side reads the item as it was before the update, as in DynamoDB.
+  const before = structuredClone(item);
+  const clauses = expression.split(/\b(?=SET\s|REMOVE\s)/).map((c) => c.trim());
+  for (const clause of clauses.filter((c) => c !== '')) {
+    const [, keyword, body] = /^(SET|REMOVE)\s+(.+)$/s.exec(clause) ?? [];
+    if (!keyword || !body) throw unsupported(clause);
+    for (const action of splitTopLevel(body)) {
+      if (keyword === 'REMOVE') {
+        const path = pathOf(action, ctx);
+        const parent = getPath(item, path.slice(0, -1)) as Item | undefined;
+        if (parent && typeof parent === 'object') delete parent[path.at(-1) as string];
+        continue;
+      }
+      const eq = action.indexOf('=');
+      if (eq < 0) throw unsupported(action);
+      const path = pathOf(action.slice(0, eq), ctx);
+      const value = setValue(action.slice(eq + 1).trim(), before, ctx);
+      const parent = path.length === 1 ? item : getPath(item, path.slice(0, -1));
+      if (typeof parent !== 'object' || parent === null || Array.isArray(parent)) {
+        // DynamoDB refuses to SET inside a map that does not exist.
+        const error = new Error(`The document path provided in the update expression is invalid: ${action}`);
+        error.name = 'ValidationException';
+        throw error;
+      }
+      (parent as Item)[path.at(-1) as string] = value;
+    }
+  }
+}

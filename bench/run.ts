@@ -1,0 +1,199 @@
+/**
+ * `npm run bench`: bundle sizes and load times, in-process handler overhead and DynamoDB /
+ * Secrets Manager calls with fakes, and 100 concurrent payouts through the local stack.
+ * Prints one markdown table on stdout (progress goes to stderr). Not part of `npm test`.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type Bundle, buildBundles, measureLoadTimes } from './bundle';
+import { applyBenchEnv, BENCH_ENV } from './env';
+import type { CommandCounts } from './fakes';
+import type { HandlerResults } from './handlers';
+import type { LocalStackResults } from './local-stack';
+import { type Row, renderTable, statusList, thousands, verdict } from './table';
+
+const LOAD_RUNS = 7;
+const HANDLER_N = 2000;
+const HANDLER_WARMUP = 200;
+const CONCURRENCY = 100;
+
+const progress = (message: string) => process.stderr.write(`bench: ${message}\n`);
+const ms = (value: number, digits = 3) => `${value.toFixed(digits)} ms`;
+const per = (total: number, n: number) => (total / n).toFixed(2);
+
+async function benchBundles(): Promise<{ bundles: Bundle[]; loads: Map<string, number> }> {
+  const dir = await mkdtemp(join(tmpdir(), 'paypro-bench-'));
+  try {
+    progress('building bundles with esbuild');
+    const bundles = await buildBundles(dir);
+    progress(`importing each bundle in ${LOAD_RUNS} fresh node processes`);
+    const loads = await measureLoadTimes(bundles, LOAD_RUNS, BENCH_ENV);
+    return { bundles, loads };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+function bundleRows({ bundles, loads }: Awaited<ReturnType<typeof benchBundles>>): Row[] {
+  const floor = bundles.find((b) => b.name === 'floor');
+  const floorMs = loads.get('floor');
+  if (!floor || floorMs === undefined) throw new Error('floor bundle missing');
+  return bundles.map((b) => {
+    const loadMs = loads.get(b.name) ?? Number.NaN;
+    const label =
+      b.name === 'floor'
+        ? 'Bundle floor (DynamoDB + DocumentClient + Secrets Manager clients only)'
+        : `Bundle ${b.name}`;
+    return {
+      metric: `${label}: size; module load (median of ${LOAD_RUNS} fresh node processes)`,
+      figure:
+        `${thousands(b.bytes)} B (${(b.bytes / floor.bytes).toFixed(2)}× floor); ` +
+        `${ms(loadMs, 1)} (${(loadMs / floorMs).toFixed(2)}× floor)`,
+      target: 'none (report only)',
+      result: '—',
+    };
+  });
+}
+
+const opsText = (ops: CommandCounts, n: number) =>
+  `${per(ops.put + ops.update, n)} writes (Put ${per(ops.put, n)} + Update ${per(ops.update, n)}), ` +
+  `${per(ops.get + ops.query, n)} reads (Get ${per(ops.get, n)} + Query ${per(ops.query, n)})`;
+
+function handlerRows(r: HandlerResults): Row[] {
+  const label = `N=${r.n} sequential after ${HANDLER_WARMUP} warm-up, in-memory fakes`;
+  const createOk = r.create.statuses['201'] === r.n;
+  const callbackOk = r.callback.statuses['200'] === r.n;
+  const createWrites = (r.createOps.put + r.createOps.update) / r.n;
+  const createReads = (r.createOps.get + r.createOps.query) / r.n;
+  const callbackWrites = (r.callbackOps.put + r.callbackOps.update) / r.n;
+  return [
+    {
+      metric: `Handler overhead per payout, createPayoutHandler (${label})`,
+      figure: `p50 ${ms(r.create.p50)}, p99 ${ms(r.create.p99)}; replies ${statusList(r.create.statuses)}`,
+      target: 'none (report only)',
+      result: createOk ? '—' : 'FAIL: not all 201',
+    },
+    {
+      metric: `Handler overhead per callback, payproCallbackHandler on PROCESSING payouts (${label})`,
+      figure: `p50 ${ms(r.callback.p50)}, p99 ${ms(r.callback.p99)}; replies ${statusList(r.callback.statuses)}`,
+      target: 'none (report only)',
+      result: callbackOk ? '—' : 'FAIL: not all 200',
+    },
+    {
+      metric: `DynamoDB commands per payout (mean of ${r.n})`,
+      figure: opsText(r.createOps, r.n),
+      target: '2 writes / 0 reads',
+      result: verdict(createWrites <= 2 && createReads === 0),
+    },
+    {
+      metric: `DynamoDB commands per callback (mean of ${r.n}; verify-by-query on)`,
+      figure: opsText(r.callbackOps, r.n),
+      target: '1 write',
+      result: verdict(callbackWrites <= 1),
+    },
+    {
+      metric: 'Secrets Manager calls on the warm path (cachedPayproSecret over a counted client)',
+      figure: `${r.secret.warmCalls} in ${r.secret.warmInvocations} warm invocations (${r.n} creates + ${r.n} callbacks); ${r.secret.coldCalls} on the first (cold) call`,
+      target: '0',
+      result: verdict(r.secret.warmCalls === 0),
+    },
+  ];
+}
+
+function localStackRows(r: LocalStackResults): Row[] {
+  const stack =
+    'in-process startLocalServices (dynalite + Secrets Manager endpoint + Paypro sandbox) + composed handlers behind a loopback HTTP front; not serverless-offline';
+  const n = r.concurrency;
+  const allCreated = r.distinct.statuses['201'] === n;
+  const oneCreated = r.identical.statuses['201'] === 1 && r.identical.statuses['200'] === n - 1;
+  return [
+    {
+      metric: `Local stack throughput, ${n} concurrent distinct payouts (${stack})`,
+      figure: `${((n * 1000) / r.distinct.wallMs).toFixed(1)} payouts/s (${n} in ${ms(r.distinct.wallMs, 0)}); replies ${statusList(r.distinct.statuses)}`,
+      target: 'none (report only)',
+      result: allCreated ? '—' : 'FAIL: not all 201',
+    },
+    {
+      metric: `Local stack latency per request, ${n} concurrent distinct payouts`,
+      figure: `p50 ${ms(r.distinct.p50, 1)}, p99 ${ms(r.distinct.p99, 1)}`,
+      target: 'none (report only)',
+      result: '—',
+    },
+    {
+      metric: `Duplicate sends to Paypro, ${n} concurrent distinct payouts (tradeNos the sandbox received more than once)`,
+      figure: `${r.distinct.duplicates}; never sent: ${r.distinct.neverSent}`,
+      target: '0',
+      result: verdict(r.distinct.duplicates === 0),
+    },
+    {
+      metric: `Duplicate sends to Paypro, ${n} concurrent identical requests for one tradeNo (sandbox calls − 1)`,
+      figure:
+        `${Math.max(0, r.identical.payoutCalls - 1)} (${r.identical.payoutCalls} Paypro call); replies ` +
+        `${statusList(r.identical.statuses)}; p50 ${ms(r.identical.p50, 1)}, p99 ${ms(r.identical.p99, 1)}, ` +
+        `wall ${ms(r.identical.wallMs, 0)}`,
+      target: '0',
+      result:
+        r.identical.payoutCalls === 0
+          ? 'FAIL: never sent'
+          : `${verdict(r.identical.payoutCalls === 1)}${oneCreated ? '' : ' (replies not 1×201 + rest 200)'}`,
+    },
+  ];
+}
+
+function violations(handlers: HandlerResults, stack: LocalStackResults): string[] {
+  const found: string[] = [];
+  if (handlers.payproDuplicates > 0) {
+    found.push(`${handlers.payproDuplicates} payouts reached the fake Paypro more than once (handler run)`);
+  }
+  if (stack.distinct.duplicates > 0) {
+    found.push(`${stack.distinct.duplicates} distinct payouts reached the sandbox more than once`);
+  }
+  if (stack.identical.payoutCalls > 1) {
+    found.push(`one tradeNo reached the sandbox ${stack.identical.payoutCalls} times`);
+  }
+  return found;
+}
+
+async function main(): Promise<void> {
+  const started = performance.now();
+  // Before any module of lib/ or functions/ loads: they read the environment at import.
+  applyBenchEnv();
+  const bundles = await benchBundles();
+
+  progress(`timing ${HANDLER_N} payouts and ${HANDLER_N} callbacks in process`);
+  const { benchHandlers } = await import('./handlers');
+  const handlers = await benchHandlers(HANDLER_N, HANDLER_WARMUP);
+
+  progress(`firing ${CONCURRENCY} concurrent payouts at the local stack`);
+  const { benchLocalStack } = await import('./local-stack');
+  const stack = await benchLocalStack(CONCURRENCY);
+
+  const rows = [...bundleRows(bundles), ...handlerRows(handlers), ...localStackRows(stack)];
+  const cpu = cpus();
+  console.log(renderTable(rows));
+  console.log('');
+  console.log(
+    `Run ${new Date().toISOString()} · node ${process.version} · ${cpu[0]?.model ?? 'unknown CPU'} · ` +
+      `${cpu.length} cores · ${((performance.now() - started) / 1000).toFixed(1)} s`,
+  );
+  const broken = violations(handlers, stack);
+  if (broken.length > 0) {
+    console.log('');
+    for (const line of broken) console.log(`!!! EXACTLY-ONCE VIOLATED: ${line}`);
+    process.exitCode = 1;
+  }
+}
+
+main()
+  .catch((error: unknown) => {
+    console.error(error);
+    process.exitCode = 1;
+  })
+  .finally(() => {
+    // Everything started here is closed by now; if a handle still holds the process, say so and end it.
+    setTimeout(() => {
+      console.error('bench: something still holds the process open; exiting');
+      process.exit(process.exitCode ?? 1);
+    }, 10_000).unref();
+  });
