@@ -287,7 +287,8 @@ async function payout(state: SandboxState, request: SandboxRequest): Promise<Rep
   const reply = await acceptPayout(state, request);
   if (failure === 'garbage') return { fault: 'garbage' };
   // Valid JSON, request accepted, but `data` is not what Paypro documents.
-  if (failure === 'wrongShape' && reply.code === ACCEPTED.code) return { ...ACCEPTED, data: '{"unexpected":true}' };
+  if (failure === 'wrongShape' && reply.code === ACCEPTED.code)
+    return { ...ACCEPTED, data: '{"unexpected":true}' };
   return reply;
 }
 
