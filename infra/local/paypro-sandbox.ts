@@ -21,6 +21,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type SaltPosition, type SignableFields, verifySign } from '../../lib/paypro/sign';
+import { readBody } from './read-body';
 
 /**
  * Mobiles with a scripted outcome; any other valid mobile answers '0015', settles to '0000'
@@ -258,7 +259,7 @@ async function handleRequest(
   res.on('error', () => undefined);
   const path = new URL(req.url ?? '/', 'http://sandbox').pathname;
   const endpoint = routes[`${req.method} ${path}`];
-  const raw = await readBody(req);
+  const raw = await readBody(req, MAX_BODY_BYTES);
   if (!endpoint) {
     writeJson(res, 404, JSON.stringify({ code: '404', msg: 'NOT_FOUND', success: false }));
     return;
@@ -534,20 +535,6 @@ function schedule(state: SandboxState, ms: number, run: () => void): void {
 /** Resolves after `ms`, or never if close() clears it first (its socket is destroyed by then). */
 function sleep(state: SandboxState, ms: number): Promise<void> {
   return new Promise((resolve) => schedule(state, ms, resolve));
-}
-
-/**
- * Reads the whole body as UTF-8; undefined when it exceeds MAX_BODY_BYTES. An oversized body
- * is still drained so the answer reaches a client that is still sending.
- */
-async function readBody(req: IncomingMessage): Promise<string | undefined> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size <= MAX_BODY_BYTES) chunks.push(chunk);
-  }
-  return size > MAX_BODY_BYTES ? undefined : Buffer.concat(chunks).toString('utf8');
 }
 
 /** Parses a JSON object of plain values (what can be signed); undefined for anything else. */

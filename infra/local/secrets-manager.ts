@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { readBody } from './read-body';
 
 export interface LocalSecretsManager {
   /** Endpoint for SecretsManagerClient, e.g. http://127.0.0.1:43212. */
@@ -72,7 +73,7 @@ async function handleRequest(
 ): Promise<void> {
   req.on('error', () => undefined);
   res.on('error', () => undefined);
-  const raw = await readBody(req);
+  const raw = await readBody(req, MAX_BODY_BYTES);
   if (req.method !== 'POST' || req.headers['x-amz-target'] !== GET_SECRET_VALUE) {
     writeAwsJson(res, 400, { __type: 'UnknownOperationException' });
     return;
@@ -110,17 +111,6 @@ function parseSecretId(raw: string | undefined): string | undefined {
   } catch {
     return undefined;
   }
-}
-
-/** Reads the whole body as UTF-8; undefined when it exceeds MAX_BODY_BYTES. */
-async function readBody(req: IncomingMessage): Promise<string | undefined> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size <= MAX_BODY_BYTES) chunks.push(chunk);
-  }
-  return size > MAX_BODY_BYTES ? undefined : Buffer.concat(chunks).toString('utf8');
 }
 
 /** Sends a JSON 1.1 body unless the client has already gone away. */

@@ -11,11 +11,10 @@ import { verifyCallbackToken } from '../paypro/callback-token';
 import type { PayproClient } from '../paypro/client';
 import { kenyaTimeToIso } from '../paypro/kenya-time';
 import type { PayproSecret } from '../paypro/secret';
-import { sameAmount } from './amount';
 import { RAW_BODY_MAX_CHARS } from './payout';
 import { reportFromQuery } from './query-report';
 import { TRADE_NO_PATTERN, toFieldProblems } from './schema';
-import { type PayproReport, type SettleDeps, type SettleOutcome, settle } from './settle';
+import { amountAgrees, type PayproReport, type SettleDeps, type SettleOutcome, settle } from './settle';
 
 /** What handling a callback needs. */
 export interface CallbackDeps extends SettleDeps {
@@ -83,13 +82,7 @@ export async function handleCallback(deps: CallbackDeps, input: CallbackInput): 
 
   const payout = await deps.repository.get(input.tradeNo);
   if (!payout) throw new PayoutNotFoundError(input.tradeNo);
-  if (!sameAmount(callback.amount, payout.amount)) {
-    deps.counter.count('PayoutAnomaly');
-    deps.log.warn('payout anomaly: callback amount differs from the record', {
-      tradeNo: payout.tradeNo,
-      recorded: payout.amount,
-      reported: String(callback.amount),
-    });
+  if (!amountAgrees(deps, payout, callback.amount, 'callback')) {
     throw new AmountMismatchError(payout.tradeNo, payout.amount, String(callback.amount));
   }
 
@@ -105,13 +98,7 @@ export async function handleCallback(deps: CallbackDeps, input: CallbackInput): 
   }
 
   const answer = await queryPaypro(deps, secret, payout.tradeNo);
-  if (!sameAmount(answer.amount, payout.amount)) {
-    deps.counter.count('PayoutAnomaly');
-    deps.log.warn('payout anomaly: Paypro query amount differs from the record', {
-      tradeNo: payout.tradeNo,
-      recorded: payout.amount,
-      reported: answer.amount,
-    });
+  if (!amountAgrees(deps, payout, answer.amount, 'query')) {
     throw new AmountMismatchError(payout.tradeNo, payout.amount, answer.amount);
   }
   if (answer.status !== callback.status) {

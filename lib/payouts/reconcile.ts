@@ -1,11 +1,10 @@
 import { PayproUnknownOutcomeError } from '../errors';
 import type { PayoutRecord, RequestRejected } from '../paypro/client';
 import type { PayproSecret } from '../paypro/secret';
-import { sameAmount } from './amount';
 import { isFinal, type Payout } from './payout';
 import { reportFromQuery } from './query-report';
 import { type SendDeps, sendOnce } from './send';
-import { settle } from './settle';
+import { amountAgrees, settle } from './settle';
 
 /** What a reconcile run needs. */
 export interface ReconcileDeps extends SendDeps {
@@ -97,15 +96,7 @@ async function reconcileOne(
   }
 
   const report = reportFromQuery(answer);
-  if (!sameAmount(report.amount, payout.amount)) {
-    deps.counter.count('PayoutAnomaly');
-    deps.log.warn('payout anomaly: Paypro query amount differs from the record; not applied', {
-      tradeNo: payout.tradeNo,
-      recorded: payout.amount,
-      reported: report.amount,
-    });
-    return payout;
-  }
+  if (!amountAgrees(deps, payout, report.amount, 'query')) return payout;
   return (await settle(deps, payout, report, 'query', { note: 'reconciler asked Paypro' })).payout;
 }
 

@@ -2,6 +2,7 @@ import { StaleStateError } from '../errors';
 import type { Log } from '../logger';
 import type { Counter } from '../metrics';
 import { outcomeOf } from '../paypro/codes';
+import { sameAmount } from './amount';
 import {
   canTransition,
   type HistoryEntry,
@@ -121,4 +122,25 @@ async function noteAnomaly(
     deps.log.error('could not record the anomaly in history', { tradeNo: payout.tradeNo, error });
     return payout;
   }
+}
+
+/**
+ * True when Paypro's amount for a payout equals the recorded one; otherwise counts and logs
+ * the anomaly (`source` says who reported it), and the caller applies nothing.
+ */
+export function amountAgrees(
+  deps: SettleDeps,
+  payout: Payout,
+  reported: string | number,
+  source: string,
+): boolean {
+  if (sameAmount(reported, payout.amount)) return true;
+  deps.counter.count('PayoutAnomaly');
+  deps.log.warn('payout anomaly: reported amount differs from the record; nothing applied', {
+    tradeNo: payout.tradeNo,
+    recorded: payout.amount,
+    reported: String(reported),
+    source,
+  });
+  return false;
 }
