@@ -6,12 +6,17 @@ import { publishMetrics } from '../lib/metrics';
 import { type ReconcileSummary, reconcile } from '../lib/payouts/reconcile';
 import { buildServices, type Services } from '../lib/services';
 
+// Room to finish the payout in hand (a query and a send, each bounded by PAYPRO_TIMEOUT_MS ≤ 15 s).
+const MARGIN_MS = 40_000;
+
 /** Scheduled: settles open payouts by asking Paypro; throws only when the run itself fails. */
 export function reconcileHandler(services: Services) {
   return middy<unknown, ReconcileSummary>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(publishMetrics())
-    .handler(async () => reconcile(services));
+    .handler(async (_event, context) =>
+      reconcile(services, Date.now() + context.getRemainingTimeInMillis() - MARGIN_MS),
+    );
 }
 
 export const handler = reconcileHandler(buildServices(loadConfig()));

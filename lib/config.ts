@@ -18,7 +18,8 @@ const envSchema = z
     PAYPRO_BASE_URL: httpUrl,
     PAYPRO_SECRET_ID: z.string().min(1).optional(),
     PAYPRO_SIGN_SALT: z.enum(['prefix', 'suffix']).default('prefix'),
-    PAYPRO_TIMEOUT_MS: positiveInt.max(60_000).default(5_000),
+    // Below the create function's 20 s Lambda timeout, with room for the DynamoDB writes.
+    PAYPRO_TIMEOUT_MS: positiveInt.max(15_000, { message: 'must be at most 15000' }).default(5_000),
     PUBLIC_BASE_URL: httpUrl,
     PAYOUT_MIN_AMOUNT: positiveInt.default(50),
     PAYOUT_MAX_AMOUNT: positiveInt.default(250_000),

@@ -62,8 +62,12 @@ export class StaleStateError extends PayoutServiceError {
 
 /** The payout store could not be read or written (throttling, outage, network). */
 export class StoreUnavailableError extends PayoutServiceError {
-  constructor(message: string, options?: { cause?: unknown }) {
+  /** The payout concerned, when the caller should retry with it. */
+  tradeNo?: string;
+
+  constructor(message: string, options?: { cause?: unknown; tradeNo?: string }) {
     super(message, options);
+    if (options?.tradeNo) this.tradeNo = options.tradeNo;
   }
 }
 

@@ -39,6 +39,7 @@ interface Problem {
   status: number;
   detail: string;
   errors?: FieldProblem[];
+  tradeNo?: string;
 }
 
 function problem(
@@ -80,11 +81,12 @@ export function errorResponse(error: unknown): APIGatewayProxyResult {
     );
   }
   if (error instanceof StoreUnavailableError) {
+    // Not "nothing will happen": a write may land unconfirmed. The retry learns the truth.
     return problem(
       503,
       'Service Unavailable',
-      'The payout store is unavailable; nothing was sent. Retry later with the same tradeNo.',
-      {},
+      'The payout store is unavailable; nothing has been sent. Retry with the same tradeNo to learn its state.',
+      error.tradeNo ? { tradeNo: error.tradeNo } : {},
       { 'retry-after': String(RETRY_AFTER_SECONDS) },
     );
   }

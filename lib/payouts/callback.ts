@@ -35,7 +35,7 @@ const text = (max: number) =>
   z.string({ error: 'must be a string' }).max(max, { error: `must be at most ${max} characters` });
 
 const callbackSchema = z.object({
-  platFormTradeNo: text(128).optional(),
+  platFormTradeNo: text(128).nullish(),
   tradeNo: text(64),
   amount: z.union([z.number(), text(32)], { error: 'must be a number or a string' }),
   status: text(32).regex(/^\w+$/, { error: 'must be a status code' }),

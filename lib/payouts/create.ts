@@ -32,6 +32,9 @@ export function requestHash(request: Omit<PayoutRequest, 'tradeNo'>): string {
   return createHash('sha256').update(canonical, 'utf8').digest('hex');
 }
 
+// Generated tradeNos carry 6 random digits: a clash within one second is rare, not impossible.
+const GENERATED_TRADE_NO_ATTEMPTS = 3;
+
 /**
  * Records the payout as PENDING before anything is sent, sends it to Paypro at most
  * once, and records Paypro's answer. Identical retries get the stored payout back.
@@ -40,15 +43,29 @@ export async function createPayout(
   deps: CreatePayoutDeps,
   request: PayoutRequest,
 ): Promise<{ outcome: CreateOutcome; payout: Payout }> {
-  const now = deps.now();
-  const tradeNo = request.tradeNo ?? generateTradeNo(now);
   const hash = requestHash(request);
-
   // Read before writing: without the secret nothing could be sent, so nothing is recorded.
   const secret = await deps.secret();
 
+  for (let attempt = 1; ; attempt += 1) {
+    const now = deps.now();
+    const pending = pendingPayout(request, request.tradeNo ?? generateTradeNo(now), hash, now);
+    const checkAfter = new Date(now.getTime() + deps.reconcileMinAgeMs).toISOString();
+    const written = await record(deps, pending, checkAfter);
+    if (written === 'taken') {
+      // Someone else's payout under a number we made up: make up another.
+      if (request.tradeNo === undefined && attempt < GENERATED_TRADE_NO_ATTEMPTS) continue;
+      return replay(deps, pending.tradeNo, hash);
+    }
+    deps.counter.count('PayoutCreated');
+    const sent = await sendOnce(deps, pending, secret);
+    return { outcome: sent.kind === 'known' ? 'created' : 'pending', payout: sent.payout };
+  }
+}
+
+function pendingPayout(request: PayoutRequest, tradeNo: string, hash: string, now: Date): Payout {
   const createdAt = now.toISOString();
-  const pending: Payout = {
+  return {
     tradeNo,
     amount: request.amount,
     mobile: request.mobile,
@@ -60,17 +77,30 @@ export async function createPayout(
     updatedAt: createdAt,
     history: [{ at: createdAt, source: 'api', status: 'PENDING', note: 'payout requested' }],
   };
-  const checkAfter = new Date(now.getTime() + deps.reconcileMinAgeMs).toISOString();
+}
+
+/**
+ * Writes the PENDING record: `written`, or `taken` when the tradeNo exists. A failed write
+ * may still have landed, so a read decides before the store is declared unavailable.
+ */
+async function record(
+  deps: CreatePayoutDeps,
+  pending: Payout,
+  checkAfter: string,
+): Promise<'written' | 'taken'> {
   try {
     await deps.repository.create(pending, checkAfter);
+    return 'written';
   } catch (error) {
-    if (!(error instanceof PayoutExistsError)) throw error;
-    return replay(deps, tradeNo, hash);
+    if (error instanceof PayoutExistsError) return 'taken';
+    if (!(error instanceof StoreUnavailableError)) throw error;
+    const stored = await deps.repository.get(pending.tradeNo).catch(() => undefined);
+    if (stored && stored.createdAt === pending.createdAt && stored.requestHash === pending.requestHash) {
+      return 'written';
+    }
+    if (stored) return 'taken';
+    throw new StoreUnavailableError(error.message, { cause: error, tradeNo: pending.tradeNo });
   }
-  deps.counter.count('PayoutCreated');
-
-  const sent = await sendOnce(deps, pending, secret);
-  return { outcome: sent.kind === 'known' ? 'created' : 'pending', payout: sent.payout };
 }
 
 async function replay(
@@ -79,7 +109,8 @@ async function replay(
   hash: string,
 ): Promise<{ outcome: CreateOutcome; payout: Payout }> {
   const existing = await deps.repository.get(tradeNo);
-  if (!existing) throw new StoreUnavailableError(`Payout ${tradeNo} exists but could not be read back.`);
+  if (!existing)
+    throw new StoreUnavailableError(`Payout ${tradeNo} exists but could not be read back.`, { tradeNo });
   if (existing.requestHash !== hash) throw new PayoutConflictError(tradeNo);
   return { outcome: 'replayed', payout: existing };
 }

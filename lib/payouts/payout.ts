@@ -63,6 +63,8 @@ export interface Payout {
   requestHash: string;
   /** Set just before the one payout call to Paypro; its absence proves nothing was sent. */
   sentAt?: string;
+  /** Who set `sentAt` (a random id per attempt), so a writer whose reply was lost can tell it won. */
+  sendClaim?: string;
   paypro?: PayproDetails;
   /** Set once when the payout was still open after the flag age: a human must look. */
   flaggedAt?: string;

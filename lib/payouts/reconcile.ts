@@ -28,10 +28,14 @@ const MAX_RECHECK_DELAY_MS = 60 * 60 * 1000;
 
 /**
  * Asks Paypro about open payouts that are due, oldest due first and at most a batch per
- * run, and applies its answers through the state machine. A payout is sent again only
- * when Paypro does not know it *and* the record proves it was never sent (no `sentAt`).
+ * run (stopping early at `stopAt`, epoch ms), and applies its answers through the state
+ * machine. A payout is sent again only when Paypro does not know it *and* the record proves
+ * it was never sent (no `sentAt`).
  */
-export async function reconcile(deps: ReconcileDeps): Promise<ReconcileSummary> {
+export async function reconcile(
+  deps: ReconcileDeps,
+  stopAt = Number.POSITIVE_INFINITY,
+): Promise<ReconcileSummary> {
   const summary: ReconcileSummary = {
     checked: 0,
     settled: 0,
@@ -44,6 +48,8 @@ export async function reconcile(deps: ReconcileDeps): Promise<ReconcileSummary> 
   if (due.length === 0) return summary;
   const secret = await deps.secret();
   for (const payout of due) {
+    // What is left stays due and is taken by the next run.
+    if (Date.now() >= stopAt) break;
     summary.checked += 1;
     try {
       const after = await reconcileOne(deps, secret, payout, summary);

@@ -80,16 +80,16 @@ export class PayoutRepository {
     }
   }
 
-  /** Marks the payout as handed to Paypro; StaleStateError if it already was. */
-  async markSent(tradeNo: string, at: string): Promise<void> {
+  /** Marks the payout as handed to Paypro under `claim`; StaleStateError if it already was. */
+  async markSent(tradeNo: string, at: string, claim: string): Promise<void> {
     try {
       await this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: { tradeNo },
-          UpdateExpression: 'SET sentAt = :at, updatedAt = :at',
+          UpdateExpression: 'SET sentAt = :at, sendClaim = :claim, updatedAt = :at',
           ConditionExpression: 'attribute_exists(tradeNo) AND attribute_not_exists(sentAt)',
-          ExpressionAttributeValues: { ':at': at },
+          ExpressionAttributeValues: { ':at': at, ':claim': claim },
         }),
       );
     } catch (error) {

@@ -1,9 +1,11 @@
-import { PayproUnknownOutcomeError, StaleStateError } from '../errors';
+import { randomUUID } from 'node:crypto';
+import { PayproUnknownOutcomeError } from '../errors';
 import { notifyUrl } from '../paypro/callback-token';
 import type { PayoutAccepted, PayproClient, RequestRejected } from '../paypro/client';
 import type { PayproSecret } from '../paypro/secret';
 import { maskMobile, type Payout } from './payout';
-import { type SettleDeps, settle } from './settle';
+import { reportFromQuery } from './query-report';
+import { amountAgrees, type SettleDeps, settle } from './settle';
 
 /** What sending needs. */
 export interface SendDeps extends SettleDeps {
@@ -17,6 +19,8 @@ export interface SendDeps extends SettleDeps {
  */
 export type SendResult = { kind: 'known' | 'unknown' | 'not-sent'; payout: Payout };
 
+type Context = Record<string, unknown>;
+
 /**
  * Sends a recorded payout to Paypro at most once in its life: `sentAt` is set
  * conditionally first, so whoever fails to set it does not send.
@@ -24,17 +28,7 @@ export type SendResult = { kind: 'known' | 'unknown' | 'not-sent'; payout: Payou
 export async function sendOnce(deps: SendDeps, payout: Payout, secret: PayproSecret): Promise<SendResult> {
   const context = { tradeNo: payout.tradeNo, mobile: maskMobile(payout.mobile), amount: payout.amount };
   const sentAt = deps.now().toISOString();
-  try {
-    await deps.repository.markSent(payout.tradeNo, sentAt);
-  } catch (error) {
-    if (error instanceof StaleStateError) {
-      deps.log.info('payout already handed to Paypro; not sending again', context);
-    } else {
-      // Unmarked means unsent: the reconciler may send it later, so leaving it PENDING is safe.
-      deps.log.error('could not mark payout as sent; not sending it now', { ...context, error });
-    }
-    return { kind: 'not-sent', payout };
-  }
+  if (!(await claim(deps, payout.tradeNo, sentAt, context))) return { kind: 'not-sent', payout };
   const sent = { ...payout, sentAt, updatedAt: sentAt };
 
   let answer: PayoutAccepted | RequestRejected;
@@ -53,35 +47,98 @@ export async function sendOnce(deps: SendDeps, payout: Payout, secret: PayproSec
       ...context,
       reason: error.message,
     });
-    return { kind: 'unknown', payout: await noteUnknown(deps, sent, error) };
+    return { kind: 'unknown', payout: await noteUnknown(deps, sent, `outcome unknown: ${error.message}`) };
   }
 
-  const report =
-    answer.kind === 'accepted'
-      ? { status: answer.status, message: answer.message, serialNumber: answer.serialNumber }
-      : { status: answer.code, message: answer.message };
-  const note = answer.kind === 'accepted' ? 'payout accepted by Paypro' : 'payout request rejected by Paypro';
   try {
-    const settled = await settle(deps, sent, report, 'paypro-payout', { note });
-    deps.log.info('payout sent', { ...context, status: settled.payout.status, code: report.status });
-    return { kind: 'known', payout: settled.payout };
+    const result =
+      answer.kind === 'accepted'
+        ? {
+            kind: 'known' as const,
+            payout: (
+              await settle(
+                deps,
+                sent,
+                { status: answer.status, message: answer.message, serialNumber: answer.serialNumber },
+                'paypro-payout',
+                { note: 'payout accepted by Paypro' },
+              )
+            ).payout,
+          }
+        : await settleRefusal(deps, sent, secret, answer, context);
+    deps.log.info('payout sent', { ...context, status: result.payout.status });
+    return result;
   } catch (error) {
     deps.log.error('payout sent but its answer could not be recorded; the reconciler will settle it', {
       ...context,
-      code: report.status,
       error,
     });
     return { kind: 'unknown', payout: sent };
   }
 }
 
-async function noteUnknown(
+/**
+ * Sets `sentAt` under a fresh claim id. When the write fails, it may still have landed (a
+ * lost reply, or the SDK's retry meeting our own write): a read tells whether the claim is ours.
+ */
+async function claim(deps: SendDeps, tradeNo: string, sentAt: string, context: Context): Promise<boolean> {
+  const id = randomUUID();
+  try {
+    await deps.repository.markSent(tradeNo, sentAt, id);
+    return true;
+  } catch (error) {
+    const stored = await deps.repository.get(tradeNo).catch(() => undefined);
+    if (stored?.sendClaim === id) return true;
+    // Unmarked means unsent: the reconciler may send it later, so leaving it PENDING is safe.
+    deps.log.warn('payout not claimed for sending; not sending it now', {
+      ...context,
+      claimedElsewhere: stored?.sentAt !== undefined,
+      error,
+    });
+    return false;
+  }
+}
+
+/**
+ * Paypro refused the request itself. Its first layer alone must not decide a payout's fate
+ * (a refusal such as "duplicate tradeNo" can hide a payout Paypro has), so ask its query:
+ * FAILED only when Paypro does not know the payout; still PENDING when it cannot be asked.
+ */
+async function settleRefusal(
   deps: SendDeps,
   payout: Payout,
-  error: PayproUnknownOutcomeError,
-): Promise<Payout> {
+  secret: PayproSecret,
+  refusal: RequestRejected,
+  context: Context,
+): Promise<SendResult> {
+  const refused = `payout request refused by Paypro (${refusal.code} ${refusal.message})`;
+  let record: Awaited<ReturnType<PayproClient['queryPayout']>>;
+  try {
+    record = await deps.paypro.queryPayout(secret, payout.tradeNo);
+  } catch (error) {
+    if (!(error instanceof PayproUnknownOutcomeError)) throw error;
+    deps.log.warn('payout refused and Paypro could not be asked; left PENDING', {
+      ...context,
+      code: refusal.code,
+    });
+    const noted = await noteUnknown(deps, payout, `${refused}; Paypro query failed: ${error.message}`);
+    return { kind: 'unknown', payout: noted };
+  }
+  if (record.kind === 'found') {
+    deps.log.warn('Paypro refused the payout request but knows the payout; applying its query', context);
+    const report = reportFromQuery(record);
+    if (!amountAgrees(deps, payout, report.amount, 'query')) return { kind: 'unknown', payout };
+    const note = `${refused}; Paypro query knows it`;
+    return { kind: 'known', payout: (await settle(deps, payout, report, 'query', { note })).payout };
+  }
+  const report = { status: refusal.code, message: refusal.message };
+  const note = `${refused}; unknown to Paypro`;
+  return { kind: 'known', payout: (await settle(deps, payout, report, 'paypro-payout', { note })).payout };
+}
+
+async function noteUnknown(deps: SendDeps, payout: Payout, note: string): Promise<Payout> {
   const at = deps.now().toISOString();
-  const entry = { at, source: 'paypro-payout' as const, note: `outcome unknown: ${error.message}` };
+  const entry = { at, source: 'paypro-payout' as const, note };
   try {
     await deps.repository.appendHistory(payout.tradeNo, entry, at);
     return { ...payout, updatedAt: at, history: [...payout.history, entry] };

@@ -58,6 +58,8 @@ describe('serverless package --stage prod (offline, no credentials)', () => {
       expect(fn.Properties.Runtime).toBe('nodejs22.x');
       expect(fn.Properties.Architectures).toEqual(['arm64']);
       expect(fn.Properties.TracingConfig).toEqual({ Mode: 'Active' });
+      // Pinned for production, whatever the deploying shell says.
+      expect(fn.Properties.Environment.Variables.CALLBACK_VERIFY_BY_QUERY).toBe('true');
       expect(fn.Properties.Environment.Variables.NODE_OPTIONS).toBe('--enable-source-maps');
     }
     for (const name of FUNCTIONS) {
@@ -168,6 +170,21 @@ describe('serverless package --stage prod (offline, no credentials)', () => {
         }),
       ]);
     }
+    // Handled errors end in a reply, not a Lambda error: the API's 5xx count sees them.
+    expect(byMetric('5XXError')).toEqual([
+      expect.objectContaining({
+        Namespace: 'AWS/ApiGateway',
+        Dimensions: [
+          { Name: 'ApiName', Value: 'paypro-payouts-prod' },
+          { Name: 'Stage', Value: 'prod' },
+        ],
+      }),
+    ]);
+    const [[, api] = []] = ofType('AWS::ApiGateway::RestApi');
+    expect(api?.Properties.Name).toBe('paypro-payouts-prod');
+    const [[, topic] = []] = ofType('AWS::SNS::Topic');
+    // CloudWatch cannot publish to a topic under the AWS-managed SNS key.
+    expect(topic?.Properties.KmsMasterKeyId).toBeUndefined();
     const throttles = alarms.filter((a) => JSON.stringify(a.Metrics ?? []).includes('Throttles'));
     expect(throttles).toHaveLength(1);
     for (const alarm of alarms) expect(alarm.AlarmActions).toEqual([{ Ref: 'AlarmTopic' }]);

@@ -135,6 +135,46 @@ describe('Paypro faults at the payout call', () => {
   });
 });
 
+describe('Paypro refusals are checked with its query before a payout is called FAILED', () => {
+  it("applies Paypro's own record when it refuses a payout it already has (duplicate tradeNo)", async () => {
+    // Prepare: another system already sent this tradeNo to the same merchant account.
+    const id = tradeNo('duplicate');
+    const secret = await stack.services.secret();
+    await stack.services.paypro.payout(secret, {
+      tradeNo: id,
+      amount: 100,
+      mobile: '254712345678',
+      notifyUrl: 'http://127.0.0.1:9/none',
+    });
+    // Act
+    const response = await createWith(stack.services, id);
+    // Assess: refused with 1004, but Paypro's query knows it, so it is not FAILED.
+    expect(response.statusCode).toBe(201);
+    expect(bodyOf(response)).toMatchObject({ status: 'PROCESSING' });
+    expect((bodyOf(response).history as Array<{ note?: string }>).at(-1)?.note).toBe(
+      'payout request refused by Paypro (1004 DUPLICATE_TRADE_NO); Paypro query knows it',
+    );
+  });
+
+  it('leaves a refused payout PENDING when Paypro cannot be asked, instead of calling it FAILED', async () => {
+    const id = tradeNo('refused-unasked');
+    const wrongSalt = new PayproClient({
+      baseUrl: stack.config.payproBaseUrl,
+      timeoutMs: 500,
+      salt: 'suffix',
+    });
+    stack.sandbox.failQueries('http500');
+    try {
+      const response = await createWith({ ...stack.services, paypro: wrongSalt }, id);
+
+      expect(response.statusCode).toBe(202);
+      expect((await stored(id))?.status).toBe('PENDING');
+    } finally {
+      stack.sandbox.failQueries('none');
+    }
+  });
+});
+
 describe('DynamoDB faults at each write', () => {
   it('answers 503 and sends nothing when the PENDING record cannot be written (throttled)', async () => {
     const id = tradeNo('put-throttled');

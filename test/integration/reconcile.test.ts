@@ -53,7 +53,7 @@ async function crashedRecord(id: string, sent: boolean): Promise<void> {
     },
     at,
   );
-  if (sent) await stack.services.repository.markSent(id, at);
+  if (sent) await stack.services.repository.markSent(id, at, 'crashed-claim');
 }
 
 beforeEach(async () => {
@@ -164,6 +164,20 @@ describe('reconciler against dynalite and the sandbox', () => {
 
     expect(notDue.checked).toBe(0);
     expect(batch.checked).toBe(2);
+  });
+
+  it('stops at its deadline and leaves the rest due for the next run', async () => {
+    const id = tradeNo('deadline');
+    await stack.createPayout(
+      apiEvent({ body: { amount: 66, mobile: SANDBOX_MOBILES.staysProcessing, tradeNo: id } }),
+      lambdaContext(),
+    );
+
+    const late = await reconcile({ ...stack.services, now: later(5_000) }, Date.now() - 1);
+    const next = await reconcileAhead();
+
+    expect(late.checked).toBe(0);
+    expect(next.checked).toBeGreaterThanOrEqual(1);
   });
 
   it('leaves payouts alone and counts a failure when the Paypro query fails', async () => {

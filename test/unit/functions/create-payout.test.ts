@@ -40,6 +40,24 @@ function handler() {
 }
 
 const request = { amount: 100, mobile: '0712345678', tradeNo: 'unit-1' };
+// What the result update hands back once Paypro accepted the payout.
+const processing = {
+  Attributes: {
+    tradeNo: 'unit-1',
+    amount: 100,
+    mobile: '254712345678',
+    status: 'PROCESSING',
+    createdAt: '2026-11-23T10:00:00.000Z',
+    updatedAt: '2026-11-23T10:00:01.000Z',
+    history: [],
+  },
+};
+const accepted = () =>
+  Response.json({
+    code: '0000',
+    success: true,
+    data: { serialNumber: 's1', status: '0015', desc: 'CREDIT_INPROGRESS' },
+  });
 const post = (body: unknown) => handler()(apiEvent({ body }), lambdaContext());
 
 beforeEach(() => {
@@ -66,10 +84,85 @@ describe('create-payout error mapping', () => {
         type: 'about:blank',
         title: 'Service Unavailable',
         status: 503,
-        detail: 'The payout store is unavailable; nothing was sent. Retry later with the same tradeNo.',
+        detail:
+          'The payout store is unavailable; nothing has been sent. Retry with the same tradeNo to learn its state.',
+        tradeNo: 'unit-1',
       }),
     });
     expect(fetchSpy).not.toHaveBeenCalled();
+  });
+
+  it('gives a generated tradeNo back with the 503, so the app can retry it', async () => {
+    dynamo.on(PutCommand).rejects(throttled());
+
+    const response = await post({ amount: 100, mobile: '0712345678' });
+
+    expect(response.statusCode).toBe(503);
+    expect(bodyOf(response).tradeNo).toMatch(/^\d{20}$/);
+  });
+
+  it('goes on and sends when the PENDING write reported a failure but landed (read back)', async () => {
+    let written: Record<string, unknown> | undefined;
+    dynamo.on(PutCommand).callsFake((input) => {
+      written = input.Item;
+      throw throttled();
+    });
+    dynamo.on(GetCommand).callsFake(() => ({ Item: written }));
+    dynamo.on(UpdateCommand).resolves(processing);
+    fetchSpy.mockResolvedValue(accepted());
+
+    const response = await post(request);
+
+    expect(response.statusCode).toBe(201);
+    expect(fetchSpy).toHaveBeenCalledTimes(1);
+  });
+
+  it('sends when the sentAt claim reported a failure but the stored claim is its own', async () => {
+    let claim: unknown;
+    dynamo.on(PutCommand).resolves({});
+    dynamo
+      .on(UpdateCommand)
+      .callsFakeOnce((input) => {
+        claim = input.ExpressionAttributeValues[':claim'];
+        throw throttled();
+      })
+      .resolves(processing);
+    dynamo.on(GetCommand).callsFake(() => ({ Item: { tradeNo: 'unit-1', sendClaim: claim, sentAt: 'x' } }));
+    fetchSpy.mockResolvedValue(accepted());
+
+    const response = await post(request);
+
+    expect(response.statusCode).toBe(201);
+    expect(fetchSpy).toHaveBeenCalledTimes(1);
+  });
+
+  it("does not send when the sentAt claim failed and the stored claim is someone else's", async () => {
+    dynamo.on(PutCommand).resolves({});
+    dynamo.on(UpdateCommand).rejects(throttled());
+    dynamo.on(GetCommand).resolves({ Item: { tradeNo: 'unit-1', sendClaim: 'another-sender', sentAt: 'x' } });
+
+    const response = await post(request);
+
+    expect(response.statusCode).toBe(202);
+    expect(fetchSpy).not.toHaveBeenCalled();
+  });
+
+  it('makes up a new tradeNo when a generated one is already taken, instead of replaying another payout', async () => {
+    dynamo
+      .on(PutCommand)
+      .rejectsOnce(new ConditionalCheckFailedException({ message: 'exists', $metadata: {} }))
+      .resolves({});
+    dynamo.on(UpdateCommand).resolves(processing);
+    fetchSpy.mockResolvedValue(accepted());
+
+    const response = await post({ amount: 100, mobile: '0712345678' });
+
+    expect(response.statusCode).toBe(201);
+    const puts = dynamo.commandCalls(PutCommand).map((c) => c.args[0].input.Item?.tradeNo);
+    expect(puts).toHaveLength(2);
+    expect(puts[0]).not.toBe(puts[1]);
+    expect(dynamo.commandCalls(GetCommand)).toHaveLength(0);
+    expect(fetchSpy).toHaveBeenCalledTimes(1);
   });
 
   it('answers 409 when the tradeNo exists with another request, read after the failed condition', async () => {
