@@ -17,7 +17,7 @@ import { apiEvent, bodyOf, lambdaContext } from '../support/events';
 import { startStack, TEST_SECRET } from '../support/stack';
 
 /** Generated cases per property. */
-const NUM_RUNS = 2_000;
+const NUM_RUNS = 3_000;
 /** Per property: the whole file takes well under a minute; shrinking a failure takes longer. */
 const PROPERTY_TIMEOUT_MS = 180_000;
 
