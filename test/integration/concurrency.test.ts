@@ -6,6 +6,7 @@ import { reconcile } from '../../lib/payouts/reconcile';
 import { callbackToken } from '../../lib/paypro/callback-token';
 import { apiEvent, bodyOf, lambdaContext } from '../support/events';
 import { startStack, TEST_SECRET } from '../support/stack';
+import { settledAtSandbox } from '../support/wait';
 
 let stack: Awaited<ReturnType<typeof startStack>>;
 let seq = 0;
@@ -29,7 +30,6 @@ function tradeNo(label: string): string {
 }
 
 const create = (body: Record<string, unknown>) => stack.createPayout(apiEvent({ body }), lambdaContext());
-const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function stored(id: string): Promise<Payout> {
   const payout = await stack.services.repository.get(id);
@@ -87,7 +87,7 @@ describe('concurrency against dynalite and the sandbox', () => {
     expect(ids.map((id) => stack.sandbox.payoutCalls(id))).toEqual(ids.map(() => 1));
     const records = await Promise.all(ids.map((id) => stack.services.repository.get(id)));
     expect(records.map((r) => r?.tradeNo)).toEqual(ids);
-    await pause(400);
+    await settledAtSandbox(stack.sandbox, ...ids);
     await reconcile({ ...stack.services, now: () => new Date(Date.now() + 5_000), reconcileBatchSize: 500 });
     const settled = await Promise.all(ids.map((id) => stored(id)));
     expect(settled.map((p) => p.status)).toEqual(ids.map(() => 'SUCCEEDED'));
@@ -99,7 +99,7 @@ describe('concurrency against dynalite and the sandbox', () => {
     await Promise.all(
       ids.map((id) => create({ amount: 100, mobile: SANDBOX_MOBILES.neverCallsBack, tradeNo: id })),
     );
-    await pause(400); // the sandbox settles them all to 0000
+    await settledAtSandbox(stack.sandbox, ...ids);
 
     // Duplicates, late 0015s and contradicting 00029s, all at once, with reconcile runs among them.
     const storm = ids.flatMap((id) => [

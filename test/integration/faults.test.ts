@@ -11,6 +11,7 @@ import { createDocumentClient, type Services } from '../../lib/services';
 import { apiEvent, bodyOf, lambdaContext } from '../support/events';
 import { type Fault, faultyDynamo, type WriteStep } from '../support/faulty-dynamo';
 import { startStack, TEST_SECRET } from '../support/stack';
+import { settledAtSandbox, until } from '../support/wait';
 
 let stack: Awaited<ReturnType<typeof startStack>>;
 let seq = 0;
@@ -55,8 +56,6 @@ function withFaultyStore(step: WriteStep, fault: Fault): Services {
 const reconcileAhead = (aheadMs = 5_000) =>
   reconcile({ ...stack.services, now: () => new Date(Date.now() + aheadMs), reconcileBatchSize: 500 });
 
-const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
 describe('Paypro faults at the payout call', () => {
   it.each<[string, PayoutFailure]>([
     ['answers non-JSON', 'garbage'],
@@ -70,7 +69,7 @@ describe('Paypro faults at the payout call', () => {
       // Act
       const response = await createWith(stack.services, id);
       stack.sandbox.failPayouts('none');
-      await pause(300);
+      await settledAtSandbox(stack.sandbox, id);
       await reconcileAhead();
       // Assess
       expect(response.statusCode).toBe(202);
@@ -84,7 +83,7 @@ describe('Paypro faults at the payout call', () => {
     const id = tradeNo('timeout');
 
     const response = await createWith(stack.services, id, SANDBOX_MOBILES.slow);
-    await pause(900);
+    await settledAtSandbox(stack.sandbox, id);
     await reconcileAhead();
 
     expect(response.statusCode).toBe(202);
@@ -194,10 +193,15 @@ describe('DynamoDB faults at each write', () => {
 
       const pending = createWith(withFaultyStore('claim', fault), id);
       if (fault === 'throttle') expect((await pending).statusCode).toBe(202);
-      else await pause(100); // the "crashed" call never returns: abandon it, as Lambda would
+      // The "crashed" call never returns: abandon it once its record is written, as Lambda would.
+      else
+        await until(
+          () => stored(id),
+          (p) => p !== undefined,
+        );
       expect(stack.sandbox.payoutCalls(id)).toBe(0);
       await reconcileAhead();
-      await pause(300);
+      await settledAtSandbox(stack.sandbox, id);
       await reconcileAhead(60_000);
 
       expect(stack.sandbox.payoutCalls(id)).toBe(1);
@@ -212,9 +216,13 @@ describe('DynamoDB faults at each write', () => {
 
       const call = createWith(withFaultyStore('transition', fault), id);
       if (fault === 'throttle') expect((await call).statusCode).toBe(202);
-      else await pause(200);
+      else
+        await until(
+          () => stack.sandbox.payoutCalls(id),
+          (calls) => calls > 0,
+        );
       expect((await stored(id))?.status).toBe('PENDING');
-      await pause(300);
+      await settledAtSandbox(stack.sandbox, id);
       await reconcileAhead();
 
       expect(stack.sandbox.payoutCalls(id)).toBe(1);
@@ -235,7 +243,7 @@ describe('DynamoDB faults at each write', () => {
   it('answers 503 to a callback whose update is throttled, so Paypro retries; the retry applies it', async () => {
     const id = tradeNo('callback-throttled');
     await createWith(stack.services, id, SANDBOX_MOBILES.neverCallsBack);
-    await pause(300);
+    await settledAtSandbox(stack.sandbox, id);
     const token = callbackToken(TEST_SECRET.callbackKey, id);
     const event = apiEvent({
       path: `/callbacks/paypro/${id}/${token}`,

@@ -5,6 +5,7 @@ import type { Payout } from '../../lib/payouts/payout';
 import { callbackToken } from '../../lib/paypro/callback-token';
 import { apiEvent, bodyOf, lambdaContext } from '../support/events';
 import { startStack, TEST_SECRET } from '../support/stack';
+import { until } from '../support/wait';
 
 let stack: Awaited<ReturnType<typeof startStack>>;
 let seq = 0;
@@ -35,15 +36,6 @@ async function stored(id: string): Promise<Payout> {
   const payout = await stack.services.repository.get(id);
   if (!payout) throw new Error(`no payout ${id}`);
   return payout;
-}
-
-async function until<T>(probe: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 5_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (done(value) || Date.now() > end) return value;
-    await new Promise((r) => setTimeout(r, 25));
-  }
 }
 
 function callbackBody(id: string, fields: Record<string, unknown> = {}) {

@@ -6,6 +6,7 @@ import type { Payout } from '../../lib/payouts/payout';
 import { reconcile } from '../../lib/payouts/reconcile';
 import { apiEvent, lambdaContext } from '../support/events';
 import { startStack } from '../support/stack';
+import { settledAtSandbox } from '../support/wait';
 
 let stack: Awaited<ReturnType<typeof startStack>>;
 let seq = 0;
@@ -95,7 +96,7 @@ describe('reconciler against dynalite and the sandbox', () => {
       lambdaContext(),
     );
     expect(created.statusCode).toBe(202);
-    await new Promise((r) => setTimeout(r, 1_000)); // the sandbox answers late, then settles
+    await settledAtSandbox(stack.sandbox, id); // the sandbox answers late, then settles
     // Act
     const summary = await reconcileAhead();
     // Assess
@@ -112,7 +113,7 @@ describe('reconciler against dynalite and the sandbox', () => {
       apiEvent({ body: { amount: 90, mobile: SANDBOX_MOBILES.neverCallsBack, tradeNo: id } }),
       lambdaContext(),
     );
-    await new Promise((r) => setTimeout(r, 400));
+    await settledAtSandbox(stack.sandbox, id);
 
     const summary = await reconcileAhead();
 
@@ -133,7 +134,7 @@ describe('reconciler against dynalite and the sandbox', () => {
     expect(payout.status).toBe('PROCESSING');
     expect(payout.sentAt).toEqual(expect.any(String));
     // A second run asks again but never sends again.
-    await new Promise((r) => setTimeout(r, 300));
+    await settledAtSandbox(stack.sandbox, id);
     await reconcileAhead(120_000);
     expect(stack.sandbox.payoutCalls(id)).toBe(1);
     expect((await stored(id)).status).toBe('SUCCEEDED');
