@@ -12,7 +12,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { Log } from '../lib/logger';
 import type { Counter } from '../lib/metrics';
-import { OPEN_PAYOUTS_INDEX } from '../lib/payouts/repository';
+import { DUE_PAYOUTS_INDEX } from '../lib/payouts/repository';
 import type { PayproSecret } from '../lib/paypro/secret';
 import { applyUpdate, conditionFailed, evaluateCondition, type Item } from './expressions';
 
@@ -57,6 +57,8 @@ const copy = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
  */
 export class FakeDocumentClient {
   readonly counts: CommandCounts = { put: 0, get: 0, update: 0, query: 0 };
+  /** Writes to the due-payouts index, by its partition key, as DynamoDB bills them. */
+  readonly indexWrites = new Map<string, number>();
   private readonly items = new Map<string, Item>();
 
   constructor(private readonly keyName = 'tradeNo') {}
@@ -92,6 +94,7 @@ export class FakeDocumentClient {
     const key = this.keyOf(item);
     const ctx = { names: input.ExpressionAttributeNames, values: input.ExpressionAttributeValues };
     if (!evaluateCondition(input.ConditionExpression, this.items.get(key), ctx)) throw conditionFailed();
+    this.countIndexWrites(this.items.get(key), item);
     this.items.set(key, item);
     return {};
   }
@@ -113,6 +116,7 @@ export class FakeDocumentClient {
     // Applied to a copy and stored only when whole: a failed update changes nothing.
     const next = existing ? copy(existing) : copy(input.Key ?? {});
     applyUpdate(input.UpdateExpression, next, ctx);
+    this.countIndexWrites(existing, next);
     this.items.set(key, next);
     if (input.ReturnValues === 'ALL_NEW') return { Attributes: copy(next) };
     if (input.ReturnValues && input.ReturnValues !== 'NONE') {
@@ -121,19 +125,53 @@ export class FakeDocumentClient {
     return {};
   }
 
+  /**
+   * The index's share of a write, as DynamoDB bills a GSI: an item entering or leaving it is
+   * one write under its key; a changed index key is two (the old entry out, the new one in);
+   * a changed projected attribute is one; anything else (status, history) none, since the
+   * index projects only its keys and createdAt.
+   */
+  private countIndexWrites(before: Item | undefined, after: Item): void {
+    const entry = (item: Item | undefined) =>
+      item?.openPk !== undefined && item.checkAfter !== undefined
+        ? { pk: String(item.openPk), sk: String(item.checkAfter), createdAt: item.createdAt }
+        : undefined;
+    const add = (pk: string) => this.indexWrites.set(pk, (this.indexWrites.get(pk) ?? 0) + 1);
+    const old = entry(before);
+    const now = entry(after);
+    if (old && (!now || now.pk !== old.pk || now.sk !== old.sk)) add(old.pk);
+    if (now && (!old || now.pk !== old.pk || now.sk !== old.sk)) add(now.pk);
+    else if (now && old && now.createdAt !== old.createdAt) add(now.pk);
+  }
+
   private query(input: QueryCommand['input']): Record<string, unknown> {
     this.counts.query += 1;
     // The only index the repository queries: sparse, partition openPk, sort checkAfter.
-    if (input.IndexName !== OPEN_PAYOUTS_INDEX) {
+    if (input.IndexName !== DUE_PAYOUTS_INDEX) {
       throw new Error(`bench fake DynamoDB: unsupported index ${input.IndexName}`);
     }
     const ctx = { names: input.ExpressionAttributeNames, values: input.ExpressionAttributeValues };
+    const order = (item: Item) => `${String(item.checkAfter)}\u0000${String(item.tradeNo)}`;
+    const start = input.ExclusiveStartKey ? order(input.ExclusiveStartKey as Item) : undefined;
     const matches = [...this.items.values()]
       .filter((item) => item.openPk !== undefined && item.checkAfter !== undefined)
       .filter((item) => evaluateCondition(input.KeyConditionExpression, item, ctx))
-      .sort((a, b) => String(a.checkAfter).localeCompare(String(b.checkAfter)));
+      .sort((a, b) => order(a).localeCompare(order(b)))
+      .filter((item) => start === undefined || order(item) > start);
     const page = input.Limit === undefined ? matches : matches.slice(0, input.Limit);
-    return { Items: page.map(copy), Count: page.length };
+    const last = page.at(-1);
+    const cursor =
+      last && page.length < matches.length
+        ? { LastEvaluatedKey: { tradeNo: last.tradeNo, openPk: last.openPk, checkAfter: last.checkAfter } }
+        : {};
+    if (input.Select === 'COUNT') return { Count: page.length, ...cursor };
+    const projected = page.map((item) => ({
+      tradeNo: item.tradeNo,
+      openPk: item.openPk,
+      checkAfter: item.checkAfter,
+      createdAt: item.createdAt,
+    }));
+    return { Items: projected, Count: page.length, ...cursor };
   }
 }
 

@@ -38,6 +38,8 @@ export interface HandlerResults {
   /** Commands summed over the n timed creates / callbacks (divide by n for per-call). */
   createOps: CommandCounts;
   callbackOps: CommandCounts;
+  /** Writes to the due-payouts index over the n timed creates and callbacks, by partition key. */
+  indexWrites: Map<string, number>;
   /** Payouts the fake Paypro received more than once (must be 0). */
   payproDuplicates: number;
   secret: { coldCalls: number; warmCalls: number; warmInvocations: number };
@@ -91,6 +93,18 @@ const timed = (run: { ms: number[]; statuses: number[] }): Timed => ({
 
 const names = (prefix: string, count: number) => Array.from({ length: count }, (_, i) => `${prefix}-${i}`);
 
+/** Index writes per key made during the two timed spans [a, b] and [c, d], warm-ups left out. */
+function indexDelta(
+  a: ReadonlyMap<string, number>,
+  b: ReadonlyMap<string, number>,
+  c: ReadonlyMap<string, number>,
+  d: ReadonlyMap<string, number>,
+): Map<string, number> {
+  const keys = new Set([...b.keys(), ...d.keys()]);
+  const at = (m: ReadonlyMap<string, number>, k: string) => m.get(k) ?? 0;
+  return new Map([...keys].map((k) => [k, at(b, k) - at(a, k) + at(d, k) - at(c, k)]));
+}
+
 /** Runs creates then callbacks: `warmup` untimed of each, then `n` timed of each. */
 export async function benchHandlers(n: number, warmup: number): Promise<HandlerResults> {
   const { createPayoutHandler } = await import('../functions/create-payout');
@@ -111,6 +125,7 @@ export async function benchHandlers(n: number, warmup: number): Promise<HandlerR
     reconcileMinAgeMs: config.reconcileMinAgeMs,
     reconcileBatchSize: config.reconcileBatchSize,
     reconcileFlagAfterMs: config.reconcileFlagAfterMs,
+    reconcileConcurrency: config.reconcileConcurrency,
     log: silentLog,
     counter: noopCounter,
     now: () => new Date(),
@@ -125,13 +140,17 @@ export async function benchHandlers(n: number, warmup: number): Promise<HandlerR
   const warm = names('warm', warmup);
   const measured = names('timed', n);
   await invokeAll(create, warm, createEvent);
+  const indexBefore = new Map(dynamo.indexWrites);
   let before = dynamo.snapshot();
   const creates = await invokeAll(create, measured, createEvent);
   const createOps = countsBetween(before, dynamo.snapshot());
+  const indexAfterCreates = new Map(dynamo.indexWrites);
   await invokeAll(callback, warm, onCallback);
+  const indexBeforeCallbacks = new Map(dynamo.indexWrites);
   before = dynamo.snapshot();
   const callbacks = await invokeAll(callback, measured, onCallback);
   const callbackOps = countsBetween(before, dynamo.snapshot());
+  const indexWrites = indexDelta(indexBefore, indexAfterCreates, indexBeforeCallbacks, dynamo.indexWrites);
 
   // Warm-path pass: the real cached secret over a counted Secrets Manager client, same workload.
   const secrets = countedSecretsManager(BENCH_SECRET);
@@ -155,6 +174,7 @@ export async function benchHandlers(n: number, warmup: number): Promise<HandlerR
     callback: timed(callbacks),
     createOps,
     callbackOps,
+    indexWrites,
     payproDuplicates: [...paypro.payoutCalls.values()].filter((calls) => calls > 1).length,
     secret: { coldCalls, warmCalls: secrets.calls() - coldCalls, warmInvocations: 2 * n },
   };

@@ -1,16 +1,16 @@
 import { type Config, loadConfig } from '../lib/config';
 import { type ApiHandler, httpHandler, jsonResponse, parseJsonBody } from '../lib/http';
 import { logger } from '../lib/logger';
-import { type CreateOutcome, createPayout } from '../lib/payouts/create';
+import { type CreateOutcome, type CreatePayoutDeps, createPayout } from '../lib/payouts/create';
 import { toView } from '../lib/payouts/payout';
 import { parsePayoutRequest } from '../lib/payouts/schema';
-import { buildServices, type Services } from '../lib/services';
+import { buildCreatePayoutServices } from '../lib/services';
 
 const STATUS: Record<CreateOutcome, number> = { created: 201, replayed: 200, pending: 202 };
 
 /** POST /payouts: validate, record, send once, reply with the payout. */
 export function createPayoutHandler(
-  services: Services,
+  services: CreatePayoutDeps,
   config: Pick<Config, 'payoutMinAmount' | 'payoutMaxAmount'>,
 ) {
   const limits = { min: config.payoutMinAmount, max: config.payoutMaxAmount };
@@ -25,4 +25,4 @@ export function createPayoutHandler(
 }
 
 const config = loadConfig();
-export const handler = createPayoutHandler(buildServices(config), config);
+export const handler = createPayoutHandler(buildCreatePayoutServices(config), config);

@@ -3,10 +3,11 @@ import { type ApiHandler, httpHandler, jsonResponse } from '../lib/http';
 import { logger } from '../lib/logger';
 import { getPayout } from '../lib/payouts/get';
 import { toView } from '../lib/payouts/payout';
-import { buildServices, type Services } from '../lib/services';
+import type { PayoutRepository } from '../lib/payouts/repository';
+import { buildRepository } from '../lib/store';
 
 /** GET /payouts/{tradeNo}: the payout's current state and history. */
-export function getPayoutHandler(services: Pick<Services, 'repository'>) {
+export function getPayoutHandler(services: { repository: PayoutRepository }) {
   const raw: ApiHandler = async (event) => {
     const tradeNo = event.pathParameters?.tradeNo;
     if (tradeNo) logger.setCorrelationId(tradeNo);
@@ -16,4 +17,5 @@ export function getPayoutHandler(services: Pick<Services, 'repository'>) {
   return httpHandler(raw);
 }
 
-export const handler = getPayoutHandler(buildServices(loadConfig()));
+// Reads only: the table, and no Paypro client or Secrets Manager in this bundle.
+export const handler = getPayoutHandler({ repository: buildRepository(loadConfig()) });

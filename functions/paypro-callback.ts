@@ -1,11 +1,11 @@
 import { loadConfig } from '../lib/config';
 import { type ApiHandler, httpHandler, parseJsonBody } from '../lib/http';
 import { logger } from '../lib/logger';
-import { handleCallback } from '../lib/payouts/callback';
-import { buildServices, type Services } from '../lib/services';
+import { type CallbackDeps, handleCallback } from '../lib/payouts/callback';
+import { buildCallbackServices } from '../lib/services';
 
 /** POST /callbacks/paypro/{tradeNo}/{token}: Paypro's notify, public, answered `OK` once handled. */
-export function payproCallbackHandler(services: Services) {
+export function payproCallbackHandler(services: CallbackDeps) {
   const raw: ApiHandler = async (event) => {
     const tradeNo = event.pathParameters?.tradeNo ?? '';
     const token = event.pathParameters?.token ?? '';
@@ -22,4 +22,4 @@ export function payproCallbackHandler(services: Services) {
   return httpHandler(raw);
 }
 
-export const handler = payproCallbackHandler(buildServices(loadConfig()));
+export const handler = payproCallbackHandler(buildCallbackServices(loadConfig()));

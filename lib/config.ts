@@ -1,38 +1,51 @@
-import { z } from 'zod';
 import { ConfigError } from './errors';
 
-const booleanFlag = z
-  .enum(['true', 'false', '1', '0'], { message: 'must be true or false' })
-  .transform((v) => v === 'true' || v === '1');
+/*
+ * Read by hand, not with zod: every function reads its settings at cold start, and this is the
+ * only validation get-payout does. zod/mini would add ~24 KB to that bundle and the
+ * checks only config uses (URL, coercion, integer, enum, default, refine) ~8 KB to the others.
+ */
 
-const positiveInt = z.coerce.number({ message: 'must be a whole number' }).int().positive();
+/** What a reader returns for a value it refuses: the problem, worded to follow the variable's name. */
+class Invalid {
+  constructor(readonly problem: string) {}
+}
 
-const httpUrl = z
-  .url({ protocol: /^https?$/, message: 'must be an http(s) URL' })
-  .transform((u) => u.replace(/\/+$/, ''));
+type Reader<T> = (text: string) => T | Invalid;
 
-const envSchema = z
-  .object({
-    STAGE: z.string().min(1).default('dev'),
-    PAYOUTS_TABLE: z.string().min(3).optional(),
-    PAYPRO_BASE_URL: httpUrl,
-    PAYPRO_SECRET_ID: z.string().min(1).optional(),
-    PAYPRO_SIGN_SALT: z.enum(['prefix', 'suffix']).default('prefix'),
-    // Below the create function's 20 s Lambda timeout, with room for the DynamoDB writes.
-    PAYPRO_TIMEOUT_MS: positiveInt.max(15_000, { message: 'must be at most 15000' }).default(5_000),
-    PUBLIC_BASE_URL: httpUrl,
-    PAYOUT_MIN_AMOUNT: positiveInt.default(50),
-    PAYOUT_MAX_AMOUNT: positiveInt.default(250_000),
-    CALLBACK_VERIFY_BY_QUERY: booleanFlag.default(true),
-    SECRET_CACHE_TTL_S: z.coerce.number().int().min(0).default(300),
-    RECONCILE_MIN_AGE_S: positiveInt.default(60),
-    RECONCILE_BATCH_SIZE: positiveInt.max(500).default(25),
-    RECONCILE_FLAG_AFTER_S: positiveInt.default(24 * 60 * 60),
-  })
-  .refine((env) => env.PAYOUT_MIN_AMOUNT <= env.PAYOUT_MAX_AMOUNT, {
-    path: ['PAYOUT_MIN_AMOUNT'],
-    message: 'must not exceed PAYOUT_MAX_AMOUNT',
-  });
+const WHOLE_NUMBER = 'must be a whole number';
+
+/** A whole number from `min` (1 unless given) to `max`, as `Number()` reads it. */
+function wholeNumber({ min = 1, max }: { min?: number; max?: number } = {}): Reader<number> {
+  return (text) => {
+    const value = Number(text);
+    if (!Number.isSafeInteger(value)) return new Invalid(WHOLE_NUMBER);
+    if (value < min) return new Invalid(`must be at least ${min}`);
+    if (max !== undefined && value > max) return new Invalid(`must be at most ${max}`);
+    return value;
+  };
+}
+
+/** An http(s) URL with its scheme's `//`, without trailing slashes. */
+const httpUrl: Reader<string> = (text) => {
+  const value = text.trim().replace(/[\t\n\r]/g, '');
+  if (!/^https?:\/\//i.test(value) || !URL.canParse(value)) return new Invalid('must be an http(s) URL');
+  return value.replace(/\/+$/, '');
+};
+
+const FLAGS: Readonly<Record<string, boolean>> = { true: true, '1': true, false: false, '0': false };
+const booleanFlag: Reader<boolean> = (text) => FLAGS[text] ?? new Invalid('must be true or false');
+
+function oneOf<const T extends string>(...values: T[]): Reader<T> {
+  return (text) =>
+    (values as string[]).includes(text) ? (text as T) : new Invalid(`must be ${values.join(' or ')}`);
+}
+
+function minLength(min: number): Reader<string> {
+  return (text) => (text.length >= min ? text : new Invalid(`must be at least ${min} characters`));
+}
+
+const anyText: Reader<string> = (text) => text;
 
 /** The service's settings, read from the environment once per container. */
 export interface Config {
@@ -49,36 +62,69 @@ export interface Config {
   secretCacheTtlMs: number;
   reconcileMinAgeMs: number;
   reconcileBatchSize: number;
+  reconcileConcurrency: number;
   reconcileFlagAfterMs: number;
 }
 
 /** Parses the environment; throws a ConfigError naming every missing or bad variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const problems: string[] = [];
   // An empty variable is treated as unset, so `VAR=` cannot smuggle in an empty value.
-  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
-  const parsed = envSchema.safeParse(present);
-  if (!parsed.success) {
-    const lines = parsed.error.issues.map((issue) => {
-      const name = issue.path.join('.');
-      return present[name] === undefined ? `${name} is required but not set` : `${name} ${issue.message}`;
-    });
-    throw new ConfigError(`Invalid configuration: ${lines.join('; ')}.`);
+  function read<T>(name: string, reader: Reader<T>): T | undefined;
+  function read<T>(name: string, reader: Reader<T>, fallback: T): T;
+  function read<T>(name: string, reader: Reader<T>, fallback?: T): T | undefined {
+    const text = env[name];
+    if (text === undefined || text === '') return fallback;
+    const value = reader(text);
+    if (!(value instanceof Invalid)) return value;
+    problems.push(`${name} ${value.problem}`);
+    return fallback;
   }
-  const e = parsed.data;
+  function required<T>(name: string, reader: Reader<T>): T {
+    const text = env[name];
+    if (text === undefined || text === '') problems.push(`${name} is required but not set`);
+    // On a problem the value is never used: loadConfig throws below.
+    return read(name, reader) as T;
+  }
+
+  const stage = read('STAGE', anyText, 'dev');
+  const payoutsTable = read('PAYOUTS_TABLE', minLength(3));
+  const payproBaseUrl = required('PAYPRO_BASE_URL', httpUrl);
+  const payproSecretId = read('PAYPRO_SECRET_ID', anyText);
+  const payproSignSalt = read('PAYPRO_SIGN_SALT', oneOf('prefix', 'suffix'), 'prefix');
+  // Below the create function's 20 s Lambda timeout, with room for the DynamoDB writes.
+  const payproTimeoutMs = read('PAYPRO_TIMEOUT_MS', wholeNumber({ max: 15_000 }), 5_000);
+  const publicBaseUrl = required('PUBLIC_BASE_URL', httpUrl);
+  const payoutMinAmount = read('PAYOUT_MIN_AMOUNT', wholeNumber(), 50);
+  const payoutMaxAmount = read('PAYOUT_MAX_AMOUNT', wholeNumber(), 250_000);
+  const callbackVerifyByQuery = read('CALLBACK_VERIFY_BY_QUERY', booleanFlag, true);
+  const secretCacheTtlS = read('SECRET_CACHE_TTL_S', wholeNumber({ min: 0 }), 300);
+  const reconcileMinAgeS = read('RECONCILE_MIN_AGE_S', wholeNumber(), 60);
+  // The reconciler pages through the open payouts, so one run can take many.
+  const reconcileBatchSize = read('RECONCILE_BATCH_SIZE', wholeNumber({ max: 20_000 }), 5_000);
+  // Paypro queries in flight at once during a run.
+  const reconcileConcurrency = read('RECONCILE_CONCURRENCY', wholeNumber({ max: 50 }), 8);
+  const reconcileFlagAfterS = read('RECONCILE_FLAG_AFTER_S', wholeNumber(), 24 * 60 * 60);
+
+  if (problems.length === 0 && payoutMinAmount > payoutMaxAmount) {
+    problems.push('PAYOUT_MIN_AMOUNT must not exceed PAYOUT_MAX_AMOUNT');
+  }
+  if (problems.length > 0) throw new ConfigError(`Invalid configuration: ${problems.join('; ')}.`);
   return {
-    stage: e.STAGE,
-    payoutsTable: e.PAYOUTS_TABLE ?? `payouts-${e.STAGE}`,
-    payproBaseUrl: e.PAYPRO_BASE_URL,
-    payproSecretId: e.PAYPRO_SECRET_ID ?? `paypro/${e.STAGE}`,
-    payproSignSalt: e.PAYPRO_SIGN_SALT,
-    payproTimeoutMs: e.PAYPRO_TIMEOUT_MS,
-    publicBaseUrl: e.PUBLIC_BASE_URL,
-    payoutMinAmount: e.PAYOUT_MIN_AMOUNT,
-    payoutMaxAmount: e.PAYOUT_MAX_AMOUNT,
-    callbackVerifyByQuery: e.CALLBACK_VERIFY_BY_QUERY,
-    secretCacheTtlMs: e.SECRET_CACHE_TTL_S * 1000,
-    reconcileMinAgeMs: e.RECONCILE_MIN_AGE_S * 1000,
-    reconcileBatchSize: e.RECONCILE_BATCH_SIZE,
-    reconcileFlagAfterMs: e.RECONCILE_FLAG_AFTER_S * 1000,
+    stage,
+    payoutsTable: payoutsTable ?? `payouts-${stage}`,
+    payproBaseUrl,
+    payproSecretId: payproSecretId ?? `paypro/${stage}`,
+    payproSignSalt,
+    payproTimeoutMs,
+    publicBaseUrl,
+    payoutMinAmount,
+    payoutMaxAmount,
+    callbackVerifyByQuery,
+    secretCacheTtlMs: secretCacheTtlS * 1000,
+    reconcileMinAgeMs: reconcileMinAgeS * 1000,
+    reconcileBatchSize,
+    reconcileConcurrency,
+    reconcileFlagAfterMs: reconcileFlagAfterS * 1000,
   };
 }

@@ -9,11 +9,13 @@ export type MetricName =
   | 'CallbackRejected'
   | 'PayoutAnomaly'
   | 'PayoutOpenOver24h'
-  | 'ReconcileFailure';
+  | 'ReconcileFailure'
+  | 'ReconcileBacklog'
+  | 'ReconcileOldestDueSeconds';
 
 /** Counts events; the use cases see only this. */
 export interface Counter {
-  count(name: MetricName, value?: number): void;
+  count(name: MetricName, value?: number, unit?: 'Count' | 'Seconds'): void;
 }
 
 /**
@@ -24,8 +26,8 @@ export const metrics = new Metrics({ namespace: 'PayproPayouts' });
 
 /** A Counter that records into Powertools Metrics. */
 export const cloudWatchCounter: Counter = {
-  count(name, value = 1) {
-    metrics.addMetric(name, MetricUnit.Count, value);
+  count(name, value = 1, unit = 'Count') {
+    metrics.addMetric(name, unit === 'Seconds' ? MetricUnit.Seconds : MetricUnit.Count, value);
   },
 };
 

@@ -1,43 +1,78 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Config } from './config';
 import { logger } from './logger';
 import { cloudWatchCounter } from './metrics';
 import type { CallbackDeps } from './payouts/callback';
 import type { CreatePayoutDeps } from './payouts/create';
 import type { ReconcileDeps } from './payouts/reconcile';
-import { PayoutRepository } from './payouts/repository';
+import type { SettleDeps } from './payouts/settle';
 import { PayproClient } from './paypro/client';
-import { cachedPayproSecret } from './paypro/secret';
+import { cachedPayproSecret, type PayproSecret } from './paypro/secret';
+import { buildRepository } from './store';
 
-/** Everything the use cases need, built once per container from configuration. */
+export { buildRepository, createDocumentClient } from './store';
+
+/*
+ * Wiring per function: each builder constructs only what its use case needs, so a function's
+ * bundle carries nothing else (get-payout wires only the table, from lib/store.ts: no Paypro
+ * client, no Secrets Manager). Everything is built once per container, at module load.
+ */
+
+/** Everything every use case needs, for tests, the bench and the local launcher. */
 export type Services = CreatePayoutDeps & CallbackDeps & ReconcileDeps;
 
-/** The DynamoDB document client; endpoint and region come from the environment, as the SDK reads them. */
-export function createDocumentClient(): DynamoDBDocumentClient {
-  return DynamoDBDocumentClient.from(new DynamoDBClient({}), {
-    marshallOptions: { removeUndefinedValues: true },
+function buildPaypro(config: Pick<Config, 'payproBaseUrl' | 'payproTimeoutMs' | 'payproSignSalt'>) {
+  return new PayproClient({
+    baseUrl: config.payproBaseUrl,
+    timeoutMs: config.payproTimeoutMs,
+    salt: config.payproSignSalt,
   });
 }
 
-/** Wires the AWS clients, the Paypro client and the cached secret from configuration. */
-export function buildServices(config: Config): Services {
+function buildSecret(
+  config: Pick<Config, 'payproSecretId' | 'secretCacheTtlMs'>,
+): () => Promise<PayproSecret> {
+  return cachedPayproSecret(new SecretsManagerClient({}), config.payproSecretId, config.secretCacheTtlMs);
+}
+
+/** The store, the Paypro client, the secret and the log, metrics and clock that every writer shares. */
+function buildPayproDeps(config: Config): SettleDeps & Pick<Services, 'paypro' | 'secret' | 'publicBaseUrl'> {
   return {
-    repository: new PayoutRepository(createDocumentClient(), config.payoutsTable),
-    paypro: new PayproClient({
-      baseUrl: config.payproBaseUrl,
-      timeoutMs: config.payproTimeoutMs,
-      salt: config.payproSignSalt,
-    }),
-    secret: cachedPayproSecret(new SecretsManagerClient({}), config.payproSecretId, config.secretCacheTtlMs),
+    repository: buildRepository(config),
+    paypro: buildPaypro(config),
+    secret: buildSecret(config),
     publicBaseUrl: config.publicBaseUrl,
-    verifyByQuery: config.callbackVerifyByQuery,
-    reconcileMinAgeMs: config.reconcileMinAgeMs,
-    reconcileBatchSize: config.reconcileBatchSize,
-    reconcileFlagAfterMs: config.reconcileFlagAfterMs,
     log: logger,
     counter: cloudWatchCounter,
     now: () => new Date(),
+  };
+}
+
+/** create-payout: record, send once. */
+export function buildCreatePayoutServices(config: Config): CreatePayoutDeps {
+  return { ...buildPayproDeps(config), reconcileMinAgeMs: config.reconcileMinAgeMs };
+}
+
+/** paypro-callback: authenticate, verify by query, settle. */
+export function buildCallbackServices(config: Config): CallbackDeps {
+  return { ...buildPayproDeps(config), verifyByQuery: config.callbackVerifyByQuery };
+}
+
+/** reconcile: query, settle, send what was never sent. */
+export function buildReconcileServices(config: Config): ReconcileDeps {
+  return {
+    ...buildPayproDeps(config),
+    reconcileMinAgeMs: config.reconcileMinAgeMs,
+    reconcileBatchSize: config.reconcileBatchSize,
+    reconcileConcurrency: config.reconcileConcurrency,
+    reconcileFlagAfterMs: config.reconcileFlagAfterMs,
+  };
+}
+
+/** Every use case's dependencies at once (one set of clients), as one process serving all routes needs. */
+export function buildServices(config: Config): Services {
+  return {
+    ...buildReconcileServices(config),
+    verifyByQuery: config.callbackVerifyByQuery,
   };
 }

@@ -32,7 +32,8 @@ export function payoutsTableInput(tableName: string): CreateTableCommandInput {
     TableName: tableName,
     AttributeDefinitions,
     KeySchema,
-    GlobalSecondaryIndexes,
+    // Only the plain indexes: an `Fn::If` entry is the upgrade-only legacy index, off by default.
+    GlobalSecondaryIndexes: GlobalSecondaryIndexes.filter((index) => 'IndexName' in index),
     BillingMode,
   } as CreateTableCommandInput;
 }

@@ -70,6 +70,8 @@ export interface SandboxOptions {
   slowMs?: number;
   /** Delay after a payout is received before it turns '0000' (default and slow mobiles); default 2_000. */
   settleMs?: number;
+  /** Delay before answering each payout query, like a real Paypro's latency; default 0. */
+  queryDelayMs?: number;
   /**
    * Delays between callback attempts: the first attempt is immediate, retry i waits
    * callbackScheduleMs[i] after attempt i failed; after the last retry the sandbox gives up.
@@ -104,6 +106,8 @@ export interface PayproSandbox {
   payouts: ReadonlyMap<string, SandboxPayout>;
   /** How many POST /api/payout named this tradeNo, accepted, refused or failed by failPayouts. */
   payoutCalls(tradeNo: string): number;
+  /** How many POST /api/queryPayOutResult it has served, whatever their answer. */
+  queryCalls(): number;
   /**
    * Every callback POST the sandbox made for this tradeNo, in the order their outcome became
    * known (an attempt still in flight is not listed yet). A copy: later attempts do not change it.
@@ -171,6 +175,7 @@ interface SandboxState {
   /** One per callback POST in flight, so close() can abort it. */
   inFlight: Map<AbortController, Promise<void>>;
   queryFailure: QueryFailure;
+  queryCalls: number;
   payoutFailure: PayoutFailure;
   closed: boolean;
   /** Resolves when close() starts; hanging answers wait on it. */
@@ -189,6 +194,7 @@ export async function startPayproSandbox(options: SandboxOptions): Promise<Paypr
     options: {
       slowMs: 10_000,
       settleMs: 2_000,
+      queryDelayMs: 0,
       callbackScheduleMs: DEFAULT_CALLBACK_SCHEDULE_MS,
       port: 0,
       host: '127.0.0.1',
@@ -200,6 +206,7 @@ export async function startPayproSandbox(options: SandboxOptions): Promise<Paypr
     attempts: new Map(),
     inFlight: new Map(),
     queryFailure: 'none',
+    queryCalls: 0,
     payoutFailure: 'none',
     closed: false,
     closing: new Promise<void>((resolve) => {
@@ -227,6 +234,7 @@ export async function startPayproSandbox(options: SandboxOptions): Promise<Paypr
     url: `http://${formatHost(state.options.host)}:${port}`,
     payouts: state.payouts,
     payoutCalls: (tradeNo) => state.calls.get(tradeNo) ?? 0,
+    queryCalls: () => state.queryCalls,
     callbackAttempts: (tradeNo) => (state.attempts.get(tradeNo) ?? []).map((attempt) => ({ ...attempt })),
     failQueries: (mode) => {
       state.queryFailure = mode;
@@ -327,6 +335,8 @@ async function acceptPayout(state: SandboxState, { merchantNo, body }: SandboxRe
 
 /** POST /api/queryPayOutResult: applies failQueries, or else answers as Paypro would. */
 async function queryPayOutResult(state: SandboxState, request: SandboxRequest): Promise<Reply | Fault> {
+  state.queryCalls += 1;
+  if (state.options.queryDelayMs > 0) await sleep(state, state.options.queryDelayMs);
   switch (state.queryFailure) {
     case 'http500':
       return { fault: 'http500' };

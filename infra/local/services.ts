@@ -16,7 +16,7 @@ export interface LocalServicesOptions {
   secret: LocalSecret;
   salt: SaltPosition;
   payproBaseUrl?: string;
-  sandbox?: { slowMs?: number; settleMs?: number; callbackScheduleMs?: number[] };
+  sandbox?: { slowMs?: number; settleMs?: number; queryDelayMs?: number; callbackScheduleMs?: number[] };
   ports?: { dynamo?: number; secrets?: number; sandbox?: number };
 }
 

@@ -3,6 +3,7 @@ import type { PayoutRecord, RequestRejected } from '../paypro/client';
 import type { PayproSecret } from '../paypro/secret';
 import { isFinal, type Payout } from './payout';
 import { reportFromQuery } from './query-report';
+import { type DuePage, type DueRef, OPEN_PARTITION_KEYS } from './repository';
 import { type SendDeps, sendOnce } from './send';
 import { amountAgrees, settle } from './settle';
 
@@ -10,63 +11,154 @@ import { amountAgrees, settle } from './settle';
 export interface ReconcileDeps extends SendDeps {
   secret: () => Promise<PayproSecret>;
   reconcileMinAgeMs: number;
+  /** The most payouts one run checks. */
   reconcileBatchSize: number;
   reconcileFlagAfterMs: number;
+  /** How many payouts one run checks at once: at most this many Paypro calls in flight. */
+  reconcileConcurrency: number;
 }
 
 /** What one run did, for its log line and for tests. */
 export interface ReconcileSummary {
+  /** Open payouts due at the start of the run (the backlog). */
+  due: number;
   checked: number;
   settled: number;
   resent: number;
   stillOpen: number;
   flagged: number;
   failed: number;
+  /** Due payouts another run had claimed, or that closed, before this run could claim them. */
+  skipped: number;
 }
 
 const MAX_RECHECK_DELAY_MS = 60 * 60 * 1000;
+// Keys-only items are small: a page of this many stays far below DynamoDB's 1 MB page.
+const PAGE_SIZE = 500;
 
 /**
- * Asks Paypro about open payouts that are due, oldest due first and at most a batch per
- * run (stopping early at `stopAt`, epoch ms), and applies its answers through the state
- * machine. A payout is sent again only when Paypro does not know it *and* the record proves
- * it was never sent (no `sentAt`).
+ * Asks Paypro about open payouts that are due, at most a batch per run and
+ * `reconcileConcurrency` at a time, and applies its answers through the state machine.
+ * Each payout is first claimed by a conditional write that also sets its next check, so
+ * overlapping runs never work the same payout in the same round. Stops taking payouts at
+ * `stopAt` (epoch ms); what is left stays due for the next run. A payout is sent again only
+ * when Paypro does not know it *and* the record proves it was never sent (no `sentAt`).
  */
 export async function reconcile(
   deps: ReconcileDeps,
   stopAt = Number.POSITIVE_INFINITY,
 ): Promise<ReconcileSummary> {
   const summary: ReconcileSummary = {
+    due: 0,
     checked: 0,
     settled: 0,
     resent: 0,
     stillOpen: 0,
     flagged: 0,
     failed: 0,
+    skipped: 0,
   };
-  const due = await deps.repository.listDue(deps.now().toISOString(), deps.reconcileBatchSize);
-  if (due.length === 0) return summary;
-  const secret = await deps.secret();
-  for (const payout of due) {
-    // What is left stays due and is taken by the next run.
-    if (Date.now() >= stopAt) break;
-    summary.checked += 1;
-    try {
-      const after = await reconcileOne(deps, secret, payout, summary);
-      if (isFinal(after.status)) {
-        summary.settled += 1;
-      } else {
-        summary.stillOpen += 1;
-        await keepWatching(deps, after, summary);
-      }
-    } catch (error) {
-      summary.failed += 1;
-      deps.counter.count('ReconcileFailure');
-      deps.log.error('could not reconcile payout', { tradeNo: payout.tradeNo, error });
+  const now = deps.now();
+  summary.due = await measureBacklog(deps, now);
+  if (summary.due === 0) return summary;
+
+  let secret: Promise<PayproSecret> | undefined;
+  const refs = dueRefs(deps, now.toISOString(), deps.reconcileBatchSize);
+  const worker = async () => {
+    // What is left when the deadline comes stays due and is taken by the next run.
+    while (Date.now() < stopAt) {
+      const next = await refs.next();
+      if (next.done) return;
+      secret ??= deps.secret();
+      await checkOne(deps, await secret, next.value, summary);
     }
-  }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, deps.reconcileConcurrency) }, worker));
   deps.log.info('reconcile run finished', { ...summary });
   return summary;
+}
+
+/**
+ * Publishes how many open payouts are due now and how long the most overdue has waited
+ * past its check time: the backlog, which an alarm watches. Returns the count.
+ */
+async function measureBacklog(deps: ReconcileDeps, now: Date): Promise<number> {
+  const counts = await Promise.all(
+    OPEN_PARTITION_KEYS.map((key) => deps.repository.countDue(key, now.toISOString())),
+  );
+  const due = counts.reduce((sum, c) => sum + c.count, 0);
+  const oldest = counts
+    .map((c) => c.oldestCheckAfter)
+    .filter((at): at is string => at !== undefined)
+    .sort()[0];
+  const waitedS = oldest === undefined ? 0 : Math.max(0, (now.getTime() - Date.parse(oldest)) / 1000);
+  deps.counter.count('ReconcileBacklog', due);
+  deps.counter.count('ReconcileOldestDueSeconds', Math.round(waitedS), 'Seconds');
+  return due;
+}
+
+/**
+ * The due payouts of every partition key, a page of each in turn so that no shard waits
+ * behind another, at most `max`. Safe to pull from several workers: an async generator
+ * serves one `next()` at a time.
+ */
+async function* dueRefs(deps: ReconcileDeps, now: string, max: number): AsyncGenerator<DueRef> {
+  let open = OPEN_PARTITION_KEYS.map((key) => ({ key, cursor: undefined as DuePage['cursor'] }));
+  let taken = 0;
+  while (open.length > 0) {
+    const more: typeof open = [];
+    for (const shard of open) {
+      const page = await deps.repository.listDue(
+        shard.key,
+        now,
+        Math.min(PAGE_SIZE, max - taken),
+        shard.cursor,
+      );
+      for (const ref of page.refs) {
+        yield ref;
+        taken += 1;
+        if (taken >= max) return;
+      }
+      if (page.cursor) more.push({ key: shard.key, cursor: page.cursor });
+    }
+    open = more;
+  }
+}
+
+/** Claims one due payout and settles it; a failure is counted and logged, never thrown. */
+async function checkOne(
+  deps: ReconcileDeps,
+  secret: PayproSecret,
+  ref: DueRef,
+  summary: ReconcileSummary,
+): Promise<void> {
+  try {
+    const now = deps.now();
+    const payout = await deps.repository.claimCheck(ref, nextCheck(deps, now, ref.createdAt));
+    if (!payout) {
+      summary.skipped += 1;
+      return;
+    }
+    summary.checked += 1;
+    const after = await reconcileOne(deps, secret, payout, summary);
+    if (isFinal(after.status)) {
+      summary.settled += 1;
+    } else {
+      summary.stillOpen += 1;
+      await flagIfTooOld(deps, after, summary);
+    }
+  } catch (error) {
+    summary.failed += 1;
+    deps.counter.count('ReconcileFailure');
+    deps.log.error('could not reconcile payout', { tradeNo: ref.tradeNo, error });
+  }
+}
+
+/** When to look again if this check leaves the payout open: young ones often, old ones hourly. */
+function nextCheck(deps: ReconcileDeps, now: Date, createdAt: string): string {
+  const ageMs = now.getTime() - Date.parse(createdAt);
+  const delay = Math.min(Math.max(ageMs / 4, deps.reconcileMinAgeMs), MAX_RECHECK_DELAY_MS);
+  return new Date(now.getTime() + (Number.isFinite(delay) ? delay : deps.reconcileMinAgeMs)).toISOString();
 }
 
 async function reconcileOne(
@@ -106,26 +198,22 @@ async function reconcileOne(
   return (await settle(deps, payout, report, 'query', { note: 'reconciler asked Paypro' })).payout;
 }
 
-/** Flags a payout open too long (once in its history, in the metric every run) and sets its next check. */
-async function keepWatching(deps: ReconcileDeps, payout: Payout, summary: ReconcileSummary): Promise<void> {
+/** Flags a payout open too long: once in its history, in the metric every run. */
+async function flagIfTooOld(deps: ReconcileDeps, payout: Payout, summary: ReconcileSummary): Promise<void> {
   const now = deps.now();
   const ageMs = now.getTime() - Date.parse(payout.createdAt);
-  if (ageMs >= deps.reconcileFlagAfterMs) {
-    summary.flagged += 1;
-    deps.counter.count('PayoutOpenOver24h');
-    deps.log.error('payout still open past the flag age: needs a human', {
-      tradeNo: payout.tradeNo,
-      status: payout.status,
-      createdAt: payout.createdAt,
-      sent: payout.sentAt !== undefined,
-    });
-    await deps.repository.flag(payout.tradeNo, {
-      at: now.toISOString(),
-      source: 'reconciler',
-      note: 'still open past the flag age; needs a human (see README, "Flagged payouts")',
-    });
-  }
-  // Back off as a payout ages: young ones are checked often, old ones hourly.
-  const delay = Math.min(Math.max(ageMs / 4, deps.reconcileMinAgeMs), MAX_RECHECK_DELAY_MS);
-  await deps.repository.reschedule(payout.tradeNo, new Date(now.getTime() + delay).toISOString());
+  if (ageMs < deps.reconcileFlagAfterMs) return;
+  summary.flagged += 1;
+  deps.counter.count('PayoutOpenOver24h');
+  deps.log.error('payout still open past the flag age: needs a human', {
+    tradeNo: payout.tradeNo,
+    status: payout.status,
+    createdAt: payout.createdAt,
+    sent: payout.sentAt !== undefined,
+  });
+  await deps.repository.flag(payout.tradeNo, {
+    at: now.toISOString(),
+    source: 'reconciler',
+    note: 'still open past the flag age; needs a human (see README, "Flagged payouts")',
+  });
 }

@@ -17,11 +17,63 @@ import {
 
 /**
  * Sparse index of open payouts: only PENDING/PROCESSING items carry `openPk` and
- * `checkAfter` (when the reconciler should next ask Paypro), so the reconciler lists
- * the due ones without a scan. Must match `infra/payouts-table.json`.
+ * `checkAfter` (when the reconciler should next ask Paypro), so the reconciler lists the
+ * due ones without a scan. It projects only the keys and `createdAt` (what the reconciler
+ * reads before it claims a payout), so status and history updates never write to it. Must
+ * match `infra/payouts-table.json`.
  */
-export const OPEN_PAYOUTS_INDEX = 'open-payouts';
-const OPEN_PK = 'OPEN';
+export const DUE_PAYOUTS_INDEX = 'due-payouts';
+
+/**
+ * How many partition keys (`OPEN#0` … `OPEN#15`) the index spreads open payouts over. Each
+ * payout costs the index about two writes (in when recorded, out when final) plus two per
+ * reconciler check, so at 1,000 payouts/s one key takes about 2,000/16 = 125 writes/s, far
+ * below DynamoDB's 1,000 writes/s per partition. The one place this number lives.
+ */
+export const OPEN_SHARDS = 16;
+
+/**
+ * The single key every open payout carried before the index was sharded. Items written by
+ * that release keep it until their first check moves them to their shard, so the reconciler
+ * reads it too for one release (README, "Upgrading").
+ */
+export const LEGACY_OPEN_PK = 'OPEN';
+
+/** Every partition key the reconciler reads: the shards, then the legacy key. */
+export const OPEN_PARTITION_KEYS: readonly string[] = [
+  ...Array.from({ length: OPEN_SHARDS }, (_, i) => `OPEN#${i}`),
+  LEGACY_OPEN_PK,
+];
+
+/** The index partition key of an open payout: `OPEN#<n>`, n a stable hash of the tradeNo. */
+export function openPartitionKey(tradeNo: string): string {
+  // FNV-1a: cheap, stable across releases and runtimes, and even enough over tradeNos.
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < tradeNo.length; i += 1) {
+    hash ^= tradeNo.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return `OPEN#${hash % OPEN_SHARDS}`;
+}
+
+/** An open payout as the index shows it: enough to claim it for a check. */
+export interface DueRef {
+  tradeNo: string;
+  checkAfter: string;
+  createdAt: string;
+}
+
+/** One page of due payouts under one partition key, and where the next page starts. */
+export interface DuePage {
+  refs: DueRef[];
+  cursor?: Record<string, unknown>;
+}
+
+/** How many open payouts under one partition key are due, and the due time of the most overdue. */
+export interface DueCount {
+  count: number;
+  oldestCheckAfter?: string;
+}
 
 /** A status change with what Paypro said, applied as one conditional write. */
 export interface Transition {
@@ -52,7 +104,7 @@ export class PayoutRepository {
     const item = {
       ...payout,
       paypro: payout.paypro ?? {},
-      ...(isFinal(payout.status) ? {} : { openPk: OPEN_PK, checkAfter }),
+      ...(isFinal(payout.status) ? {} : { openPk: openPartitionKey(payout.tradeNo), checkAfter }),
     };
     try {
       await this.client.send(
@@ -162,39 +214,99 @@ export class PayoutRepository {
     }
   }
 
-  /** Open payouts due for a check at `now`, most overdue first, at most `limit`. */
-  async listDue(now: string, limit: number): Promise<Payout[]> {
+  /** A page of the payouts under `partitionKey` due at `now`, most overdue first. */
+  async listDue(
+    partitionKey: string,
+    now: string,
+    limit: number,
+    cursor?: Record<string, unknown>,
+  ): Promise<DuePage> {
     try {
-      const { Items = [] } = await this.client.send(
+      const { Items = [], LastEvaluatedKey } = await this.client.send(
         new QueryCommand({
           TableName: this.tableName,
-          IndexName: OPEN_PAYOUTS_INDEX,
-          KeyConditionExpression: 'openPk = :open AND checkAfter <= :now',
-          ExpressionAttributeValues: { ':open': OPEN_PK, ':now': now },
+          IndexName: DUE_PAYOUTS_INDEX,
+          KeyConditionExpression: 'openPk = :pk AND checkAfter <= :now',
+          ExpressionAttributeValues: { ':pk': partitionKey, ':now': now },
           Limit: limit,
+          ...(cursor && { ExclusiveStartKey: cursor }),
         }),
       );
-      return Items.map(fromItem);
+      const refs = Items.map((item) => ({
+        tradeNo: String(item.tradeNo),
+        checkAfter: String(item.checkAfter),
+        createdAt: String(item.createdAt),
+      }));
+      return { refs, ...(LastEvaluatedKey && { cursor: LastEvaluatedKey }) };
     } catch (error) {
       throw new StoreUnavailableError('Could not list open payouts.', { cause: error });
     }
   }
 
-  /** Sets when an open payout is next due; a payout closed meanwhile is left alone. */
-  async reschedule(tradeNo: string, checkAfter: string): Promise<void> {
+  /** Counts the payouts under `partitionKey` due at `now` (the backlog), reading keys only. */
+  async countDue(partitionKey: string, now: string): Promise<DueCount> {
+    const key = { ':pk': partitionKey, ':now': now };
+    const condition = 'openPk = :pk AND checkAfter <= :now';
     try {
-      await this.client.send(
-        new UpdateCommand({
+      const { Items = [] } = await this.client.send(
+        new QueryCommand({
           TableName: this.tableName,
-          Key: { tradeNo },
-          UpdateExpression: 'SET checkAfter = :next',
-          ConditionExpression: 'attribute_exists(openPk)',
-          ExpressionAttributeValues: { ':next': checkAfter },
+          IndexName: DUE_PAYOUTS_INDEX,
+          KeyConditionExpression: condition,
+          ExpressionAttributeValues: key,
+          Limit: 1,
         }),
       );
+      const oldest = Items[0]?.checkAfter;
+      if (oldest === undefined) return { count: 0 };
+      let count = 0;
+      let cursor: Record<string, unknown> | undefined;
+      do {
+        const page = await this.client.send(
+          new QueryCommand({
+            TableName: this.tableName,
+            IndexName: DUE_PAYOUTS_INDEX,
+            KeyConditionExpression: condition,
+            ExpressionAttributeValues: key,
+            Select: 'COUNT',
+            ...(cursor && { ExclusiveStartKey: cursor }),
+          }),
+        );
+        count += page.Count ?? 0;
+        cursor = page.LastEvaluatedKey;
+      } while (cursor);
+      return { count, oldestCheckAfter: String(oldest) };
     } catch (error) {
-      if (isConditionFailure(error)) return;
-      throw new StoreUnavailableError(`Could not reschedule payout ${tradeNo}.`, { cause: error });
+      throw new StoreUnavailableError('Could not count open payouts.', { cause: error });
+    }
+  }
+
+  /**
+   * Claims an open payout for one check by moving its `checkAfter` from the value the index
+   * showed to `nextCheckAfter` (and a legacy item to its shard). Returns the payout as stored,
+   * or undefined when another run claimed it first, it was closed, or it was rescheduled: two
+   * overlapping reconcilers never check the same payout in the same round.
+   */
+  async claimCheck(ref: DueRef, nextCheckAfter: string): Promise<Payout | undefined> {
+    try {
+      const { Attributes } = await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { tradeNo: ref.tradeNo },
+          UpdateExpression: 'SET checkAfter = :next, openPk = :pk',
+          ConditionExpression: 'attribute_exists(openPk) AND checkAfter = :seen',
+          ExpressionAttributeValues: {
+            ':next': nextCheckAfter,
+            ':seen': ref.checkAfter,
+            ':pk': openPartitionKey(ref.tradeNo),
+          },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return Attributes ? fromItem(Attributes) : undefined;
+    } catch (error) {
+      if (isConditionFailure(error)) return undefined;
+      throw new StoreUnavailableError(`Could not claim payout ${ref.tradeNo} for a check.`, { cause: error });
     }
   }
 

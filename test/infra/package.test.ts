@@ -10,7 +10,11 @@ type Resource = {
   DeletionPolicy?: string;
   UpdateReplacePolicy?: string;
 };
-type Template = { Resources: Record<string, Resource>; Parameters?: Record<string, any> };
+type Template = {
+  Resources: Record<string, Resource>;
+  Parameters?: Record<string, any>;
+  Conditions?: Record<string, any>;
+};
 
 const FUNCTIONS = ['create-payout', 'get-payout', 'paypro-callback', 'reconcile'];
 let dir: string;
@@ -67,7 +71,7 @@ describe('serverless package --stage prod (offline, no credentials)', () => {
     }
   });
 
-  it('keeps the payouts table safe: on demand, PITR, SSE, deletion protection, retained, with the open-payouts index', () => {
+  it('keeps the payouts table safe: on demand, PITR, SSE, deletion protection, retained, with the sharded due-payouts index', () => {
     const [[, table] = []] = ofType('AWS::DynamoDB::Table');
     expect(table?.DeletionPolicy).toBe('Retain');
     expect(table?.UpdateReplacePolicy).toBe('Retain');
@@ -79,14 +83,25 @@ describe('serverless package --stage prod (offline, no credentials)', () => {
       DeletionProtectionEnabled: true,
       GlobalSecondaryIndexes: [
         {
-          IndexName: 'open-payouts',
+          IndexName: 'due-payouts',
           KeySchema: [
             { AttributeName: 'openPk', KeyType: 'HASH' },
             { AttributeName: 'checkAfter', KeyType: 'RANGE' },
           ],
+          // Only what the reconciler reads: status and history updates never write to the index.
+          Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['createdAt'] },
+        },
+        // The pre-sharding index, kept only while a stage upgrades (README, "Upgrading a stage").
+        {
+          'Fn::If': [
+            'KeepLegacyOpenIndex',
+            expect.objectContaining({ IndexName: 'open-payouts' }),
+            { Ref: 'AWS::NoValue' },
+          ],
         },
       ],
     });
+    expect(template.Conditions?.KeepLegacyOpenIndex).toEqual({ 'Fn::Equals': ['false', 'true'] });
     expect(table?.Properties.TimeToLiveSpecification).toBeUndefined();
   });
 
@@ -150,6 +165,10 @@ describe('serverless package --stage prod (offline, no credentials)', () => {
       'dynamodb:UpdateItem',
       'secretsmanager:GetSecretValue',
     ]);
+    const query = statementsOf(roles.ReconcileRole as Resource).find((st) =>
+      actions(st).includes('dynamodb:Query'),
+    );
+    expect(JSON.stringify(query?.Resource)).toContain('/index/due-payouts');
   });
 
   it('has alarms for errors, throttles, anomalies, payouts open over 24 h and reconcile failures, all to the topic', () => {
@@ -185,12 +204,27 @@ describe('serverless package --stage prod (offline, no credentials)', () => {
     const [[, topic] = []] = ofType('AWS::SNS::Topic');
     // CloudWatch cannot publish to a topic under the AWS-managed SNS key.
     expect(topic?.Properties.KmsMasterKeyId).toBeUndefined();
+    // The backlog: the most overdue open payout past 15 min, or no reconcile run at all.
+    expect(byMetric('ReconcileOldestDueSeconds')).toEqual([
+      expect.objectContaining({
+        Statistic: 'Maximum',
+        Threshold: 900,
+        ComparisonOperator: 'GreaterThanThreshold',
+        TreatMissingData: 'breaching',
+      }),
+    ]);
     const throttles = alarms.filter((a) => JSON.stringify(a.Metrics ?? []).includes('Throttles'));
     expect(throttles).toHaveLength(1);
     for (const alarm of alarms) expect(alarm.AlarmActions).toEqual([{ Ref: 'AlarmTopic' }]);
   });
 
-  it('runs the reconciler on a schedule', () => {
+  it('runs the reconciler on a schedule, with bounded concurrency and a batch sized to drain a backlog', () => {
+    const reconcileFn = Object.fromEntries(ofType('AWS::Lambda::Function')).ReconcileLambdaFunction;
+    expect(reconcileFn?.Properties.Timeout).toBe(300);
+    expect(reconcileFn?.Properties.Environment.Variables).toMatchObject({
+      RECONCILE_CONCURRENCY: '8',
+      RECONCILE_BATCH_SIZE: '5000',
+    });
     const rules = ofType('AWS::Events::Rule').map(([, r]) => r.Properties);
     expect(rules).toEqual([
       expect.objectContaining({

@@ -1,9 +1,12 @@
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { reconcileHandler } from '../../functions/reconcile';
 import { SANDBOX_MOBILES } from '../../infra/local/paypro-sandbox';
 import { requestHash } from '../../lib/payouts/create';
 import type { Payout } from '../../lib/payouts/payout';
 import { reconcile } from '../../lib/payouts/reconcile';
+import { LEGACY_OPEN_PK, openPartitionKey } from '../../lib/payouts/repository';
+import { createDocumentClient } from '../../lib/services';
 import { apiEvent, lambdaContext } from '../support/events';
 import { startStack } from '../support/stack';
 import { settledAtSandbox } from '../support/wait';
@@ -12,7 +15,7 @@ let stack: Awaited<ReturnType<typeof startStack>>;
 let seq = 0;
 
 beforeAll(async () => {
-  stack = await startStack({ RECONCILE_MIN_AGE_S: '1' }, { slowMs: 700, settleMs: 200 });
+  stack = await startStack({ RECONCILE_MIN_AGE_S: '1' }, { slowMs: 700, settleMs: 200, queryDelayMs: 5 });
   // Callbacks never get through here: only the reconciler can settle these payouts.
   stack.callbacks.accepting = false;
 });
@@ -59,13 +62,22 @@ async function crashedRecord(id: string, sent: boolean): Promise<void> {
 
 beforeEach(async () => {
   // Settle whatever earlier tests left open, so each test sees only its own payouts.
-  await reconcileAhead(10_000, { reconcileBatchSize: 500 });
+  await reconcileAhead(10_000, { reconcileBatchSize: 5_000 });
 });
 
 describe('reconciler against dynalite and the sandbox', () => {
   it('runs as the scheduled Lambda and returns its summary', async () => {
     const summary = await reconcileHandler(stack.services)({}, lambdaContext());
-    expect(summary).toEqual({ checked: 0, settled: 0, resent: 0, stillOpen: 0, flagged: 0, failed: 0 });
+    expect(summary).toEqual({
+      due: 0,
+      checked: 0,
+      settled: 0,
+      resent: 0,
+      stillOpen: 0,
+      flagged: 0,
+      failed: 0,
+      skipped: 0,
+    });
   });
 
   it('flags a payout still open after 24 h once in its history, and counts it every run', async () => {
@@ -198,4 +210,153 @@ describe('reconciler against dynalite and the sandbox', () => {
       stack.sandbox.failQueries('none');
     }
   });
+
+  it('two overlapping runs on the same 500 payouts check each once, settle each once and send nothing twice', async () => {
+    // Prepare: 450 sent payouts the sandbox settles without calling back, 50 recorded but never sent.
+    const sent = Array.from({ length: 450 }, (_, i) => tradeNo(`ov${i}`));
+    const unsent = Array.from({ length: 50 }, (_, i) => tradeNo(`ou${i}`));
+    await inBatches(sent, 25, (id) =>
+      stack.createPayout(
+        apiEvent({ body: { amount: 75, mobile: SANDBOX_MOBILES.neverCallsBack, tradeNo: id } }),
+        lambdaContext(),
+      ),
+    );
+    await inBatches(unsent, 25, (id) => crashedRecord(id, false));
+    await Promise.all(sent.map((id) => settledAtSandbox(stack.sandbox, id)));
+    const runAs = { reconcileBatchSize: 5_000, reconcileConcurrency: 8 };
+
+    // Act
+    const [a, b] = await Promise.all([reconcileAhead(5_000, runAs), reconcileAhead(5_000, runAs)]);
+
+    // Assess: between them the runs checked every payout exactly once.
+    expect(a.checked + b.checked).toBe(500);
+    expect(a.settled + b.settled).toBe(450);
+    expect(a.resent + b.resent).toBe(50);
+    expect(a.failed + b.failed).toBe(0);
+    for (const id of [...sent, ...unsent]) expect(stack.sandbox.payoutCalls(id)).toBe(1);
+    for (const id of sent) {
+      const payout = await stored(id);
+      expect(payout.status).toBe('SUCCEEDED');
+      expect(payout.history.filter((h) => h.status === 'SUCCEEDED')).toHaveLength(1);
+    }
+    // The re-sent ones settle on a later run, still without a second send.
+    await Promise.all(unsent.map((id) => settledAtSandbox(stack.sandbox, id)));
+    const afterwards = await reconcileAhead(120_000, runAs);
+    expect(afterwards).toMatchObject({ settled: 50, resent: 0 });
+    for (const id of unsent) {
+      expect((await stored(id)).status).toBe('SUCCEEDED');
+      expect(stack.sandbox.payoutCalls(id)).toBe(1);
+    }
+  });
+
+  it('stopped by its deadline mid-run, leaves exactly the unchecked payouts due for the next run', async () => {
+    const ids = Array.from({ length: 120 }, (_, i) => tradeNo(`dl${i}`));
+    await inBatches(ids, 20, (id) =>
+      stack.createPayout(
+        apiEvent({ body: { amount: 64, mobile: SANDBOX_MOBILES.staysProcessing, tradeNo: id } }),
+        lambdaContext(),
+      ),
+    );
+
+    const cut = await reconcile(
+      { ...stack.services, now: later(5_000), reconcileConcurrency: 2 },
+      Date.now() + 100,
+    );
+    const next = await reconcileAhead(5_000);
+
+    expect(cut.checked).toBeGreaterThan(0);
+    expect(cut.checked).toBeLessThan(120);
+    expect(next.checked).toBe(120 - cut.checked);
+    expect(next.due).toBe(120 - cut.checked);
+  });
+
+  it('asks Paypro about at most reconcileConcurrency payouts at once', async () => {
+    const ids = Array.from({ length: 40 }, (_, i) => tradeNo(`cc${i}`));
+    await inBatches(ids, 20, (id) =>
+      stack.createPayout(
+        apiEvent({ body: { amount: 63, mobile: SANDBOX_MOBILES.staysProcessing, tradeNo: id } }),
+        lambdaContext(),
+      ),
+    );
+    const real = stack.services.paypro;
+    let inFlight = 0;
+    let most = 0;
+    const counting = Object.assign(Object.create(real), {
+      queryPayout: async (...args: Parameters<typeof real.queryPayout>) => {
+        inFlight += 1;
+        most = Math.max(most, inFlight);
+        try {
+          return await real.queryPayout(...args);
+        } finally {
+          inFlight -= 1;
+        }
+      },
+    });
+
+    const summary = await reconcileAhead(5_000, { paypro: counting, reconcileConcurrency: 4 });
+
+    expect(summary.checked).toBe(40);
+    expect(most).toBe(4);
+  });
+
+  it('finds open payouts written under the legacy single index key, and moves them to their shard', async () => {
+    // Prepare: an open payout as the release before sharding wrote it.
+    const id = tradeNo('legacy');
+    const at = new Date().toISOString();
+    await createDocumentClient().send(
+      new PutCommand({
+        TableName: stack.config.payoutsTable,
+        Item: {
+          tradeNo: id,
+          amount: 70,
+          mobile: '254712345678',
+          status: 'PENDING',
+          requestHash: requestHash({ amount: 70, mobile: '254712345678' }),
+          paypro: {},
+          createdAt: at,
+          updatedAt: at,
+          history: [{ at, source: 'api', status: 'PENDING', note: 'payout requested' }],
+          openPk: LEGACY_OPEN_PK,
+          checkAfter: at,
+        },
+      }),
+    );
+
+    const summary = await reconcileAhead();
+
+    expect(summary).toMatchObject({ due: 1, checked: 1, resent: 1 });
+    expect(stack.sandbox.payoutCalls(id)).toBe(1);
+    const { Item } = await createDocumentClient().send(
+      new GetCommand({ TableName: stack.config.payoutsTable, Key: { tradeNo: id } }),
+    );
+    expect(Item?.openPk).toBe(openPartitionKey(id));
+  });
+
+  it('publishes the backlog every run: how many are due and how long the most overdue has waited', async () => {
+    // Checked two hours ahead, what earlier tests left open is next due well after one hour ahead.
+    await reconcileAhead(2 * 3600_000, { reconcileBatchSize: 5_000 });
+    const ids = [tradeNo('bl1'), tradeNo('bl2'), tradeNo('bl3')];
+    for (const id of ids) {
+      await stack.createPayout(
+        apiEvent({ body: { amount: 62, mobile: SANDBOX_MOBILES.staysProcessing, tradeNo: id } }),
+        lambdaContext(),
+      );
+    }
+    const backlog = stack.counter.counts.ReconcileBacklog ?? 0;
+    const waited = stack.counter.counts.ReconcileOldestDueSeconds ?? 0;
+
+    // An hour ahead: each was due (at creation + 1 s) about an hour ago.
+    const summary = await reconcileAhead(3600_000);
+
+    expect(summary.due).toBe(3);
+    expect(stack.counter.counts.ReconcileBacklog).toBe(backlog + 3);
+    const oldest = (stack.counter.counts.ReconcileOldestDueSeconds ?? 0) - waited;
+    expect(oldest).toBeGreaterThan(3590);
+    expect(oldest).toBeLessThan(3610);
+  });
 });
+
+/** Runs `task` over `items`, `size` at a time. */
+async function inBatches<T>(items: readonly T[], size: number, task: (item: T) => Promise<unknown>) {
+  for (let i = 0; i < items.length; i += size) await Promise.all(items.slice(i, i + size).map(task));
+}

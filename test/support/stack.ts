@@ -33,7 +33,7 @@ export function recordingCounter(): Counter & { counts: Partial<Record<MetricNam
  */
 export async function startStack(
   env: Record<string, string> = {},
-  sandbox = { slowMs: 1_500, settleMs: 200 },
+  sandbox: { slowMs: number; settleMs: number; queryDelayMs?: number } = { slowMs: 1_500, settleMs: 200 },
 ) {
   const local = await startLocalServices({
     stage: 'test',

@@ -22,8 +22,41 @@ describe('loadConfig', () => {
       callbackVerifyByQuery: true,
       secretCacheTtlMs: 300000,
       reconcileMinAgeMs: 60000,
-      reconcileBatchSize: 25,
+      reconcileBatchSize: 5000,
+      reconcileConcurrency: 8,
       reconcileFlagAfterMs: 86400000,
+    });
+  });
+
+  it('reads the reconciler settings within their bounds', () => {
+    const config = loadConfig({ ...required, RECONCILE_BATCH_SIZE: '20000', RECONCILE_CONCURRENCY: '50' });
+    expect(config).toMatchObject({ reconcileBatchSize: 20000, reconcileConcurrency: 50 });
+    expect(loadConfig({ ...required, RECONCILE_CONCURRENCY: '1' }).reconcileConcurrency).toBe(1);
+    expect(() =>
+      loadConfig({ ...required, RECONCILE_BATCH_SIZE: '20001', RECONCILE_CONCURRENCY: '51' }),
+    ).toThrow(
+      new ConfigError(
+        'Invalid configuration: RECONCILE_BATCH_SIZE must be at most 20000; RECONCILE_CONCURRENCY must be at most 50.',
+      ),
+    );
+    expect(() => loadConfig({ ...required, RECONCILE_CONCURRENCY: '0' })).toThrow(
+      'RECONCILE_CONCURRENCY must be at least 1',
+    );
+    expect(() => loadConfig({ ...required, RECONCILE_CONCURRENCY: '2.5' })).toThrow(
+      'RECONCILE_CONCURRENCY must be a whole number',
+    );
+  });
+
+  it('accepts only http(s) URLs and treats an empty variable as unset', () => {
+    expect(() => loadConfig({ ...required, PAYPRO_BASE_URL: 'ftp://paypro.test' })).toThrow(
+      'PAYPRO_BASE_URL must be an http(s) URL',
+    );
+    expect(() => loadConfig({ ...required, PUBLIC_BASE_URL: 'https:api.test' })).toThrow(
+      'PUBLIC_BASE_URL must be an http(s) URL',
+    );
+    expect(loadConfig({ ...required, STAGE: '', PAYPRO_TIMEOUT_MS: '' })).toMatchObject({
+      stage: 'dev',
+      payproTimeoutMs: 5000,
     });
   });
 

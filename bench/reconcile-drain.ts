@@ -1,0 +1,143 @@
+/*
+ * The reconciler draining a day's outage: 10,000 open payouts, all due, that Paypro has settled
+ * but never called back about, against the local sandbox answering each query after 200 ms.
+ * dynalite and the sandbox from infra/local; the reconcile use case with the Lambda's settings
+ * (concurrency and batch size from configuration). Each run gets the scheduled Lambda's budget:
+ * its 300 s timeout less the handler's 40 s margin; runs repeat until nothing is due.
+ * Import this only after applyBenchEnv(): lib/ parses config from the environment.
+ */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { startLocalServices } from '../infra/local/services';
+import { loadConfig } from '../lib/config';
+import type { Payout } from '../lib/payouts/payout';
+import { type ReconcileDeps, type ReconcileSummary, reconcile } from '../lib/payouts/reconcile';
+import { PayoutRepository } from '../lib/payouts/repository';
+import { notifyUrl } from '../lib/paypro/callback-token';
+import { PayproClient } from '../lib/paypro/client';
+import { BENCH_SECRET, noopCounter, silentLog } from './fakes';
+
+/** What the drain measured. */
+export interface DrainResults {
+  payouts: number;
+  queryDelayMs: number;
+  concurrency: number;
+  runs: ReconcileSummary[];
+  /** Wall time of each run's work, ms. */
+  runMs: number[];
+  /** Minutes from the first scheduled run until the last payout settled, on a 5-minute schedule. */
+  minutes: number;
+  settled: number;
+  queries: number;
+  /** POST /api/payout calls beyond the one each payout had before the outage (must be 0). */
+  resends: number;
+}
+
+const SCHEDULE_MS = 5 * 60_000;
+// serverless.yml gives reconcile a 300 s timeout; functions/reconcile.ts stops 40 s before it.
+const RUN_BUDGET_MS = 300_000 - 40_000;
+const MAX_RUNS = 6;
+const SEED_CONCURRENCY = 50;
+
+async function inBatches<T>(items: readonly T[], size: number, task: (item: T) => Promise<unknown>) {
+  for (let i = 0; i < items.length; i += size) await Promise.all(items.slice(i, i + size).map(task));
+}
+
+/** Seeds `count` sent, open payouts, due since an hour ago, then drains them with reconcile runs. */
+export async function benchReconcileDrain(
+  count: number,
+  queryDelayMs: number,
+  progress: (message: string) => void,
+): Promise<DrainResults> {
+  const local = await startLocalServices({
+    stage: 'bench-drain',
+    secret: BENCH_SECRET,
+    salt: 'prefix',
+    // Settled at Paypro at once, and no callback ever comes: only the reconciler can tell.
+    sandbox: { settleMs: 1, queryDelayMs },
+  });
+  const client = DynamoDBDocumentClient.from(
+    new DynamoDBClient({ endpoint: local.env.AWS_ENDPOINT_URL_DYNAMODB }),
+    {
+      marshallOptions: { removeUndefinedValues: true },
+    },
+  );
+  try {
+    const sandbox = local.sandbox;
+    if (!sandbox) throw new Error('the drain needs the local Paypro sandbox');
+    Object.assign(process.env, local.env);
+    const config = loadConfig();
+    const repository = new PayoutRepository(client, config.payoutsTable);
+    const paypro = new PayproClient({
+      baseUrl: config.payproBaseUrl,
+      timeoutMs: config.payproTimeoutMs,
+      salt: config.payproSignSalt,
+    });
+
+    progress(`seeding ${count} sent payouts at the sandbox and in dynalite`);
+    const run = Date.now().toString(36);
+    const tradeNos = Array.from({ length: count }, (_, i) => `${run}-${i}`);
+    const hourAgo = new Date(Date.now() - 3600_000).toISOString();
+    await inBatches(tradeNos, SEED_CONCURRENCY, async (tradeNo) => {
+      await paypro.payout(BENCH_SECRET, {
+        tradeNo,
+        amount: 100,
+        mobile: '254700000404', // the sandbox's "never calls back"
+        notifyUrl: notifyUrl(config.publicBaseUrl, BENCH_SECRET.callbackKey, tradeNo),
+      });
+      const payout: Payout = {
+        tradeNo,
+        amount: 100,
+        mobile: '254700000404',
+        status: 'PROCESSING',
+        requestHash: 'bench',
+        sentAt: hourAgo,
+        paypro: { code: '0015' },
+        createdAt: hourAgo,
+        updatedAt: hourAgo,
+        history: [],
+      };
+      await repository.create(payout, hourAgo);
+    });
+    const queriesBefore = sandbox.queryCalls();
+
+    const deps: ReconcileDeps = {
+      repository,
+      paypro,
+      secret: async () => BENCH_SECRET,
+      publicBaseUrl: config.publicBaseUrl,
+      reconcileMinAgeMs: config.reconcileMinAgeMs,
+      reconcileBatchSize: config.reconcileBatchSize,
+      reconcileFlagAfterMs: config.reconcileFlagAfterMs,
+      reconcileConcurrency: config.reconcileConcurrency,
+      log: silentLog,
+      counter: noopCounter,
+      now: () => new Date(),
+    };
+    const runs: ReconcileSummary[] = [];
+    const runMs: number[] = [];
+    while (runs.length < MAX_RUNS) {
+      const started = Date.now();
+      progress(`reconcile run ${runs.length + 1} (concurrency ${deps.reconcileConcurrency})`);
+      const summary = await reconcile(deps, started + RUN_BUDGET_MS);
+      runMs.push(Date.now() - started);
+      runs.push(summary);
+      if (summary.due === summary.settled || summary.due === 0) break;
+    }
+    const lastMs = runMs.at(-1) ?? 0;
+    return {
+      payouts: count,
+      queryDelayMs,
+      concurrency: deps.reconcileConcurrency,
+      runs,
+      runMs,
+      minutes: ((runs.length - 1) * SCHEDULE_MS + lastMs) / 60_000,
+      settled: runs.reduce((sum, r) => sum + r.settled, 0),
+      queries: sandbox.queryCalls() - queriesBefore,
+      resends: tradeNos.reduce((sum, t) => sum + sandbox.payoutCalls(t) - 1, 0),
+    };
+  } finally {
+    client.destroy();
+    await local.close();
+  }
+}

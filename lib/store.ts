@@ -1,0 +1,21 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { Config } from './config';
+import { PayoutRepository } from './payouts/repository';
+
+/*
+ * The payout store's wiring, apart from lib/services.ts: get-payout needs only this, and
+ * importing lib/services.ts would bring the Paypro client and its response schemas along.
+ */
+
+/** The DynamoDB document client; endpoint and region come from the environment, as the SDK reads them. */
+export function createDocumentClient(): DynamoDBDocumentClient {
+  return DynamoDBDocumentClient.from(new DynamoDBClient({}), {
+    marshallOptions: { removeUndefinedValues: true },
+  });
+}
+
+/** The payout table. */
+export function buildRepository(config: Pick<Config, 'payoutsTable'>): PayoutRepository {
+  return new PayoutRepository(createDocumentClient(), config.payoutsTable);
+}
