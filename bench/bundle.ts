@@ -18,11 +18,20 @@ export const ENTRIES: Readonly<Record<string, string>> = {
   floor: 'bench/floor-entry.ts',
 };
 
-/** A built bundle: its name, file and size. */
+/** A built bundle: its name, file and size, and that size by where the code comes from. */
 export interface Bundle {
   name: string;
   file: string;
   bytes: number;
+  /** Bytes in the output by package (`zod`, `@aws-sdk`, … by scope) and `service code` for ours. */
+  origins: Map<string, number>;
+}
+
+/** The package (by scope, when scoped) an input of the bundle belongs to, or `service code`. */
+export function originOf(input: string): string {
+  const parts = input.split('node_modules/');
+  // `zod/v4/core/…` → `zod`; `@aws-sdk/client-dynamodb/…` → `@aws-sdk`.
+  return parts.length === 1 ? 'service code' : (parts.at(-1)?.split('/')[0] ?? 'unknown');
 }
 
 /**
@@ -33,7 +42,7 @@ export async function buildBundles(outDir: string): Promise<Bundle[]> {
   const bundles: Bundle[] = [];
   for (const [name, entry] of Object.entries(ENTRIES)) {
     // One build per entry, as serverless-esbuild packages each function individually.
-    await build({
+    const { metafile } = await build({
       absWorkingDir: ROOT,
       entryPoints: { [name]: entry },
       outdir: outDir,
@@ -48,9 +57,17 @@ export async function buildBundles(outDir: string): Promise<Bundle[]> {
         js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
       },
       logLevel: 'silent',
+      metafile: true,
     });
     const file = join(outDir, `${name}.mjs`);
-    bundles.push({ name, file, bytes: (await stat(file)).size });
+    const origins = new Map<string, number>();
+    for (const output of Object.values(metafile.outputs)) {
+      for (const [input, { bytesInOutput }] of Object.entries(output.inputs)) {
+        const origin = originOf(input);
+        origins.set(origin, (origins.get(origin) ?? 0) + bytesInOutput);
+      }
+    }
+    bundles.push({ name, file, bytes: (await stat(file)).size, origins });
   }
   return bundles;
 }

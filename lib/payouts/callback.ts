@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import {
   AmountMismatchError,
   CallbackTokenError,
@@ -13,7 +13,7 @@ import { kenyaTimeToIso } from '../paypro/kenya-time';
 import type { PayproSecret } from '../paypro/secret';
 import { RAW_BODY_MAX_CHARS } from './payout';
 import { reportFromQuery } from './query-report';
-import { TRADE_NO_PATTERN, toFieldProblems } from './schema';
+import { refuse, TRADE_NO_PATTERN, toFieldProblems } from './schema';
 import { amountAgrees, type PayproReport, type SettleDeps, type SettleOutcome, settle } from './settle';
 
 /** What handling a callback needs. */
@@ -32,26 +32,24 @@ export interface CallbackInput {
 }
 
 const text = (max: number) =>
-  z.string({ error: 'must be a string' }).max(max, { error: `must be at most ${max} characters` });
+  z
+    .string({ error: 'must be a string' })
+    .check(z.maxLength(max, { error: `must be at most ${max} characters` }));
 
 const callbackSchema = z.object({
-  platFormTradeNo: text(128).nullish(),
+  platFormTradeNo: z.nullish(text(128)),
   tradeNo: text(64),
   amount: z.union([z.number(), text(32)], { error: 'must be a number or a string' }),
-  status: text(32).regex(/^\w+$/, { error: 'must be a status code' }),
-  message: text(512).nullish(),
-  successTime: z
-    .string({ error: 'must be a string' })
-    .nullish()
-    .transform((value, ctx) => {
+  status: text(32).check(z.regex(/^\w+$/, { error: 'must be a status code' })),
+  message: z.nullish(text(512)),
+  successTime: z.pipe(
+    z.nullish(z.string({ error: 'must be a string' })),
+    z.transform((value, ctx) => {
       if (value === null || value === undefined || value === '') return undefined;
       const iso = kenyaTimeToIso(value);
-      if (iso === undefined) {
-        ctx.addIssue({ code: 'custom', message: 'must be a time as yyyy-MM-dd HH:mm:ss' });
-        return z.NEVER;
-      }
-      return iso;
+      return iso === undefined ? refuse(ctx, 'must be a time as yyyy-MM-dd HH:mm:ss') : iso;
     }),
+  ),
 });
 
 /**

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { PayproUnknownOutcomeError } from '../errors';
 import { type SaltPosition, type SignableFields, sign } from './sign';
 
@@ -45,24 +45,26 @@ export interface PayoutRecord {
 
 const envelopeSchema = z.object({
   code: z.string(),
-  msg: z.string().nullish(),
-  success: z.boolean().nullish(),
+  msg: z.nullish(z.string()),
+  success: z.nullish(z.boolean()),
   data: z.unknown(),
 });
 
+const nonEmpty = () => z.string().check(z.minLength(1));
+
 const payoutDataSchema = z.object({
-  serialNumber: z.string().min(1),
-  status: z.string().min(1),
-  desc: z.string().nullish(),
+  serialNumber: nonEmpty(),
+  status: nonEmpty(),
+  desc: z.nullish(z.string()),
 });
 
 const queryDataSchema = z.object({
-  platFormTradeNo: z.string().nullish(),
-  tradeNo: z.string().min(1),
+  platFormTradeNo: z.nullish(z.string()),
+  tradeNo: nonEmpty(),
   amount: z.union([z.number(), z.string()]),
-  status: z.string().min(1),
-  message: z.string().nullish(),
-  successTime: z.string().nullish(),
+  status: nonEmpty(),
+  message: z.nullish(z.string()),
+  successTime: z.nullish(z.string()),
 });
 
 /** Settings of the Paypro HTTP client. */

@@ -1,5 +1,5 @@
 import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { SecretUnavailableError } from '../errors';
 
 /** The Paypro secret of a stage: `{merchantNo, appSecret, callbackKey}`. */
@@ -10,9 +10,9 @@ export interface PayproSecret {
 }
 
 const secretSchema = z.object({
-  merchantNo: z.string().regex(/^\d{10}$/),
-  appSecret: z.string().min(1),
-  callbackKey: z.string().min(16),
+  merchantNo: z.string().check(z.regex(/^\d{10}$/)),
+  appSecret: z.string().check(z.minLength(1)),
+  callbackKey: z.string().check(z.minLength(16)),
 });
 
 /**
