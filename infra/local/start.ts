@@ -44,7 +44,10 @@ function startOffline(
         LOCAL_API_KEY: settings.apiKey,
         OFFLINE_HTTP_PORT: String(settings.apiPort),
         OFFLINE_LAMBDA_PORT: String(settings.lambdaPort),
-        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+        // The SDK's warning that Node 20 is near its end; on Node 22 (Lambda's) nothing is silenced.
+        ...(Number(process.versions.node.split('.')[0]) < 22 && {
+          AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+        }),
         FORCE_COLOR: '0',
       },
       stdio: ['ignore', 'pipe', 'pipe'],
