@@ -116,3 +116,24 @@ export class PayproUnavailableError extends PayoutServiceError {
     super(message, options);
   }
 }
+
+/** A webhook signing secret is not `whsec_` followed by the base64 of 24 to 64 bytes. */
+export class InvalidWebhookSecretError extends PayoutServiceError {
+  constructor() {
+    super('A webhook secret must be whsec_ followed by the base64 of 24 to 64 random bytes.');
+  }
+}
+
+/** The webhooks queue or its dead-letter queue could not be written (throttling, outage, network). */
+export class QueueUnavailableError extends PayoutServiceError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}
+
+/** The event bus did not take every event; they stay in the outbox and are published again. */
+export class EventBusUnavailableError extends PayoutServiceError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}

@@ -11,7 +11,12 @@ export type MetricName =
   | 'PayoutOpenOver24h'
   | 'ReconcileFailure'
   | 'ReconcileBacklog'
-  | 'ReconcileOldestDueSeconds';
+  | 'ReconcileOldestDueSeconds'
+  | 'EventPublished'
+  | 'EventPublishFailure'
+  | 'WebhookDelivered'
+  | 'WebhookRetried'
+  | 'WebhookDeadLettered';
 
 /** Counts events; the use cases see only this. */
 export interface Counter {
