@@ -64,6 +64,10 @@ export interface Config {
   reconcileBatchSize: number;
   reconcileConcurrency: number;
   reconcileFlagAfterMs: number;
+  /** The stage's EventBridge custom bus, where payout events are published. */
+  eventBusName: string;
+  /** How long events wait in an outbox before the scheduled sweep publishes them (the stream goes first). */
+  outboxSweepMinAgeMs: number;
 }
 
 /** Parses the environment; throws a ConfigError naming every missing or bad variable. */
@@ -105,6 +109,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   // Paypro queries in flight at once during a run.
   const reconcileConcurrency = read('RECONCILE_CONCURRENCY', wholeNumber({ max: 50 }), 8);
   const reconcileFlagAfterS = read('RECONCILE_FLAG_AFTER_S', wholeNumber(), 24 * 60 * 60);
+  const eventBusName = read('EVENT_BUS_NAME', minLength(1));
+  const outboxSweepMinAgeS = read('OUTBOX_SWEEP_MIN_AGE_S', wholeNumber({ min: 0 }), 60);
 
   if (problems.length === 0 && payoutMinAmount > payoutMaxAmount) {
     problems.push('PAYOUT_MIN_AMOUNT must not exceed PAYOUT_MAX_AMOUNT');
@@ -126,5 +132,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     reconcileBatchSize,
     reconcileConcurrency,
     reconcileFlagAfterMs: reconcileFlagAfterS * 1000,
+    eventBusName: eventBusName ?? `payouts-${stage}`,
+    outboxSweepMinAgeMs: outboxSweepMinAgeS * 1000,
   };
 }

@@ -1,5 +1,7 @@
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { Config } from './config';
+import { EventBridgeBus } from './events/bus';
+import type { PublishDeps } from './events/publish';
 import { logger } from './logger';
 import { cloudWatchCounter } from './metrics';
 import type { CallbackDeps } from './payouts/callback';
@@ -66,6 +68,17 @@ export function buildReconcileServices(config: Config): ReconcileDeps {
     reconcileBatchSize: config.reconcileBatchSize,
     reconcileConcurrency: config.reconcileConcurrency,
     reconcileFlagAfterMs: config.reconcileFlagAfterMs,
+  };
+}
+
+/** publish-events: the outbox and the stage's event bus. */
+export function buildPublishServices(config: Config): PublishDeps {
+  return {
+    repository: buildRepository(config),
+    bus: new EventBridgeBus(config.eventBusName),
+    log: logger,
+    counter: cloudWatchCounter,
+    now: () => new Date(),
   };
 }
 

@@ -80,7 +80,9 @@ export async function handleCallback(deps: CallbackDeps, input: CallbackInput): 
 
   const payout = await deps.repository.get(input.tradeNo);
   if (!payout) throw new PayoutNotFoundError(input.tradeNo);
-  if (!amountAgrees(deps, payout, callback.amount, 'callback')) {
+  // Verified by query, the body is only a claim (anyone who learnt the URL can send one): a wrong
+  // amount in it is logged and counted but not recorded; only Paypro's own answer is.
+  if (!(await amountAgrees(deps, payout, callback.amount, 'callback', !deps.verifyByQuery))) {
     throw new AmountMismatchError(payout.tradeNo, payout.amount, String(callback.amount));
   }
 
@@ -96,7 +98,7 @@ export async function handleCallback(deps: CallbackDeps, input: CallbackInput): 
   }
 
   const answer = await queryPaypro(deps, secret, payout.tradeNo);
-  if (!amountAgrees(deps, payout, answer.amount, 'query')) {
+  if (!(await amountAgrees(deps, payout, answer.amount, 'query'))) {
     throw new AmountMismatchError(payout.tradeNo, payout.amount, answer.amount);
   }
   if (answer.status !== callback.status) {

@@ -59,7 +59,11 @@ export async function createPayout(
     }
     deps.counter.count('PayoutCreated');
     const sent = await sendOnce(deps, pending, secret);
-    return { outcome: sent.kind === 'known' ? 'created' : 'pending', payout: sent.payout };
+    if (sent.kind === 'known') return { outcome: 'created', payout: sent.payout };
+    // The answer never reached us, but a callback or the reconciler may already have settled
+    // the payout meanwhile: reply with what is stored, not with what this call last saw.
+    const stored = await deps.repository.get(pending.tradeNo).catch(() => undefined);
+    return { outcome: 'pending', payout: stored ?? sent.payout };
   }
 }
 

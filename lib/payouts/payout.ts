@@ -68,6 +68,8 @@ export interface Payout {
   paypro?: PayproDetails;
   /** Set once when the payout was still open after the flag age: a human must look. */
   flaggedAt?: string;
+  /** The version of its last event (absent: none yet); each event-producing write moves it by one, conditionally. */
+  version?: number;
   createdAt: string;
   updatedAt: string;
   history: HistoryEntry[];

@@ -1,4 +1,5 @@
 import { PayproUnknownOutcomeError } from '../errors';
+import { flagged } from '../events/payout-event';
 import type { PayoutRecord, RequestRejected } from '../paypro/client';
 import type { PayproSecret } from '../paypro/secret';
 import { isFinal, type Payout } from './payout';
@@ -194,7 +195,7 @@ async function reconcileOne(
   }
 
   const report = reportFromQuery(answer);
-  if (!amountAgrees(deps, payout, report.amount, 'query')) return payout;
+  if (!(await amountAgrees(deps, payout, report.amount, 'query'))) return payout;
   return (await settle(deps, payout, report, 'query', { note: 'reconciler asked Paypro' })).payout;
 }
 
@@ -211,9 +212,14 @@ async function flagIfTooOld(deps: ReconcileDeps, payout: Payout, summary: Reconc
     createdAt: payout.createdAt,
     sent: payout.sentAt !== undefined,
   });
-  await deps.repository.flag(payout.tradeNo, {
-    at: now.toISOString(),
-    source: 'reconciler',
-    note: 'still open past the flag age; needs a human (see README, "Flagged payouts")',
-  });
+  const at = now.toISOString();
+  await deps.repository.flag(
+    payout.tradeNo,
+    {
+      at,
+      source: 'reconciler',
+      note: 'still open past the flag age; needs a human (see README, "Flagged payouts")',
+    },
+    flagged(payout, at),
+  );
 }

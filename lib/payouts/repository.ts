@@ -6,6 +6,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { PayoutExistsError, StaleStateError, StoreUnavailableError } from '../errors';
+import type { PayoutEvent } from '../events/payout-event';
 import {
   allowedSources,
   type HistoryEntry,
@@ -75,12 +76,62 @@ export interface DueCount {
   oldestCheckAfter?: string;
 }
 
-/** A status change with what Paypro said, applied as one conditional write. */
+/**
+ * Sparse index of payouts with events not yet published (the outbox): only items whose
+ * `outbox` list is not empty carry `outboxPk` (`OUTBOX#<n>`, sharded as the open index) and
+ * `outboxSince`, so the publisher's sweep finds them without a scan. Keys only.
+ */
+export const OUTBOX_INDEX = 'outbox-pending';
+
+/** Every partition key of the outbox index. */
+export const OUTBOX_PARTITION_KEYS: readonly string[] = Array.from(
+  { length: OPEN_SHARDS },
+  (_, i) => `OUTBOX#${i}`,
+);
+
+/** The outbox index partition key of a payout. */
+export function outboxPartitionKey(tradeNo: string): string {
+  return openPartitionKey(tradeNo).replace('OPEN#', 'OUTBOX#');
+}
+
+/** A status change with what Paypro said, and its event, applied as one conditional write. */
 export interface Transition {
   to: PayoutStatus;
   at: string;
   paypro?: PayproDetails;
   entry: HistoryEntry;
+  event: PayoutEvent;
+}
+
+/**
+ * The parts of an update that commit an event with it: the event appended to the item's
+ * outbox, the outbox index keys set, the version moved by one, on condition that the
+ * version is still the one the event was built on. So an event exists if and only if its
+ * change was committed, and two writers can never give two events one version.
+ */
+function withEvent(event: PayoutEvent, tradeNo: string, at: string) {
+  const previous = event.version - 1;
+  return {
+    sets: [
+      '#version = :version',
+      'outbox = list_append(if_not_exists(outbox, :noEvents), :events)',
+      'outboxPk = :outboxPk',
+      'outboxSince = if_not_exists(outboxSince, :outboxSince)',
+    ],
+    names: { '#version': 'version' },
+    values: {
+      ':version': event.version,
+      ':previousVersion': previous,
+      ':noEvents': [],
+      ':events': [event],
+      ':outboxPk': outboxPartitionKey(tradeNo),
+      ':outboxSince': at,
+    },
+    condition:
+      previous === 0
+        ? '(attribute_not_exists(#version) OR #version = :previousVersion)'
+        : '#version = :previousVersion',
+  };
 }
 
 function isConditionFailure(error: unknown): boolean {
@@ -88,7 +139,14 @@ function isConditionFailure(error: unknown): boolean {
 }
 
 function fromItem(item: Record<string, unknown>): Payout {
-  const { openPk: _openPk, checkAfter: _checkAfter, ...payout } = item;
+  const {
+    openPk: _openPk,
+    checkAfter: _checkAfter,
+    outbox: _outbox,
+    outboxPk: _outboxPk,
+    outboxSince: _outboxSince,
+    ...payout
+  } = item;
   return payout as unknown as Payout;
 }
 
@@ -156,13 +214,20 @@ export class PayoutRepository {
    */
   async transition(tradeNo: string, change: Transition): Promise<Payout> {
     const sources = allowedSources(change.to);
-    const names: Record<string, string> = { '#status': 'status' };
+    const event = withEvent(change.event, tradeNo, change.at);
+    const names: Record<string, string> = { '#status': 'status', ...event.names };
     const values: Record<string, unknown> = {
       ':to': change.to,
       ':at': change.at,
       ':entry': [change.entry],
+      ...event.values,
     };
-    const sets = ['#status = :to', 'updatedAt = :at', 'history = list_append(history, :entry)'];
+    const sets = [
+      '#status = :to',
+      'updatedAt = :at',
+      'history = list_append(history, :entry)',
+      ...event.sets,
+    ];
     Object.entries(change.paypro ?? {}).forEach(([key, value], i) => {
       if (value === undefined) return;
       names[`#p${i}`] = key;
@@ -180,7 +245,7 @@ export class PayoutRepository {
           TableName: this.tableName,
           Key: { tradeNo },
           UpdateExpression: update,
-          ConditionExpression: `#status IN (${sourceNames.join(', ')})`,
+          ConditionExpression: `#status IN (${sourceNames.join(', ')}) AND ${event.condition}`,
           ExpressionAttributeNames: names,
           ExpressionAttributeValues: values,
           ReturnValues: 'ALL_NEW',
@@ -195,16 +260,27 @@ export class PayoutRepository {
     }
   }
 
-  /** Appends a note to a payout's history without changing its status, up to `maxEntries`. */
-  async appendHistory(tradeNo: string, entry: HistoryEntry, at: string, maxEntries = 50): Promise<void> {
+  /**
+   * Appends a note to a payout's history without changing its status, up to `maxEntries`;
+   * with an `event`, commits it in the same write (StaleStateError if the version moved).
+   */
+  async appendHistory(
+    tradeNo: string,
+    entry: HistoryEntry,
+    at: string,
+    maxEntries = 50,
+    event?: PayoutEvent,
+  ): Promise<void> {
+    const withIt = event && withEvent(event, tradeNo, at);
     try {
       await this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: { tradeNo },
-          UpdateExpression: 'SET history = list_append(history, :entry), updatedAt = :at',
-          ConditionExpression: 'attribute_exists(tradeNo) AND size(history) < :max',
-          ExpressionAttributeValues: { ':entry': [entry], ':at': at, ':max': maxEntries },
+          UpdateExpression: `SET ${['history = list_append(history, :entry)', 'updatedAt = :at', ...(withIt?.sets ?? [])].join(', ')}`,
+          ConditionExpression: `attribute_exists(tradeNo) AND size(history) < :max${withIt ? ` AND ${withIt.condition}` : ''}`,
+          ...(withIt && { ExpressionAttributeNames: withIt.names }),
+          ExpressionAttributeValues: { ':entry': [entry], ':at': at, ':max': maxEntries, ...withIt?.values },
         }),
       );
     } catch (error) {
@@ -310,16 +386,88 @@ export class PayoutRepository {
     }
   }
 
-  /** Marks an open payout as needing a human, once; false if it was already flagged or is closed. */
-  async flag(tradeNo: string, entry: HistoryEntry): Promise<boolean> {
+  /** The events a payout's outbox holds, oldest version first (strongly consistent). */
+  async readOutbox(tradeNo: string): Promise<PayoutEvent[]> {
+    try {
+      const { Item } = await this.client.send(
+        new GetCommand({
+          TableName: this.tableName,
+          Key: { tradeNo },
+          ConsistentRead: true,
+          ProjectionExpression: 'outbox',
+        }),
+      );
+      const events = (Item?.outbox ?? []) as PayoutEvent[];
+      return [...events].sort((a, b) => a.version - b.version);
+    } catch (error) {
+      throw new StoreUnavailableError(`Could not read the outbox of payout ${tradeNo}.`, { cause: error });
+    }
+  }
+
+  /**
+   * Empties the outbox after its `count` events were published, only if it still holds
+   * exactly that many (an event added meanwhile keeps it, to be published next); false then.
+   */
+  async clearOutbox(tradeNo: string, count: number): Promise<boolean> {
     try {
       await this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: { tradeNo },
-          UpdateExpression: 'SET flaggedAt = :at, updatedAt = :at, history = list_append(history, :entry)',
-          ConditionExpression: 'attribute_exists(openPk) AND attribute_not_exists(flaggedAt)',
-          ExpressionAttributeValues: { ':at': entry.at, ':entry': [entry] },
+          UpdateExpression: 'REMOVE outbox, outboxPk, outboxSince',
+          ConditionExpression: 'size(outbox) = :count',
+          ExpressionAttributeValues: { ':count': count },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw new StoreUnavailableError(`Could not clear the outbox of payout ${tradeNo}.`, { cause: error });
+    }
+  }
+
+  /** A page of the payouts under one outbox key with events waiting since `before` or earlier. */
+  async listOutbox(
+    partitionKey: string,
+    before: string,
+    limit: number,
+    cursor?: Record<string, unknown>,
+  ): Promise<{ tradeNos: string[]; cursor?: Record<string, unknown> }> {
+    try {
+      const { Items = [], LastEvaluatedKey } = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: OUTBOX_INDEX,
+          KeyConditionExpression: 'outboxPk = :pk AND outboxSince <= :before',
+          ExpressionAttributeValues: { ':pk': partitionKey, ':before': before },
+          Limit: limit,
+          ...(cursor && { ExclusiveStartKey: cursor }),
+        }),
+      );
+      return {
+        tradeNos: Items.map((i) => String(i.tradeNo)),
+        ...(LastEvaluatedKey && { cursor: LastEvaluatedKey }),
+      };
+    } catch (error) {
+      throw new StoreUnavailableError('Could not list payouts with unpublished events.', { cause: error });
+    }
+  }
+
+  /**
+   * Marks an open payout as needing a human, once, committing its event; false if it was
+   * already flagged, is closed, or its version moved (the next run tries again).
+   */
+  async flag(tradeNo: string, entry: HistoryEntry, event: PayoutEvent): Promise<boolean> {
+    const withIt = withEvent(event, tradeNo, entry.at);
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { tradeNo },
+          UpdateExpression: `SET ${['flaggedAt = :at', 'updatedAt = :at', 'history = list_append(history, :entry)', ...withIt.sets].join(', ')}`,
+          ConditionExpression: `attribute_exists(openPk) AND attribute_not_exists(flaggedAt) AND ${withIt.condition}`,
+          ExpressionAttributeNames: withIt.names,
+          ExpressionAttributeValues: { ':at': entry.at, ':entry': [entry], ...withIt.values },
         }),
       );
       return true;

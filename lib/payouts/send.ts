@@ -127,7 +127,7 @@ async function settleRefusal(
   if (record.kind === 'found') {
     deps.log.warn('Paypro refused the payout request but knows the payout; applying its query', context);
     const report = reportFromQuery(record);
-    if (!amountAgrees(deps, payout, report.amount, 'query')) return { kind: 'unknown', payout };
+    if (!(await amountAgrees(deps, payout, report.amount, 'query'))) return { kind: 'unknown', payout };
     const note = `${refused}; Paypro query knows it`;
     return { kind: 'known', payout: (await settle(deps, payout, report, 'query', { note })).payout };
   }

@@ -1,4 +1,5 @@
 import { StaleStateError } from '../errors';
+import { type AnomalyDetail, anomaly, statusChanged } from '../events/payout-event';
 import type { Log } from '../logger';
 import type { Counter } from '../metrics';
 import { outcomeOf } from '../paypro/codes';
@@ -39,6 +40,10 @@ export type SettleOutcome = 'applied' | 'unchanged' | 'anomaly';
 
 // A lost race re-reads and decides again; the state machine bounds how often that can happen.
 const MAX_ATTEMPTS = 4;
+// Anomalies have no state machine to bound them: a storm of contradicting reports races for
+// versions, so each gets more tries, and the history's cap ends the storm.
+const MAX_ANOMALY_ATTEMPTS = 8;
+const HISTORY_MAX_ENTRIES = 50;
 
 /**
  * Applies Paypro's word through the state machine with one conditional write, so
@@ -61,12 +66,15 @@ export async function settle(
       return { outcome: 'anomaly', payout: await noteAnomaly(deps, current, report, source, extra) };
     }
     const at = deps.now().toISOString();
+    const paypro = detailsOf(report);
+    const after = { ...current, status: target, paypro: { ...current.paypro, ...paypro }, updatedAt: at };
     try {
       const updated = await deps.repository.transition(current.tradeNo, {
         to: target,
         at,
-        paypro: detailsOf(report),
+        paypro,
         entry: { at, source, status: target, code: report.status, message: report.message, ...extra },
+        event: statusChanged(current, after, at),
       });
       if (target === 'SUCCEEDED') deps.counter.count('PayoutSucceeded');
       if (target === 'FAILED') deps.counter.count('PayoutFailed');
@@ -97,7 +105,6 @@ async function noteAnomaly(
   source: HistorySource,
   extra: Pick<HistoryEntry, 'note' | 'raw'>,
 ): Promise<Payout> {
-  const at = deps.now().toISOString();
   const note = `anomaly: Paypro reported ${report.status} but the payout is ${payout.status}; not applied`;
   deps.counter.count('PayoutAnomaly');
   deps.log.warn('payout anomaly: report contradicts a final state', {
@@ -106,34 +113,75 @@ async function noteAnomaly(
     reported: report.status,
     source,
   });
-  const entry: HistoryEntry = {
-    at,
-    source,
-    code: report.status,
-    message: report.message,
-    ...extra,
-    note: extra.note ? `${note} (${extra.note})` : note,
-  };
-  try {
-    await deps.repository.appendHistory(payout.tradeNo, entry, at);
-    return { ...payout, updatedAt: at, history: [...payout.history, entry] };
-  } catch (error) {
-    // The metric and the log already carry it; a full history must not fail the reply.
-    deps.log.error('could not record the anomaly in history', { tradeNo: payout.tradeNo, error });
-    return payout;
-  }
+  return recordAnomaly(deps, payout, {
+    entry: {
+      source,
+      code: report.status,
+      message: report.message,
+      ...extra,
+      note: extra.note ? `${note} (${extra.note})` : note,
+    },
+    detail: { source, reportedStatus: report.status, note },
+  });
 }
 
 /**
- * True when Paypro's amount for a payout equals the recorded one; otherwise counts and logs
- * the anomaly (`source` says who reported it), and the caller applies nothing.
+ * Keeps an anomaly in the payout's history and commits its `Payout Anomaly` event in the
+ * same write, re-reading when another event took the version first. Never throws: the metric
+ * and the log already carry the anomaly, and it must not fail the reply.
  */
-export function amountAgrees(
+export async function recordAnomaly(
+  deps: SettleDeps,
+  payout: Payout,
+  anomalyOf: { entry: Omit<HistoryEntry, 'at'>; detail: AnomalyDetail },
+): Promise<Payout> {
+  let current = payout;
+  for (let attempt = 1; attempt <= MAX_ANOMALY_ATTEMPTS; attempt += 1) {
+    const at = deps.now().toISOString();
+    const entry: HistoryEntry = { at, ...anomalyOf.entry };
+    try {
+      await deps.repository.appendHistory(
+        current.tradeNo,
+        entry,
+        at,
+        undefined,
+        anomaly(current, at, anomalyOf.detail),
+      );
+      return {
+        ...current,
+        updatedAt: at,
+        version: (current.version ?? 0) + 1,
+        history: [...current.history, entry],
+      };
+    } catch (error) {
+      if (!(error instanceof StaleStateError) || attempt === MAX_ANOMALY_ATTEMPTS) {
+        deps.log.error('could not record the anomaly in history', { tradeNo: payout.tradeNo, error });
+        return current;
+      }
+      // Another event took this version (or the history is full): read and decide again.
+      const reread = await deps.repository.get(current.tradeNo).catch(() => undefined);
+      if (!reread || reread.history.length >= HISTORY_MAX_ENTRIES) {
+        deps.log.error('could not record the anomaly in history', { tradeNo: payout.tradeNo, error });
+        return reread ?? current;
+      }
+      current = reread;
+    }
+  }
+  return current;
+}
+
+/**
+ * True when Paypro's amount for a payout equals the recorded one; otherwise counts, logs and
+ * (when `record`, for what Paypro itself said) records the anomaly in history and as an
+ * event; `source` says who reported it. The caller applies nothing.
+ */
+export async function amountAgrees(
   deps: SettleDeps,
   payout: Payout,
   reported: string | number,
-  source: string,
-): boolean {
+  source: HistorySource,
+  record = true,
+): Promise<boolean> {
   if (sameAmount(reported, payout.amount)) return true;
   deps.counter.count('PayoutAnomaly');
   deps.log.warn('payout anomaly: reported amount differs from the record; nothing applied', {
@@ -141,6 +189,12 @@ export function amountAgrees(
     recorded: payout.amount,
     reported: String(reported),
     source,
+  });
+  if (!record) return false;
+  const note = `anomaly: Paypro reported amount ${String(reported)} but the payout is for ${payout.amount}; not applied`;
+  await recordAnomaly(deps, payout, {
+    entry: { source, note },
+    detail: { source, reportedAmount: String(reported), note },
   });
   return false;
 }

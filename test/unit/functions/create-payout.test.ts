@@ -139,11 +139,19 @@ describe('create-payout error mapping', () => {
   it("does not send when the sentAt claim failed and the stored claim is someone else's", async () => {
     dynamo.on(PutCommand).resolves({});
     dynamo.on(UpdateCommand).rejects(throttled());
-    dynamo.on(GetCommand).resolves({ Item: { tradeNo: 'unit-1', sendClaim: 'another-sender', sentAt: 'x' } });
+    // Another sender claimed it and Paypro's answer already settled it: the reply shows that.
+    const stored = {
+      ...processing.Attributes,
+      status: 'SUCCEEDED',
+      sendClaim: 'another-sender',
+      sentAt: '2026-11-23T10:00:00.500Z',
+    };
+    dynamo.on(GetCommand).resolves({ Item: stored });
 
     const response = await post(request);
 
     expect(response.statusCode).toBe(202);
+    expect(bodyOf(response)).toMatchObject({ tradeNo: 'unit-1', status: 'SUCCEEDED' });
     expect(fetchSpy).not.toHaveBeenCalled();
   });
 

@@ -25,7 +25,21 @@ describe('loadConfig', () => {
       reconcileBatchSize: 5000,
       reconcileConcurrency: 8,
       reconcileFlagAfterMs: 86400000,
+      eventBusName: 'payouts-prod',
+      outboxSweepMinAgeMs: 60000,
     });
+  });
+
+  it('names the event bus after the stage unless EVENT_BUS_NAME says otherwise', () => {
+    expect(
+      loadConfig({ ...required, EVENT_BUS_NAME: 'shared-bus', OUTBOX_SWEEP_MIN_AGE_S: '0' }),
+    ).toMatchObject({
+      eventBusName: 'shared-bus',
+      outboxSweepMinAgeMs: 0,
+    });
+    expect(() => loadConfig({ ...required, OUTBOX_SWEEP_MIN_AGE_S: '-1' })).toThrow(
+      'OUTBOX_SWEEP_MIN_AGE_S must be at least 0',
+    );
   });
 
   it('reads the reconciler settings within their bounds', () => {

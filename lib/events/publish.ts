@@ -1,0 +1,107 @@
+import type { Log } from '../logger';
+import type { Counter } from '../metrics';
+import { OUTBOX_PARTITION_KEYS, type PayoutRepository } from '../payouts/repository';
+import type { EventBus } from './bus';
+
+/** What publishing needs. */
+export interface PublishDeps {
+  repository: PayoutRepository;
+  bus: EventBus;
+  log: Log;
+  counter: Counter;
+  now: () => Date;
+}
+
+// Writers only add events under a version condition, so a lost clear means a new event came:
+// a few tries publish it too; what is still left the next sweep takes.
+const MAX_ATTEMPTS = 3;
+
+/**
+ * Publishes the events in one payout's outbox, oldest version first, then empties it — only
+ * if nothing was added meanwhile. At-least-once: a crash between publishing and emptying
+ * publishes the same events (same eventIds) again next time. Returns how many it published.
+ */
+export async function publishPending(deps: PublishDeps, tradeNo: string): Promise<number> {
+  let published = 0;
+  for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt += 1) {
+    const events = await deps.repository.readOutbox(tradeNo);
+    if (events.length === 0) return published;
+    await deps.bus.publish(events);
+    published += events.length;
+    deps.counter.count('EventPublished', events.length);
+    if (await deps.repository.clearOutbox(tradeNo, events.length)) {
+      deps.log.info('events published', { tradeNo, eventIds: events.map((e) => e.eventId) });
+      return published;
+    }
+  }
+  return published;
+}
+
+/** What one sweep did. */
+export interface SweepSummary {
+  payouts: number;
+  events: number;
+  failed: number;
+}
+
+const PAGE_SIZE = 100;
+// Payouts published at once from one stream batch.
+const CONCURRENCY = 4;
+
+/**
+ * Publishes the outboxes of the payouts a stream batch names, a few at a time. A failure is
+ * counted and logged, not thrown: the scheduled sweep publishes what is left, so one bad
+ * payout never holds the stream back.
+ */
+export async function publishChanged(deps: PublishDeps, tradeNos: readonly string[]): Promise<SweepSummary> {
+  const summary: SweepSummary = { payouts: 0, events: 0, failed: 0 };
+  const queue = [...new Set(tradeNos)];
+  const worker = async () => {
+    for (let tradeNo = queue.shift(); tradeNo !== undefined; tradeNo = queue.shift()) {
+      try {
+        summary.events += await publishPending(deps, tradeNo);
+        summary.payouts += 1;
+      } catch (error) {
+        summary.failed += 1;
+        deps.counter.count('EventPublishFailure');
+        deps.log.error('could not publish events; the sweep will', { tradeNo, error });
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+  return summary;
+}
+
+/**
+ * Publishes the outbox of every payout whose events have waited at least `minAgeMs` (so the
+ * stream-triggered path, when there is one, goes first): the safety net that makes an
+ * event's publication not depend on any one invocation surviving. Stops taking payouts at `stopAt`.
+ */
+export async function sweepOutbox(
+  deps: PublishDeps,
+  minAgeMs: number,
+  stopAt = Number.POSITIVE_INFINITY,
+): Promise<SweepSummary> {
+  const summary: SweepSummary = { payouts: 0, events: 0, failed: 0 };
+  const before = new Date(deps.now().getTime() - minAgeMs).toISOString();
+  for (const key of OUTBOX_PARTITION_KEYS) {
+    let cursor: Record<string, unknown> | undefined;
+    do {
+      if (Date.now() >= stopAt) return summary;
+      const page = await deps.repository.listOutbox(key, before, PAGE_SIZE, cursor);
+      for (const tradeNo of page.tradeNos) {
+        try {
+          summary.events += await publishPending(deps, tradeNo);
+          summary.payouts += 1;
+        } catch (error) {
+          summary.failed += 1;
+          deps.counter.count('EventPublishFailure');
+          deps.log.error('could not publish events; the next sweep tries again', { tradeNo, error });
+        }
+      }
+      cursor = page.cursor;
+    } while (cursor);
+  }
+  if (summary.payouts > 0 || summary.failed > 0) deps.log.info('outbox sweep finished', { ...summary });
+  return summary;
+}
