@@ -24,16 +24,27 @@ export async function startLocalDynamo(options: { port?: number; host?: string }
   };
 }
 
+// The table's conditions with the stage param tableUpgrade at its default, `none`: only the
+// upgrade steps of an older stage keep the legacy index or leave out the outbox one.
+const CONDITIONS: Readonly<Record<string, boolean>> = { KeepLegacyOpenIndex: false, HasOutboxIndex: true };
+
+/** A list entry of the definition as CloudFormation resolves it by default: itself, its Fn::If branch, or none. */
+function resolve(entry: object): object[] {
+  if (!('Fn::If' in entry)) return [entry];
+  const [condition, then, otherwise] = entry['Fn::If'] as [string, object, object];
+  const chosen = CONDITIONS[condition] ? then : otherwise;
+  return 'Ref' in chosen ? [] : [chosen];
+}
+
 /** The CreateTable input for the payouts table, taken from the CloudFormation definition in infra/. */
 export function payoutsTableInput(tableName: string): CreateTableCommandInput {
   const { AttributeDefinitions, KeySchema, GlobalSecondaryIndexes, BillingMode } =
     definition.Resources.PayoutsTable.Properties;
   return {
     TableName: tableName,
-    AttributeDefinitions,
+    AttributeDefinitions: AttributeDefinitions.flatMap(resolve),
     KeySchema,
-    // Only the plain indexes: an `Fn::If` entry is the upgrade-only legacy index, off by default.
-    GlobalSecondaryIndexes: GlobalSecondaryIndexes.filter((index) => 'IndexName' in index),
+    GlobalSecondaryIndexes: GlobalSecondaryIndexes.flatMap(resolve),
     BillingMode,
   } as CreateTableCommandInput;
 }

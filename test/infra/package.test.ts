@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WEBHOOK_MAX_RECEIVES, WEBHOOK_RETRY_SCHEDULE_S } from '../../lib/webhooks/retry';
 
 type Resource = {
   Type: string;
@@ -16,7 +17,14 @@ type Template = {
   Conditions?: Record<string, any>;
 };
 
-const FUNCTIONS = ['create-payout', 'get-payout', 'paypro-callback', 'reconcile'];
+const FUNCTIONS = [
+  'create-payout',
+  'get-payout',
+  'paypro-callback',
+  'reconcile',
+  'publish-events',
+  'deliver-webhooks',
+];
 let dir: string;
 let template: Template;
 
@@ -57,7 +65,7 @@ afterAll(() => {
 describe('serverless package --stage prod (offline, no credentials)', () => {
   it('runs every function on nodejs22.x, arm64, traced, in a zip under 1 MB with source maps', () => {
     const fns = ofType('AWS::Lambda::Function');
-    expect(fns).toHaveLength(4);
+    expect(fns).toHaveLength(FUNCTIONS.length);
     for (const [, fn] of fns) {
       expect(fn.Properties.Runtime).toBe('nodejs22.x');
       expect(fn.Properties.Architectures).toEqual(['arm64']);
@@ -91,6 +99,21 @@ describe('serverless package --stage prod (offline, no credentials)', () => {
           // Only what the reconciler reads: status and history updates never write to the index.
           Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['createdAt'] },
         },
+        // Payouts with unpublished events, for the outbox sweep; absent only in the first upgrade step.
+        {
+          'Fn::If': [
+            'HasOutboxIndex',
+            {
+              IndexName: 'outbox-pending',
+              KeySchema: [
+                { AttributeName: 'outboxPk', KeyType: 'HASH' },
+                { AttributeName: 'outboxSince', KeyType: 'RANGE' },
+              ],
+              Projection: { ProjectionType: 'KEYS_ONLY' },
+            },
+            { Ref: 'AWS::NoValue' },
+          ],
+        },
         // The pre-sharding index, kept only while a stage upgrades (README, "Upgrading a stage").
         {
           'Fn::If': [
@@ -100,8 +123,16 @@ describe('serverless package --stage prod (offline, no credentials)', () => {
           ],
         },
       ],
+      // The publisher's stream: its filter reads outboxPk from the new image.
+      StreamSpecification: { StreamViewType: 'NEW_IMAGE' },
     });
-    expect(template.Conditions?.KeepLegacyOpenIndex).toEqual({ 'Fn::Equals': ['false', 'true'] });
+    // tableUpgrade defaults to none: the final layout, no legacy index, the outbox index.
+    expect(template.Conditions?.KeepLegacyOpenIndex).toEqual({
+      'Fn::Or': [{ 'Fn::Equals': ['none', 'add-due-index'] }, { 'Fn::Equals': ['none', 'add-outbox-index'] }],
+    });
+    expect(template.Conditions?.HasOutboxIndex).toEqual({
+      'Fn::Not': [{ 'Fn::Equals': ['none', 'add-due-index'] }],
+    });
     expect(table?.Properties.TimeToLiveSpecification).toBeUndefined();
   });
 
@@ -131,7 +162,7 @@ describe('serverless package --stage prod (offline, no credentials)', () => {
   it('gives each function its own role with no wildcard for DynamoDB or Secrets Manager', () => {
     const roles = Object.fromEntries(ofType('AWS::IAM::Role'));
     const used = ofType('AWS::Lambda::Function').map(([, fn]) => fn.Properties.Role['Fn::GetAtt'][0]);
-    expect(new Set(used).size).toBe(4);
+    expect(new Set(used).size).toBe(FUNCTIONS.length);
     for (const id of used) {
       for (const statement of statementsOf(roles[id] as Resource)) {
         const scoped = actions(statement).filter((a) => /^(dynamodb|secretsmanager):/.test(a));
@@ -165,6 +196,24 @@ describe('serverless package --stage prod (offline, no credentials)', () => {
       'dynamodb:UpdateItem',
       'secretsmanager:GetSecretValue',
     ]);
+    expect(dataActions('PublishEventsRole')).toEqual([
+      'dynamodb:DescribeStream',
+      'dynamodb:GetItem',
+      'dynamodb:GetRecords',
+      'dynamodb:GetShardIterator',
+      'dynamodb:ListStreams',
+      'dynamodb:Query',
+      'dynamodb:UpdateItem',
+    ]);
+    expect(dataActions('DeliverWebhooksRole')).toEqual(['secretsmanager:GetSecretValue']);
+    const putEvents = statementsOf(roles.PublishEventsRole as Resource).find((st) =>
+      actions(st).includes('events:PutEvents'),
+    );
+    expect(putEvents?.Resource).toEqual({ 'Fn::GetAtt': ['PayoutsEventBus', 'Arn'] });
+    const webhookSecret = statementsOf(roles.DeliverWebhooksRole as Resource).find((st) =>
+      actions(st).includes('secretsmanager:GetSecretValue'),
+    );
+    expect(webhookSecret?.Resource).toEqual({ Ref: 'WebhooksSecret' });
     const query = statementsOf(roles.ReconcileRole as Resource).find((st) =>
       actions(st).includes('dynamodb:Query'),
     );
@@ -225,7 +274,9 @@ describe('serverless package --stage prod (offline, no credentials)', () => {
       RECONCILE_CONCURRENCY: '8',
       RECONCILE_BATCH_SIZE: '5000',
     });
-    const rules = ofType('AWS::Events::Rule').map(([, r]) => r.Properties);
+    const rules = ofType('AWS::Events::Rule')
+      .map(([, r]) => r.Properties)
+      .filter((r) => JSON.stringify(r.Targets).includes('ReconcileLambdaFunction'));
     expect(rules).toEqual([
       expect.objectContaining({
         ScheduleExpression: 'rate(5 minutes)',
@@ -265,5 +316,66 @@ describe('serverless package --stage prod (offline, no credentials)', () => {
     const text = JSON.stringify(template);
     expect(text).not.toContain('local-dev');
     expect(text).not.toMatch(/"appSecret":"[^"]/);
+  });
+
+  it('publishes events from the outbox on the table stream and a 1-minute sweep, to the stage bus', () => {
+    const [[, bus] = []] = ofType('AWS::Events::EventBus');
+    expect(bus?.Properties.Name).toBe('payouts-prod');
+    const mappings = Object.fromEntries(ofType('AWS::Lambda::EventSourceMapping'));
+    const stream = Object.values(mappings).find((m) => JSON.stringify(m.Properties).includes('StreamArn'));
+    expect(stream?.Properties).toMatchObject({
+      EventSourceArn: { 'Fn::GetAtt': ['PayoutsTable', 'StreamArn'] },
+      FunctionName: { 'Fn::GetAtt': ['PublishDasheventsLambdaFunction', 'Arn'] },
+      BisectBatchOnFunctionError: true,
+      FilterCriteria: {
+        Filters: [
+          { Pattern: JSON.stringify({ dynamodb: { NewImage: { outboxPk: { S: [{ exists: true }] } } } }) },
+        ],
+      },
+    });
+    const publish = Object.fromEntries(ofType('AWS::Lambda::Function')).PublishDasheventsLambdaFunction;
+    expect(publish?.Properties.Environment.Variables).toMatchObject({
+      EVENT_BUS_NAME: 'payouts-prod',
+      OUTBOX_SWEEP_MIN_AGE_S: '60',
+    });
+    const schedules = ofType('AWS::Events::Rule').filter(([, r]) => r.Properties.ScheduleExpression);
+    expect(schedules.map(([, r]) => r.Properties.ScheduleExpression).sort()).toEqual([
+      'rate(1 minute)',
+      'rate(5 minutes)',
+    ]);
+  });
+
+  it('delivers webhooks from a queue fed by a rule on the bus, retrying for a day, then a DLQ with an alarm', () => {
+    const resources = template.Resources;
+    expect(resources.WebhooksRule?.Properties).toMatchObject({
+      EventBusName: { Ref: 'PayoutsEventBus' },
+      EventPattern: { source: ['paypro-payouts'] },
+      Targets: [{ Id: 'webhooks-queue', Arn: { 'Fn::GetAtt': ['WebhooksQueue', 'Arn'] } }],
+    });
+    expect(resources.WebhooksQueue?.Properties).toMatchObject({
+      VisibilityTimeout: 180,
+      RedrivePolicy: {
+        deadLetterTargetArn: { 'Fn::GetAtt': ['WebhooksDeadLetterQueue', 'Arn'] },
+        maxReceiveCount: WEBHOOK_MAX_RECEIVES,
+      },
+    });
+    // Kept longer than the whole retry schedule.
+    const schedule = WEBHOOK_RETRY_SCHEDULE_S.reduce((a, b) => a + b, 0);
+    expect(schedule).toBeGreaterThanOrEqual(24 * 3600);
+    expect(resources.WebhooksQueue?.Properties.MessageRetentionPeriod).toBeGreaterThan(schedule);
+    expect(JSON.stringify(resources.WebhooksQueuePolicy?.Properties)).toContain('events.amazonaws.com');
+    const mapping = ofType('AWS::Lambda::EventSourceMapping').find(([id]) => id.includes('SQS'))?.[1];
+    expect(mapping?.Properties).toMatchObject({
+      EventSourceArn: { 'Fn::GetAtt': ['WebhooksQueue', 'Arn'] },
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+    });
+    const alarms = ofType('AWS::CloudWatch::Alarm').map(([, a]) => a.Properties);
+    expect(alarms.find((a) => a.MetricName === 'ApproximateNumberOfMessagesVisible')).toMatchObject({
+      Dimensions: [{ Name: 'QueueName', Value: 'paypro-payouts-prod-webhooks-dlq' }],
+      Threshold: 0,
+    });
+    // The endpoints and their signing secrets live in Secrets Manager, never in the template.
+    expect(resources.WebhooksSecret?.Properties.SecretString).toBe('{"endpoints":[]}');
+    expect(JSON.stringify(template)).not.toContain('whsec_');
   });
 });
