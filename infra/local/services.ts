@@ -1,7 +1,10 @@
 import type { SaltPosition } from '../../lib/paypro/sign';
+import { WEBHOOK_MAX_RECEIVES } from '../../lib/webhooks/retry';
 import { createPayoutsTable, startLocalDynamo } from './dynamodb';
+import { type EventEnvelope, type LocalEventBridge, sqsTarget, startLocalEventBridge } from './eventbridge';
 import { type PayproSandbox, startPayproSandbox } from './paypro-sandbox';
 import { startLocalSecretsManager } from './secrets-manager';
+import { type LocalSqs, startLocalSqs } from './sqs';
 
 /** The dev secret the local stack serves, as `{merchantNo, appSecret, callbackKey}`. */
 export interface LocalSecret {
@@ -18,12 +21,20 @@ export interface LocalServicesOptions {
   payproBaseUrl?: string;
   sandbox?: { slowMs?: number; settleMs?: number; queryDelayMs?: number; callbackScheduleMs?: number[] };
   ports?: { dynamo?: number; secrets?: number; sandbox?: number };
+  /** The stage's webhook endpoints, as its webhooks secret holds them; default none. */
+  webhooks?: Array<{ id?: string; url: string; secret: string }>;
+  /** Called with every event the local bus receives (the launcher prints one line each). */
+  onEvent?: (event: EventEnvelope) => void;
 }
 
 /** The running stand-ins and the environment that points the functions at them. */
 export interface LocalServices {
   env: Record<string, string>;
   sandbox?: PayproSandbox;
+  /** The stage's event bus (PutEvents), whose one rule feeds the webhooks queue, as webhooks.yml deploys it. */
+  eventBridge: LocalEventBridge;
+  /** The webhooks queue and its dead-letter queue. */
+  sqs: LocalSqs;
   close(): Promise<void>;
 }
 
@@ -43,11 +54,41 @@ export async function startLocalServices(options: LocalServicesOptions): Promise
     closers.push(dynamo.close);
     await createPayoutsTable(dynamo.url, tableName);
 
+    const webhooksSecretId = `paypro-webhooks/${options.stage}`;
     const secrets = await startLocalSecretsManager(
-      { [secretId]: JSON.stringify(options.secret) },
+      {
+        [secretId]: JSON.stringify(options.secret),
+        [webhooksSecretId]: JSON.stringify({ endpoints: options.webhooks ?? [] }),
+      },
       { port: options.ports?.secrets },
     );
     closers.push(secrets.close);
+
+    // The event path of infra/events.yml and infra/webhooks.yml: bus -> rule -> queue (+ DLQ).
+    const sqs = await startLocalSqs();
+    closers.push(sqs.close);
+    const deadLetters = sqs.createQueue(`paypro-payouts-${options.stage}-webhooks-dlq`);
+    const webhooks = sqs.createQueue(`paypro-payouts-${options.stage}-webhooks`, {
+      VisibilityTimeout: '180',
+      RedrivePolicy: JSON.stringify({
+        deadLetterTargetArn: deadLetters.arn,
+        maxReceiveCount: WEBHOOK_MAX_RECEIVES,
+      }),
+    });
+    const busName = `payouts-${options.stage}`;
+    const eventBridge = await startLocalEventBridge({
+      buses: [busName],
+      rules: [
+        {
+          name: 'webhooks',
+          eventBusName: busName,
+          pattern: { source: ['paypro-payouts'] },
+          target: sqsTarget(webhooks.url),
+        },
+      ],
+      ...(options.onEvent && { onEvent: options.onEvent }),
+    });
+    closers.push(eventBridge.close);
 
     let sandbox: PayproSandbox | undefined;
     if (!options.payproBaseUrl) {
@@ -69,12 +110,18 @@ export async function startLocalServices(options: LocalServicesOptions): Promise
       PAYPRO_BASE_URL: options.payproBaseUrl ?? (sandbox as PayproSandbox).url,
       AWS_ENDPOINT_URL_DYNAMODB: dynamo.url,
       AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.url,
+      AWS_ENDPOINT_URL_EVENTBRIDGE: eventBridge.url,
+      AWS_ENDPOINT_URL_SQS: sqs.url,
+      EVENT_BUS_NAME: busName,
+      WEBHOOKS_QUEUE_URL: webhooks.url,
+      WEBHOOKS_DLQ_URL: deadLetters.url,
+      WEBHOOKS_SECRET_ID: webhooksSecretId,
       AWS_REGION: 'eu-west-1',
       // Local endpoints ignore credentials, but the SDK insists on having some.
       AWS_ACCESS_KEY_ID: 'local',
       AWS_SECRET_ACCESS_KEY: 'local',
     };
-    return { env, ...(sandbox && { sandbox }), close };
+    return { env, ...(sandbox && { sandbox }), eventBridge, sqs, close };
   } catch (error) {
     await close();
     throw error;

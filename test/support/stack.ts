@@ -2,7 +2,7 @@ import { createPayoutHandler } from '../../functions/create-payout';
 import { getPayoutHandler } from '../../functions/get-payout';
 import { payproCallbackHandler } from '../../functions/paypro-callback';
 import { reconcileHandler } from '../../functions/reconcile';
-import { startLocalServices } from '../../infra/local/services';
+import { type LocalServicesOptions, startLocalServices } from '../../infra/local/services';
 import { type Config, loadConfig } from '../../lib/config';
 import type { Counter, MetricName } from '../../lib/metrics';
 import { buildServices, type Services } from '../../lib/services';
@@ -34,8 +34,10 @@ export function recordingCounter(): Counter & { counts: Partial<Record<MetricNam
 export async function startStack(
   env: Record<string, string> = {},
   sandbox: { slowMs: number; settleMs: number; queryDelayMs?: number } = { slowMs: 1_500, settleMs: 200 },
+  options: Pick<LocalServicesOptions, 'webhooks' | 'onEvent'> = {},
 ) {
   const local = await startLocalServices({
+    ...options,
     stage: 'test',
     secret: TEST_SECRET,
     salt: 'prefix',
@@ -63,6 +65,7 @@ export async function startStack(
     services,
     counter,
     sandbox: local.sandbox,
+    local,
     callbacks,
     createPayout: createPayoutHandler(services, config),
     getPayout: getPayoutHandler(services),
