@@ -15,8 +15,26 @@ export const ENTRIES: Readonly<Record<string, string>> = {
   'get-payout': 'functions/get-payout.ts',
   'paypro-callback': 'functions/paypro-callback.ts',
   reconcile: 'functions/reconcile.ts',
+  'publish-events': 'functions/publish-events.ts',
+  'deliver-webhooks': 'functions/deliver-webhooks.ts',
   floor: 'bench/floor-entry.ts',
+  'floor-events': 'bench/floor-events-entry.ts',
+  'floor-webhooks': 'bench/floor-webhooks-entry.ts',
 };
+
+/** Each floor bundle and the AWS clients it holds: the least a function with those clients loads. */
+export const FLOORS: Readonly<Record<string, string>> = {
+  floor: 'DynamoDB + DocumentClient + Secrets Manager clients only',
+  'floor-events': 'DynamoDB + DocumentClient + EventBridge clients only',
+  'floor-webhooks': 'SQS + Secrets Manager clients only',
+};
+
+/** The floor a function is held to: the one with the same AWS clients. */
+export function floorOf(name: string): string {
+  if (name === 'publish-events') return 'floor-events';
+  if (name === 'deliver-webhooks') return 'floor-webhooks';
+  return 'floor';
+}
 
 /** A built bundle: its name, file and size, and that size by where the code comes from. */
 export interface Bundle {
