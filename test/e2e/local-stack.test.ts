@@ -1,15 +1,29 @@
+import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateWebhookSecret } from '../../lib/webhooks/sign';
 import { type RunningStack, runNpmStart } from '../support/local-stack-process';
+import { until as waitFor } from '../support/wait';
+import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver';
 
 let stack: RunningStack;
+let receiver: WebhookReceiver;
+// Given to npm start, as a developer would: it must never appear in its output.
+const webhookSecret = generateWebhookSecret();
 
 beforeAll(async () => {
-  // A fast reconciler so a silent payout settles within the test.
-  // Min age 4 s: the callback (sent 2 s after creation) gets there before the reconciler looks.
-  stack = await runNpmStart({ RECONCILE_INTERVAL_S: '2', RECONCILE_MIN_AGE_S: '4' });
+  receiver = await startWebhookReceiver(() => 204);
+  stack = await runNpmStart({
+    // A fast reconciler so a silent payout settles within the test.
+    // Min age 4 s: the callback (sent 2 s after creation) gets there before the reconciler looks.
+    RECONCILE_INTERVAL_S: '2',
+    RECONCILE_MIN_AGE_S: '4',
+    WEBHOOK_URL: `${receiver.url}/hooks`,
+    WEBHOOK_SECRET: webhookSecret,
+  });
 }, 120_000);
 afterAll(async () => {
   await stack?.stop();
+  await receiver?.close();
 });
 
 async function call(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
@@ -115,5 +129,79 @@ describe('npm start: payouts reach their final state', () => {
       status: 'SUCCEEDED',
       note: 'reconciler asked Paypro',
     });
+  });
+});
+
+describe('npm start: events and webhooks', () => {
+  it('prints each event of a payout and delivers each as a signed webhook, once per event id', async () => {
+    // Prepare
+    const tradeNo = `e2e-wh-${Date.now()}`;
+    const eventLine = (type: string, version: number, change: string) =>
+      new RegExp(
+        `^\\[event\\] ${type}\\s+tradeNo=${tradeNo} v${version} \\(${change}\\) eventId=${tradeNo}:${version}$`,
+        'm',
+      );
+    const processingLine = eventLine('Payout Processing', 1, 'PENDING → PROCESSING');
+    const succeededLine = eventLine('Payout Succeeded', 2, 'PROCESSING → SUCCEEDED');
+    const ours = () =>
+      receiver.received.filter((w) => String(w.headers['webhook-id']).startsWith(`${tradeNo}:`));
+    // Act: the default mobile; the sandbox accepts it (0015) and calls back SUCCEEDED 2 s later.
+    const created = await call('POST', '/payouts', { amount: 150, mobile: '0712345678', tradeNo });
+    const ids = await waitFor(
+      () => new Set(ours().map((w) => w.headers['webhook-id'])),
+      (seen) => seen.size >= 2,
+      25_000,
+    );
+    // Room for a duplicate or a stray third webhook to show up: two sweeps and a delivery.
+    await new Promise((r) => setTimeout(r, 2_500));
+    // Assess
+    expect(created.body.status).toBe('PROCESSING');
+    const output = stack.output();
+    expect(output).toMatch(processingLine);
+    expect(output).toMatch(succeededLine);
+    expect(output.search(processingLine)).toBeLessThan(output.search(succeededLine));
+    expect([...ids].sort()).toEqual([`${tradeNo}:1`, `${tradeNo}:2`]);
+    const verifier = new Webhook(webhookSecret);
+    const bodies = new Map<string, unknown>();
+    for (const webhook of ours()) {
+      expect(webhook.path).toBe('/hooks');
+      const headers = {
+        'webhook-id': String(webhook.headers['webhook-id']),
+        'webhook-timestamp': String(webhook.headers['webhook-timestamp']),
+        'webhook-signature': String(webhook.headers['webhook-signature']),
+      };
+      // Throws unless signed with the secret over this id, timestamp and body.
+      const body = verifier.verify(webhook.body, headers);
+      // A duplicate (at least once) must be the same event under the same id.
+      const earlier = bodies.get(headers['webhook-id']);
+      if (earlier !== undefined) expect(body).toEqual(earlier);
+      bodies.set(headers['webhook-id'], body);
+    }
+    const data = (type: string, version: number, previousStatus: string, status: string) => ({
+      type,
+      timestamp: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/),
+      data: expect.objectContaining({
+        eventId: `${tradeNo}:${version}`,
+        version,
+        previousStatus,
+        tradeNo,
+        status,
+        amount: 150,
+        mobile: '2547****5678',
+      }),
+    });
+    expect(bodies.get(`${tradeNo}:1`)).toStrictEqual(data('payout.processing', 1, 'PENDING', 'PROCESSING'));
+    expect(bodies.get(`${tradeNo}:2`)).toStrictEqual(data('payout.succeeded', 2, 'PROCESSING', 'SUCCEEDED'));
+    // Only the masked mobile, and never the secret it was given, in what npm start printed.
+    expect(output).not.toContain('254712345678');
+    expect(output).not.toContain(webhookSecret);
+    expect(output).toContain(`Webhook URL:     ${receiver.url}/hooks`);
+  });
+});
+
+describe('npm start: Ctrl-C', () => {
+  it('stops every process it started, without errors from the event path', async () => {
+    await stack.stop();
+    expect(stack.output()).not.toMatch(/^\[(outbox|webhooks)\] /m);
   });
 });

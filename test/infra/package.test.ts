@@ -32,6 +32,8 @@ let template: Template;
 function packageStage(stage: string, out: string): void {
   const env: NodeJS.ProcessEnv = {
     PATH: process.env.PATH,
+    // A shell left over from local runs must not shorten production's webhook retries.
+    WEBHOOK_RETRY_SCALE: '0.01',
     HOME: out,
     SLS_ESBUILD_WORK_DIR: `.esbuild-infra-${stage}`,
   };
@@ -364,6 +366,14 @@ describe('serverless package --stage prod (offline, no credentials)', () => {
     expect(schedule).toBeGreaterThanOrEqual(24 * 3600);
     expect(resources.WebhooksQueue?.Properties.MessageRetentionPeriod).toBeGreaterThan(schedule);
     expect(JSON.stringify(resources.WebhooksQueuePolicy?.Properties)).toContain('events.amazonaws.com');
+    const deliver = Object.fromEntries(ofType('AWS::Lambda::Function')).DeliverDashwebhooksLambdaFunction;
+    expect(deliver?.Properties.Environment.Variables).toMatchObject({
+      WEBHOOKS_QUEUE_URL: { Ref: 'WebhooksQueue' },
+      WEBHOOKS_DLQ_URL: { Ref: 'WebhooksDeadLetterQueue' },
+      WEBHOOKS_SECRET_ID: 'paypro-webhooks/prod',
+      // Pinned for production, whatever the deploying shell says.
+      WEBHOOK_RETRY_SCALE: '1',
+    });
     const mapping = ofType('AWS::Lambda::EventSourceMapping').find(([id]) => id.includes('SQS'))?.[1];
     expect(mapping?.Properties).toMatchObject({
       EventSourceArn: { 'Fn::GetAtt': ['WebhooksQueue', 'Arn'] },

@@ -19,7 +19,21 @@ export interface RunningStack {
   apiUrl: string;
   apiKey: string;
   output(): string;
-  stop(): Promise<void>;
+  /**
+   * Ctrl-C, as in a terminal (SIGINT to the whole process group); resolves with npm's exit once
+   * every process of the group is gone, rejects (after killing them) if some outlive it by 10 s.
+   */
+  stop(): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+/** Whether any process of the group `pgid` is still running. */
+function groupAlive(pgid: number): boolean {
+  try {
+    process.kill(-pgid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Runs `npm start` exactly as a person would, and waits until it says it is ready. */
@@ -46,7 +60,9 @@ export async function runNpmStart(
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(
       () => reject(new Error(`npm start not ready in time:\n${output}`)),
@@ -71,8 +87,16 @@ export async function runNpmStart(
     apiKey,
     output: () => output,
     stop: async () => {
-      if (child.exitCode === null && child.pid) process.kill(-child.pid, 'SIGINT');
-      await exited;
+      const pgid = child.pid as number;
+      if (child.exitCode === null && child.signalCode === null) process.kill(-pgid, 'SIGINT');
+      const exit = await exited;
+      const end = Date.now() + 10_000;
+      while (groupAlive(pgid) && Date.now() < end) await new Promise((r) => setTimeout(r, 100));
+      if (groupAlive(pgid)) {
+        process.kill(-pgid, 'SIGKILL');
+        throw new Error(`npm start left processes running 10 s after Ctrl-C:\n${output}`);
+      }
+      return exit;
     },
   };
 }
