@@ -66,6 +66,10 @@ export interface Config {
   reconcileFlagAfterMs: number;
   /** The stage's EventBridge custom bus, where payout events are published. */
   eventBusName: string;
+  /** The batches table (headers and item lists of POST /payout-batches). */
+  payoutBatchesTable: string;
+  /** The queue of recorded batch items waiting to be sent (create-payout-batch only). */
+  batchSendsQueueUrl?: string;
   /** How long events wait in an outbox before the scheduled sweep publishes them (the stream goes first). */
   outboxSweepMinAgeMs: number;
 }
@@ -110,6 +114,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const reconcileConcurrency = read('RECONCILE_CONCURRENCY', wholeNumber({ max: 50 }), 8);
   const reconcileFlagAfterS = read('RECONCILE_FLAG_AFTER_S', wholeNumber(), 24 * 60 * 60);
   const eventBusName = read('EVENT_BUS_NAME', minLength(1));
+  const payoutBatchesTable = read('PAYOUT_BATCHES_TABLE', minLength(3));
+  const batchSendsQueueUrl = read('BATCH_SENDS_QUEUE_URL', httpUrl);
   const outboxSweepMinAgeS = read('OUTBOX_SWEEP_MIN_AGE_S', wholeNumber({ min: 0 }), 60);
 
   if (problems.length === 0 && payoutMinAmount > payoutMaxAmount) {
@@ -133,6 +139,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     reconcileConcurrency,
     reconcileFlagAfterMs: reconcileFlagAfterS * 1000,
     eventBusName: eventBusName ?? `payouts-${stage}`,
+    payoutBatchesTable: payoutBatchesTable ?? `payout-batches-${stage}`,
+    ...(batchSendsQueueUrl !== undefined && { batchSendsQueueUrl }),
     outboxSweepMinAgeMs: outboxSweepMinAgeS * 1000,
   };
+}
+
+/** A setting one function cannot run without though others can: its value, or a ConfigError naming it. */
+export function requireSetting<T>(name: string, value: T | undefined): T {
+  if (value === undefined) throw new ConfigError(`Invalid configuration: ${name} is required but not set.`);
+  return value;
 }

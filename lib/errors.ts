@@ -137,3 +137,19 @@ export class EventBusUnavailableError extends PayoutServiceError {
     super(message, options);
   }
 }
+
+/** A batchId already names a batch with other items; a new batch needs a new batchId. */
+export class BatchConflictError extends PayoutServiceError {
+  constructor(readonly batchId: string) {
+    super(
+      `batchId ${batchId} is already used by a batch with other items; use a new batchId for a new batch.`,
+    );
+  }
+}
+
+/** No batch has this batchId. */
+export class BatchNotFoundError extends PayoutServiceError {
+  constructor(readonly batchId: string) {
+    super(`No batch with batchId ${batchId}.`);
+  }
+}

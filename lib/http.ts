@@ -3,6 +3,8 @@ import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import {
   AmountMismatchError,
+  BatchConflictError,
+  BatchNotFoundError,
   CallbackTokenError,
   type FieldProblem,
   PayoutConflictError,
@@ -68,8 +70,14 @@ export function errorResponse(error: unknown): APIGatewayProxyResult {
   if (error instanceof ValidationError) {
     return problem(400, 'Bad Request', error.message, { errors: error.problems });
   }
-  if (error instanceof PayoutNotFoundError) return problem(404, 'Not Found', error.message);
-  if (error instanceof PayoutConflictError || error instanceof AmountMismatchError) {
+  if (error instanceof PayoutNotFoundError || error instanceof BatchNotFoundError) {
+    return problem(404, 'Not Found', error.message);
+  }
+  if (
+    error instanceof PayoutConflictError ||
+    error instanceof AmountMismatchError ||
+    error instanceof BatchConflictError
+  ) {
     return problem(409, 'Conflict', error.message);
   }
   if (error instanceof CallbackTokenError) return problem(401, 'Unauthorized', error.message);
@@ -93,15 +101,18 @@ export function errorResponse(error: unknown): APIGatewayProxyResult {
   return problem(500, 'Internal Server Error', 'An unexpected error occurred.');
 }
 
-/** Parses a JSON request body; a missing, oversized or malformed body is a 400 on `body`. */
-export function parseJsonBody(event: Pick<APIGatewayProxyEvent, 'body' | 'isBase64Encoded'>): unknown {
+/** Parses a JSON request body; a missing, oversized (over `maxBytes`) or malformed body is a 400 on `body`. */
+export function parseJsonBody(
+  event: Pick<APIGatewayProxyEvent, 'body' | 'isBase64Encoded'>,
+  maxBytes = MAX_BODY_BYTES,
+): unknown {
   const raw =
     event.isBase64Encoded && event.body ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
   if (raw === null || raw === undefined || raw === '') {
     throw new ValidationError([{ field: 'body', message: 'is required: send a JSON object' }]);
   }
-  if (Buffer.byteLength(raw, 'utf8') > MAX_BODY_BYTES) {
-    throw new ValidationError([{ field: 'body', message: `must be at most ${MAX_BODY_BYTES} bytes` }]);
+  if (Buffer.byteLength(raw, 'utf8') > maxBytes) {
+    throw new ValidationError([{ field: 'body', message: `must be at most ${maxBytes} bytes` }]);
   }
   try {
     return JSON.parse(raw);

@@ -40,6 +40,8 @@ export interface PayoutEventDetail {
   amount: number;
   mobile: string;
   remark?: string;
+  /** The batch the payout was submitted in, if any. */
+  batchId?: string;
   paypro: PayproDetails;
   createdAt: string;
   updatedAt: string;
@@ -83,6 +85,7 @@ function build(type: PayoutEventType, before: Payout, after: Payout, at: string,
       amount: after.amount,
       mobile: maskMobile(after.mobile),
       ...(after.remark !== undefined && { remark: after.remark }),
+      ...(after.batchId !== undefined && { batchId: after.batchId }),
       paypro: after.paypro ?? {},
       createdAt: after.createdAt,
       updatedAt: after.updatedAt,

@@ -68,6 +68,8 @@ export interface Payout {
   paypro?: PayproDetails;
   /** Set once when the payout was still open after the flag age: a human must look. */
   flaggedAt?: string;
+  /** The batch it was submitted in (POST /payout-batches), if any. */
+  batchId?: string;
   /** The version of its last event (absent: none yet); each event-producing write moves it by one, conditionally. */
   version?: number;
   createdAt: string;
@@ -82,6 +84,7 @@ export interface PayoutView {
   amount: number;
   mobile: string;
   remark?: string;
+  batchId?: string;
   paypro: PayproDetails;
   createdAt: string;
   updatedAt: string;
@@ -102,6 +105,7 @@ export function toView(payout: Payout): PayoutView {
     amount: payout.amount,
     mobile: maskMobile(payout.mobile),
     ...(payout.remark !== undefined && { remark: payout.remark }),
+    ...(payout.batchId !== undefined && { batchId: payout.batchId }),
     paypro: payout.paypro ?? {},
     createdAt: payout.createdAt,
     updatedAt: payout.updatedAt,

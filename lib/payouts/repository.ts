@@ -138,7 +138,8 @@ function isConditionFailure(error: unknown): boolean {
   return error instanceof Error && error.name === 'ConditionalCheckFailedException';
 }
 
-function fromItem(item: Record<string, unknown>): Payout {
+/** A payout as the API and the use cases see it: the index and outbox attributes left out. */
+export function fromItem(item: Record<string, unknown>): Payout {
   const {
     openPk: _openPk,
     checkAfter: _checkAfter,
@@ -153,8 +154,8 @@ function fromItem(item: Record<string, unknown>): Payout {
 /** DynamoDB storage of payouts; SDK errors stop here and become domain errors. */
 export class PayoutRepository {
   constructor(
-    private readonly client: DynamoDBDocumentClient,
-    private readonly tableName: string,
+    protected readonly client: DynamoDBDocumentClient,
+    protected readonly tableName: string,
   ) {}
 
   /** Writes a new payout, due for reconciliation at `checkAfter`; PayoutExistsError when its tradeNo is taken. */

@@ -7,17 +7,20 @@ export function apiEvent(options: {
   body?: unknown;
   rawBody?: string;
   pathParameters?: Record<string, string>;
+  /** The route as API Gateway names it (`/payouts/{tradeNo}`); default the path. */
+  resource?: string;
+  queryStringParameters?: Record<string, string>;
 }): APIGatewayProxyEvent {
   const body = options.rawBody ?? (options.body === undefined ? null : JSON.stringify(options.body));
   return {
     httpMethod: options.method ?? 'POST',
     path: options.path ?? '/payouts',
-    resource: options.path ?? '/payouts',
+    resource: options.resource ?? options.path ?? '/payouts',
     body,
     isBase64Encoded: false,
     headers: { 'content-type': 'application/json' },
     multiValueHeaders: {},
-    queryStringParameters: null,
+    queryStringParameters: options.queryStringParameters ?? null,
     multiValueQueryStringParameters: null,
     pathParameters: options.pathParameters ?? null,
     stageVariables: null,

@@ -26,6 +26,7 @@ describe('loadConfig', () => {
       reconcileConcurrency: 8,
       reconcileFlagAfterMs: 86400000,
       eventBusName: 'payouts-prod',
+      payoutBatchesTable: 'payout-batches-prod',
       outboxSweepMinAgeMs: 60000,
     });
   });
