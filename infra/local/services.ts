@@ -1,6 +1,6 @@
 import type { SaltPosition } from '../../lib/paypro/sign';
 import { WEBHOOK_MAX_RECEIVES } from '../../lib/webhooks/retry';
-import { createPayoutsTable, startLocalDynamo } from './dynamodb';
+import { createBatchesTable, createPayoutsTable, startLocalDynamo } from './dynamodb';
 import { type EventEnvelope, type LocalEventBridge, sqsTarget, startLocalEventBridge } from './eventbridge';
 import { type PayproSandbox, startPayproSandbox } from './paypro-sandbox';
 import { startLocalSecretsManager } from './secrets-manager';
@@ -33,17 +33,19 @@ export interface LocalServices {
   sandbox?: PayproSandbox;
   /** The stage's event bus (PutEvents), whose one rule feeds the webhooks queue, as webhooks.yml deploys it. */
   eventBridge: LocalEventBridge;
-  /** The webhooks queue and its dead-letter queue. */
+  /** The webhooks queue, the batch-sends queue and their dead-letter queues. */
   sqs: LocalSqs;
   close(): Promise<void>;
 }
 
 /**
- * Starts dynalite (with the payouts table from infra/), the Secrets Manager endpoint and,
- * unless an external Paypro is given, the Paypro sandbox, all on loopback.
+ * Starts dynalite (with the payouts and payout batches tables from infra/), the Secrets
+ * Manager endpoint, the event bus and the SQS queues of infra/ and, unless an external Paypro
+ * is given, the Paypro sandbox, all on loopback.
  */
 export async function startLocalServices(options: LocalServicesOptions): Promise<LocalServices> {
   const tableName = `payouts-${options.stage}`;
+  const batchesTableName = `payout-batches-${options.stage}`;
   const secretId = `paypro/${options.stage}`;
   const closers: Array<() => Promise<void>> = [];
   const close = async () => {
@@ -53,6 +55,7 @@ export async function startLocalServices(options: LocalServicesOptions): Promise
     const dynamo = await startLocalDynamo({ port: options.ports?.dynamo });
     closers.push(dynamo.close);
     await createPayoutsTable(dynamo.url, tableName);
+    await createBatchesTable(dynamo.url, batchesTableName);
 
     const webhooksSecretId = `paypro-webhooks/${options.stage}`;
     const secrets = await startLocalSecretsManager(
@@ -74,6 +77,14 @@ export async function startLocalServices(options: LocalServicesOptions): Promise
         deadLetterTargetArn: deadLetters.arn,
         maxReceiveCount: WEBHOOK_MAX_RECEIVES,
       }),
+    });
+    // Bulk payouts (infra/batches.yml): create-payout-batch queues items, send-batch-items sends them.
+    const batchDeadLetters = sqs.createQueue(`paypro-payouts-${options.stage}-batch-sends-dlq`, {
+      MessageRetentionPeriod: '1209600',
+    });
+    const batchSends = sqs.createQueue(`paypro-payouts-${options.stage}-batch-sends`, {
+      VisibilityTimeout: '360',
+      RedrivePolicy: JSON.stringify({ deadLetterTargetArn: batchDeadLetters.arn, maxReceiveCount: 5 }),
     });
     const busName = `payouts-${options.stage}`;
     const eventBridge = await startLocalEventBridge({
@@ -105,6 +116,7 @@ export async function startLocalServices(options: LocalServicesOptions): Promise
     const env: Record<string, string> = {
       STAGE: options.stage,
       PAYOUTS_TABLE: tableName,
+      PAYOUT_BATCHES_TABLE: batchesTableName,
       PAYPRO_SECRET_ID: secretId,
       PAYPRO_SIGN_SALT: options.salt,
       PAYPRO_BASE_URL: options.payproBaseUrl ?? (sandbox as PayproSandbox).url,
@@ -116,6 +128,7 @@ export async function startLocalServices(options: LocalServicesOptions): Promise
       WEBHOOKS_QUEUE_URL: webhooks.url,
       WEBHOOKS_DLQ_URL: deadLetters.url,
       WEBHOOKS_SECRET_ID: webhooksSecretId,
+      BATCH_SENDS_QUEUE_URL: batchSends.url,
       AWS_REGION: 'eu-west-1',
       // Local endpoints ignore credentials, but the SDK insists on having some.
       AWS_ACCESS_KEY_ID: 'local',

@@ -1,9 +1,10 @@
 /**
  * `npm start`: the whole service on loopback with embedded defaults — dynalite with the
- * payouts table, a Secrets Manager endpoint with a dev secret, the Paypro sandbox (unless
- * PAYPRO_BASE_URL points elsewhere), the API through serverless-offline, and the event path:
- * outbox -> publish-events -> the stage bus -> the webhooks queue -> deliver-webhooks -> the
- * endpoint WEBHOOK_URL names. Ctrl-C stops all.
+ * payouts and payout batches tables, a Secrets Manager endpoint with a dev secret, the Paypro
+ * sandbox (unless PAYPRO_BASE_URL points elsewhere), the API through serverless-offline, the
+ * event path: outbox -> publish-events -> the stage bus -> the webhooks queue ->
+ * deliver-webhooks -> the endpoint WEBHOOK_URL names, and the bulk path: create-payout-batch ->
+ * the batch-sends queue -> send-batch-items. Ctrl-C stops all.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
@@ -176,6 +177,29 @@ async function sweepOutbox(stopping: () => boolean): Promise<void> {
   }
 }
 
+/**
+ * Lambda's event source mapping of one queue, as serverless.yml configures it: batches of
+ * `batchSize`, ReportBatchItemFailures, at most `maximumConcurrency` invocations of `name` at once, through
+ * serverless-offline (which runs no SQS event sources itself).
+ */
+function queueConsumer(
+  services: LocalServices,
+  queueUrl: string,
+  name: string,
+  { batchSize, maximumConcurrency }: { batchSize: number; maximumConcurrency: number },
+  onError: (error: unknown) => void,
+): SqsEventSource {
+  return createSqsEventSource({
+    endpoint: services.sqs.url,
+    queueName: queueUrl.split('/').pop() as string,
+    batchSize,
+    maximumConcurrency,
+    handler: async (event) =>
+      (await invokeLocal(settings.lambdaPort, functionName(settings.stage, name), event)) as SQSBatchResponse,
+    onError,
+  });
+}
+
 async function main(): Promise<void> {
   let endpoint: ReturnType<typeof webhookEndpoint>;
   try {
@@ -198,23 +222,28 @@ async function main(): Promise<void> {
     onEvent: (event) => console.log(eventLine(event)),
   });
   let stopping = false;
-  // Lambda's event source mapping of the webhooks queue, as serverless.yml configures it.
-  const webhooksQueue = services.env.WEBHOOKS_QUEUE_URL?.split('/').pop() as string;
-  const deliveries: SqsEventSource = createSqsEventSource({
-    endpoint: services.sqs.url,
-    queueName: webhooksQueue,
-    batchSize: 10,
-    maximumConcurrency: 5,
-    handler: async (event) =>
-      (await invokeLocal(
-        settings.lambdaPort,
-        functionName(settings.stage, 'deliver-webhooks'),
-        event,
-      )) as SQSBatchResponse,
-    onError: (error) => {
-      if (!stopping) console.error(`[webhooks] ${error instanceof Error ? error.message : String(error)}`);
-    },
-  });
+  const reportAs = (label: string) => (error: unknown) => {
+    if (!stopping) console.error(`[${label}] ${error instanceof Error ? error.message : String(error)}`);
+  };
+  const webhooksQueue = services.env.WEBHOOKS_QUEUE_URL as string;
+  const deliveries = queueConsumer(
+    services,
+    webhooksQueue,
+    'deliver-webhooks',
+    { batchSize: 10, maximumConcurrency: 5 },
+    reportAs('webhooks'),
+  );
+  // maximumConcurrency: the batchSendConcurrency param's default (AWS's minimum), which bounds
+  // how hard a batch hits Paypro.
+  const batchSendsQueue = services.env.BATCH_SENDS_QUEUE_URL as string;
+  const batchSends = queueConsumer(
+    services,
+    batchSendsQueue,
+    'send-batch-items',
+    { batchSize: 5, maximumConcurrency: 2 },
+    reportAs('batches'),
+  );
+  const batchDeadLetters = services.sqs.queue(`${batchSendsQueue.split('/').pop()}-dlq`).url;
   const apiUrl = `http://localhost:${settings.apiPort}/${settings.stage}`;
   const offline = startOffline(services, apiUrl);
 
@@ -225,8 +254,11 @@ async function main(): Promise<void> {
     stopping = true;
     clearInterval(reconciler);
     clearInterval(outbox);
-    // Ends the long polls at once; a delivery in flight gets a few seconds to finish.
-    await Promise.race([deliveries.stop(), new Promise((resolve) => setTimeout(resolve, 3000).unref())]);
+    // Ends the long polls at once; a delivery or send in flight gets a few seconds to finish.
+    await Promise.race([
+      Promise.all([deliveries.stop(), batchSends.stop()]),
+      new Promise((resolve) => setTimeout(resolve, 3000).unref()),
+    ]);
     offline.child.kill('SIGTERM');
     await services.close();
     process.exit(code);
@@ -249,12 +281,17 @@ async function main(): Promise<void> {
   if (settings.outboxIntervalMs > 0) {
     outbox = setInterval(() => void sweepOutbox(() => stopping), settings.outboxIntervalMs);
   }
-  try {
-    await deliveries.start();
-  } catch (error) {
-    console.error(`[webhooks] could not poll ${webhooksQueue}: ${String(error)}`);
-    await stop(1);
-    return;
+  for (const [label, consumer, queueUrl] of [
+    ['webhooks', deliveries, webhooksQueue],
+    ['batches', batchSends, batchSendsQueue],
+  ] as const) {
+    try {
+      await consumer.start();
+    } catch (error) {
+      console.error(`[${label}] could not poll ${queueUrl}: ${String(error)}`);
+      await stop(1);
+      return;
+    }
   }
   const paypro = services.sandbox
     ? `${services.sandbox.url} (local sandbox)`
@@ -265,7 +302,7 @@ async function main(): Promise<void> {
       'Payout service ready.',
       `  API:             ${apiUrl}   (header x-api-key: ${settings.apiKey})`,
       `  Paypro:          ${paypro}`,
-      `  DynamoDB:        ${services.env.AWS_ENDPOINT_URL_DYNAMODB} (table ${services.env.PAYOUTS_TABLE})`,
+      `  DynamoDB:        ${services.env.AWS_ENDPOINT_URL_DYNAMODB} (tables ${services.env.PAYOUTS_TABLE}, ${services.env.PAYOUT_BATCHES_TABLE})`,
       `  Secrets Manager: ${services.env.AWS_ENDPOINT_URL_SECRETS_MANAGER} (secret ${services.env.PAYPRO_SECRET_ID})`,
       `  Reconciler:      every ${settings.reconcileIntervalS} s (npm run reconcile runs it once)`,
       `  Event bus:       ${services.env.EVENT_BUS_NAME} at ${services.env.AWS_ENDPOINT_URL_EVENTBRIDGE} (every event printed as [event])`,
@@ -275,6 +312,7 @@ async function main(): Promise<void> {
           : 'not published (LOCAL_OUTBOX_INTERVAL_MS=0)'
       }`,
       `  Webhooks queue:  ${services.env.WEBHOOKS_QUEUE_URL} -> deliver-webhooks (DLQ ${services.env.WEBHOOKS_DLQ_URL})`,
+      `  Batch sends:     ${batchSendsQueue} -> send-batch-items, 2 at a time (DLQ ${batchDeadLetters})`,
       `  Webhook URL:     ${endpoint ? `${endpoint.url} (endpoint id local)` : 'none: set WEBHOOK_URL'}`,
       ...(endpoint?.generated
         ? [`  Webhook secret:  ${endpoint.secret} (generated for this run; set WEBHOOK_SECRET to choose one)`]

@@ -199,9 +199,55 @@ describe('npm start: events and webhooks', () => {
   });
 });
 
+describe('npm start: bulk payouts', () => {
+  it('needs the API key for /payout-batches and its report', async () => {
+    const routes = [
+      ['POST', '/payout-batches'],
+      ['GET', '/payout-batches/anything'],
+      ['GET', '/payout-batches/anything/report.csv'],
+    ] as const;
+    for (const [method, path] of routes) {
+      const response = await fetch(`${stack.apiUrl}${path}`, { method });
+      expect(response.status, `${method} ${path}`).toBe(403);
+    }
+  });
+
+  it('queues a batch on the batch-sends queue, sends every item through send-batch-items, and reports it', async () => {
+    // Prepare: one item per sandbox outcome that needs no callback to be final or stay put.
+    const batchId = `e2e-batch-${Date.now()}`;
+    const items = [
+      { amount: 100, mobile: '0700000000', tradeNo: `${batchId}-ok` },
+      { amount: 101, mobile: '0700000029', tradeNo: `${batchId}-rejected` },
+      { amount: 102, mobile: '0700000015', tradeNo: `${batchId}-processing` },
+    ];
+    // Act
+    const accepted = await call('POST', '/payout-batches', { batchId, items });
+    const read = await waitFor(
+      () => call('GET', `/payout-batches/${batchId}`),
+      (reply) => (reply.body.counts as Record<string, number> | undefined)?.PENDING === 0,
+      20_000,
+    );
+    const report = await fetch(`${stack.apiUrl}/payout-batches/${batchId}/report.csv`, {
+      headers: { 'x-api-key': stack.apiKey },
+    });
+    const csv = await report.text();
+    // Assess
+    expect(accepted.status).toBe(202);
+    expect(accepted.body).toMatchObject({ batchId, itemCount: 3, totalAmount: 303 });
+    expect(read.status).toBe(200);
+    expect(read.body.counts).toEqual({ PENDING: 0, PROCESSING: 1, SUCCEEDED: 1, FAILED: 1 });
+    // Sent by the consumer of the batch-sends queue, not left to the reconciler.
+    expect(stack.output()).toMatch(/\(λ: send-batch-items\) RequestId: /);
+    expect(report.status).toBe(200);
+    expect(report.headers.get('content-type')).toMatch(/^text\/csv\b/);
+    for (const item of items) expect(csv).toContain(item.tradeNo);
+    expect(stack.output()).toMatch(/Batch sends: +\S+paypro-payouts-dev-batch-sends -> send-batch-items/);
+  });
+});
+
 describe('npm start: Ctrl-C', () => {
   it('stops every process it started, without errors from the event path', async () => {
     await stack.stop();
-    expect(stack.output()).not.toMatch(/^\[(outbox|webhooks)\] /m);
+    expect(stack.output()).not.toMatch(/^\[(outbox|webhooks|batches)\] /m);
   });
 });
