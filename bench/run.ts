@@ -6,6 +6,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { BatchResults } from './batch';
 import { type Bundle, buildBundles, FLOORS, floorOf, measureLoadTimes } from './bundle';
 import { applyBenchEnv, BENCH_ENV } from './env';
 import type { CommandCounts } from './fakes';
@@ -22,6 +23,7 @@ const HANDLER_N = 2000;
 const HANDLER_WARMUP = 200;
 const CONCURRENCY = 100;
 const DRAIN_PAYOUTS = 10_000;
+const BATCH_ITEMS = 10_000;
 const DRAIN_QUERY_DELAY_MS = 200;
 // A partition of a DynamoDB table or index takes at most 1,000 write units per second.
 const PARTITION_WRITES_PER_S = 1_000;
@@ -167,6 +169,23 @@ function drainRows(r: DrainResults): Row[] {
   ];
 }
 
+function batchRows(r: BatchResults): Row[] {
+  const ok = r.status === 202 && r.payoutCalls === r.items && r.duplicates === 0 && r.neverSent === 0;
+  return [
+    {
+      metric:
+        `Bulk payout: one ${thousands(r.items)}-item POST /payout-batches, drained by send-batch-items at maximum ` +
+        `concurrency ${r.concurrency} (dynalite + local SQS + sandbox, in process)`,
+      figure:
+        `reply ${r.status} in ${(r.acceptMs / 1000).toFixed(1)} s; every item sent after ${(r.sentMs / 1000).toFixed(0)} s; ` +
+        `Paypro calls ${thousands(r.payoutCalls)}; duplicates ${r.duplicates}; never sent ${r.neverSent}; ` +
+        `DynamoDB writes per item ${r.writesPerItem.accept.toFixed(2)} to accept + ${r.writesPerItem.send.toFixed(2)} to send`,
+      target: `202; ${thousands(r.items)} Paypro calls; 0 duplicates`,
+      result: verdict(ok),
+    },
+  ];
+}
+
 function localStackRows(r: LocalStackResults): Row[] {
   const stack =
     'in-process startLocalServices (dynalite + Secrets Manager endpoint + Paypro sandbox) + composed handlers behind a loopback HTTP front; not serverless-offline';
@@ -207,8 +226,14 @@ function localStackRows(r: LocalStackResults): Row[] {
   ];
 }
 
-function violations(handlers: HandlerResults, stack: LocalStackResults, drain: DrainResults): string[] {
+function violations(
+  handlers: HandlerResults,
+  stack: LocalStackResults,
+  drain: DrainResults,
+  batch: BatchResults,
+): string[] {
   const found: string[] = [];
+  if (batch.duplicates > 0) found.push(`${batch.duplicates} batch items reached the sandbox more than once`);
   if (drain.resends > 0) found.push(`the reconciler drain sent ${drain.resends} payouts again`);
   if (handlers.payproDuplicates > 0) {
     found.push(`${handlers.payproDuplicates} payouts reached the fake Paypro more than once (handler run)`);
@@ -242,12 +267,17 @@ async function main(): Promise<void> {
   const { benchReconcileDrain } = await import('./reconcile-drain');
   const drain = await benchReconcileDrain(DRAIN_PAYOUTS, DRAIN_QUERY_DELAY_MS, progress);
 
+  progress(`posting a ${BATCH_ITEMS}-item batch`);
+  const { benchBatch } = await import('./batch');
+  const batch = await benchBatch(BATCH_ITEMS, progress);
+
   const rows = [
     ...bundleRows(bundles),
     ...handlerRows(handlers),
     ...indexRows(handlers),
     ...localStackRows(stack),
     ...drainRows(drain),
+    ...batchRows(batch),
   ];
   const cpu = cpus();
   console.log(renderTable(rows));
@@ -256,7 +286,7 @@ async function main(): Promise<void> {
     `Run ${new Date().toISOString()} · node ${process.version} · ${cpu[0]?.model ?? 'unknown CPU'} · ` +
       `${cpu.length} cores · ${((performance.now() - started) / 1000).toFixed(1)} s`,
   );
-  const broken = violations(handlers, stack, drain);
+  const broken = violations(handlers, stack, drain, batch);
   if (broken.length > 0) {
     console.log('');
     for (const line of broken) console.log(`!!! EXACTLY-ONCE VIOLATED: ${line}`);
