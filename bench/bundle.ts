@@ -17,9 +17,13 @@ export const ENTRIES: Readonly<Record<string, string>> = {
   reconcile: 'functions/reconcile.ts',
   'publish-events': 'functions/publish-events.ts',
   'deliver-webhooks': 'functions/deliver-webhooks.ts',
+  'create-payout-batch': 'functions/create-payout-batch.ts',
+  'get-payout-batch': 'functions/get-payout-batch.ts',
+  'send-batch-items': 'functions/send-batch-items.ts',
   floor: 'bench/floor-entry.ts',
   'floor-events': 'bench/floor-events-entry.ts',
   'floor-webhooks': 'bench/floor-webhooks-entry.ts',
+  'floor-batches': 'bench/floor-batches-entry.ts',
 };
 
 /** Each floor bundle and the AWS clients it holds: the least a function with those clients loads. */
@@ -27,12 +31,14 @@ export const FLOORS: Readonly<Record<string, string>> = {
   floor: 'DynamoDB + DocumentClient + Secrets Manager clients only',
   'floor-events': 'DynamoDB + DocumentClient + EventBridge clients only',
   'floor-webhooks': 'SQS + Secrets Manager clients only',
+  'floor-batches': 'DynamoDB + DocumentClient + SQS clients only',
 };
 
 /** The floor a function is held to: the one with the same AWS clients. */
 export function floorOf(name: string): string {
   if (name === 'publish-events') return 'floor-events';
   if (name === 'deliver-webhooks') return 'floor-webhooks';
+  if (name === 'create-payout-batch') return 'floor-batches';
   return 'floor';
 }
 
