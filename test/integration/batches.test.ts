@@ -4,7 +4,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSqsEventSource } from '../../infra/local/event-source';
 import { SANDBOX_MOBILES } from '../../infra/local/paypro-sandbox';
 import { loadConfig } from '../../lib/config';
+import type { PayoutEvent } from '../../lib/events/payout-event';
+import { sweepOutbox } from '../../lib/events/publish';
 import type { Payout } from '../../lib/payouts/payout';
+import { buildPublishServices } from '../../lib/services';
 import { apiEvent, bodyOf, lambdaContext } from '../support/events';
 import { startStack } from '../support/stack';
 import { until } from '../support/wait';
@@ -279,6 +282,34 @@ describe('POST /payout-batches', () => {
     expect(await stored(`${id}-1`)).toBeUndefined();
     expect(adopt.statusCode).toBe(202);
     expect(stack.sandbox.payoutCalls(existing.tradeNo)).toBe(1);
+  }, 30_000);
+
+  it('its items are ordinary payouts: GET /payouts shows them with their batchId, and their events carry it', async () => {
+    const id = batchId('plain');
+    expect((await post({ batchId: id, items: [item(id, 0, SANDBOX_MOBILES.rejected)] })).statusCode).toBe(
+      202,
+    );
+    const tradeNo = `${id}-0`;
+    await until(
+      () => stored(tradeNo),
+      (p) => p?.status === 'FAILED',
+      20_000,
+    );
+    const published: PayoutEvent[] = [];
+
+    const payout = await stack.getPayout(
+      apiEvent({ method: 'GET', path: `/payouts/${tradeNo}`, pathParameters: { tradeNo } }),
+      lambdaContext(),
+    );
+    await sweepOutbox(
+      { ...buildPublishServices(loadConfig()), bus: { publish: async (e) => void published.push(...e) } },
+      0,
+    );
+
+    expect(bodyOf(payout)).toMatchObject({ tradeNo, batchId: id, status: 'FAILED' });
+    expect(
+      published.filter((e) => e.detail.tradeNo === tradeNo).map((e) => [e.type, e.detail.batchId]),
+    ).toEqual([['Payout Failed', id]]);
   }, 30_000);
 
   it('a message delivered again after Paypro accepted its item (consumer died before deleting it) sends nothing', async () => {
