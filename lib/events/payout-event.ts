@@ -1,4 +1,4 @@
-import { maskMobile, type Payout, type PayoutStatus, type PayproDetails } from '../payouts/payout';
+import { type Payout, type PayoutStatus, type PayproDetails, toView } from '../payouts/payout';
 
 /** EventBridge `source` of every payout event. */
 export const EVENT_SOURCE = 'paypro-payouts';
@@ -71,6 +71,8 @@ export function eventIdOf(tradeNo: string, version: number): string {
 function build(type: PayoutEventType, before: Payout, after: Payout, at: string, extra = {}): PayoutEvent {
   const version = nextVersion(before);
   const eventId = eventIdOf(before.tradeNo, version);
+  // The payout as GET shows it, without its history.
+  const { history: _history, ...view } = toView(after);
   return {
     eventId,
     type,
@@ -80,15 +82,7 @@ function build(type: PayoutEventType, before: Payout, after: Payout, at: string,
       eventId,
       version,
       previousStatus: before.status,
-      tradeNo: after.tradeNo,
-      status: after.status,
-      amount: after.amount,
-      mobile: maskMobile(after.mobile),
-      ...(after.remark !== undefined && { remark: after.remark }),
-      ...(after.batchId !== undefined && { batchId: after.batchId }),
-      paypro: after.paypro ?? {},
-      createdAt: after.createdAt,
-      updatedAt: after.updatedAt,
+      ...view,
       ...(after.flaggedAt !== undefined && { flaggedAt: after.flaggedAt }),
       ...extra,
     },

@@ -45,6 +45,18 @@ export interface SweepSummary {
 }
 
 const PAGE_SIZE = 100;
+
+/** Publishes one payout's outbox into `summary`; a failure is counted and logged (the next sweep retries), never thrown. */
+async function publishCounted(deps: PublishDeps, tradeNo: string, summary: SweepSummary): Promise<void> {
+  try {
+    summary.events += await publishPending(deps, tradeNo);
+    summary.payouts += 1;
+  } catch (error) {
+    summary.failed += 1;
+    deps.counter.count('EventPublishFailure');
+    deps.log.error('could not publish events; the next sweep tries again', { tradeNo, error });
+  }
+}
 // Payouts published at once from one stream batch.
 const CONCURRENCY = 4;
 
@@ -58,14 +70,7 @@ export async function publishChanged(deps: PublishDeps, tradeNos: readonly strin
   const queue = [...new Set(tradeNos)];
   const worker = async () => {
     for (let tradeNo = queue.shift(); tradeNo !== undefined; tradeNo = queue.shift()) {
-      try {
-        summary.events += await publishPending(deps, tradeNo);
-        summary.payouts += 1;
-      } catch (error) {
-        summary.failed += 1;
-        deps.counter.count('EventPublishFailure');
-        deps.log.error('could not publish events; the sweep will', { tradeNo, error });
-      }
+      await publishCounted(deps, tradeNo, summary);
     }
   };
   await Promise.all(Array.from({ length: CONCURRENCY }, worker));
@@ -90,14 +95,7 @@ export async function sweepOutbox(
       if (Date.now() >= stopAt) return summary;
       const page = await deps.repository.listOutbox(key, before, PAGE_SIZE, cursor);
       for (const tradeNo of page.tradeNos) {
-        try {
-          summary.events += await publishPending(deps, tradeNo);
-          summary.payouts += 1;
-        } catch (error) {
-          summary.failed += 1;
-          deps.counter.count('EventPublishFailure');
-          deps.log.error('could not publish events; the next sweep tries again', { tradeNo, error });
-        }
+        await publishCounted(deps, tradeNo, summary);
       }
       cursor = page.cursor;
     } while (cursor);
