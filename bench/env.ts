@@ -6,6 +6,9 @@
 export const BENCH_ENV: Readonly<Record<string, string>> = {
   PAYPRO_BASE_URL: 'http://127.0.0.1:9',
   PUBLIC_BASE_URL: 'http://127.0.0.1:9/dev',
+  WEBHOOKS_QUEUE_URL: 'http://127.0.0.1:9/000000000000/bench-webhooks',
+  WEBHOOKS_DLQ_URL: 'http://127.0.0.1:9/000000000000/bench-webhooks-dlq',
+  BATCH_SENDS_QUEUE_URL: 'http://127.0.0.1:9/000000000000/bench-batch-sends',
   AWS_REGION: 'eu-west-1',
   AWS_ACCESS_KEY_ID: 'bench',
   AWS_SECRET_ACCESS_KEY: 'bench',

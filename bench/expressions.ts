@@ -129,24 +129,59 @@ function term(text: string, item: Item | undefined, ctx: ExpressionContext): boo
   throw unsupported(text);
 }
 
-/** Evaluates a condition made of terms joined by AND (the only connective the repository uses). */
+/** Splits on ` AND ` outside parentheses. */
+function splitAnd(text: string): string[] {
+  const parts: string[] = [];
+  let depth = 0;
+  let start = 0;
+  for (let i = 0; i < text.length; i += 1) {
+    if (text[i] === '(') depth += 1;
+    else if (text[i] === ')') depth -= 1;
+    else if (depth === 0 && text.startsWith(' AND ', i)) {
+      parts.push(text.slice(start, i));
+      start = i + 5;
+    }
+  }
+  parts.push(text.slice(start));
+  return parts.map((p) => p.trim());
+}
+
+/**
+ * Evaluates a condition made of terms joined by AND, where a parenthesised term may join
+ * terms by OR (the only connectives the repository uses).
+ */
 export function evaluateCondition(
   expression: string | undefined,
   item: Item | undefined,
   ctx: ExpressionContext,
 ): boolean {
   if (expression === undefined) return true;
-  if (/\b(OR|NOT|BETWEEN|begins_with|contains)\b/.test(expression)) throw unsupported(expression);
-  return expression.split(/\s+AND\s+/).every((t) => term(t.trim(), item, ctx));
+  if (/\b(NOT|BETWEEN|begins_with|contains)\b/.test(expression)) throw unsupported(expression);
+  return splitAnd(expression).every((t) => {
+    const group = /^\((.+)\)$/.exec(t);
+    if (group?.[1] && / OR /.test(group[1]))
+      return group[1].split(/\s+OR\s+/).some((o) => term(o.trim(), item, ctx));
+    if (/ OR /.test(t)) throw unsupported(t);
+    return term(t, item, ctx);
+  });
 }
 
-/** The right-hand side of a SET action: a value, a path, or list_append of two of those. */
+/** A value, a path, or `if_not_exists(path, value)`. */
+function valueOf(text: string, item: Item, ctx: ExpressionContext): unknown {
+  const m = /^if_not_exists\((.+)\)$/.exec(text.trim());
+  if (!m?.[1]) return operand(text.trim(), item, ctx);
+  const [path, fallback] = splitTopLevel(m[1]);
+  if (!path || !fallback) throw unsupported(text);
+  return getPath(item, pathOf(path.trim(), ctx)) ?? operand(fallback.trim(), item, ctx);
+}
+
+/** The right-hand side of a SET action: a value, a path, if_not_exists, or list_append of two of those. */
 function setValue(text: string, item: Item, ctx: ExpressionContext): unknown {
   const m = /^list_append\((.+)\)$/.exec(text);
-  if (!m?.[1]) return operand(text, item, ctx);
+  if (!m?.[1]) return valueOf(text, item, ctx);
   const args = splitTopLevel(m[1]);
   if (args.length !== 2) throw unsupported(text);
-  const [a, b] = args.map((arg) => operand(arg, item, ctx));
+  const [a, b] = args.map((arg) => valueOf(arg, item, ctx));
   if (!Array.isArray(a) || !Array.isArray(b)) {
     throw new Error(`bench fake DynamoDB: list_append on a non-list in ${text}`);
   }
