@@ -28,6 +28,9 @@ export interface DrainResults {
   /** Minutes from the first scheduled run until the last payout settled, on a 5-minute schedule. */
   minutes: number;
   settled: number;
+  /** Seeded payouts still open in the table after the last run, and how many the index showed due at the start. */
+  leftOpen: number;
+  dueAtStart: number;
   queries: number;
   /** POST /api/payout calls beyond the one each payout had before the outage (must be 0). */
   resends: number;
@@ -110,7 +113,7 @@ export async function benchReconcileDrain(
       reconcileBatchSize: config.reconcileBatchSize,
       reconcileFlagAfterMs: config.reconcileFlagAfterMs,
       reconcileConcurrency: config.reconcileConcurrency,
-      log: silentLog,
+      log: process.env.BENCH_DRAIN_LOG ? console : silentLog,
       counter: noopCounter,
       now: () => new Date(),
     };
@@ -125,6 +128,7 @@ export async function benchReconcileDrain(
       if (summary.due === summary.settled || summary.due === 0) break;
     }
     const lastMs = runMs.at(-1) ?? 0;
+    const stored = await Promise.all(tradeNos.map((t) => repository.get(t)));
     return {
       payouts: count,
       queryDelayMs,
@@ -133,6 +137,8 @@ export async function benchReconcileDrain(
       runMs,
       minutes: ((runs.length - 1) * SCHEDULE_MS + lastMs) / 60_000,
       settled: runs.reduce((sum, r) => sum + r.settled, 0),
+      leftOpen: stored.filter((p) => p?.status !== 'SUCCEEDED').length,
+      dueAtStart: runs[0]?.due ?? 0,
       queries: sandbox.queryCalls() - queriesBefore,
       resends: tradeNos.reduce((sum, t) => sum + sandbox.payoutCalls(t) - 1, 0),
     };
