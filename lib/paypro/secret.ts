@@ -1,6 +1,7 @@
-import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import * as z from 'zod/mini';
 import { SecretUnavailableError } from '../errors';
+import { cachedJsonSecret } from '../secrets';
 
 /** The Paypro secret of a stage: `{merchantNo, appSecret, callbackKey}`. */
 export interface PayproSecret {
@@ -25,33 +26,10 @@ export function cachedPayproSecret(
   ttlMs: number,
   now: () => number = Date.now,
 ): () => Promise<PayproSecret> {
-  let cached: { value: Promise<PayproSecret>; expires: number } | undefined;
-  return () => {
-    if (!cached || cached.expires <= now()) {
-      const value = fetchSecret(client, secretId);
-      cached = { value, expires: now() + ttlMs };
-      // A failed fetch must not be cached: the next call tries again.
-      value.catch(() => {
-        if (cached?.value === value) cached = undefined;
-      });
-    }
-    return cached.value;
-  };
+  return cachedJsonSecret(client, secretId, ttlMs, (json) => parseSecret(secretId, json), now);
 }
 
-async function fetchSecret(client: SecretsManagerClient, secretId: string): Promise<PayproSecret> {
-  let text: string | undefined;
-  try {
-    ({ SecretString: text } = await client.send(new GetSecretValueCommand({ SecretId: secretId })));
-  } catch (error) {
-    throw new SecretUnavailableError(`Could not read secret ${secretId}.`, { cause: error });
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text ?? '');
-  } catch {
-    throw new SecretUnavailableError(`Secret ${secretId} is not a JSON object.`);
-  }
+function parseSecret(secretId: string, json: unknown): PayproSecret {
   const parsed = secretSchema.safeParse(json);
   if (!parsed.success) {
     const fields = [...new Set(parsed.error.issues.map((i) => i.path.join('.')))].join(', ');

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
-import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SecretUnavailableError } from '../errors';
+import { cachedJsonSecret } from '../secrets';
 import { webhookKey } from './sign';
 
 /** A receiver of the stage's payout events. */
@@ -40,34 +41,7 @@ export function cachedWebhookEndpoints(
   ttlMs: number,
   now: () => number = Date.now,
 ): EndpointsSource {
-  let cached: { value: Promise<readonly WebhookEndpoint[]>; expires: number } | undefined;
-  return () => {
-    if (!cached || cached.expires <= now()) {
-      const value = fetchEndpoints(client, secretId);
-      cached = { value, expires: now() + ttlMs };
-      // A failed fetch must not be cached: the next call tries again.
-      value.catch(() => {
-        if (cached?.value === value) cached = undefined;
-      });
-    }
-    return cached.value;
-  };
-}
-
-async function fetchEndpoints(client: SecretsManagerClient, secretId: string): Promise<WebhookEndpoint[]> {
-  let text: string | undefined;
-  try {
-    ({ SecretString: text } = await client.send(new GetSecretValueCommand({ SecretId: secretId })));
-  } catch (error) {
-    throw new SecretUnavailableError(`Could not read secret ${secretId}.`, { cause: error });
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text ?? '');
-  } catch {
-    throw new SecretUnavailableError(`Secret ${secretId} is not a JSON object.`);
-  }
-  return parseEndpoints(secretId, json);
+  return cachedJsonSecret(client, secretId, ttlMs, (json) => parseEndpoints(secretId, json), now);
 }
 
 /** Checks the secret's JSON; throws a SecretUnavailableError listing every bad field. */
