@@ -7,8 +7,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { listen } from './listen';
 import { readBody } from './read-body';
 
 /** An event as EventBridge delivers it to a target. */
@@ -202,17 +202,10 @@ export async function startLocalEventBridge(options: LocalEventBridgeOptions): P
     });
   });
   const host = options.host ?? '127.0.0.1';
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const { port } = server.address() as AddressInfo;
+  const url = await listen(server, options.port ?? 0, host);
 
   return {
-    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+    url,
     addRule,
     failNext: (count, errorCode = 'InternalFailure', errorMessage = 'Internal Failure') => {
       failing = { count, code: errorCode, message: errorMessage };

@@ -19,8 +19,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { type SaltPosition, type SignableFields, verifySign } from '../../lib/paypro/sign';
+import { listen } from './listen';
 import { readBody } from './read-body';
 
 /**
@@ -221,17 +221,10 @@ export async function startPayproSandbox(options: SandboxOptions): Promise<Paypr
   const server = createServer((req, res) => {
     handleRequest(routes, req, res).catch(() => failSafely(res));
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(state.options.port, state.options.host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const { port } = server.address() as AddressInfo;
+  const url = await listen(server, state.options.port, state.options.host);
 
   return {
-    url: `http://${formatHost(state.options.host)}:${port}`,
+    url,
     payouts: state.payouts,
     payoutCalls: (tradeNo) => state.calls.get(tradeNo) ?? 0,
     queryCalls: () => state.queryCalls,
@@ -616,9 +609,4 @@ function kenyaTime(date: Date): string {
 /** 32 lowercase hex characters, the shape of Paypro's ids. */
 function randomHex32(): string {
   return randomBytes(16).toString('hex');
-}
-
-/** Brackets IPv6 literals so the URL stays valid. */
-function formatHost(host: string): string {
-  return host.includes(':') ? `[${host}]` : host;
 }

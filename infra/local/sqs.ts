@@ -8,7 +8,7 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listen } from './listen';
 import { readBody } from './read-body';
 
 /** A message attribute as SQS takes and returns it; BinaryValue is base64. */
@@ -605,15 +605,8 @@ export async function startLocalSqs(
       writeError(res, new SqsError('InternalError', 'Local SQS failed.', 'InternalError', 500, false));
     });
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const { port } = server.address() as AddressInfo;
-  baseUrl = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  const url = await listen(server, options.port ?? 0, host);
+  baseUrl = url;
 
   const view = (queue: Queue): LocalQueue => ({
     name: queue.name,
