@@ -1,4 +1,4 @@
-import { type Payout, type PayoutStatus, type PayproDetails, toView } from '../payouts/payout';
+import { type Payout, type PayoutStatus, type PayoutView, toView } from '../payouts/payout';
 
 /** EventBridge `source` of every payout event. */
 export const EVENT_SOURCE = 'paypro-payouts';
@@ -29,22 +29,12 @@ export interface AnomalyDetail {
 }
 
 /** An event's `detail`: the payout as `GET /payouts/{tradeNo}` shows it, without history, and the change. */
-export interface PayoutEventDetail {
+export interface PayoutEventDetail extends Omit<PayoutView, 'history'> {
   eventId: string;
   /** Per payout, 1 for its first event and one more for each later one: consumers order by it. */
   version: number;
   /** The status before this change (for Flagged and Anomaly: the status it stays in). */
   previousStatus: PayoutStatus;
-  tradeNo: string;
-  status: PayoutStatus;
-  amount: number;
-  mobile: string;
-  remark?: string;
-  /** The batch the payout was submitted in, if any. */
-  batchId?: string;
-  paypro: PayproDetails;
-  createdAt: string;
-  updatedAt: string;
   flaggedAt?: string;
   anomaly?: AnomalyDetail;
 }
