@@ -72,6 +72,13 @@ export interface Config {
   batchSendsQueueUrl?: string;
   /** How long events wait in an outbox before the scheduled sweep publishes them (the stream goes first). */
   outboxSweepMinAgeMs: number;
+  /** The counters of the daily caps (README, "Caps"). */
+  payoutLimitsTable: string;
+  /** The daily caps, per Kenya day: required by the functions that record payouts (requireSetting). */
+  dailyMaxAmount?: number;
+  dailyMaxCount?: number;
+  recipientDailyMaxAmount?: number;
+  recipientDailyMaxCount?: number;
 }
 
 /** Parses the environment; throws a ConfigError naming every missing or bad variable. */
@@ -117,6 +124,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const payoutBatchesTable = read('PAYOUT_BATCHES_TABLE', minLength(3));
   const batchSendsQueueUrl = read('BATCH_SENDS_QUEUE_URL', httpUrl);
   const outboxSweepMinAgeS = read('OUTBOX_SWEEP_MIN_AGE_S', wholeNumber({ min: 0 }), 60);
+  const payoutLimitsTable = read('PAYOUT_LIMITS_TABLE', minLength(3));
+  // No defaults: a stage that records payouts states its caps (serverless.yml params).
+  const dailyMaxAmount = read('DAILY_MAX_AMOUNT', wholeNumber());
+  const dailyMaxCount = read('DAILY_MAX_COUNT', wholeNumber());
+  const recipientDailyMaxAmount = read('RECIPIENT_DAILY_MAX_AMOUNT', wholeNumber());
+  const recipientDailyMaxCount = read('RECIPIENT_DAILY_MAX_COUNT', wholeNumber());
 
   if (problems.length === 0 && payoutMinAmount > payoutMaxAmount) {
     problems.push('PAYOUT_MIN_AMOUNT must not exceed PAYOUT_MAX_AMOUNT');
@@ -142,6 +155,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     payoutBatchesTable: payoutBatchesTable ?? `payout-batches-${stage}`,
     ...(batchSendsQueueUrl !== undefined && { batchSendsQueueUrl }),
     outboxSweepMinAgeMs: outboxSweepMinAgeS * 1000,
+    payoutLimitsTable: payoutLimitsTable ?? `payout-limits-${stage}`,
+    ...(dailyMaxAmount !== undefined && { dailyMaxAmount }),
+    ...(dailyMaxCount !== undefined && { dailyMaxCount }),
+    ...(recipientDailyMaxAmount !== undefined && { recipientDailyMaxAmount }),
+    ...(recipientDailyMaxCount !== undefined && { recipientDailyMaxCount }),
   };
 }
 

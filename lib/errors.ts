@@ -153,3 +153,64 @@ export class BatchNotFoundError extends PayoutServiceError {
     super(`No batch with batchId ${batchId}.`);
   }
 }
+
+/** Which cap a payout would exceed: the day's total amount or count, or one recipient's. */
+export type CapName = 'dailyAmount' | 'dailyCount' | 'recipientDailyAmount' | 'recipientDailyCount';
+
+/** A payout (or a batch) would take a daily cap past its limit; nothing was recorded or sent. */
+export class CapExceededError extends PayoutServiceError {
+  constructor(
+    readonly cap: CapName,
+    readonly limit: number,
+    readonly remaining: number,
+    /** The Kenya day (`YYYY-MM-DD`) the cap counts. */
+    readonly day: string,
+    /** For a batch: the items concerned, as `items[i].mobile` problems. */
+    readonly problems: FieldProblem[] = [],
+  ) {
+    const unit = cap.endsWith('Amount') ? ' KES' : '';
+    super(
+      `The payout would exceed the ${CAP_LABELS[cap]} cap for ${day} (Kenya time): ` +
+        `limit ${limit}${unit}, ${remaining}${unit} left.`,
+    );
+  }
+}
+
+const CAP_LABELS: Record<CapName, string> = {
+  dailyAmount: 'daily amount',
+  dailyCount: 'daily count',
+  recipientDailyAmount: "recipient's daily amount",
+  recipientDailyCount: "recipient's daily count",
+};
+
+/** An operator tried to resolve a payout that is already SUCCEEDED or FAILED. */
+export class PayoutNotOpenError extends PayoutServiceError {
+  constructor(
+    readonly tradeNo: string,
+    readonly status: string,
+  ) {
+    super(`Payout ${tradeNo} is already ${status}; only a PENDING or PROCESSING payout can be resolved.`);
+  }
+}
+
+/** Paypro's own answer contradicts the resolution an operator asked for; `force` overrides. */
+export class ResolutionContradictedError extends PayoutServiceError {
+  constructor(
+    readonly tradeNo: string,
+    readonly requested: string,
+    /** What Paypro's query said, in words (for the reply and the operator). */
+    readonly paypro: string,
+  ) {
+    super(
+      `Paypro's query contradicts resolving payout ${tradeNo} as ${requested}: ${paypro}. ` +
+        'Send "force": true to resolve it anyway.',
+    );
+  }
+}
+
+/** The caller is not allowed to use this route (no operator identity). */
+export class ForbiddenError extends PayoutServiceError {
+  constructor(message = 'Forbidden.') {
+    super(message);
+  }
+}

@@ -6,10 +6,15 @@ import {
   BatchConflictError,
   BatchNotFoundError,
   CallbackTokenError,
+  CapExceededError,
+  type CapName,
   type FieldProblem,
+  ForbiddenError,
   PayoutConflictError,
   PayoutNotFoundError,
+  PayoutNotOpenError,
   PayproUnavailableError,
+  ResolutionContradictedError,
   StoreUnavailableError,
   ValidationError,
 } from './errors';
@@ -42,6 +47,13 @@ interface Problem {
   detail: string;
   errors?: FieldProblem[];
   tradeNo?: string;
+  /** 422 over a cap: which cap, its limit, what is left, and the Kenya day it counts. */
+  cap?: CapName;
+  limit?: number;
+  remaining?: number;
+  day?: string;
+  /** 409 on a resolution: what Paypro's query said. */
+  paypro?: string;
 }
 
 function problem(
@@ -76,10 +88,24 @@ export function errorResponse(error: unknown): APIGatewayProxyResult {
   if (
     error instanceof PayoutConflictError ||
     error instanceof AmountMismatchError ||
-    error instanceof BatchConflictError
+    error instanceof BatchConflictError ||
+    error instanceof PayoutNotOpenError
   ) {
     return problem(409, 'Conflict', error.message);
   }
+  if (error instanceof ResolutionContradictedError) {
+    return problem(409, 'Conflict', error.message, { paypro: error.paypro });
+  }
+  if (error instanceof CapExceededError) {
+    return problem(422, 'Unprocessable Content', error.message, {
+      cap: error.cap,
+      limit: error.limit,
+      remaining: error.remaining,
+      day: error.day,
+      ...(error.problems.length > 0 && { errors: error.problems }),
+    });
+  }
+  if (error instanceof ForbiddenError) return problem(403, 'Forbidden', error.message);
   if (error instanceof CallbackTokenError) return problem(401, 'Unauthorized', error.message);
   if (error instanceof PayproUnavailableError) {
     return problem(

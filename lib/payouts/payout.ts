@@ -27,7 +27,7 @@ export function isFinal(status: PayoutStatus): boolean {
 }
 
 /** Who told us what is recorded in a history entry. */
-export type HistorySource = 'api' | 'paypro-payout' | 'callback' | 'query' | 'reconciler';
+export type HistorySource = 'api' | 'paypro-payout' | 'callback' | 'query' | 'reconciler' | 'operator';
 
 /** One line of a payout's history: when, from where, and what Paypro said. */
 export interface HistoryEntry {
@@ -39,6 +39,10 @@ export interface HistoryEntry {
   note?: string;
   /** The callback body as received, cut to RAW_BODY_MAX_CHARS. */
   raw?: string;
+  /** Who resolved the payout by hand (source `operator`): their IAM principal ARN, or `local`. */
+  operator?: string;
+  /** Why the operator resolved it, in their words. */
+  reason?: string;
 }
 
 /** How much of a callback body a history entry keeps. */
@@ -70,6 +74,11 @@ export interface Payout {
   flaggedAt?: string;
   /** The batch it was submitted in (POST /payout-batches), if any. */
   batchId?: string;
+  /**
+   * The Kenya day (`YYYY-MM-DD`) whose caps this payout's amount and count were reserved
+   * against; absent when nothing was reserved (payouts recorded before caps existed).
+   */
+  capDay?: string;
   /** The version of its last event (absent: none yet); each event-producing write moves it by one, conditionally. */
   version?: number;
   createdAt: string;

@@ -191,7 +191,7 @@ export class PayoutRepository {
     }
   }
 
-  /** Marks the payout as handed to Paypro under `claim`; StaleStateError if it already was. */
+  /** Marks a PENDING payout as handed to Paypro under `claim`; StaleStateError if it already was, or is not PENDING. */
   async markSent(tradeNo: string, at: string, claim: string): Promise<void> {
     try {
       await this.client.send(
@@ -199,8 +199,10 @@ export class PayoutRepository {
           TableName: this.tableName,
           Key: { tradeNo },
           UpdateExpression: 'SET sentAt = :at, sendClaim = :claim, updatedAt = :at',
-          ConditionExpression: 'attribute_exists(tradeNo) AND attribute_not_exists(sentAt)',
-          ExpressionAttributeValues: { ':at': at, ':claim': claim },
+          // PENDING too: a payout an operator resolved before it was sent must never be sent.
+          ConditionExpression: 'attribute_exists(tradeNo) AND attribute_not_exists(sentAt) AND #status = :pending',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':at': at, ':claim': claim, ':pending': 'PENDING' },
         }),
       );
     } catch (error) {

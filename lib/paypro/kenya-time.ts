@@ -14,3 +14,14 @@ export function kenyaTimeToIso(text: string): string | undefined {
   if (day.getUTCMonth() !== mo - 1 || day.getUTCDate() !== d || h > 23 || mi > 59 || s > 59) return undefined;
   return new Date(Date.UTC(y, mo - 1, d, h - KENYA_UTC_OFFSET_HOURS, mi, s)).toISOString();
 }
+
+/** The Kenya calendar day (`YYYY-MM-DD`, UTC+3) of an instant: the day caps and daily reports count by. */
+export function kenyaDate(at: Date | string): string {
+  const ms = typeof at === 'string' ? Date.parse(at) : at.getTime();
+  return new Date(ms + KENYA_UTC_OFFSET_HOURS * 60 * 60 * 1000).toISOString().slice(0, 10);
+}
+
+/** The first instant (UTC ISO) of a Kenya calendar day `YYYY-MM-DD`: 21:00 UTC the evening before. */
+export function kenyaDayStart(day: string): string {
+  return new Date(Date.parse(`${day}T00:00:00.000Z`) - KENYA_UTC_OFFSET_HOURS * 60 * 60 * 1000).toISOString();
+}
