@@ -21,6 +21,11 @@ export default defineConfig({
       // The handlers parse configuration at import; tests that need real endpoints override these.
       PAYPRO_BASE_URL: 'http://127.0.0.1:9',
       PUBLIC_BASE_URL: 'https://payouts.test/test',
+      // Caps no test meets unless it sets its own (test/integration/caps.test.ts).
+      DAILY_MAX_AMOUNT: '1000000000',
+      DAILY_MAX_COUNT: '1000000',
+      RECIPIENT_DAILY_MAX_AMOUNT: '1000000000',
+      RECIPIENT_DAILY_MAX_COUNT: '1000000',
     },
   },
 });

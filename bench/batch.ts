@@ -14,7 +14,8 @@ import { startLocalServices } from '../infra/local/services';
 import { BatchPayoutRepository } from '../lib/batches/payout-reads';
 import { SqsBatchSendQueue } from '../lib/batches/queue';
 import { BatchRepository } from '../lib/batches/repository';
-import { loadConfig } from '../lib/config';
+import { loadConfig, requireDailyCaps } from '../lib/config';
+import { DynamoCapLedger } from '../lib/limits/repository';
 import { PayproClient } from '../lib/paypro/client';
 import { apiEvent, lambdaContext } from '../test/support/events';
 import { BENCH_SECRET, noopCounter, silentLog } from './fakes';
@@ -74,11 +75,14 @@ export async function benchBatch(count: number, progress: (message: string) => v
     const counted = countedClient(local.env.AWS_ENDPOINT_URL_DYNAMODB ?? '');
     const payouts = new BatchPayoutRepository(counted.client, config.payoutsTable);
     const batches = new BatchRepository(counted.client, config.payoutBatchesTable);
+    const caps = new DynamoCapLedger(counted.client, config.payoutLimitsTable);
     const accept = createPayoutBatchHandler(
       {
         payouts,
         batches,
         queue: new SqsBatchSendQueue(new SQSClient({}), local.env.BATCH_SENDS_QUEUE_URL ?? ''),
+        caps,
+        limits: requireDailyCaps(config),
         counter: noopCounter,
         log: silentLog,
         now: () => new Date(),
@@ -88,6 +92,7 @@ export async function benchBatch(count: number, progress: (message: string) => v
     const send = sendBatchItemsHandler(
       {
         repository: payouts,
+        caps,
         paypro: new PayproClient({
           baseUrl: config.payproBaseUrl,
           timeoutMs: 5_000,

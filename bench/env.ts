@@ -9,6 +9,11 @@ export const BENCH_ENV: Readonly<Record<string, string>> = {
   WEBHOOKS_QUEUE_URL: 'http://127.0.0.1:9/000000000000/bench-webhooks',
   WEBHOOKS_DLQ_URL: 'http://127.0.0.1:9/000000000000/bench-webhooks-dlq',
   BATCH_SENDS_QUEUE_URL: 'http://127.0.0.1:9/000000000000/bench-batch-sends',
+  // Caps the benchmark's load never meets (it measures the cost of reserving, not refusals).
+  DAILY_MAX_AMOUNT: '1000000000',
+  DAILY_MAX_COUNT: '1000000',
+  RECIPIENT_DAILY_MAX_AMOUNT: '1000000000',
+  RECIPIENT_DAILY_MAX_COUNT: '1000000',
   AWS_REGION: 'eu-west-1',
   AWS_ACCESS_KEY_ID: 'bench',
   AWS_SECRET_ACCESS_KEY: 'bench',

@@ -188,15 +188,26 @@ function setValue(text: string, item: Item, ctx: ExpressionContext): unknown {
   return [...a, ...b];
 }
 
-/** Applies `SET …` and `REMOVE …` clauses to `item` in place. */
+/** Applies `SET …`, `REMOVE …` and (numbers only) `ADD …` clauses to `item` in place. */
 export function applyUpdate(expression: string, item: Item, ctx: ExpressionContext): void {
   // Every right-hand side reads the item as it was before the update, as in DynamoDB.
   const before = structuredClone(item);
-  const clauses = expression.split(/\b(?=SET\s|REMOVE\s)/).map((c) => c.trim());
+  const clauses = expression.split(/\b(?=SET\s|REMOVE\s|ADD\s)/).map((c) => c.trim());
   for (const clause of clauses.filter((c) => c !== '')) {
-    const [, keyword, body] = /^(SET|REMOVE)\s+(.+)$/s.exec(clause) ?? [];
+    const [, keyword, body] = /^(SET|REMOVE|ADD)\s+(.+)$/s.exec(clause) ?? [];
     if (!keyword || !body) throw unsupported(clause);
     for (const action of splitTopLevel(body)) {
+      if (keyword === 'ADD') {
+        const [pathText, valueText] = action.split(/\s+/);
+        if (!pathText || !valueText) throw unsupported(action);
+        const path = pathOf(pathText, ctx);
+        const add = operand(valueText, before, ctx);
+        const current = getPath(before, path) ?? 0;
+        if (path.length !== 1 || typeof add !== 'number' || typeof current !== 'number')
+          throw unsupported(action);
+        item[path[0] as string] = current + add;
+        continue;
+      }
       if (keyword === 'REMOVE') {
         const path = pathOf(action, ctx);
         const parent = getPath(item, path.slice(0, -1)) as Item | undefined;

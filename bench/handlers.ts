@@ -4,7 +4,8 @@
  * Import this only after applyBenchEnv(): the function modules parse config at import.
  */
 import type { APIGatewayProxyResult } from 'aws-lambda';
-import { loadConfig } from '../lib/config';
+import { loadConfig, requireDailyCaps } from '../lib/config';
+import { DynamoCapLedger } from '../lib/limits/repository';
 import { PayoutRepository } from '../lib/payouts/repository';
 import { callbackToken } from '../lib/paypro/callback-token';
 import { PayproClient } from '../lib/paypro/client';
@@ -114,6 +115,8 @@ export async function benchHandlers(n: number, warmup: number): Promise<HandlerR
   const paypro = fakePayproFetch();
   const base: Omit<Services, 'secret'> = {
     repository: new PayoutRepository(dynamo.asDocumentClient(), config.payoutsTable),
+    caps: new DynamoCapLedger(new FakeDocumentClient('pk').asDocumentClient(), config.payoutLimitsTable),
+    limits: requireDailyCaps(config),
     paypro: new PayproClient({
       baseUrl: config.payproBaseUrl,
       timeoutMs: config.payproTimeoutMs,

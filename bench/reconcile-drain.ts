@@ -10,6 +10,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { startLocalServices } from '../infra/local/services';
 import { loadConfig } from '../lib/config';
+import { DynamoCapLedger } from '../lib/limits/repository';
 import type { Payout } from '../lib/payouts/payout';
 import { type ReconcileDeps, type ReconcileSummary, reconcile } from '../lib/payouts/reconcile';
 import { PayoutRepository } from '../lib/payouts/repository';
@@ -106,6 +107,7 @@ export async function benchReconcileDrain(
 
     const deps: ReconcileDeps = {
       repository,
+      caps: new DynamoCapLedger(client, config.payoutLimitsTable),
       paypro,
       secret: async () => BENCH_SECRET,
       publicBaseUrl: config.publicBaseUrl,

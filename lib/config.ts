@@ -1,4 +1,5 @@
 import { ConfigError } from './errors';
+import type { DailyCaps } from './limits/caps';
 
 /*
  * Read by hand, not with zod: every function reads its settings at cold start, and this is the
@@ -167,4 +168,25 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 export function requireSetting<T>(name: string, value: T | undefined): T {
   if (value === undefined) throw new ConfigError(`Invalid configuration: ${name} is required but not set.`);
   return value;
+}
+
+/** The daily caps, which every function that records payouts needs; a ConfigError names each one missing. */
+export function requireDailyCaps(config: Config): DailyCaps {
+  const settings = {
+    DAILY_MAX_AMOUNT: config.dailyMaxAmount,
+    DAILY_MAX_COUNT: config.dailyMaxCount,
+    RECIPIENT_DAILY_MAX_AMOUNT: config.recipientDailyMaxAmount,
+    RECIPIENT_DAILY_MAX_COUNT: config.recipientDailyMaxCount,
+  };
+  const missing = Object.entries(settings).filter(([, value]) => value === undefined);
+  if (missing.length > 0) {
+    const names = missing.map(([name]) => `${name} is required but not set`).join('; ');
+    throw new ConfigError(`Invalid configuration: ${names}.`);
+  }
+  return {
+    dailyMaxAmount: settings.DAILY_MAX_AMOUNT as number,
+    dailyMaxCount: settings.DAILY_MAX_COUNT as number,
+    recipientDailyMaxAmount: settings.RECIPIENT_DAILY_MAX_AMOUNT as number,
+    recipientDailyMaxCount: settings.RECIPIENT_DAILY_MAX_COUNT as number,
+  };
 }

@@ -19,7 +19,9 @@ export type MetricName =
   | 'EventPublishFailure'
   | 'WebhookDelivered'
   | 'WebhookRetried'
-  | 'WebhookDeadLettered';
+  | 'WebhookDeadLettered'
+  | 'CapRefused'
+  | 'CapReleaseFailed';
 
 /** Counts events; the use cases see only this. */
 export interface Counter {

@@ -1,5 +1,5 @@
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import type { Config } from './config';
+import { type Config, requireDailyCaps } from './config';
 import { EventBridgeBus } from './events/bus';
 import type { PublishDeps } from './events/publish';
 import { logger } from './logger';
@@ -10,7 +10,7 @@ import type { ReconcileDeps } from './payouts/reconcile';
 import type { SettleDeps } from './payouts/settle';
 import { PayproClient } from './paypro/client';
 import { cachedPayproSecret, type PayproSecret } from './paypro/secret';
-import { buildRepository } from './store';
+import { buildPayoutStores, buildRepository } from './store';
 
 export { buildRepository, createDocumentClient } from './store';
 
@@ -40,7 +40,7 @@ function buildSecret(
 /** The store, the Paypro client, the secret and the log, metrics and clock that every writer shares. */
 function buildPayproDeps(config: Config): SettleDeps & Pick<Services, 'paypro' | 'secret' | 'publicBaseUrl'> {
   return {
-    repository: buildRepository(config),
+    ...buildPayoutStores(config),
     paypro: buildPaypro(config),
     secret: buildSecret(config),
     publicBaseUrl: config.publicBaseUrl,
@@ -52,7 +52,11 @@ function buildPayproDeps(config: Config): SettleDeps & Pick<Services, 'paypro' |
 
 /** create-payout: record, send once. */
 export function buildCreatePayoutServices(config: Config): CreatePayoutDeps {
-  return { ...buildPayproDeps(config), reconcileMinAgeMs: config.reconcileMinAgeMs };
+  return {
+    ...buildPayproDeps(config),
+    limits: requireDailyCaps(config),
+    reconcileMinAgeMs: config.reconcileMinAgeMs,
+  };
 }
 
 /** paypro-callback: authenticate, verify by query, settle. */
@@ -86,6 +90,7 @@ export function buildPublishServices(config: Config): PublishDeps {
 export function buildServices(config: Config): Services {
   return {
     ...buildReconcileServices(config),
+    limits: requireDailyCaps(config),
     verifyByQuery: config.callbackVerifyByQuery,
   };
 }

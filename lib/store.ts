@@ -1,6 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Config } from './config';
+import { DynamoCapLedger } from './limits/repository';
 import { PayoutRepository } from './payouts/repository';
 
 /*
@@ -18,4 +19,13 @@ export function createDocumentClient(): DynamoDBDocumentClient {
 /** The payout table. */
 export function buildRepository(config: Pick<Config, 'payoutsTable'>): PayoutRepository {
   return new PayoutRepository(createDocumentClient(), config.payoutsTable);
+}
+
+/** The payout table and the caps' counters, on one client: what every writer of payouts needs. */
+export function buildPayoutStores(config: Pick<Config, 'payoutsTable' | 'payoutLimitsTable'>) {
+  const client = createDocumentClient();
+  return {
+    repository: new PayoutRepository(client, config.payoutsTable),
+    caps: new DynamoCapLedger(client, config.payoutLimitsTable),
+  };
 }

@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { CreateTableCommand, type CreateTableCommandInput, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
 import batchesDefinition from '../batches-table.json';
+import limitsDefinition from '../limits-table.json';
 import payoutsDefinition from '../payouts-table.json';
 
 /** A running dynalite server. */
@@ -26,9 +27,13 @@ export async function startLocalDynamo(options: { port?: number; host?: string }
 }
 
 // The payouts table's conditions with the stage param tableUpgrade at its default, `none`: only
-// the upgrade steps of an older stage keep the legacy index or leave out the outbox one. The
-// batches table has none.
-const CONDITIONS: Readonly<Record<string, boolean>> = { KeepLegacyOpenIndex: false, HasOutboxIndex: true };
+// the upgrade steps of an older stage keep the legacy index or leave out the outbox or day one.
+// The batches table has none.
+const CONDITIONS: Readonly<Record<string, boolean>> = {
+  KeepLegacyOpenIndex: false,
+  HasOutboxIndex: true,
+  HasDayIndex: true,
+};
 
 /** A list entry of a definition as CloudFormation resolves it by default: itself, its Fn::If branch, or none. */
 function resolve(entry: object): object[] {
@@ -71,6 +76,11 @@ export function batchesTableInput(tableName: string): CreateTableCommandInput {
   return tableInput(batchesDefinition.Resources.PayoutBatchesTable.Properties, tableName);
 }
 
+/** The CreateTable input for the caps' counters table, taken from infra/limits-table.json (TTL aside: dynalite has none). */
+export function limitsTableInput(tableName: string): CreateTableCommandInput {
+  return tableInput(limitsDefinition.Resources.PayoutLimitsTable.Properties, tableName);
+}
+
 /** Creates a table on a local endpoint; an existing table is left as it is. */
 export async function createTable(endpoint: string, input: CreateTableCommandInput): Promise<void> {
   const client = new DynamoDBClient({
@@ -95,4 +105,9 @@ export async function createPayoutsTable(endpoint: string, tableName: string): P
 /** Creates the payout batches table on a local endpoint; an existing table is left as it is. */
 export async function createBatchesTable(endpoint: string, tableName: string): Promise<void> {
   await createTable(endpoint, batchesTableInput(tableName));
+}
+
+/** Creates the caps' counters table on a local endpoint; an existing table is left as it is. */
+export async function createLimitsTable(endpoint: string, tableName: string): Promise<void> {
+  await createTable(endpoint, limitsTableInput(tableName));
 }

@@ -1,6 +1,6 @@
 import type { SaltPosition } from '../../lib/paypro/sign';
 import { WEBHOOK_MAX_RECEIVES } from '../../lib/webhooks/retry';
-import { createBatchesTable, createPayoutsTable, startLocalDynamo } from './dynamodb';
+import { createBatchesTable, createLimitsTable, createPayoutsTable, startLocalDynamo } from './dynamodb';
 import { type EventEnvelope, type LocalEventBridge, sqsTarget, startLocalEventBridge } from './eventbridge';
 import { type PayproSandbox, startPayproSandbox } from './paypro-sandbox';
 import { startLocalSecretsManager } from './secrets-manager';
@@ -11,6 +11,23 @@ export interface LocalSecret {
   merchantNo: string;
   appSecret: string;
   callbackKey: string;
+}
+
+/**
+ * The daily caps a local stack runs with unless the environment names others: high enough that
+ * tests and demos (which pay the sandbox's few test mobiles again and again) never meet them.
+ * `DAILY_MAX_COUNT=10 npm start` shows a cap at work.
+ */
+export const LOCAL_CAPS: Readonly<Record<string, string>> = {
+  DAILY_MAX_AMOUNT: '1000000000',
+  DAILY_MAX_COUNT: '1000000',
+  RECIPIENT_DAILY_MAX_AMOUNT: '1000000000',
+  RECIPIENT_DAILY_MAX_COUNT: '1000000',
+};
+
+/** LOCAL_CAPS, each replaced by the environment's value when it has one. */
+export function localCaps(env: NodeJS.ProcessEnv): Record<string, string> {
+  return Object.fromEntries(Object.entries(LOCAL_CAPS).map(([name, value]) => [name, env[name] || value]));
 }
 
 /** What to start. Ports default to ephemeral ones; a `payproBaseUrl` replaces the sandbox. */
@@ -39,13 +56,14 @@ export interface LocalServices {
 }
 
 /**
- * Starts dynalite (with the payouts and payout batches tables from infra/), the Secrets
+ * Starts dynalite (with the payouts, payout batches and caps tables from infra/), the Secrets
  * Manager endpoint, the event bus and the SQS queues of infra/ and, unless an external Paypro
  * is given, the Paypro sandbox, all on loopback.
  */
 export async function startLocalServices(options: LocalServicesOptions): Promise<LocalServices> {
   const tableName = `payouts-${options.stage}`;
   const batchesTableName = `payout-batches-${options.stage}`;
+  const limitsTableName = `payout-limits-${options.stage}`;
   const secretId = `paypro/${options.stage}`;
   const closers: Array<() => Promise<void>> = [];
   const close = async () => {
@@ -56,6 +74,7 @@ export async function startLocalServices(options: LocalServicesOptions): Promise
     closers.push(dynamo.close);
     await createPayoutsTable(dynamo.url, tableName);
     await createBatchesTable(dynamo.url, batchesTableName);
+    await createLimitsTable(dynamo.url, limitsTableName);
 
     const webhooksSecretId = `paypro-webhooks/${options.stage}`;
     const secrets = await startLocalSecretsManager(
@@ -117,6 +136,7 @@ export async function startLocalServices(options: LocalServicesOptions): Promise
       STAGE: options.stage,
       PAYOUTS_TABLE: tableName,
       PAYOUT_BATCHES_TABLE: batchesTableName,
+      PAYOUT_LIMITS_TABLE: limitsTableName,
       PAYPRO_SECRET_ID: secretId,
       PAYPRO_SIGN_SALT: options.salt,
       PAYPRO_BASE_URL: options.payproBaseUrl ?? (sandbox as PayproSandbox).url,

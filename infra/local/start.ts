@@ -14,7 +14,7 @@ import { createSqsEventSource, type SqsEventSource } from './event-source';
 import type { EventEnvelope } from './eventbridge';
 import { functionName, invokeLocal } from './invoke';
 import { SANDBOX_MOBILES } from './paypro-sandbox';
-import { type LocalServices, startLocalServices } from './services';
+import { type LocalServices, localCaps, startLocalServices } from './services';
 
 const env = process.env;
 // The SDK's warning that Node 20 is near its end (the launcher's own SQS clients would print it
@@ -91,6 +91,8 @@ function startOffline(
       env: {
         ...env,
         ...services.env,
+        // The caps of this local stage: generous unless DAILY_MAX_COUNT and the like name others.
+        ...localCaps(env),
         PUBLIC_BASE_URL: apiUrl,
         // Locally the reconciler looks at a payout after 10 s rather than a minute.
         RECONCILE_MIN_AGE_S: env.RECONCILE_MIN_AGE_S ?? '10',

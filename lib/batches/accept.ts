@@ -6,10 +6,13 @@ import {
   StoreUnavailableError,
   ValidationError,
 } from '../errors';
+import { type CapShare, type DailyCaps, releaseShare, reserveCaps } from '../limits/caps';
+import type { CapLedger } from '../limits/repository';
 import type { Log } from '../logger';
 import type { Counter } from '../metrics';
 import { requestHash } from '../payouts/create';
 import type { Payout } from '../payouts/payout';
+import { kenyaDate } from '../paypro/kenya-time';
 import type { BatchRecord } from './batch';
 import type { BatchPayoutRepository } from './payout-reads';
 import type { BatchSendQueue } from './queue';
@@ -21,6 +24,9 @@ export interface AcceptBatchDeps {
   payouts: BatchPayoutRepository;
   batches: BatchRepository;
   queue: BatchSendQueue;
+  /** The daily caps' counters and limits: a batch reserves all its items' shares, or none. */
+  caps: CapLedger;
+  limits: DailyCaps;
   counter: Counter;
   log: Log;
   now: () => Date;
@@ -58,7 +64,11 @@ export async function acceptBatch(
 
   const stored = await deps.payouts.getMany(request.items.map((item) => item.tradeNo));
   refuseTaken(request, stored);
-  const at = deps.now().toISOString();
+  const now = deps.now();
+  const at = now.toISOString();
+  const capDay = kenyaDate(now);
+  // Items already recorded (the same payout sent alone before) reserved their own share then.
+  const reservation = await reserveCaps(deps, capDay, sharesOf(request, stored));
   const record: BatchRecord = {
     batchId: request.batchId,
     requestHash: hash,
@@ -66,9 +76,11 @@ export async function acceptBatch(
     totalAmount: request.items.reduce((sum, item) => sum + item.amount, 0),
     state: 'RECORDING',
     createdAt: at,
+    capDay,
   };
   if (!(await deps.batches.create(record))) {
-    // A concurrent identical request won the batchId: answer as its replay.
+    // A concurrent identical request won the batchId, and reserved for it: answer as its replay.
+    await reservation.release();
     const winner = await deps.batches.get(request.batchId);
     if (!winner)
       throw new StoreUnavailableError(`Batch ${request.batchId} exists but could not be read back.`);
@@ -111,13 +123,28 @@ function refuseTaken(request: BatchRequest, stored: ReadonlyMap<string, Payout>)
   if (problems.length > 0) throw new ValidationError(problems);
 }
 
-function batchPayout(item: BatchItem, batchId: string, at: string): Payout {
+/** The batch's items not yet recorded, as one cap share per recipient. */
+function sharesOf(request: BatchRequest, stored: ReadonlyMap<string, Payout>): CapShare[] {
+  const byMobile = new Map<string, CapShare>();
+  request.items.forEach((item, index) => {
+    if (stored.has(item.tradeNo)) return;
+    const share = byMobile.get(item.mobile) ?? { mobile: item.mobile, amount: 0, count: 0, items: [] };
+    share.amount += item.amount;
+    share.count += 1;
+    share.items?.push(index);
+    byMobile.set(item.mobile, share);
+  });
+  return [...byMobile.values()];
+}
+
+function batchPayout(item: BatchItem, batchId: string, at: string, capDay: string | undefined): Payout {
   return {
     tradeNo: item.tradeNo,
     amount: item.amount,
     mobile: item.mobile,
     ...(item.remark !== undefined && { remark: item.remark }),
     batchId,
+    ...(capDay !== undefined && { capDay }),
     status: 'PENDING',
     requestHash: requestHash(item),
     paypro: {},
@@ -155,20 +182,30 @@ async function recordAndQueue(
         continue;
       }
       try {
-        await deps.payouts.create(batchPayout(item, request.batchId, at), checkAfter);
+        await deps.payouts.create(batchPayout(item, request.batchId, at, record.capDay), checkAfter);
         toQueue.push(item.tradeNo);
       } catch (error) {
         if (!(error instanceof PayoutExistsError)) throw error;
         // Created since the check above: adopt it only if it is the same payout.
         const now = await deps.payouts.get(item.tradeNo);
+        // The batch reserved this item's share; unless a run of this same batch recorded it, the
+        // payout under its tradeNo reserved its own, so the batch's goes back.
+        const share = { mobile: item.mobile, amount: item.amount, count: 1 };
+        const giveBack = async () => {
+          if (record.capDay !== undefined && now?.batchId !== request.batchId) {
+            await releaseShare(deps, record.capDay, share);
+          }
+        };
         if (
           now &&
           now.requestHash === requestHash(item) &&
           (now.batchId ?? request.batchId) === request.batchId
         ) {
+          await giveBack();
           if (unsent(now)) toQueue.push(item.tradeNo);
           continue;
         }
+        await giveBack();
         deps.counter.count('BatchItemConflict');
         deps.log.error('a batch item lost its tradeNo to another payout created meanwhile; not sent', {
           batchId: request.batchId,

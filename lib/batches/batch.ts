@@ -13,6 +13,8 @@ export interface BatchRecord {
   state: 'RECORDING' | 'ACCEPTED';
   createdAt: string;
   acceptedAt?: string;
+  /** The Kenya day whose caps the batch's items were reserved against (absent: before caps). */
+  capDay?: string;
 }
 
 /** Per status: how many items and how many shillings. */

@@ -1,6 +1,7 @@
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { type Config, requireSetting } from '../config';
+import { type Config, requireDailyCaps, requireSetting } from '../config';
+import { DynamoCapLedger } from '../limits/repository';
 import { logger } from '../logger';
 import { cloudWatchCounter } from '../metrics';
 import { PayproClient } from '../paypro/client';
@@ -20,6 +21,7 @@ function stores(config: Config) {
   return {
     payouts: new BatchPayoutRepository(client, config.payoutsTable),
     batches: new BatchRepository(client, config.payoutBatchesTable),
+    caps: new DynamoCapLedger(client, config.payoutLimitsTable),
   };
 }
 
@@ -29,6 +31,7 @@ export function buildAcceptBatchServices(config: Config): AcceptBatchDeps {
   return {
     ...stores(config),
     queue: new SqsBatchSendQueue(new SQSClient({}), queueUrl),
+    limits: requireDailyCaps(config),
     counter: cloudWatchCounter,
     log: logger,
     now: () => new Date(),
@@ -37,13 +40,16 @@ export function buildAcceptBatchServices(config: Config): AcceptBatchDeps {
 
 /** get-payout-batch: the batch, its items, its report. */
 export function buildReadBatchServices(config: Config): ReadBatchDeps {
-  return stores(config);
+  const { payouts, batches } = stores(config);
+  return { payouts, batches };
 }
 
 /** send-batch-items: the same send-once path as POST /payouts. */
 export function buildSendItemServices(config: Config): SendItemDeps {
+  const { payouts, caps } = stores(config);
   return {
-    repository: stores(config).payouts,
+    repository: payouts,
+    caps,
     paypro: new PayproClient({
       baseUrl: config.payproBaseUrl,
       timeoutMs: config.payproTimeoutMs,

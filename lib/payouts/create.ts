@@ -1,5 +1,7 @@
 import { createHash, randomInt } from 'node:crypto';
-import { PayoutConflictError, PayoutExistsError, StoreUnavailableError } from '../errors';
+import { CapExceededError, PayoutConflictError, PayoutExistsError, StoreUnavailableError } from '../errors';
+import { type DailyCaps, type Reservation, reserveCaps } from '../limits/caps';
+import { kenyaDate } from '../paypro/kenya-time';
 import type { PayproSecret } from '../paypro/secret';
 import type { Payout } from './payout';
 import type { PayoutRequest } from './schema';
@@ -8,6 +10,8 @@ import { type SendDeps, sendOnce } from './send';
 /** What creating a payout needs from the outside world. */
 export interface CreatePayoutDeps extends SendDeps {
   secret: () => Promise<PayproSecret>;
+  /** The stage's daily caps, reserved before a payout is recorded. */
+  limits: DailyCaps;
   /** How long after creation the reconciler first asks Paypro about a still-open payout. */
   reconcileMinAgeMs: number;
 }
@@ -36,8 +40,10 @@ export function requestHash(request: Omit<PayoutRequest, 'tradeNo'>): string {
 const GENERATED_TRADE_NO_ATTEMPTS = 3;
 
 /**
- * Records the payout as PENDING before anything is sent, sends it to Paypro at most
- * once, and records Paypro's answer. Identical retries get the stored payout back.
+ * Reserves the payout's share of the day's caps, records it as PENDING before anything is
+ * sent, sends it to Paypro at most once, and records Paypro's answer. Identical retries get
+ * the stored payout back; a payout over a cap is refused (CapExceededError) with nothing
+ * recorded or sent.
  */
 export async function createPayout(
   deps: CreatePayoutDeps,
@@ -46,15 +52,24 @@ export async function createPayout(
   const hash = requestHash(request);
   // Read before writing: without the secret nothing could be sent, so nothing is recorded.
   const secret = await deps.secret();
+  // One instant for the caps' day and the record's createdAt, so a FAILED payout gives its
+  // share back to the very day it took it from.
+  const now = deps.now();
+  const day = kenyaDate(now);
+  const reservation = await reserve(deps, request, hash, day);
+  if (!('release' in reservation)) return reservation;
 
   for (let attempt = 1; ; attempt += 1) {
-    const now = deps.now();
-    const pending = pendingPayout(request, request.tradeNo ?? generateTradeNo(now), hash, now);
+    const pending = pendingPayout(request, request.tradeNo ?? generateTradeNo(now), hash, now, day);
     const checkAfter = new Date(now.getTime() + deps.reconcileMinAgeMs).toISOString();
+    // A store failure keeps the reservation: the record may have landed, and a share counted
+    // twice only lowers the day's budget, while one counted never could overspend it.
     const written = await record(deps, pending, checkAfter);
     if (written === 'taken') {
       // Someone else's payout under a number we made up: make up another.
       if (request.tradeNo === undefined && attempt < GENERATED_TRADE_NO_ATTEMPTS) continue;
+      // The tradeNo's payout reserved its own share when it was recorded.
+      await reservation.release();
       return replay(deps, pending.tradeNo, hash);
     }
     deps.counter.count('PayoutCreated');
@@ -67,7 +82,34 @@ export async function createPayout(
   }
 }
 
-function pendingPayout(request: PayoutRequest, tradeNo: string, hash: string, now: Date): Payout {
+/**
+ * The payout's share of the caps, or, when the caps refuse a retry of a payout that is already
+ * recorded, that payout's replay: an app retrying its own payout learns its state, whatever
+ * today's caps say.
+ */
+async function reserve(
+  deps: CreatePayoutDeps,
+  request: PayoutRequest,
+  hash: string,
+  day: string,
+): Promise<Reservation | { outcome: CreateOutcome; payout: Payout }> {
+  try {
+    return await reserveCaps(deps, day, [{ mobile: request.mobile, amount: request.amount, count: 1 }]);
+  } catch (error) {
+    if (!(error instanceof CapExceededError) || request.tradeNo === undefined) throw error;
+    const existing = await deps.repository.get(request.tradeNo).catch(() => undefined);
+    if (!existing) throw error;
+    return replay(deps, request.tradeNo, hash);
+  }
+}
+
+function pendingPayout(
+  request: PayoutRequest,
+  tradeNo: string,
+  hash: string,
+  now: Date,
+  capDay: string,
+): Payout {
   const createdAt = now.toISOString();
   return {
     tradeNo,
@@ -76,6 +118,7 @@ function pendingPayout(request: PayoutRequest, tradeNo: string, hash: string, no
     ...(request.remark !== undefined && { remark: request.remark }),
     status: 'PENDING',
     requestHash: hash,
+    capDay,
     paypro: {},
     createdAt,
     updatedAt: createdAt,

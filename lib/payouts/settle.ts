@@ -1,5 +1,7 @@
 import { StaleStateError } from '../errors';
 import { type AnomalyDetail, anomaly, statusChanged } from '../events/payout-event';
+import { releaseCaps } from '../limits/caps';
+import type { CapLedger } from '../limits/repository';
 import type { Log } from '../logger';
 import type { Counter } from '../metrics';
 import { outcomeOf } from '../paypro/codes';
@@ -27,6 +29,8 @@ export interface PayproReport {
 /** What settling needs. */
 export interface SettleDeps {
   repository: PayoutRepository;
+  /** The daily caps' counters: a payout that ends FAILED gives its share back. */
+  caps: CapLedger;
   counter: Counter;
   log: Log;
   now: () => Date;
@@ -77,7 +81,11 @@ export async function settle(
         event: statusChanged(current, after, at),
       });
       if (target === 'SUCCEEDED') deps.counter.count('PayoutSucceeded');
-      if (target === 'FAILED') deps.counter.count('PayoutFailed');
+      if (target === 'FAILED') {
+        deps.counter.count('PayoutFailed');
+        // Once only: only the write that moved the payout to FAILED gets here.
+        await releaseCaps(deps, updated);
+      }
       return { outcome: 'applied', payout: updated };
     } catch (error) {
       if (!(error instanceof StaleStateError) || attempt >= MAX_ATTEMPTS) throw error;

@@ -6,15 +6,15 @@
  */
 import { loadConfig } from '../../lib/config';
 import { settle } from '../../lib/payouts/settle';
-import { buildRepository } from '../../lib/store';
+import { buildPayoutStores } from '../../lib/store';
 
 const tradeNo = process.argv[2] ?? '';
-const repository = buildRepository(loadConfig());
+const { repository, caps } = buildPayoutStores(loadConfig());
 const payout = await repository.get(tradeNo);
 if (!payout) throw new Error(`no payout ${tradeNo}`);
 const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
 await settle(
-  { repository, counter: { count: () => undefined }, log: silent, now: () => new Date() },
+  { repository, caps, counter: { count: () => undefined }, log: silent, now: () => new Date() },
   payout,
   { status: '0000', message: 'SUCCESS' },
   'query',

@@ -2,7 +2,7 @@ import { createPayoutHandler } from '../../functions/create-payout';
 import { getPayoutHandler } from '../../functions/get-payout';
 import { payproCallbackHandler } from '../../functions/paypro-callback';
 import { reconcileHandler } from '../../functions/reconcile';
-import { type LocalServicesOptions, startLocalServices } from '../../infra/local/services';
+import { LOCAL_CAPS, type LocalServicesOptions, startLocalServices } from '../../infra/local/services';
 import { type Config, loadConfig } from '../../lib/config';
 import type { Counter, MetricName } from '../../lib/metrics';
 import { buildServices, type Services } from '../../lib/services';
@@ -52,6 +52,7 @@ export async function startStack(
     process.env,
     local.env,
     { PUBLIC_BASE_URL: callbacks.baseUrl, PAYPRO_TIMEOUT_MS: '500', RECONCILE_MIN_AGE_S: '1' },
+    LOCAL_CAPS,
     env,
   );
   const config: Config = loadConfig();

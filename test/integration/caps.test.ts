@@ -1,0 +1,286 @@
+import type { APIGatewayProxyResult } from 'aws-lambda';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createPayoutHandler } from '../../functions/create-payout';
+import { SANDBOX_MOBILES } from '../../infra/local/paypro-sandbox';
+import { buildAcceptBatchServices, buildReadBatchServices } from '../../lib/batches/services';
+import { type DailyCaps, dayKey, recipientKey } from '../../lib/limits/caps';
+import { apiEvent, bodyOf, lambdaContext } from '../support/events';
+import { startStack } from '../support/stack';
+
+let stack: Awaited<ReturnType<typeof startStack>>;
+let seq = 0;
+
+beforeAll(async () => {
+  stack = await startStack({ PAYPRO_TIMEOUT_MS: '5000' }, { slowMs: 1_500, settleMs: 200 });
+});
+afterAll(async () => {
+  await stack?.close();
+});
+
+const ROOMY: DailyCaps = {
+  dailyMaxAmount: 100_000_000,
+  dailyMaxCount: 100_000,
+  recipientDailyMaxAmount: 100_000_000,
+  recipientDailyMaxCount: 100_000,
+};
+
+/** A clock that runs from `start`, so each test counts against a Kenya day of its own. */
+function clockFrom(start: string): () => Date {
+  const offset = Date.parse(start) - Date.now();
+  return () => new Date(Date.now() + offset);
+}
+
+/** POST /payouts as the Lambda runs it, with these caps and this clock. */
+function createWith(limits: Partial<DailyCaps>, now: () => Date) {
+  const handler = createPayoutHandler(
+    { ...stack.services, limits: { ...ROOMY, ...limits }, now },
+    stack.config,
+  );
+  return (body: Record<string, unknown>) =>
+    handler(apiEvent({ body }), lambdaContext()) as Promise<APIGatewayProxyResult>;
+}
+
+function tradeNo(label: string): string {
+  seq += 1;
+  return `cap-${label}-${Date.now()}-${seq}`;
+}
+
+const counter = (key: string) => stack.services.caps.read(key);
+
+describe('daily caps on POST /payouts', () => {
+  it('lets exactly 10 of 100 concurrent payouts through a daily count cap of 10, refusing 90 with 422', async () => {
+    // Prepare
+    const create = createWith({ dailyMaxCount: 10 }, clockFrom('2031-01-10T08:00:00Z'));
+    const ids = Array.from({ length: 100 }, () => tradeNo('race'));
+
+    // Act
+    const replies = await Promise.all(
+      ids.map((id) => create({ tradeNo: id, amount: 100, mobile: SANDBOX_MOBILES.succeeds })),
+    );
+
+    // Assess
+    const accepted = ids.filter((_, i) => replies[i]?.statusCode !== 422);
+    const refused = replies.filter((r) => r.statusCode === 422);
+    expect(accepted).toHaveLength(10);
+    expect(refused).toHaveLength(90);
+    expect(replies.filter((r) => r.statusCode === 201)).toHaveLength(10);
+    for (const reply of refused) {
+      expect(reply.headers?.['content-type']).toBe('application/problem+json');
+      expect(bodyOf(reply)).toEqual({
+        type: 'about:blank',
+        title: 'Unprocessable Content',
+        status: 422,
+        detail: 'The payout would exceed the daily count cap for 2031-01-10 (Kenya time): limit 10, 0 left.',
+        cap: 'dailyCount',
+        limit: 10,
+        remaining: 0,
+        day: '2031-01-10',
+      });
+    }
+    const sent = ids.reduce((sum, id) => sum + stack.sandbox.payoutCalls(id), 0);
+    expect(sent).toBe(10);
+    const recorded = await Promise.all(ids.map((id) => stack.services.repository.get(id)));
+    expect(recorded.filter((p) => p !== undefined).map((p) => p?.tradeNo)).toEqual(accepted);
+    expect(await counter(dayKey('2031-01-10'))).toEqual({ amount: 1_000, count: 10 });
+    expect(await counter(recipientKey(SANDBOX_MOBILES.succeeds, '2031-01-10'))).toEqual({
+      amount: 1_000,
+      count: 10,
+    });
+  });
+
+  it('gives a FAILED payout’s share back, so it does not eat the day’s budget', async () => {
+    // Prepare
+    const create = createWith({ dailyMaxCount: 2 }, clockFrom('2031-01-11T08:00:00Z'));
+
+    // Act
+    const failed = await create({ tradeNo: tradeNo('fail'), amount: 500, mobile: SANDBOX_MOBILES.rejected });
+    const first = await create({ tradeNo: tradeNo('ok'), amount: 100, mobile: SANDBOX_MOBILES.succeeds });
+    const second = await create({ tradeNo: tradeNo('ok'), amount: 100, mobile: SANDBOX_MOBILES.succeeds });
+    const third = await create({ tradeNo: tradeNo('over'), amount: 100, mobile: SANDBOX_MOBILES.succeeds });
+
+    // Assess
+    expect(bodyOf(failed).status).toBe('FAILED');
+    expect([first.statusCode, second.statusCode, third.statusCode]).toEqual([201, 201, 422]);
+    expect(await counter(dayKey('2031-01-11'))).toEqual({ amount: 200, count: 2 });
+    expect(await counter(recipientKey(SANDBOX_MOBILES.rejected, '2031-01-11'))).toEqual({
+      amount: 0,
+      count: 0,
+    });
+  });
+
+  it('rolls the counters over at the Kenya day boundary, 21:00 UTC', async () => {
+    // Prepare
+    const evening = createWith({ dailyMaxCount: 1 }, clockFrom('2031-01-12T20:59:58Z'));
+    const nextDay = createWith({ dailyMaxCount: 1 }, clockFrom('2031-01-12T21:00:00Z'));
+    const body = () => ({ tradeNo: tradeNo('day'), amount: 100, mobile: SANDBOX_MOBILES.succeeds });
+
+    // Act
+    const last = await evening(body());
+    const refused = await evening(body());
+    const first = await nextDay(body());
+
+    // Assess
+    expect([last.statusCode, refused.statusCode, first.statusCode]).toEqual([201, 422, 201]);
+    expect(bodyOf(refused).day).toBe('2031-01-12');
+    expect(await counter(dayKey('2031-01-12'))).toEqual({ amount: 100, count: 1 });
+    expect(await counter(dayKey('2031-01-13'))).toEqual({ amount: 100, count: 1 });
+  });
+
+  it('names the amount cap, its limit and what is left', async () => {
+    // Prepare
+    const create = createWith({ dailyMaxAmount: 1_000 }, clockFrom('2031-01-20T08:00:00Z'));
+    await create({ tradeNo: tradeNo('amt'), amount: 700, mobile: SANDBOX_MOBILES.succeeds });
+
+    // Act
+    const reply = await create({ tradeNo: tradeNo('amt'), amount: 400, mobile: SANDBOX_MOBILES.succeeds });
+
+    // Assess
+    expect(reply.statusCode).toBe(422);
+    expect(bodyOf(reply)).toMatchObject({
+      cap: 'dailyAmount',
+      limit: 1_000,
+      remaining: 300,
+      day: '2031-01-20',
+      detail:
+        'The payout would exceed the daily amount cap for 2031-01-20 (Kenya time): limit 1000 KES, 300 KES left.',
+    });
+    expect(await counter(dayKey('2031-01-20'))).toEqual({ amount: 700, count: 1 });
+  });
+
+  it('caps each recipient apart, without counting a refused payout against the day', async () => {
+    // Prepare
+    const create = createWith({ recipientDailyMaxCount: 1 }, clockFrom('2031-01-14T08:00:00Z'));
+    await create({ tradeNo: tradeNo('rcp'), amount: 100, mobile: SANDBOX_MOBILES.succeeds });
+
+    // Act
+    const again = await create({ tradeNo: tradeNo('rcp'), amount: 100, mobile: SANDBOX_MOBILES.succeeds });
+    const other = await create({
+      tradeNo: tradeNo('rcp'),
+      amount: 100,
+      mobile: SANDBOX_MOBILES.callsBackTwice,
+    });
+
+    // Assess
+    expect(again.statusCode).toBe(422);
+    expect(bodyOf(again)).toMatchObject({ cap: 'recipientDailyCount', limit: 1, remaining: 0 });
+    expect(other.statusCode).toBe(201);
+    expect(await counter(dayKey('2031-01-14'))).toEqual({ amount: 200, count: 2 });
+  });
+
+  it('answers a retry of a recorded payout with the payout, even when the day is full', async () => {
+    // Prepare
+    const create = createWith({ dailyMaxCount: 1 }, clockFrom('2031-01-15T08:00:00Z'));
+    const body = { tradeNo: tradeNo('retry'), amount: 100, mobile: SANDBOX_MOBILES.succeeds };
+    const first = await create(body);
+
+    // Act
+    const retry = await create(body);
+
+    // Assess
+    expect(first.statusCode).toBe(201);
+    expect(retry.statusCode).toBe(200);
+    expect(bodyOf(retry).tradeNo).toBe(body.tradeNo);
+    expect(stack.sandbox.payoutCalls(body.tradeNo)).toBe(1);
+    expect(await counter(dayKey('2031-01-15'))).toEqual({ amount: 100, count: 1 });
+  });
+});
+
+describe('daily caps on POST /payout-batches', () => {
+  async function batchWith(limits: Partial<DailyCaps>, now: () => Date) {
+    const { createPayoutBatchHandler } = await import('../../functions/create-payout-batch');
+    const services = {
+      ...buildAcceptBatchServices(stack.config),
+      ...buildReadBatchServices(stack.config),
+      limits: { ...ROOMY, ...limits },
+      now,
+    };
+    const handler = createPayoutBatchHandler(services, stack.config);
+    return (body: Record<string, unknown>) =>
+      handler(apiEvent({ path: '/payout-batches', body }), lambdaContext()) as Promise<APIGatewayProxyResult>;
+  }
+
+  const item = (mobile: string, amount = 100) => ({ tradeNo: tradeNo('item'), amount, mobile });
+
+  it('refuses a whole batch over the day’s count with 422, recording nothing', async () => {
+    // Prepare
+    const create = await batchWith({ dailyMaxCount: 2 }, clockFrom('2031-02-01T08:00:00Z'));
+    const items = [
+      item(SANDBOX_MOBILES.succeeds),
+      item(SANDBOX_MOBILES.succeeds),
+      item(SANDBOX_MOBILES.slow),
+    ];
+
+    // Act
+    const reply = await create({ batchId: tradeNo('batch'), items });
+
+    // Assess
+    expect(reply.statusCode).toBe(422);
+    expect(bodyOf(reply)).toMatchObject({ cap: 'dailyCount', limit: 2, remaining: 2, day: '2031-02-01' });
+    const recorded = await Promise.all(items.map((i) => stack.services.repository.get(i.tradeNo)));
+    expect(recorded.every((p) => p === undefined)).toBe(true);
+    expect(await counter(dayKey('2031-02-01'))).toEqual({ amount: 0, count: 0 });
+  });
+
+  it('names every item of a recipient over its cap, and gives back what other recipients took', async () => {
+    // Prepare
+    const create = await batchWith({ recipientDailyMaxAmount: 1_000 }, clockFrom('2031-02-02T08:00:00Z'));
+    const items = [
+      item(SANDBOX_MOBILES.slow, 300),
+      item(SANDBOX_MOBILES.succeeds, 600),
+      item(SANDBOX_MOBILES.succeeds, 600),
+    ];
+
+    // Act
+    const reply = await create({ batchId: tradeNo('batch'), items });
+
+    // Assess
+    expect(reply.statusCode).toBe(422);
+    expect(bodyOf(reply)).toMatchObject({
+      cap: 'recipientDailyAmount',
+      limit: 1_000,
+      remaining: 1_000,
+      errors: [
+        {
+          field: 'items[1].mobile',
+          message:
+            "this recipient's items would exceed the recipient's daily amount cap: limit 1000 KES, 1000 left",
+        },
+        {
+          field: 'items[2].mobile',
+          message:
+            "this recipient's items would exceed the recipient's daily amount cap: limit 1000 KES, 1000 left",
+        },
+      ],
+    });
+    expect(await counter(recipientKey(SANDBOX_MOBILES.slow, '2031-02-02'))).toEqual({ amount: 0, count: 0 });
+    expect(await counter(dayKey('2031-02-02'))).toEqual({ amount: 0, count: 0 });
+  });
+
+  it('reserves a batch that fits, item by item, under its Kenya day', async () => {
+    // Prepare
+    const create = await batchWith({ dailyMaxCount: 3 }, clockFrom('2031-02-03T08:00:00Z'));
+    const items = [
+      item(SANDBOX_MOBILES.succeeds),
+      item(SANDBOX_MOBILES.succeeds, 250),
+      item(SANDBOX_MOBILES.slow),
+    ];
+
+    // Act
+    const reply = await create({ batchId: tradeNo('batch'), items });
+    const over = await createWith(
+      { dailyMaxCount: 3 },
+      clockFrom('2031-02-03T09:00:00Z'),
+    )(item(SANDBOX_MOBILES.succeeds));
+
+    // Assess
+    expect(reply.statusCode).toBe(202);
+    expect(await counter(dayKey('2031-02-03'))).toEqual({ amount: 450, count: 3 });
+    expect(await counter(recipientKey(SANDBOX_MOBILES.succeeds, '2031-02-03'))).toEqual({
+      amount: 350,
+      count: 2,
+    });
+    const recorded = await stack.services.repository.get(items[1]?.tradeNo ?? '');
+    expect(recorded?.capDay).toBe('2031-02-03');
+    expect(over.statusCode).toBe(422);
+  });
+});
