@@ -150,7 +150,8 @@ describe('serverless package --stage prod (offline, no credentials)', () => {
   });
 
   it('keeps the payout batches table as safe: batchId + sk, on demand, PITR, SSE, deletion protection, retained, no index', () => {
-    expect(ofType('AWS::DynamoDB::Table')).toHaveLength(2);
+    // Payouts, batches and the caps' counters.
+    expect(ofType('AWS::DynamoDB::Table')).toHaveLength(3);
     const table = tableNamed('payout-batches-prod');
     expect(table?.DeletionPolicy).toBe('Retain');
     expect(table?.UpdateReplacePolicy).toBe('Retain');
@@ -228,8 +229,12 @@ describe('serverless package --stage prod (offline, no credentials)', () => {
         }
       }
     }
+    // Grants on the caps' counters are checked apart ('daily caps in the packaged prod template').
+    const notCounters = (st: { Resource: unknown }) =>
+      !JSON.stringify(st.Resource).includes('PayoutLimitsTable');
     const dataActions = (id: string) =>
       statementsOf(roles[id] as Resource)
+        .filter(notCounters)
         .flatMap(actions)
         .filter((a) => /^(dynamodb|secretsmanager):/.test(a))
         .sort();
@@ -264,6 +269,7 @@ describe('serverless package --stage prod (offline, no credentials)', () => {
     // Bulk payouts: each data action on exactly the resource it is meant for.
     const grants = (id: string) =>
       statementsOf(roles[id] as Resource)
+        .filter(notCounters)
         .flatMap((st) =>
           actions(st)
             .filter((a) => /^(dynamodb|secretsmanager|sqs):/.test(a))
@@ -569,5 +575,49 @@ describe('serverless package --stage prod (offline, no credentials)', () => {
         AlarmActions: [{ Ref: 'AlarmTopic' }],
       }),
     ]);
+  });
+});
+
+describe('daily caps in the packaged prod template', () => {
+  it('gives every function that records or settles payouts the pinned prod caps and the counters table', () => {
+    // Prepare
+    const fns = functionsById();
+    const counters = tableNamed('payout-limits-prod');
+
+    // Act
+    const capsOf = (id: string) => {
+      const vars = fns[id]?.Properties.Environment.Variables ?? {};
+      return [
+        vars.DAILY_MAX_AMOUNT,
+        vars.DAILY_MAX_COUNT,
+        vars.RECIPIENT_DAILY_MAX_AMOUNT,
+        vars.RECIPIENT_DAILY_MAX_COUNT,
+      ];
+    };
+
+    // Assess
+    expect(counters?.Properties).toMatchObject({
+      BillingMode: 'PAY_PER_REQUEST',
+      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+      TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+      DeletionProtectionEnabled: true,
+    });
+    for (const id of ['CreateDashpayoutLambdaFunction', 'CreateDashpayoutDashbatchLambdaFunction']) {
+      expect(capsOf(id)).toEqual(['5000000', '20000', '500000', '20']);
+      expect(fns[id]?.Properties.Environment.Variables.PAYOUT_LIMITS_TABLE).toBe('payout-limits-prod');
+    }
+    // Reserving writes conditionally and reads what is left; settling to FAILED gives back.
+    const roles = template.Resources;
+    const onCounters = (role: string) =>
+      statementsOf(roles[role] as Resource)
+        .filter((s) => JSON.stringify(s.Resource).includes('PayoutLimitsTable'))
+        .flatMap(actions)
+        .sort();
+    expect(onCounters('CreatePayoutRole')).toEqual(['dynamodb:GetItem', 'dynamodb:UpdateItem']);
+    expect(onCounters('CreatePayoutBatchRole')).toEqual(['dynamodb:GetItem', 'dynamodb:UpdateItem']);
+    for (const role of ['PayproCallbackRole', 'ReconcileRole', 'SendBatchItemsRole']) {
+      expect(onCounters(role)).toEqual(['dynamodb:UpdateItem']);
+    }
+    expect(onCounters('GetPayoutRole')).toEqual([]);
   });
 });
