@@ -12,6 +12,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, type MockInstance, vi } from 'vitest';
 import { createPayoutHandler } from '../../../functions/create-payout';
 import { loadConfig } from '../../../lib/config';
+import type { CapLedger } from '../../../lib/limits/repository';
 import { requestHash } from '../../../lib/payouts/create';
 import { buildServices } from '../../../lib/services';
 import { apiEvent, bodyOf, lambdaContext } from '../../support/events';
@@ -31,12 +32,24 @@ const throttled = () =>
 
 let fetchSpy: MockInstance<typeof fetch>;
 
+// Caps always have room here: these tests are about the payout store and Paypro (caps:
+// test/unit/lib/limits, test/integration/caps.test.ts).
+const roomyCaps: CapLedger = {
+  tryAdd: async () => true,
+  subtract: async () => true,
+  read: async () => ({ amount: 0, count: 0 }),
+};
+
 function handler() {
   const config = loadConfig({
     PAYPRO_BASE_URL: 'http://127.0.0.1:9',
     PUBLIC_BASE_URL: 'https://api.test/dev',
+    DAILY_MAX_AMOUNT: '1000000',
+    DAILY_MAX_COUNT: '1000',
+    RECIPIENT_DAILY_MAX_AMOUNT: '300000',
+    RECIPIENT_DAILY_MAX_COUNT: '10',
   });
-  return createPayoutHandler(buildServices(config), config);
+  return createPayoutHandler({ ...buildServices(config), caps: roomyCaps }, config);
 }
 
 const request = { amount: 100, mobile: '0712345678', tradeNo: 'unit-1' };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../../../lib/config';
+import { loadConfig, requireDailyCaps } from '../../../lib/config';
 import { ConfigError } from '../../../lib/errors';
 
 const required = {
@@ -28,7 +28,32 @@ describe('loadConfig', () => {
       eventBusName: 'payouts-prod',
       payoutBatchesTable: 'payout-batches-prod',
       outboxSweepMinAgeMs: 60000,
+      payoutLimitsTable: 'payout-limits-prod',
     });
+  });
+
+  it('reads the daily caps, and requireDailyCaps names every one missing', () => {
+    const caps = {
+      DAILY_MAX_AMOUNT: '1000000',
+      DAILY_MAX_COUNT: '1000',
+      RECIPIENT_DAILY_MAX_AMOUNT: '300000',
+      RECIPIENT_DAILY_MAX_COUNT: '10',
+    };
+    expect(requireDailyCaps(loadConfig({ ...required, ...caps }))).toEqual({
+      dailyMaxAmount: 1_000_000,
+      dailyMaxCount: 1_000,
+      recipientDailyMaxAmount: 300_000,
+      recipientDailyMaxCount: 10,
+    });
+    const { DAILY_MAX_COUNT: _count, RECIPIENT_DAILY_MAX_AMOUNT: _amount, ...some } = caps;
+    expect(() => requireDailyCaps(loadConfig({ ...required, ...some }))).toThrow(
+      new ConfigError(
+        'Invalid configuration: DAILY_MAX_COUNT is required but not set; RECIPIENT_DAILY_MAX_AMOUNT is required but not set.',
+      ),
+    );
+    expect(() => loadConfig({ ...required, ...caps, DAILY_MAX_AMOUNT: '0' })).toThrow(
+      new ConfigError('Invalid configuration: DAILY_MAX_AMOUNT must be at least 1.'),
+    );
   });
 
   it('names the event bus after the stage unless EVENT_BUS_NAME says otherwise', () => {
