@@ -147,6 +147,20 @@ export function parseJsonBody(
   }
 }
 
+/**
+ * Who is calling an operator route: the IAM principal's ARN, which API Gateway sets on every
+ * AWS_IAM route once the SigV4 signature checks out; else the principal an authorizer named
+ * (`local` from the stand-in for IAM under `npm start`); else ForbiddenError (403).
+ */
+export function operatorOf(event: Pick<APIGatewayProxyEvent, 'requestContext'>): string {
+  const context = event.requestContext as Partial<APIGatewayProxyEvent['requestContext']> | undefined;
+  const arn = context?.identity?.userArn;
+  if (typeof arn === 'string' && arn.startsWith('arn:')) return arn;
+  const principal = context?.authorizer?.principalId;
+  if (typeof principal === 'string' && principal !== '') return principal;
+  throw new ForbiddenError();
+}
+
 /** Wraps a raw handler in the shared middy stack: Lambda context in logs, errors to problem+json. */
 export function httpHandler(raw: ApiHandler) {
   return middy<APIGatewayProxyEvent, APIGatewayProxyResult>()

@@ -1,4 +1,5 @@
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { ResolvePayoutDeps } from './admin/resolve-payout';
 import { type Config, requireDailyCaps } from './config';
 import { EventBridgeBus } from './events/bus';
 import type { PublishDeps } from './events/publish';
@@ -73,6 +74,12 @@ export function buildReconcileServices(config: Config): ReconcileDeps {
     reconcileConcurrency: config.reconcileConcurrency,
     reconcileFlagAfterMs: config.reconcileFlagAfterMs,
   };
+}
+
+/** admin-resolve-payout: ask Paypro's query, then one conditional write; never a payout call. */
+export function buildResolvePayoutServices(config: Config): ResolvePayoutDeps {
+  const { repository, caps, paypro, secret, log, counter, now } = buildPayproDeps(config);
+  return { repository, caps, paypro, secret, log, counter, now };
 }
 
 /** publish-events: the outbox and the stage's event bus. */

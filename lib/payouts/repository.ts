@@ -7,6 +7,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { PayoutExistsError, StaleStateError, StoreUnavailableError } from '../errors';
 import type { PayoutEvent } from '../events/payout-event';
+import { kenyaDate } from '../paypro/kenya-time';
 import {
   allowedSources,
   type HistoryEntry,
@@ -48,13 +49,43 @@ export const OPEN_PARTITION_KEYS: readonly string[] = [
 
 /** The index partition key of an open payout: `OPEN#<n>`, n a stable hash of the tradeNo. */
 export function openPartitionKey(tradeNo: string): string {
+  return `OPEN#${shardOf(tradeNo)}`;
+}
+
+/** The shard (0 … OPEN_SHARDS - 1) of a tradeNo, the same in every sharded index. */
+function shardOf(tradeNo: string): number {
   // FNV-1a: cheap, stable across releases and runtimes, and even enough over tradeNos.
   let hash = 0x811c9dc5;
   for (let i = 0; i < tradeNo.length; i += 1) {
     hash ^= tradeNo.charCodeAt(i);
     hash = Math.imul(hash, 0x01000193) >>> 0;
   }
-  return `OPEN#${hash % OPEN_SHARDS}`;
+  return hash % OPEN_SHARDS;
+}
+
+/**
+ * Index of every payout by the Kenya day it was created (the operator's list and daily report):
+ * `dayPk = DAY#<YYYY-MM-DD>#<n>` (n the tradeNo's shard, so one busy day spreads over 16 keys)
+ * and `daySk = <createdAt>#<tradeNo>` (unique, in creation order; batch items share a createdAt).
+ * It projects what a list line and a report row show and no `updatedAt`, history or outbox, so
+ * only the insert, status changes and the flag write to it: about 3 index writes per payout.
+ * Must match `infra/payouts-table.json`.
+ */
+export const PAYOUTS_BY_DAY_INDEX = 'payouts-by-day';
+
+/** The day index partition key of a payout: `DAY#<Kenya day of createdAt>#<shard of tradeNo>`. */
+export function dayPartitionKey(tradeNo: string, createdAt: string): string {
+  return `DAY#${kenyaDate(createdAt)}#${shardOf(tradeNo)}`;
+}
+
+/** Every day index partition key of one Kenya day (`YYYY-MM-DD`). */
+export function dayPartitionKeys(day: string): string[] {
+  return Array.from({ length: OPEN_SHARDS }, (_, i) => `DAY#${day}#${i}`);
+}
+
+/** The day index sort key of a payout: creation order, the tradeNo breaking ties. */
+export function daySortKey(tradeNo: string, createdAt: string): string {
+  return `${createdAt}#${tradeNo}`;
 }
 
 /** An open payout as the index shows it: enough to claim it for a check. */
@@ -101,6 +132,8 @@ export interface Transition {
   paypro?: PayproDetails;
   entry: HistoryEntry;
   event: PayoutEvent;
+  /** Only if the payout was never handed to Paypro (no `sentAt`): what an operator's FAILED may rest on. */
+  unsentOnly?: boolean;
 }
 
 /**
@@ -146,6 +179,8 @@ export function fromItem(item: Record<string, unknown>): Payout {
     outbox: _outbox,
     outboxPk: _outboxPk,
     outboxSince: _outboxSince,
+    dayPk: _dayPk,
+    daySk: _daySk,
     ...payout
   } = item;
   return payout as unknown as Payout;
@@ -164,6 +199,8 @@ export class PayoutRepository {
       ...payout,
       paypro: payout.paypro ?? {},
       ...(isFinal(payout.status) ? {} : { openPk: openPartitionKey(payout.tradeNo), checkAfter }),
+      dayPk: dayPartitionKey(payout.tradeNo, payout.createdAt),
+      daySk: daySortKey(payout.tradeNo, payout.createdAt),
     };
     try {
       await this.client.send(
@@ -200,7 +237,8 @@ export class PayoutRepository {
           Key: { tradeNo },
           UpdateExpression: 'SET sentAt = :at, sendClaim = :claim, updatedAt = :at',
           // PENDING too: a payout an operator resolved before it was sent must never be sent.
-          ConditionExpression: 'attribute_exists(tradeNo) AND attribute_not_exists(sentAt) AND #status = :pending',
+          ConditionExpression:
+            'attribute_exists(tradeNo) AND attribute_not_exists(sentAt) AND #status = :pending',
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: { ':at': at, ':claim': claim, ':pending': 'PENDING' },
         }),
@@ -248,7 +286,7 @@ export class PayoutRepository {
           TableName: this.tableName,
           Key: { tradeNo },
           UpdateExpression: update,
-          ConditionExpression: `#status IN (${sourceNames.join(', ')}) AND ${event.condition}`,
+          ConditionExpression: `#status IN (${sourceNames.join(', ')}) AND ${event.condition}${change.unsentOnly ? ' AND attribute_not_exists(sentAt)' : ''}`,
           ExpressionAttributeNames: names,
           ExpressionAttributeValues: values,
           ReturnValues: 'ALL_NEW',

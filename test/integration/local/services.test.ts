@@ -59,6 +59,7 @@ describe('the local services of npm start and the integration stack', () => {
     expect(Table?.GlobalSecondaryIndexes?.map((index) => index.IndexName).sort()).toEqual([
       'due-payouts',
       'outbox-pending',
+      'payouts-by-day',
     ]);
   });
 

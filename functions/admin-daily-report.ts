@@ -1,0 +1,35 @@
+import { type DailyReportDeps, dailyReport } from '../lib/admin/daily-report';
+import { buildAdminReadServices } from '../lib/admin/services';
+import { loadConfig } from '../lib/config';
+import { type ApiHandler, httpHandler, operatorOf } from '../lib/http';
+import { logger } from '../lib/logger';
+
+/** GET /admin/reports/daily.csv?date= (IAM): every payout created that Kenya day, for reconciliation. */
+export function adminDailyReportHandler(services: DailyReportDeps) {
+  const raw: ApiHandler = async (event) => {
+    const operator = operatorOf(event);
+    const report = await dailyReport(services, event.queryStringParameters);
+    logger.info('operator reads the daily report', {
+      operator,
+      date: report.date,
+      more: !!report.nextCursor,
+    });
+    const next = report.nextCursor
+      ? // Relative to the request's own URL, so it holds behind any stage or custom domain path.
+        `<daily.csv?date=${report.date}&cursor=${report.nextCursor}>; rel="next"`
+      : undefined;
+    return {
+      statusCode: 200,
+      headers: {
+        'content-type': 'text/csv; charset=utf-8',
+        'content-disposition': `attachment; filename="payouts-${report.date}.csv"`,
+        ...(next && { link: next }),
+      },
+      body: report.csv,
+    };
+  };
+  return httpHandler(raw);
+}
+
+// Reads only the payouts-by-day index: no Paypro client or Secrets Manager in this bundle.
+export const handler = adminDailyReportHandler(buildAdminReadServices(loadConfig()));

@@ -1,0 +1,23 @@
+import { type ResolvePayoutDeps, resolvePayout } from '../lib/admin/resolve-payout';
+import { loadConfig } from '../lib/config';
+import { type ApiHandler, httpHandler, jsonResponse, operatorOf, parseJsonBody } from '../lib/http';
+import { logger } from '../lib/logger';
+import { toView } from '../lib/payouts/payout';
+import { buildResolvePayoutServices } from '../lib/services';
+
+/**
+ * POST /admin/payouts/{tradeNo}/resolve (IAM): an operator settles an open payout by hand, after
+ * Paypro's query; replies with the payout as GET /payouts/{tradeNo} shows it.
+ */
+export function adminResolvePayoutHandler(services: ResolvePayoutDeps) {
+  const raw: ApiHandler = async (event) => {
+    const operator = operatorOf(event);
+    const tradeNo = event.pathParameters?.tradeNo;
+    if (tradeNo) logger.setCorrelationId(tradeNo);
+    const payout = await resolvePayout(services, tradeNo, parseJsonBody(event), operator);
+    return jsonResponse(200, toView(payout));
+  };
+  return httpHandler(raw);
+}
+
+export const handler = adminResolvePayoutHandler(buildResolvePayoutServices(loadConfig()));

@@ -1,0 +1,130 @@
+import { type FieldProblem, ValidationError } from '../errors';
+import { maskMobile, type PayoutStatus, type PayproDetails } from '../payouts/payout';
+import { kenyaDate, kenyaDayStart } from '../paypro/kenya-time';
+import { decodeCursor, encodeCursor } from './cursor';
+import type { DayRow, PayoutDayIndex } from './repository';
+import { type AdminListQuery, parseAdminListQuery } from './schema';
+
+/** What listing needs: the day index and the clock (for the default `to`). */
+export interface ListPayoutsDeps {
+  days: PayoutDayIndex;
+  now: () => Date;
+}
+
+/** One payout in the operator's list. */
+export interface AdminPayoutLine {
+  tradeNo: string;
+  status: PayoutStatus;
+  amount: number;
+  /** Masked, as everywhere the API shows a mobile. */
+  mobile: string;
+  createdAt: string;
+  paypro: PayproDetails;
+  batchId?: string;
+  flaggedAt?: string;
+}
+
+/** A page of the list, newest first; `nextCursor` only when more payouts match. */
+export interface AdminPayoutPage {
+  payouts: AdminPayoutLine[];
+  nextCursor?: string;
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+/** The longest span one listing may cover, so a page never walks more than 32 days of shards. */
+export const MAX_LIST_SPAN_DAYS = 31;
+/** Without `from`, the list covers `to`'s Kenya day and the 6 before it: a week. */
+const DEFAULT_SPAN_DAYS = 7;
+// With a filter DynamoDB's Limit counts rows before the filter: read more per call so a rare
+// status does not cost one round trip per handful of rows.
+const FILTERED_PAGE_SIZE = 200;
+
+/** The Kenya day `n` days after `day` (before, when negative). */
+export function addDays(day: string, n: number): string {
+  return new Date(Date.parse(`${day}T00:00:00.000Z`) + n * DAY_MS).toISOString().slice(0, 10);
+}
+
+const isDay = (text: string) => /^\d{4}-\d{2}-\d{2}$/.test(text);
+
+/** The range's ends as UTC ISO instants, both inclusive; 400 naming `from` when it is not a range. */
+function resolveRange(query: AdminListQuery, now: Date): { from: string; to: string } {
+  const to =
+    query.to === undefined
+      ? now.toISOString()
+      : isDay(query.to)
+        ? new Date(Date.parse(kenyaDayStart(addDays(query.to, 1))) - 1).toISOString()
+        : new Date(query.to).toISOString();
+  const from =
+    query.from === undefined
+      ? kenyaDayStart(addDays(kenyaDate(to), 1 - DEFAULT_SPAN_DAYS))
+      : isDay(query.from)
+        ? kenyaDayStart(query.from)
+        : new Date(query.from).toISOString();
+  const problems: FieldProblem[] = [];
+  if (from > to) problems.push({ field: 'from', message: 'must not be after to' });
+  else if (Date.parse(to) - Date.parse(from) > MAX_LIST_SPAN_DAYS * DAY_MS) {
+    problems.push({ field: 'from', message: `must be at most ${MAX_LIST_SPAN_DAYS} days before to` });
+  }
+  if (problems.length > 0) throw new ValidationError(problems);
+  return { from, to };
+}
+
+function lineOf(row: DayRow): AdminPayoutLine {
+  return {
+    tradeNo: row.tradeNo,
+    status: row.status,
+    amount: row.amount,
+    mobile: maskMobile(row.mobile),
+    createdAt: row.createdAt,
+    paypro: row.paypro,
+    ...(row.batchId !== undefined && { batchId: row.batchId }),
+    ...(row.flaggedAt !== undefined && { flaggedAt: row.flaggedAt }),
+  };
+}
+
+/**
+ * `GET /admin/payouts`: payouts created between `from` and `to`, newest first, optionally only
+ * one status or only flagged (or unflagged) ones, a page at a time. Reads the `payouts-by-day`
+ * index day by day (never the table), one more row than the page to know whether more follow.
+ */
+export async function listPayouts(
+  deps: ListPayoutsDeps,
+  rawQuery: Record<string, string | undefined> | null | undefined,
+): Promise<AdminPayoutPage> {
+  const query = parseAdminListQuery(rawQuery);
+  const { from, to } = resolveRange(query, deps.now());
+  const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
+  // '$' sorts right after '#': every `<to>#<tradeNo>` is below `<to>$`.
+  let upper = { key: `${to}$`, inclusive: true };
+  let newest = to;
+  if (after && after.daySk < upper.key) {
+    upper = { key: after.daySk, inclusive: false };
+    newest = after.createdAt;
+  }
+  const lower = { key: from, inclusive: true };
+  const filtered = query.status !== undefined || query.flagged !== undefined;
+  const scan = {
+    order: 'desc' as const,
+    lower,
+    upper,
+    ...(query.status !== undefined && { status: query.status }),
+    ...(query.flagged !== undefined && { flagged: query.flagged === 'true' }),
+    pageSize: filtered ? Math.max(FILTERED_PAGE_SIZE, query.limit + 1) : query.limit + 1,
+  };
+
+  const rows: DayRow[] = [];
+  const lastDay = kenyaDate(from);
+  for (let day = kenyaDate(newest); day >= lastDay; day = addDays(day, -1)) {
+    for await (const row of deps.days.rows(day, scan)) {
+      rows.push(row);
+      if (rows.length > query.limit) break;
+    }
+    if (rows.length > query.limit) break;
+  }
+  const page = rows.slice(0, query.limit);
+  const last = page.at(-1);
+  return {
+    payouts: page.map(lineOf),
+    ...(rows.length > query.limit && last && { nextCursor: encodeCursor(last) }),
+  };
+}

@@ -1,0 +1,154 @@
+import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { StoreUnavailableError } from '../errors';
+import type { PayoutStatus, PayproDetails } from '../payouts/payout';
+import { dayPartitionKeys, PAYOUTS_BY_DAY_INDEX } from '../payouts/repository';
+
+/** A payout as the day index shows it: what a list line and a report row need. */
+export interface DayRow {
+  tradeNo: string;
+  status: PayoutStatus;
+  amount: number;
+  mobile: string;
+  createdAt: string;
+  paypro: PayproDetails;
+  batchId?: string;
+  flaggedAt?: string;
+  /** `<createdAt>#<tradeNo>`: the row's place in the index, and what a cursor holds. */
+  daySk: string;
+}
+
+/** One end of a sort key range. */
+export interface Bound {
+  key: string;
+  inclusive: boolean;
+}
+
+/** Which rows of one Kenya day to read, in which order, and which to keep. */
+export interface DayScan {
+  order: 'asc' | 'desc';
+  lower?: Bound;
+  upper?: Bound;
+  status?: PayoutStatus;
+  flagged?: boolean;
+  /** Rows asked of DynamoDB per call, before the filter. */
+  pageSize: number;
+}
+
+interface Page {
+  rows: DayRow[];
+  next?: Record<string, unknown>;
+}
+
+/** Reads the `payouts-by-day` index; SDK errors stop here and become StoreUnavailableError. */
+export class PayoutDayIndex {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  /**
+   * Every payout created on the Kenya `day` that `scan` selects, in `daySk` order: the day's 16
+   * shards merged as they are read, a page of each at a time, so a reader that stops early
+   * reads little more than it used.
+   */
+  async *rows(day: string, scan: DayScan): AsyncGenerator<DayRow> {
+    const before = (a: DayRow, b: DayRow) => (scan.order === 'asc' ? a.daySk < b.daySk : a.daySk > b.daySk);
+    const shards = dayPartitionKeys(day).map((key) => ({
+      key,
+      rows: [] as DayRow[],
+      at: 0,
+      next: undefined as Page['next'],
+      done: false,
+    }));
+    type Shard = (typeof shards)[number];
+    const fill = async (shard: Shard) => {
+      // A filter can leave a page empty while more rows follow: read on until one is kept.
+      while (shard.at >= shard.rows.length && !shard.done) {
+        const page = await this.page(shard.key, scan, shard.next);
+        shard.rows = page.rows;
+        shard.at = 0;
+        shard.next = page.next;
+        shard.done = page.next === undefined;
+      }
+    };
+    await Promise.all(shards.map(fill));
+    for (;;) {
+      let best: Shard | undefined;
+      for (const shard of shards) {
+        const head = shard.rows[shard.at];
+        const bestHead = best?.rows[best.at];
+        if (head && (!bestHead || before(head, bestHead))) best = shard;
+      }
+      const row = best?.rows[best.at];
+      if (!best || !row) return;
+      best.at += 1;
+      yield row;
+      await fill(best);
+    }
+  }
+
+  private async page(partitionKey: string, scan: DayScan, start?: Record<string, unknown>): Promise<Page> {
+    const names: Record<string, string> = {};
+    const values: Record<string, unknown> = { ':pk': partitionKey };
+    const { lower, upper } = scan;
+    let range = '';
+    if (lower && upper) {
+      // BETWEEN is inclusive at both ends: an exclusive end is dropped from the page below.
+      range = ' AND daySk BETWEEN :lower AND :upper';
+      values[':lower'] = lower.key;
+      values[':upper'] = upper.key;
+    } else if (lower) {
+      range = ` AND daySk ${lower.inclusive ? '>=' : '>'} :lower`;
+      values[':lower'] = lower.key;
+    } else if (upper) {
+      range = ` AND daySk ${upper.inclusive ? '<=' : '<'} :upper`;
+      values[':upper'] = upper.key;
+    }
+    const filters: string[] = [];
+    if (scan.status !== undefined) {
+      names['#status'] = 'status';
+      values[':status'] = scan.status;
+      filters.push('#status = :status');
+    }
+    if (scan.flagged !== undefined) {
+      filters.push(scan.flagged ? 'attribute_exists(flaggedAt)' : 'attribute_not_exists(flaggedAt)');
+    }
+    try {
+      const { Items = [], LastEvaluatedKey } = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: PAYOUTS_BY_DAY_INDEX,
+          KeyConditionExpression: `dayPk = :pk${range}`,
+          ...(filters.length > 0 && { FilterExpression: filters.join(' AND ') }),
+          ...(Object.keys(names).length > 0 && { ExpressionAttributeNames: names }),
+          ExpressionAttributeValues: values,
+          ScanIndexForward: scan.order === 'asc',
+          Limit: scan.pageSize,
+          ...(start && { ExclusiveStartKey: start }),
+        }),
+      );
+      const rows = Items.map(toRow).filter(
+        (row) =>
+          !(lower && upper && !lower.inclusive && row.daySk === lower.key) &&
+          !(lower && upper && !upper.inclusive && row.daySk === upper.key),
+      );
+      return { rows, ...(LastEvaluatedKey && { next: LastEvaluatedKey }) };
+    } catch (error) {
+      throw new StoreUnavailableError('Could not read the payouts of a day.', { cause: error });
+    }
+  }
+}
+
+function toRow(item: Record<string, unknown>): DayRow {
+  return {
+    tradeNo: String(item.tradeNo),
+    status: item.status as PayoutStatus,
+    amount: Number(item.amount),
+    mobile: String(item.mobile),
+    createdAt: String(item.createdAt),
+    paypro: (item.paypro ?? {}) as PayproDetails,
+    ...(typeof item.batchId === 'string' && { batchId: item.batchId }),
+    ...(typeof item.flaggedAt === 'string' && { flaggedAt: item.flaggedAt }),
+    daySk: String(item.daySk),
+  };
+}

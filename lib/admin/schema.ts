@@ -1,0 +1,98 @@
+// zod/mini, as lib/payouts/schema.ts: these schemas validate the operator routes' requests and
+// are the ones the OpenAPI document is generated from, so what is documented is what is checked.
+import * as z from 'zod/mini';
+import { ValidationError } from '../errors';
+import { PAYOUT_STATUSES } from '../payouts/payout';
+import { toFieldProblems } from '../payouts/schema';
+
+/** The most payouts one page of `GET /admin/payouts` lists. */
+export const ADMIN_LIST_MAX_LIMIT = 100;
+/** How many payouts a page lists when `limit` is not given. */
+export const ADMIN_LIST_DEFAULT_LIMIT = 50;
+/** Longest reason an operator may give for a resolution, in characters. */
+export const RESOLVE_REASON_MAX_LENGTH = 500;
+
+const CURSOR = 'is not a cursor this API gave';
+
+/** A point in time: an ISO 8601 date-time with `Z` or an offset, or a Kenya day `YYYY-MM-DD`. */
+const instantOrDay = (meaning: string) =>
+  z.optional(
+    z.union([z.iso.datetime({ offset: true }), z.iso.date()], {
+      error: `must be an ISO 8601 date-time with Z or an offset (2026-11-24T09:30:00Z), or a day YYYY-MM-DD (${meaning})`,
+    }),
+  );
+
+const cursorSchema = z.optional(
+  z.string({ error: CURSOR }).check(z.minLength(1, { error: CURSOR }), z.maxLength(200, { error: CURSOR })),
+);
+
+/** Query of `GET /admin/payouts`: which payouts, created when, and the page. */
+export const adminListQuerySchema = z.strictObject({
+  status: z.optional(z.enum(PAYOUT_STATUSES, { error: `must be one of ${PAYOUT_STATUSES.join(', ')}` })),
+  from: instantOrDay('a day means its start, Kenya time'),
+  to: instantOrDay('a day means its end, Kenya time'),
+  flagged: z.optional(z.enum(['true', 'false'], { error: 'must be true or false' })),
+  limit: z._default(
+    z.coerce.number({ error: `must be a whole number from 1 to ${ADMIN_LIST_MAX_LIMIT}` }).check(
+      z.multipleOf(1, { error: `must be a whole number from 1 to ${ADMIN_LIST_MAX_LIMIT}` }),
+      z.minimum(1, { error: `must be a whole number from 1 to ${ADMIN_LIST_MAX_LIMIT}` }),
+      z.maximum(ADMIN_LIST_MAX_LIMIT, {
+        error: `must be a whole number from 1 to ${ADMIN_LIST_MAX_LIMIT}`,
+      }),
+    ),
+    ADMIN_LIST_DEFAULT_LIMIT,
+  ),
+  cursor: cursorSchema,
+});
+
+/** Body of `POST /admin/payouts/{tradeNo}/resolve`: the final state wanted, why, and whether to override Paypro. */
+export const resolveRequestSchema = z.strictObject({
+  to: z.enum(['SUCCEEDED', 'FAILED'], { error: 'must be SUCCEEDED or FAILED' }),
+  reason: z.string({ error: 'must be a string' }).check(
+    z.minLength(1, { error: 'must not be empty' }),
+    z.maxLength(RESOLVE_REASON_MAX_LENGTH, {
+      error: `must be at most ${RESOLVE_REASON_MAX_LENGTH} characters`,
+    }),
+    z.regex(/\S/, { error: 'must not be blank' }),
+  ),
+  force: z.optional(z.boolean({ error: 'must be true or false' })),
+});
+
+/** Query of `GET /admin/reports/daily.csv`: the Kenya day, and where the previous reply stopped. */
+export const dailyReportQuerySchema = z.strictObject({
+  date: z.iso.date({ error: 'must be a day YYYY-MM-DD (Kenya time)' }),
+  cursor: cursorSchema,
+});
+
+/** A validated `GET /admin/payouts` query (times not yet resolved). */
+export type AdminListQuery = z.infer<typeof adminListQuerySchema>;
+/** A validated resolution request. */
+export type ResolveRequest = z.infer<typeof resolveRequestSchema>;
+/** A validated daily report query. */
+export type DailyReportQuery = z.infer<typeof dailyReportQuerySchema>;
+
+type Query = Record<string, string | undefined> | null | undefined;
+
+function parseWith<S extends z.ZodMiniType>(schema: S, input: Record<string, unknown>): z.infer<S> {
+  const parsed = schema.safeParse(input);
+  if (!parsed.success) throw new ValidationError(toFieldProblems(parsed.error, input));
+  return parsed.data as z.infer<S>;
+}
+
+/** Validates the list query; ValidationError naming each bad or unknown parameter. */
+export function parseAdminListQuery(query: Query): AdminListQuery {
+  return parseWith(adminListQuerySchema, { ...query });
+}
+
+/** Validates the daily report query; ValidationError naming each bad or unknown parameter. */
+export function parseDailyReportQuery(query: Query): DailyReportQuery {
+  return parseWith(dailyReportQuerySchema, { ...query });
+}
+
+/** Validates a resolution body (already parsed JSON); ValidationError naming each bad or unknown field. */
+export function parseResolveRequest(body: unknown): ResolveRequest {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw new ValidationError([{ field: 'body', message: 'must be a JSON object' }]);
+  }
+  return parseWith(resolveRequestSchema, body as Record<string, unknown>);
+}
