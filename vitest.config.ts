@@ -6,6 +6,8 @@ const oldNode = Number(process.versions.node.split('.')[0]) < 22;
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    // Every reply a test receives is checked against openapi.json.
+    setupFiles: ['test/support/contract-setup.ts'],
     environment: 'node',
     testTimeout: 30_000,
     hookTimeout: 120_000,

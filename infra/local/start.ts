@@ -29,6 +29,8 @@ const settings = {
   apiPort: port('API_PORT', 3000),
   lambdaPort: port('LAMBDA_PORT', 3002),
   apiKey: env.LOCAL_API_KEY ?? 'local-dev-key',
+  // What the stand-in for IAM (infra/local/iam-authorizer.cjs) wants on the /admin routes.
+  adminKey: env.LOCAL_ADMIN_KEY || 'local-admin-key',
   reconcileIntervalS: Number(env.RECONCILE_INTERVAL_S ?? 30),
   salt: env.PAYPRO_SIGN_SALT === 'suffix' ? ('suffix' as const) : ('prefix' as const),
   payproBaseUrl: env.PAYPRO_BASE_URL || undefined,
@@ -101,6 +103,7 @@ function startOffline(
         // Webhook retries in seconds and minutes rather than minutes and hours.
         WEBHOOK_RETRY_SCALE: env.WEBHOOK_RETRY_SCALE ?? '0.01',
         LOCAL_API_KEY: settings.apiKey,
+        LOCAL_ADMIN_KEY: settings.adminKey,
         OFFLINE_HTTP_PORT: String(settings.apiPort),
         OFFLINE_LAMBDA_PORT: String(settings.lambdaPort),
         // The SDK's warning that Node 20 is near its end; on Node 22 (Lambda's) nothing is silenced.
@@ -303,6 +306,9 @@ async function main(): Promise<void> {
       '',
       'Payout service ready.',
       `  API:             ${apiUrl}   (header x-api-key: ${settings.apiKey})`,
+      `  API document:    ${apiUrl}/openapi.json   (OpenAPI 3.1, no key)`,
+      `  Operator API:    ${apiUrl}/admin/payouts, /admin/payouts/{tradeNo}/resolve, /admin/reports/daily.csv`,
+      `                   (header x-admin-key: ${settings.adminKey}, standing in for IAM; deployed: SigV4)`,
       `  Paypro:          ${paypro}`,
       `  DynamoDB:        ${services.env.AWS_ENDPOINT_URL_DYNAMODB} (tables ${services.env.PAYOUTS_TABLE}, ${services.env.PAYOUT_BATCHES_TABLE})`,
       `  Secrets Manager: ${services.env.AWS_ENDPOINT_URL_SECRETS_MANAGER} (secret ${services.env.PAYPRO_SECRET_ID})`,

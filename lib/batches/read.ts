@@ -18,8 +18,9 @@ export interface ItemsQuery {
   limit?: string;
 }
 
-const DEFAULT_LIMIT = 100;
-const MAX_LIMIT = 1_000;
+/** Items a page of `GET /payout-batches/{batchId}` holds unless `limit` says otherwise, and at most. */
+export const DEFAULT_LIMIT = 100;
+export const MAX_LIMIT = 1_000;
 
 function itemView(index: number, tradeNo: string, payout: Payout | undefined): BatchItemView {
   return {
@@ -133,7 +134,8 @@ export async function getBatch(
   };
 }
 
-const REPORT_COLUMNS = [
+/** The columns of report.csv, in order. */
+export const REPORT_COLUMNS = [
   'tradeNo',
   'mobile',
   'amount',

@@ -1,9 +1,12 @@
+import * as z from 'zod/mini';
 import { type FieldProblem, ValidationError } from '../errors';
 import {
   type AmountLimits,
   type PayoutRequest,
   parsePayoutRequest,
+  payoutRequestSchema,
   TRADE_NO_PATTERN,
+  toFieldProblems,
 } from '../payouts/schema';
 import { MAX_BATCH_ITEMS } from './batch';
 
@@ -16,7 +19,30 @@ export interface BatchRequest {
   items: BatchItem[];
 }
 
-const FIELDS = new Set(['batchId', 'items']);
+/**
+ * The envelope of `POST /payout-batches`: batchId and 1 to MAX_BATCH_ITEMS items, each of
+ * them `item` (unknown for validation, which checks items one by one below so that each
+ * problem names its index; the payout schema for the API document). Built on call, like
+ * payoutRequestSchema.
+ */
+export function batchRequestSchema<Item extends z.core.SomeType>(item: Item) {
+  const items = `must be an array of 1 to ${MAX_BATCH_ITEMS} payouts`;
+  return z.strictObject({
+    batchId: z
+      .string({ error: 'must be 1 to 64 letters, digits, "_" or "-"' })
+      .check(z.regex(TRADE_NO_PATTERN, { error: 'must be 1 to 64 letters, digits, "_" or "-"' })),
+    items: z
+      .array(item, { error: items })
+      .check(z.minLength(1, { error: items }), z.maxLength(MAX_BATCH_ITEMS, { error: items })),
+  });
+}
+
+/** One batch item as the API document shows it: a payout request whose tradeNo is required. */
+export function batchItemSchema(limits: AmountLimits) {
+  return z.required(payoutRequestSchema(limits), { tradeNo: true });
+}
+
+let envelope: ReturnType<typeof batchRequestSchema<z.ZodMiniUnknown>> | undefined;
 
 /**
  * Validates a batch all or nothing: every item with the same rules and messages as
@@ -27,24 +53,20 @@ export function parseBatchRequest(body: unknown, limits: AmountLimits): BatchReq
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     throw new ValidationError([{ field: 'body', message: 'must be a JSON object' }]);
   }
-  const fields = body as Record<string, unknown>;
-  const problems: FieldProblem[] = Object.keys(fields)
-    .filter((key) => !FIELDS.has(key))
-    .map((key) => ({ field: key === '' ? '""' : key, message: 'is not a known field' }));
-  const { batchId, items } = fields;
-  if (batchId === undefined) problems.push({ field: 'batchId', message: 'is required' });
-  else if (typeof batchId !== 'string' || !TRADE_NO_PATTERN.test(batchId)) {
-    problems.push({ field: 'batchId', message: 'must be 1 to 64 letters, digits, "_" or "-"' });
+  envelope ??= batchRequestSchema(z.unknown());
+  const checked = envelope.safeParse(body);
+  if (!checked.success) {
+    const problems = toFieldProblems(checked.error, body as Record<string, unknown>);
+    // Unknown fields first, then batchId, then items: the order the API has always listed them in.
+    const unknown = (p: FieldProblem) => (p.message === 'is not a known field' ? 0 : 1);
+    throw new ValidationError(problems.sort((a, b) => unknown(a) - unknown(b)));
   }
-  if (items === undefined) problems.push({ field: 'items', message: 'is required' });
-  else if (!Array.isArray(items) || items.length === 0 || items.length > MAX_BATCH_ITEMS) {
-    problems.push({ field: 'items', message: `must be an array of 1 to ${MAX_BATCH_ITEMS} payouts` });
-  }
-  if (problems.length > 0) throw new ValidationError(problems);
+  const { batchId, items } = checked.data;
 
+  const problems: FieldProblem[] = [];
   const parsed: BatchItem[] = [];
   const firstIndex = new Map<string, number>();
-  (items as unknown[]).forEach((raw, index) => {
+  items.forEach((raw, index) => {
     const prefix = `items[${index}]`;
     const noTradeNo =
       typeof raw === 'object' && raw !== null && !Array.isArray(raw) && !Object.hasOwn(raw, 'tradeNo');
@@ -69,5 +91,5 @@ export function parseBatchRequest(body: unknown, limits: AmountLimits): BatchReq
     parsed.push({ ...item, tradeNo: item.tradeNo });
   });
   if (problems.length > 0) throw new ValidationError(problems);
-  return { batchId: batchId as string, items: parsed };
+  return { batchId, items: parsed };
 }

@@ -36,7 +36,8 @@ const text = (max: number) =>
     .string({ error: 'must be a string' })
     .check(z.maxLength(max, { error: `must be at most ${max} characters` }));
 
-const callbackSchema = z.object({
+/** The body of Paypro's notify (also what the API document shows for the callback route). */
+export const callbackSchema = z.object({
   platFormTradeNo: z.nullish(text(128)),
   tradeNo: text(64),
   amount: z.union([z.number(), text(32)], { error: 'must be a number or a string' }),

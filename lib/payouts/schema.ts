@@ -1,5 +1,6 @@
 // zod/mini: the same zod, tree-shakable, so each function bundle carries only what it uses.
 import * as z from 'zod/mini';
+import type { JSONSchema } from 'zod/v4/core';
 import { type FieldProblem, ValidationError } from '../errors';
 
 /** Amount bounds in whole Kenyan shillings. */
@@ -19,21 +20,30 @@ export interface PayoutRequest {
 export const TRADE_NO_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
 export const REMARK_MAX_LENGTH = 100;
 
-// Safaricom/Airtel wallets: 254 followed by 1xxxxxxxx or 7xxxxxxxx.
-const LOCAL_FORMS = [/^\+?254([17]\d{8})$/, /^0([17]\d{8})$/, /^([17]\d{8})$/];
+/** Longest mobile accepted as typed, separators included. */
+export const MOBILE_MAX_LENGTH = 32;
+
+/**
+ * A Safaricom/Airtel wallet as typed: `+254`, `254`, `0` or nothing, then 1xxxxxxxx or
+ * 7xxxxxxxx (captured), with spaces and dashes allowed anywhere. One regex, so that the API
+ * document states the very rule the check applies.
+ */
+export const MOBILE_PATTERN =
+  /^[\s-]*(?:(?:\+[\s-]*)?2[\s-]*5[\s-]*4[\s-]*|0[\s-]*)?([17](?:[\s-]*\d){8})[\s-]*$/;
 
 /** Normalises a Kenyan mobile to `2547xxxxxxxx`/`2541xxxxxxxx`, or undefined when it is not one. */
 export function normaliseMobile(raw: string): string | undefined {
-  if (raw.length > 32) return undefined;
-  const compact = raw.replace(/[\s-]/g, '');
-  for (const form of LOCAL_FORMS) {
-    const match = form.exec(compact);
-    if (match) return `254${match[1]}`;
-  }
-  return undefined;
+  if (raw.length > MOBILE_MAX_LENGTH) return undefined;
+  const match = MOBILE_PATTERN.exec(raw);
+  return match ? `254${match[1]?.replace(/[\s-]/g, '')}` : undefined;
 }
 
+/** An amount sent as text: digits only, at most 15 (so it stays a safe integer). */
+export const AMOUNT_DIGITS = /^\d{1,15}$/;
+
 const WHOLE_SHILLINGS = 'must be a whole number of shillings, as an integer or a string of digits';
+const NOT_A_MOBILE =
+  'must be a Kenyan mobile number such as 0712345678 or +254712345678 (2547… or 2541…, 12 digits)';
 
 /** Records a problem with the value in hand from inside a transform; the result is discarded. */
 export function refuse(ctx: z.core.ParsePayload, message: string): never {
@@ -48,7 +58,7 @@ function amountSchema(limits: AmountLimits) {
       const amount =
         typeof raw === 'number' && Number.isSafeInteger(raw)
           ? raw
-          : typeof raw === 'string' && /^\d{1,15}$/.test(raw)
+          : typeof raw === 'string' && AMOUNT_DIGITS.test(raw)
             ? Number(raw)
             : undefined;
       if (amount === undefined) return refuse(ctx, WHOLE_SHILLINGS);
@@ -65,13 +75,7 @@ function mobileSchema() {
     z.unknown(),
     z.transform((raw, ctx) => {
       const mobile = typeof raw === 'string' ? normaliseMobile(raw) : undefined;
-      if (mobile === undefined) {
-        return refuse(
-          ctx,
-          'must be a Kenyan mobile number such as 0712345678 or +254712345678 (2547… or 2541…, 12 digits)',
-        );
-      }
-      return mobile;
+      return mobile === undefined ? refuse(ctx, NOT_A_MOBILE) : mobile;
     }),
   );
 }
@@ -96,6 +100,36 @@ export function payoutRequestSchema(limits: AmountLimits) {
         .check(z.maxLength(REMARK_MAX_LENGTH, { error: `must be at most ${REMARK_MAX_LENGTH} characters` })),
     ),
   });
+}
+
+/*
+ * amount and mobile are checked in transforms, which zod cannot turn into JSON Schema. These
+ * state the same rules for the API document (lib/openapi), from the same regexes and bounds;
+ * no handler imports them, so they stay out of the function bundles.
+ */
+
+/** JSON Schema of what `amount` accepts, for the API document. */
+export function amountInputSchema(limits: AmountLimits): JSONSchema.JSONSchema {
+  return {
+    description: `Whole shillings (KES), from ${limits.min} to ${limits.max}: an integer, or a string of digits.`,
+    anyOf: [
+      { type: 'integer', minimum: limits.min, maximum: limits.max },
+      { type: 'string', pattern: AMOUNT_DIGITS.source },
+    ],
+  };
+}
+
+/** JSON Schema of what `mobile` accepts, for the API document. */
+export function mobileInputSchema(): JSONSchema.JSONSchema {
+  return {
+    description:
+      'A Kenyan M-Pesa number: 0712345678, 0112345678, 712345678, +254712345678 or 254712345678, ' +
+      'spaces and dashes allowed. Stored as 2547…/2541… (12 digits); replies show it masked.',
+    type: 'string',
+    maxLength: MOBILE_MAX_LENGTH,
+    pattern: MOBILE_PATTERN.source,
+    examples: ['0712345678', '+254 712 345 678'],
+  };
 }
 
 /** Turns zod's issues into one problem per field, unknown keys each named. */

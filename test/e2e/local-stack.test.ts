@@ -1,5 +1,9 @@
+import { readFileSync } from 'node:fs';
+import { parse } from 'csv-parse/sync';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DOCUMENT_PATH } from '../../lib/openapi/document';
+import { kenyaDate } from '../../lib/paypro/kenya-time';
 import { generateWebhookSecret } from '../../lib/webhooks/sign';
 import { type RunningStack, runNpmStart } from '../support/local-stack-process';
 import { until as waitFor } from '../support/wait';
@@ -17,6 +21,8 @@ beforeAll(async () => {
     // Min age 4 s: the callback (sent 2 s after creation) gets there before the reconciler looks.
     RECONCILE_INTERVAL_S: '2',
     RECONCILE_MIN_AGE_S: '4',
+    // Flag a payout open for 12 s (not a day), so the operator API has a flagged payout to resolve.
+    RECONCILE_FLAG_AFTER_S: '12',
     WEBHOOK_URL: `${receiver.url}/hooks`,
     WEBHOOK_SECRET: webhookSecret,
   });
@@ -68,6 +74,15 @@ describe('npm start: the API over HTTP', () => {
   it('needs the API key for /payouts', async () => {
     const response = await fetch(`${stack.apiUrl}/payouts/anything`);
     expect(response.status).toBe(403);
+  });
+
+  it('serves the checked-in OpenAPI document at /openapi.json, without a key', async () => {
+    const response = await fetch(`${stack.apiUrl}/openapi.json`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toMatch(/^application\/json\b/);
+    const served = await response.json();
+    expect(served).toEqual(JSON.parse(readFileSync(DOCUMENT_PATH, 'utf8')));
+    expect(stack.output()).toMatch(/^ {2}API document: +http:\/\/\S+\/dev\/openapi\.json /m);
   });
 
   it('answers 400 naming the fields, and 404 for an unknown payout', async () => {
@@ -242,6 +257,103 @@ describe('npm start: bulk payouts', () => {
     expect(report.headers.get('content-type')).toMatch(/^text\/csv\b/);
     for (const item of items) expect(csv).toContain(item.tradeNo);
     expect(stack.output()).toMatch(/Batch sends: +\S+paypro-payouts-dev-batch-sends -> send-batch-items/);
+  });
+});
+
+describe('npm start: the operator API', () => {
+  /** The admin key the launcher printed: what the stand-in for IAM checks. */
+  const adminKey = () => stack.output().match(/\(header x-admin-key: (\S+), standing in for IAM/)?.[1] ?? '';
+
+  async function admin(method: string, path: string, body?: unknown, key = adminKey()) {
+    const response = await fetch(`${stack.apiUrl}${path}`, {
+      method,
+      headers: { 'content-type': 'application/json', 'x-admin-key': key },
+      ...(body !== undefined && { body: JSON.stringify(body) }),
+    });
+    const text = await response.text();
+    return { status: response.status, headers: response.headers, text };
+  }
+
+  it('answers 403 on the admin routes without the admin key, with a wrong one, or with the apps’ API key', async () => {
+    // Prepare
+    const routes = [
+      ['GET', '/admin/payouts'],
+      ['POST', '/admin/payouts/anything/resolve'],
+      ['GET', `/admin/reports/daily.csv?date=${kenyaDate(new Date())}`],
+    ] as const;
+    expect(adminKey()).toBe('local-admin-key'); // the default, shown in the banner
+    for (const [method, path] of routes) {
+      // Act
+      const none = await fetch(`${stack.apiUrl}${path}`, { method });
+      const wrong = await admin(method, path, undefined, 'not-the-admin-key');
+      const appKey = await fetch(`${stack.apiUrl}${path}`, {
+        method,
+        headers: { 'x-api-key': stack.apiKey },
+      });
+      const right = await admin(method, path, method === 'POST' ? { to: 'FAILED', reason: 'x' } : undefined);
+      // Assess
+      for (const refused of [none.status, wrong.status, appKey.status])
+        expect(refused, `${method} ${path}`).toBe(403);
+      expect(await none.json()).toEqual({ message: 'Forbidden' });
+      // Let through: the route itself answers (404 for a payout that does not exist).
+      expect(right.status, `${method} ${path}`).toBe(method === 'POST' ? 404 : 200);
+    }
+  });
+
+  it('lists a flagged payout and resolves it by hand, recorded as the local operator', {
+    timeout: 90_000,
+  }, async () => {
+    // Prepare: the sandbox keeps this mobile processing; the reconciler flags it after 12 s.
+    const tradeNo = `e2e-admin-${Date.now()}`;
+    const created = await call('POST', '/payouts', { amount: 160, mobile: '0700000015', tradeNo });
+    expect(created.body.status).toBe('PROCESSING');
+    const listed = await waitFor(
+      async () => JSON.parse((await admin('GET', '/admin/payouts?flagged=true&status=PROCESSING')).text),
+      (page: { payouts: Array<{ tradeNo: string }> }) => page.payouts.some((p) => p.tradeNo === tradeNo),
+      60_000,
+    );
+    const reason = 'Paypro support: never paid (ticket 981)';
+    // Act
+    const refused = await admin('POST', `/admin/payouts/${tradeNo}/resolve`, { to: 'FAILED', reason });
+    const forced = await admin('POST', `/admin/payouts/${tradeNo}/resolve`, {
+      to: 'FAILED',
+      reason,
+      force: true,
+    });
+    const read = await call('GET', `/payouts/${tradeNo}`);
+    const date = kenyaDate(String(created.body.createdAt));
+    const report = await admin('GET', `/admin/reports/daily.csv?date=${date}`);
+    // Assess
+    expect(listed.payouts.find((p: { tradeNo: string }) => p.tradeNo === tradeNo)).toEqual({
+      tradeNo,
+      status: 'PROCESSING',
+      amount: 160,
+      mobile: '2547****0015',
+      createdAt: created.body.createdAt,
+      paypro: expect.objectContaining({ code: '0015', message: 'CREDIT_INPROGRESS' }),
+      flaggedAt: expect.any(String),
+    });
+    expect(refused.status).toBe(409);
+    expect(JSON.parse(refused.text).paypro).toBe('Paypro is still processing it (0015 CREDIT_INPROGRESS)');
+    expect(forced.status).toBe(200);
+    const resolved = JSON.parse(forced.text);
+    expect(resolved).toEqual(read.body);
+    expect(resolved.status).toBe('FAILED');
+    expect(resolved.history.at(-1)).toMatchObject({
+      source: 'operator',
+      status: 'FAILED',
+      operator: 'local',
+      reason,
+      note: 'resolved by operator (forced); Paypro: is still processing it (0015 CREDIT_INPROGRESS)',
+    });
+    expect(report.status).toBe(200);
+    expect(report.headers.get('content-type')).toMatch(/^text\/csv\b/);
+    const rows = parse(report.text, { columns: true }) as Array<Record<string, string>>;
+    expect(rows.find((r) => r.tradeNo === tradeNo)).toMatchObject({
+      status: 'FAILED',
+      amount: '160',
+      mobile: '2547****0015',
+    });
   });
 });
 

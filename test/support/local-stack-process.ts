@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
+import { watchApi } from './contract';
 
 /** A port free on loopback right now. */
 export async function freePort(): Promise<number> {
@@ -82,8 +83,11 @@ export async function runNpmStart(
       reject(new Error(`npm start exited with ${code}:\n${output}`));
     });
   });
+  const apiUrl = `http://127.0.0.1:${apiPort}/dev`;
+  // Every reply of this API to the test's fetch calls is checked against openapi.json.
+  watchApi(apiUrl);
   return {
-    apiUrl: `http://127.0.0.1:${apiPort}/dev`,
+    apiUrl,
     apiKey,
     output: () => output,
     stop: async () => {
