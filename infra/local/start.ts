@@ -298,6 +298,7 @@ async function main(): Promise<void> {
       return;
     }
   }
+  const caps = localCaps(env);
   const paypro = services.sandbox
     ? `${services.sandbox.url} (local sandbox)`
     : `${settings.payproBaseUrl} (PAYPRO_BASE_URL)`;
@@ -310,7 +311,9 @@ async function main(): Promise<void> {
       `  Operator API:    ${apiUrl}/admin/payouts, /admin/payouts/{tradeNo}/resolve, /admin/reports/daily.csv`,
       `                   (header x-admin-key: ${settings.adminKey}, standing in for IAM; deployed: SigV4)`,
       `  Paypro:          ${paypro}`,
-      `  DynamoDB:        ${services.env.AWS_ENDPOINT_URL_DYNAMODB} (tables ${services.env.PAYOUTS_TABLE}, ${services.env.PAYOUT_BATCHES_TABLE})`,
+      `  DynamoDB:        ${services.env.AWS_ENDPOINT_URL_DYNAMODB} (tables ${services.env.PAYOUTS_TABLE}, ${services.env.PAYOUT_BATCHES_TABLE}, ${services.env.PAYOUT_LIMITS_TABLE})`,
+      `  Daily caps:      ${caps.DAILY_MAX_AMOUNT} KES and ${caps.DAILY_MAX_COUNT} payouts a Kenya day; ` +
+        `${caps.RECIPIENT_DAILY_MAX_AMOUNT} KES and ${caps.RECIPIENT_DAILY_MAX_COUNT} per mobile (e.g. DAILY_MAX_COUNT=10 npm start)`,
       `  Secrets Manager: ${services.env.AWS_ENDPOINT_URL_SECRETS_MANAGER} (secret ${services.env.PAYPRO_SECRET_ID})`,
       `  Reconciler:      every ${settings.reconcileIntervalS} s (npm run reconcile runs it once)`,
       `  Event bus:       ${services.env.EVENT_BUS_NAME} at ${services.env.AWS_ENDPOINT_URL_EVENTBRIDGE} (every event printed as [event])`,
