@@ -156,6 +156,12 @@ export function evaluateCondition(
   ctx: ExpressionContext,
 ): boolean {
   if (expression === undefined) return true;
+  // `NOT (a OR b)` as a whole condition (the caps' counters); a comparison with a missing
+  // attribute is false in it, as in DynamoDB.
+  const negated = /^NOT \((.+)\)$/.exec(expression.trim());
+  if (negated?.[1] && !/\b(NOT|AND)\b|\(/.test(negated[1])) {
+    return !negated[1].split(/\s+OR\s+/).some((t) => term(t.trim(), item, ctx));
+  }
   if (/\b(NOT|BETWEEN|begins_with|contains)\b/.test(expression)) throw unsupported(expression);
   return splitAnd(expression).every((t) => {
     const group = /^\((.+)\)$/.exec(t);

@@ -52,7 +52,7 @@ export function recipientKey(mobile: string, day: string): string {
 // fails weeks later still finds its counter; nothing reads an old day's counter otherwise.
 const COUNTER_RETENTION_DAYS = 40;
 // Recipient counters are reserved this many at a time for a batch (one per distinct mobile).
-const RESERVE_CONCURRENCY = 16;
+const RESERVE_CONCURRENCY = 64;
 // A refusal read back with room to spare means a release landed in between: try again, this often.
 const RESERVE_ATTEMPTS = 3;
 
