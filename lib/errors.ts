@@ -208,6 +208,19 @@ export class ResolutionContradictedError extends PayoutServiceError {
   }
 }
 
+/** The payout was sent to Paypro while an operator's resolution was being written; refused even when forced. */
+export class ResolutionOvertakenError extends PayoutServiceError {
+  constructor(
+    readonly tradeNo: string,
+    readonly sentAt: string,
+  ) {
+    super(
+      `Payout ${tradeNo} was sent to Paypro at ${sentAt}, while this resolution was being written: ` +
+        'what it was decided on no longer holds. Look at the payout again, then ask again.',
+    );
+  }
+}
+
 /** The caller is not allowed to use this route (no operator identity). */
 export class ForbiddenError extends PayoutServiceError {
   constructor(message = 'Forbidden.') {

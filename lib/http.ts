@@ -15,6 +15,7 @@ import {
   PayoutNotOpenError,
   PayproUnavailableError,
   ResolutionContradictedError,
+  ResolutionOvertakenError,
   StoreUnavailableError,
   ValidationError,
 } from './errors';
@@ -89,7 +90,8 @@ export function errorResponse(error: unknown): APIGatewayProxyResult {
     error instanceof PayoutConflictError ||
     error instanceof AmountMismatchError ||
     error instanceof BatchConflictError ||
-    error instanceof PayoutNotOpenError
+    error instanceof PayoutNotOpenError ||
+    error instanceof ResolutionOvertakenError
   ) {
     return problem(409, 'Conflict', error.message);
   }

@@ -4,6 +4,7 @@ import {
   PayproUnavailableError,
   PayproUnknownOutcomeError,
   ResolutionContradictedError,
+  ResolutionOvertakenError,
   StaleStateError,
 } from '../errors';
 import { statusChanged } from '../events/payout-event';
@@ -159,6 +160,11 @@ export async function resolvePayout(
       const reread = await deps.repository.get(current.tradeNo);
       if (!reread) throw new PayoutNotFoundError(current.tradeNo);
       if (isFinal(reread.status)) throw new PayoutNotOpenError(reread.tradeNo, reread.status);
+      // Sent since the operator's decision (the batch consumer, create or the reconciler): what
+      // they decided on no longer holds, and money may be on its way. Refused even when forced.
+      if (current.sentAt === undefined && reread.sentAt !== undefined) {
+        throw new ResolutionOvertakenError(reread.tradeNo, reread.sentAt);
+      }
       current = reread;
     }
   }
