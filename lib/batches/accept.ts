@@ -1,12 +1,13 @@
 import { createHash } from 'node:crypto';
 import {
   BatchConflictError,
+  CapExceededError,
   type FieldProblem,
   PayoutExistsError,
   StoreUnavailableError,
   ValidationError,
 } from '../errors';
-import { type CapShare, type DailyCaps, releaseShare, reserveCaps } from '../limits/caps';
+import { type CapShare, type DailyCaps, type Reservation, releaseShare, reserveCaps } from '../limits/caps';
 import type { CapLedger } from '../limits/repository';
 import type { Log } from '../logger';
 import type { Counter } from '../metrics';
@@ -68,7 +69,17 @@ export async function acceptBatch(
   const at = now.toISOString();
   const capDay = kenyaDate(now);
   // Items already recorded (the same payout sent alone before) reserved their own share then.
-  const reservation = await reserveCaps(deps, capDay, sharesOf(request, stored));
+  let reservation: Reservation;
+  try {
+    reservation = await reserveCaps(deps, capDay, sharesOf(request, stored));
+  } catch (error) {
+    // The same batch, sent twice at once, holds the room twice for a moment: the one refused
+    // answers as the replay of the one recorded, never "nothing recorded".
+    if (!(error instanceof CapExceededError)) throw error;
+    const twin = await deps.batches.get(request.batchId);
+    if (!twin) throw error;
+    return replayOrResume(deps, request, twin, hash);
+  }
   const record: BatchRecord = {
     batchId: request.batchId,
     requestHash: hash,
@@ -87,7 +98,7 @@ export async function acceptBatch(
     return replayOrResume(deps, request, winner, hash);
   }
   deps.counter.count('BatchAccepted');
-  return { outcome: 'accepted', batch: await recordAndQueue(deps, request, record, stored) };
+  return { outcome: 'accepted', batch: await recordAndQueue(deps, request, record, stored, true) };
 }
 
 async function replayOrResume(
@@ -102,7 +113,7 @@ async function replayOrResume(
   if (!abandoned) return { outcome: 'replayed', batch: existing };
   deps.log.warn('resuming a batch whose recording was interrupted', { batchId: request.batchId });
   const stored = await deps.payouts.getMany(request.items.map((item) => item.tradeNo));
-  return { outcome: 'accepted', batch: await recordAndQueue(deps, request, existing, stored) };
+  return { outcome: 'accepted', batch: await recordAndQueue(deps, request, existing, stored, false) };
 }
 
 /** A 400 listing every item whose tradeNo another payout (or another batch) already uses. */
@@ -164,6 +175,8 @@ async function recordAndQueue(
   request: BatchRequest,
   record: BatchRecord,
   stored: ReadonlyMap<string, Payout>,
+  /** True for the run that reserved the batch's caps: only it may give an item's share back. */
+  owner: boolean,
 ): Promise<BatchRecord> {
   await deps.batches.putTradeNos(
     request.batchId,
@@ -182,17 +195,23 @@ async function recordAndQueue(
         continue;
       }
       try {
-        await deps.payouts.create(batchPayout(item, request.batchId, at, record.capDay), checkAfter);
+        // Created at the batch's own instant, whichever run records it, so an item's Kenya day
+        // (the daily report's) is always the day its cap share was reserved against.
+        await deps.payouts.create(
+          batchPayout(item, request.batchId, record.createdAt, record.capDay),
+          checkAfter,
+        );
         toQueue.push(item.tradeNo);
       } catch (error) {
         if (!(error instanceof PayoutExistsError)) throw error;
         // Created since the check above: adopt it only if it is the same payout.
         const now = await deps.payouts.get(item.tradeNo);
         // The batch reserved this item's share; unless a run of this same batch recorded it, the
-        // payout under its tradeNo reserved its own, so the batch's goes back.
+        // payout under its tradeNo reserved its own, so the batch's goes back. Only the owner
+        // gives it back: resumes may run side by side, and each would give the same share back.
         const share = { mobile: item.mobile, amount: item.amount, count: 1 };
         const giveBack = async () => {
-          if (record.capDay !== undefined && now?.batchId !== request.batchId) {
+          if (owner && record.capDay !== undefined && now?.batchId !== request.batchId) {
             await releaseShare(deps, record.capDay, share);
           }
         };

@@ -72,8 +72,10 @@ export async function reserveCaps(deps: ReserveDeps, day: string, shares: CapSha
   const expiresAt = Math.floor(Date.parse(`${day}T00:00:00Z`) / 1000) + COUNTER_RETENTION_DAYS * 86_400;
   const taken: Array<{ key: string; value: CounterValue }> = [];
   const release = async () => {
-    await Promise.all(taken.splice(0).map(({ key, value }) => giveBack(deps, key, value)));
+    const back = taken.splice(0);
+    await inParallel(back, RESERVE_CONCURRENCY, ({ key, value }) => giveBack(deps, key, value));
   };
+  if (shares.length === 0) return { release };
   try {
     // Recipients first: their counters are spread over mobiles and rarely contended, so the day's
     // counter, which every payout shares, is only written for payouts that fit their recipient.
@@ -82,17 +84,13 @@ export async function reserveCaps(deps: ReserveDeps, day: string, shares: CapSha
       count: deps.limits.recipientDailyMaxCount,
     };
     const refused: Array<{ share: CapShare; refusal: Refusal }> = [];
-    const queue = [...shares];
-    const worker = async () => {
-      for (let share = queue.shift(); share !== undefined; share = queue.shift()) {
-        const key = recipientKey(share.mobile, day);
-        const value = { amount: share.amount, count: share.count };
-        const refusal = await reserveOne(deps.caps, key, value, recipientLimit, expiresAt);
-        if (refusal) refused.push({ share, refusal });
-        else taken.push({ key, value });
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(RESERVE_CONCURRENCY, shares.length) }, worker));
+    await inParallel(shares, RESERVE_CONCURRENCY, async (share) => {
+      const key = recipientKey(share.mobile, day);
+      const value = { amount: share.amount, count: share.count };
+      const refusal = await reserveOne(deps.caps, key, value, recipientLimit, expiresAt);
+      if (refusal) refused.push({ share, refusal });
+      else taken.push({ key, value });
+    });
     if (refused.length > 0) {
       await release();
       throw recipientRefusal(deps, day, refused);
@@ -123,6 +121,33 @@ export async function reserveCaps(deps: ReserveDeps, day: string, shares: CapSha
     throw error;
   }
   return { release };
+}
+
+/**
+ * Runs `work` on every item, `width` at a time. On the first error no further item is started,
+ * and it throws only once every started one has finished, so nothing is still reserving when
+ * the caller gives back what was taken.
+ */
+async function inParallel<T>(
+  items: readonly T[],
+  width: number,
+  work: (item: T) => Promise<void>,
+): Promise<void> {
+  let next = 0;
+  let failure: { error: unknown } | undefined;
+  const worker = async () => {
+    while (failure === undefined && next < items.length) {
+      const item = items[next] as T;
+      next += 1;
+      try {
+        await work(item);
+      } catch (error) {
+        failure ??= { error };
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(width, items.length) }, worker));
+  if (failure) throw failure.error;
 }
 
 /** Gives a payout's share back to the day it was reserved against; for a payout that ended FAILED. */

@@ -97,7 +97,8 @@ async function reserve(
     return await reserveCaps(deps, day, [{ mobile: request.mobile, amount: request.amount, count: 1 }]);
   } catch (error) {
     if (!(error instanceof CapExceededError) || request.tradeNo === undefined) throw error;
-    const existing = await deps.repository.get(request.tradeNo).catch(() => undefined);
+    // A read that fails is a 503, not the 422: "nothing recorded" must be known, not assumed.
+    const existing = await deps.repository.get(request.tradeNo);
     if (!existing) throw error;
     return replay(deps, request.tradeNo, hash);
   }

@@ -4,7 +4,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { StoreUnavailableError } from '../../../../lib/errors';
 import { type DailyCaps, releaseCaps, reserveCaps } from '../../../../lib/limits/caps';
-import { DynamoCapLedger } from '../../../../lib/limits/repository';
+import { type CapLedger, DynamoCapLedger } from '../../../../lib/limits/repository';
 import type { Log } from '../../../../lib/logger';
 import type { Payout } from '../../../../lib/payouts/payout';
 import { recordingCounter } from '../../../support/stack';
@@ -63,6 +63,43 @@ describe('reserveCaps', () => {
       { pk: `MOBILE#${MOBILE}#2026-11-25` },
     ]);
     expect(updates[2]?.ExpressionAttributeValues).toMatchObject({ ':minusAmount': -500, ':minusCount': -1 });
+  });
+});
+
+describe('reserveCaps for a batch', () => {
+  it('stops reserving at the first store failure and gives back every share it took', async () => {
+    // Prepare: a ledger in memory whose 50th write fails, as a throttled DynamoDB would.
+    const net = new Map<string, number>();
+    let writes = 0;
+    const caps: CapLedger = {
+      tryAdd: async (key, add) => {
+        writes += 1;
+        const nth = writes;
+        await new Promise((resolve) => setTimeout(resolve, 1));
+        if (nth === 50) throw new StoreUnavailableError('throttled');
+        net.set(key, (net.get(key) ?? 0) + add.amount);
+        return true;
+      },
+      subtract: async (key, sub) => {
+        net.set(key, (net.get(key) ?? 0) - sub.amount);
+        return true;
+      },
+      read: async () => ({ amount: 0, count: 0 }),
+    };
+    const shares = Array.from({ length: 5_000 }, (_, i) => ({
+      mobile: `2547${String(i).padStart(8, '0')}`,
+      amount: 100,
+      count: 1,
+      items: [i],
+    }));
+
+    // Act
+    const reserving = reserveCaps({ ...deps(), caps }, '2026-11-25', shares);
+
+    // Assess
+    await expect(reserving).rejects.toBeInstanceOf(StoreUnavailableError);
+    expect(writes).toBeLessThan(200);
+    expect([...net.values()].every((amount) => amount === 0)).toBe(true);
   });
 });
 
