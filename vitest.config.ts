@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import { LOCAL_CAPS } from './infra/local/caps';
 
 // The AWS SDK warns that Node 20 is near its end; Lambda runs Node 22, where nothing is silenced.
 const oldNode = Number(process.versions.node.split('.')[0]) < 22;
@@ -24,10 +25,7 @@ export default defineConfig({
       PAYPRO_BASE_URL: 'http://127.0.0.1:9',
       PUBLIC_BASE_URL: 'https://payouts.test/test',
       // Caps no test meets unless it sets its own (test/integration/caps.test.ts).
-      DAILY_MAX_AMOUNT: '1000000000',
-      DAILY_MAX_COUNT: '1000000',
-      RECIPIENT_DAILY_MAX_AMOUNT: '1000000000',
-      RECIPIENT_DAILY_MAX_COUNT: '1000000',
+      ...LOCAL_CAPS,
     },
   },
 });

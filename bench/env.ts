@@ -1,3 +1,5 @@
+import { LOCAL_CAPS } from '../infra/local/caps';
+
 /**
  * What the functions need in their environment to load without any real endpoint: config is
  * parsed at import, so a handler module cannot even be imported without these. The URLs point
@@ -10,10 +12,7 @@ export const BENCH_ENV: Readonly<Record<string, string>> = {
   WEBHOOKS_DLQ_URL: 'http://127.0.0.1:9/000000000000/bench-webhooks-dlq',
   BATCH_SENDS_QUEUE_URL: 'http://127.0.0.1:9/000000000000/bench-batch-sends',
   // Caps the benchmark's load never meets (it measures the cost of reserving, not refusals).
-  DAILY_MAX_AMOUNT: '1000000000',
-  DAILY_MAX_COUNT: '1000000',
-  RECIPIENT_DAILY_MAX_AMOUNT: '1000000000',
-  RECIPIENT_DAILY_MAX_COUNT: '1000000',
+  ...LOCAL_CAPS,
   AWS_REGION: 'eu-west-1',
   AWS_ACCESS_KEY_ID: 'bench',
   AWS_SECRET_ACCESS_KEY: 'bench',

@@ -13,23 +13,6 @@ export interface LocalSecret {
   callbackKey: string;
 }
 
-/**
- * The daily caps a local stack runs with unless the environment names others: high enough that
- * tests and demos (which pay the sandbox's few test mobiles again and again) never meet them.
- * `DAILY_MAX_COUNT=10 npm start` shows a cap at work.
- */
-export const LOCAL_CAPS: Readonly<Record<string, string>> = {
-  DAILY_MAX_AMOUNT: '1000000000',
-  DAILY_MAX_COUNT: '1000000',
-  RECIPIENT_DAILY_MAX_AMOUNT: '1000000000',
-  RECIPIENT_DAILY_MAX_COUNT: '1000000',
-};
-
-/** LOCAL_CAPS, each replaced by the environment's value when it has one. */
-export function localCaps(env: NodeJS.ProcessEnv): Record<string, string> {
-  return Object.fromEntries(Object.entries(LOCAL_CAPS).map(([name, value]) => [name, env[name] || value]));
-}
-
 /** What to start. Ports default to ephemeral ones; a `payproBaseUrl` replaces the sandbox. */
 export interface LocalServicesOptions {
   stage: string;

@@ -10,11 +10,12 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import type { SQSBatchResponse } from 'aws-lambda';
 import { generateWebhookSecret, webhookKey } from '../../lib/webhooks/sign';
+import { localCaps } from './caps';
 import { createSqsEventSource, type SqsEventSource } from './event-source';
 import type { EventEnvelope } from './eventbridge';
 import { functionName, invokeLocal } from './invoke';
 import { SANDBOX_MOBILES } from './paypro-sandbox';
-import { type LocalServices, localCaps, startLocalServices } from './services';
+import { type LocalServices, startLocalServices } from './services';
 
 const env = process.env;
 // The SDK's warning that Node 20 is near its end (the launcher's own SQS clients would print it

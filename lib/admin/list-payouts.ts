@@ -1,5 +1,5 @@
 import { type FieldProblem, ValidationError } from '../errors';
-import { maskMobile, type PayoutStatus, type PayproDetails } from '../payouts/payout';
+import { maskMobile } from '../payouts/payout';
 import { kenyaDate, kenyaDayStart } from '../paypro/kenya-time';
 import { decodeCursor, encodeCursor } from './cursor';
 import type { DayRow, PayoutDayIndex } from './repository';
@@ -11,18 +11,8 @@ export interface ListPayoutsDeps {
   now: () => Date;
 }
 
-/** One payout in the operator's list. */
-export interface AdminPayoutLine {
-  tradeNo: string;
-  status: PayoutStatus;
-  amount: number;
-  /** Masked, as everywhere the API shows a mobile. */
-  mobile: string;
-  createdAt: string;
-  paypro: PayproDetails;
-  batchId?: string;
-  flaggedAt?: string;
-}
+/** One payout in the operator's list: its day index row without the sort key, the mobile masked. */
+export type AdminPayoutLine = Omit<DayRow, 'daySk'>;
 
 /** A page of the list, newest first; `nextCursor` only when more payouts match. */
 export interface AdminPayoutPage {

@@ -13,7 +13,7 @@ import { maskMobile, type Payout, type PayoutStatus, toView } from '../../lib/pa
 import { kenyaDate, kenyaDayStart } from '../../lib/paypro/kenya-time';
 import { createDocumentClient } from '../../lib/services';
 import { apiEvent, bodyOf, lambdaContext } from '../support/events';
-import { startStack } from '../support/stack';
+import { recordCrashedPayout, startStack } from '../support/stack';
 import { settledAtSandbox } from '../support/wait';
 
 let stack: Awaited<ReturnType<typeof startStack>>;
@@ -529,20 +529,7 @@ describe('POST /admin/payouts/{tradeNo}/resolve', () => {
   it('resolves a payout never sent as FAILED when Paypro does not know it, and it is never sent afterwards', async () => {
     // Prepare: recorded, then a crash before the send: no sentAt.
     const id = tradeNo('unsent');
-    const at = new Date().toISOString();
-    await stack.services.repository.create(
-      {
-        tradeNo: id,
-        amount: 70,
-        mobile: '254712345678',
-        status: 'PENDING',
-        requestHash: requestHash({ amount: 70, mobile: '254712345678' }),
-        createdAt: at,
-        updatedAt: at,
-        history: [{ at, source: 'api', status: 'PENDING', note: 'payout requested' }],
-      },
-      at,
-    );
+    await recordCrashedPayout(stack.services.repository, id, false);
     // Act
     const asSucceeded = await resolve(id, { to: 'SUCCEEDED', reason: 'sure?' });
     const asFailed = await resolve(id, { to: 'FAILED', reason: 'app cancelled the order' });

@@ -8,7 +8,7 @@ import { reconcile } from '../../lib/payouts/reconcile';
 import { LEGACY_OPEN_PK, openPartitionKey } from '../../lib/payouts/repository';
 import { createDocumentClient } from '../../lib/services';
 import { apiEvent, lambdaContext } from '../support/events';
-import { startStack } from '../support/stack';
+import { recordCrashedPayout, startStack } from '../support/stack';
 import { settledAtSandbox } from '../support/wait';
 
 let stack: Awaited<ReturnType<typeof startStack>>;
@@ -42,23 +42,7 @@ function reconcileAhead(aheadMs = 5_000, overrides: Partial<typeof stack.service
 }
 
 /** A PENDING record as a crash would leave it: written, with or without `sentAt`. */
-async function crashedRecord(id: string, sent: boolean): Promise<void> {
-  const at = new Date().toISOString();
-  await stack.services.repository.create(
-    {
-      tradeNo: id,
-      amount: 70,
-      mobile: '254712345678',
-      status: 'PENDING',
-      requestHash: requestHash({ amount: 70, mobile: '254712345678' }),
-      createdAt: at,
-      updatedAt: at,
-      history: [{ at, source: 'api', status: 'PENDING', note: 'payout requested' }],
-    },
-    at,
-  );
-  if (sent) await stack.services.repository.markSent(id, at, 'crashed-claim');
-}
+const crashedRecord = (id: string, sent: boolean) => recordCrashedPayout(stack.services.repository, id, sent);
 
 beforeEach(async () => {
   // Settle what earlier tests left open, and check the rest two hours ahead, so their next

@@ -2,9 +2,12 @@ import { createPayoutHandler } from '../../functions/create-payout';
 import { getPayoutHandler } from '../../functions/get-payout';
 import { payproCallbackHandler } from '../../functions/paypro-callback';
 import { reconcileHandler } from '../../functions/reconcile';
-import { LOCAL_CAPS, type LocalServicesOptions, startLocalServices } from '../../infra/local/services';
+import { LOCAL_CAPS } from '../../infra/local/caps';
+import { type LocalServicesOptions, startLocalServices } from '../../infra/local/services';
 import { type Config, loadConfig } from '../../lib/config';
 import type { Counter, MetricName } from '../../lib/metrics';
+import { requestHash } from '../../lib/payouts/create';
+import type { PayoutRepository } from '../../lib/payouts/repository';
 import { buildServices, type Services } from '../../lib/services';
 import { startCallbackServer } from './callback-server';
 import { lambdaContext } from './events';
@@ -77,4 +80,27 @@ export async function startStack(
       await local.close();
     },
   };
+}
+
+/** Writes a PENDING payout as a crash would leave it: recorded, with or without `sentAt`, never answered. */
+export async function recordCrashedPayout(
+  repository: PayoutRepository,
+  id: string,
+  sent: boolean,
+): Promise<void> {
+  const at = new Date().toISOString();
+  await repository.create(
+    {
+      tradeNo: id,
+      amount: 70,
+      mobile: '254712345678',
+      status: 'PENDING',
+      requestHash: requestHash({ amount: 70, mobile: '254712345678' }),
+      createdAt: at,
+      updatedAt: at,
+      history: [{ at, source: 'api', status: 'PENDING', note: 'payout requested' }],
+    },
+    at,
+  );
+  if (sent) await repository.markSent(id, at, 'crashed-claim');
 }
