@@ -15,10 +15,53 @@ export interface FieldProblem {
   message: string;
 }
 
-/** The request is malformed; lists every problem with the field it concerns. */
+/** At most this many problems travel in an error, its reply and its log line; a count says how many there were. */
+export const MAX_PROBLEMS = 100;
+// Field names can carry a caller's own keys, of any length: each problem stays short.
+const MAX_FIELD_CHARS = 120;
+const MAX_MESSAGE_CHARS = 240;
+// The detail names the first few; the list carries up to MAX_PROBLEMS.
+const DETAIL_PROBLEMS = 10;
+
+function clip(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
+/** The first MAX_PROBLEMS problems, each cut to a bounded length, and how many there were in all. */
+export function boundProblems(problems: readonly FieldProblem[]): {
+  problems: FieldProblem[];
+  problemCount: number;
+} {
+  return {
+    problems: problems.slice(0, MAX_PROBLEMS).map((p) => ({
+      field: clip(p.field, MAX_FIELD_CHARS),
+      message: clip(p.message, MAX_MESSAGE_CHARS),
+    })),
+    problemCount: problems.length,
+  };
+}
+
+/** One line naming the first problems, and how many there are when there are more. */
+function describeProblems(problems: readonly FieldProblem[], problemCount: number): string {
+  const named = problems
+    .slice(0, DETAIL_PROBLEMS)
+    .map((p) => `${p.field}: ${p.message}`)
+    .join('; ');
+  return problemCount > DETAIL_PROBLEMS ? `${named}; … ${problemCount} problems in all` : named;
+}
+
+/** The request is malformed; lists its problems (the first MAX_PROBLEMS) with the field each concerns. */
 export class ValidationError extends PayoutServiceError {
-  constructor(readonly problems: FieldProblem[]) {
-    super(problems.map((p) => `${p.field}: ${p.message}`).join('; '));
+  /** The first MAX_PROBLEMS problems, each bounded in length. */
+  readonly problems: FieldProblem[];
+  /** How many problems the request had in all. */
+  readonly problemCount: number;
+
+  constructor(problems: readonly FieldProblem[]) {
+    const bounded = boundProblems(problems);
+    super(describeProblems(bounded.problems, bounded.problemCount));
+    this.problems = bounded.problems;
+    this.problemCount = bounded.problemCount;
   }
 }
 
@@ -147,6 +190,17 @@ export class BatchConflictError extends PayoutServiceError {
   }
 }
 
+/** An operator asked for something a batch's status does not allow (approve one not awaiting approval…). */
+export class BatchStateError extends PayoutServiceError {
+  constructor(
+    readonly batchId: string,
+    readonly status: string,
+    what: string,
+  ) {
+    super(`Batch ${batchId} is ${status}: ${what}.`);
+  }
+}
+
 /** No batch has this batchId. */
 export class BatchNotFoundError extends PayoutServiceError {
   constructor(readonly batchId: string) {
@@ -159,20 +213,27 @@ export type CapName = 'dailyAmount' | 'dailyCount' | 'recipientDailyAmount' | 'r
 
 /** A payout (or a batch) would take a daily cap past its limit; nothing was recorded or sent. */
 export class CapExceededError extends PayoutServiceError {
+  /** For a batch: the items concerned, as `items[i].mobile` problems (the first MAX_PROBLEMS). */
+  readonly problems: FieldProblem[];
+  /** How many items in all the refusal concerns (0 for a single payout). */
+  readonly problemCount: number;
+
   constructor(
     readonly cap: CapName,
     readonly limit: number,
     readonly remaining: number,
     /** The Kenya day (`YYYY-MM-DD`) the cap counts. */
     readonly day: string,
-    /** For a batch: the items concerned, as `items[i].mobile` problems. */
-    readonly problems: FieldProblem[] = [],
+    problems: readonly FieldProblem[] = [],
   ) {
     const unit = cap.endsWith('Amount') ? ' KES' : '';
     super(
       `The payout would exceed the ${CAP_LABELS[cap]} cap for ${day} (Kenya time): ` +
         `limit ${limit}${unit}, ${remaining}${unit} left.`,
     );
+    const bounded = boundProblems(problems);
+    this.problems = bounded.problems;
+    this.problemCount = bounded.problemCount;
   }
 }
 

@@ -5,6 +5,7 @@ import {
   AmountMismatchError,
   BatchConflictError,
   BatchNotFoundError,
+  BatchStateError,
   CallbackTokenError,
   CapExceededError,
   type CapName,
@@ -47,6 +48,8 @@ interface Problem {
   status: number;
   detail: string;
   errors?: FieldProblem[];
+  /** How many problems there are in all; `errors` lists the first MAX_PROBLEMS. */
+  problemCount?: number;
   tradeNo?: string;
   /** 422 over a cap: which cap, its limit, what is left, and the Kenya day it counts. */
   cap?: CapName;
@@ -81,7 +84,10 @@ export const RETRY_AFTER_SECONDS = 5;
  */
 export function errorResponse(error: unknown): APIGatewayProxyResult {
   if (error instanceof ValidationError) {
-    return problem(400, 'Bad Request', error.message, { errors: error.problems });
+    return problem(400, 'Bad Request', error.message, {
+      errors: error.problems,
+      problemCount: error.problemCount,
+    });
   }
   if (error instanceof PayoutNotFoundError || error instanceof BatchNotFoundError) {
     return problem(404, 'Not Found', error.message);
@@ -90,6 +96,7 @@ export function errorResponse(error: unknown): APIGatewayProxyResult {
     error instanceof PayoutConflictError ||
     error instanceof AmountMismatchError ||
     error instanceof BatchConflictError ||
+    error instanceof BatchStateError ||
     error instanceof PayoutNotOpenError ||
     error instanceof ResolutionOvertakenError
   ) {
@@ -104,7 +111,7 @@ export function errorResponse(error: unknown): APIGatewayProxyResult {
       limit: error.limit,
       remaining: error.remaining,
       day: error.day,
-      ...(error.problems.length > 0 && { errors: error.problems }),
+      ...(error.problems.length > 0 && { errors: error.problems, problemCount: error.problemCount }),
     });
   }
   if (error instanceof ForbiddenError) return problem(403, 'Forbidden', error.message);
