@@ -2,7 +2,8 @@ import { CapExceededError, type CapName, type FieldProblem } from '../errors';
 import type { Log } from '../logger';
 import type { Counter } from '../metrics';
 import { maskMobile, type Payout } from '../payouts/payout';
-import type { CapLedger, CounterValue } from './repository';
+import { forEachLimit } from '../shared/concurrency';
+import type { CapLedger, CounterState, CounterValue } from './repository';
 
 /** A stage's caps, per Kenya calendar day (README, "Caps"). */
 export interface DailyCaps {
@@ -51,15 +52,32 @@ export function recipientKey(mobile: string, day: string): string {
 // Counters outlive their day by this long before DynamoDB's TTL deletes them, so a payout that
 // fails weeks later still finds its counter; nothing reads an old day's counter otherwise.
 const COUNTER_RETENTION_DAYS = 40;
-// Recipient counters are reserved this many at a time for a batch (one per distinct mobile).
-const RESERVE_CONCURRENCY = 64;
+/** Recipient counters are written this many at a time for a batch (one per distinct mobile). */
+export const COUNTER_CONCURRENCY = 64;
 // A refusal read back with room to spare means a release landed in between: try again, this often.
 const RESERVE_ATTEMPTS = 3;
 
-interface Refusal {
+/** Which limit of a counter refused a reservation, and what was left of it. */
+export interface Refusal {
   which: 'amount' | 'count';
   limit: number;
   remaining: number;
+}
+
+/** When a day's counters may be deleted by DynamoDB's TTL (epoch seconds). */
+export function counterExpiry(day: string): number {
+  return Math.floor(Date.parse(`${day}T00:00:00Z`) / 1000) + COUNTER_RETENTION_DAYS * 86_400;
+}
+
+/** The refusal a counter as read gives `add`, or undefined when it has room for it after all. */
+export function refusalOf(now: CounterState, add: CounterValue, limit: CounterValue): Refusal | undefined {
+  const left = {
+    amount: Math.max(0, limit.amount - now.amount),
+    count: Math.max(0, limit.count - now.count),
+  };
+  if (add.count > left.count) return { which: 'count', limit: limit.count, remaining: left.count };
+  if (add.amount > left.amount) return { which: 'amount', limit: limit.amount, remaining: left.amount };
+  return undefined;
 }
 
 /**
@@ -69,11 +87,11 @@ interface Refusal {
  * CapExceededError names the cap, its limit and what is left.
  */
 export async function reserveCaps(deps: ReserveDeps, day: string, shares: CapShare[]): Promise<Reservation> {
-  const expiresAt = Math.floor(Date.parse(`${day}T00:00:00Z`) / 1000) + COUNTER_RETENTION_DAYS * 86_400;
+  const expiresAt = counterExpiry(day);
   const taken: Array<{ key: string; value: CounterValue }> = [];
   const release = async () => {
     const back = taken.splice(0);
-    await inParallel(back, RESERVE_CONCURRENCY, ({ key, value }) => giveBack(deps, key, value));
+    await forEachLimit(back, COUNTER_CONCURRENCY, ({ key, value }) => giveBack(deps, key, value));
   };
   if (shares.length === 0) return { release };
   try {
@@ -84,7 +102,7 @@ export async function reserveCaps(deps: ReserveDeps, day: string, shares: CapSha
       count: deps.limits.recipientDailyMaxCount,
     };
     const refused: Array<{ share: CapShare; refusal: Refusal }> = [];
-    await inParallel(shares, RESERVE_CONCURRENCY, async (share) => {
+    await forEachLimit(shares, COUNTER_CONCURRENCY, async (share) => {
       const key = recipientKey(share.mobile, day);
       const value = { amount: share.amount, count: share.count };
       const refusal = await reserveOne(deps.caps, key, value, recipientLimit, expiresAt);
@@ -123,33 +141,6 @@ export async function reserveCaps(deps: ReserveDeps, day: string, shares: CapSha
   return { release };
 }
 
-/**
- * Runs `work` on every item, `width` at a time. On the first error no further item is started,
- * and it throws only once every started one has finished, so nothing is still reserving when
- * the caller gives back what was taken.
- */
-async function inParallel<T>(
-  items: readonly T[],
-  width: number,
-  work: (item: T) => Promise<void>,
-): Promise<void> {
-  let next = 0;
-  let failure: { error: unknown } | undefined;
-  const worker = async () => {
-    while (failure === undefined && next < items.length) {
-      const item = items[next] as T;
-      next += 1;
-      try {
-        await work(item);
-      } catch (error) {
-        failure ??= { error };
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(width, items.length) }, worker));
-  if (failure) throw failure.error;
-}
-
 /** Gives a payout's share back to the day it was reserved against; for a payout that ended FAILED. */
 export async function releaseCaps(deps: CapDeps, payout: Payout): Promise<void> {
   // Recorded before caps existed: nothing was reserved, so nothing is given back.
@@ -174,23 +165,17 @@ async function reserveOne(
   limit: CounterValue,
   expiresAt: number,
 ): Promise<Refusal | undefined> {
-  let refusal: Refusal = { which: 'amount', limit: limit.amount, remaining: 0 };
   for (let attempt = 1; attempt <= RESERVE_ATTEMPTS; attempt += 1) {
     if (await ledger.tryAdd(key, add, limit, expiresAt)) return undefined;
-    const now = await ledger.read(key);
-    const left = {
-      amount: Math.max(0, limit.amount - now.amount),
-      count: Math.max(0, limit.count - now.count),
-    };
-    if (add.count > left.count) return { which: 'count', limit: limit.count, remaining: left.count };
-    refusal = { which: 'amount', limit: limit.amount, remaining: left.amount };
-    if (add.amount > left.amount) return refusal;
+    const refusal = refusalOf(await ledger.read(key), add, limit);
+    if (refusal) return refusal;
   }
-  return refusal;
+  return { which: 'amount', limit: limit.amount, remaining: 0 };
 }
 
-function recipientRefusal(
-  deps: ReserveDeps,
+/** The CapExceededError of a batch some of whose recipients' caps refused it, naming every item concerned. */
+export function recipientRefusal(
+  deps: Pick<ReserveDeps, 'counter' | 'log'>,
   day: string,
   refused: Array<{ share: CapShare; refusal: Refusal }>,
 ): CapExceededError {

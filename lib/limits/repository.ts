@@ -1,5 +1,5 @@
 import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { StoreUnavailableError } from '../errors';
+import { storeCall } from '../shared/dynamo';
 
 /** What one counter holds: shillings and payouts reserved against it. */
 export interface CounterValue {
@@ -7,7 +7,12 @@ export interface CounterValue {
   count: number;
 }
 
-/** The port the caps use case sees; the DynamoDB adapter below is its one implementation. */
+/** A counter as read: its value and the marks batches left on it (see `tryAddMarked`). */
+export interface CounterState extends CounterValue {
+  marks?: string[];
+}
+
+/** The port the caps use cases of single payouts see; the DynamoDB adapter below implements it. */
 export interface CapLedger {
   /**
    * Adds `add` to the counter `key` in one conditional write, only if the result stays within
@@ -16,88 +21,184 @@ export interface CapLedger {
   tryAdd(key: string, add: CounterValue, limit: CounterValue, expiresAt: number): Promise<boolean>;
   /** Takes `sub` back from the counter `key`, never below zero; false when it holds less. */
   subtract(key: string, sub: CounterValue): Promise<boolean>;
-  /** The counter `key` as stored now (strongly consistent); zero when it was never written. */
-  read(key: string): Promise<CounterValue>;
+  /** The counter `key` as stored now (strongly consistent); zero and no marks when never written. */
+  read(key: string): Promise<CounterState>;
 }
 
-function isConditionFailure(error: unknown): boolean {
-  return error instanceof Error && error.name === 'ConditionalCheckFailedException';
+/** What batches need beyond single payouts: reservations and give-backs made at most once, by mark. */
+export interface BatchCapLedger extends CapLedger {
+  /**
+   * As tryAdd, and leaves `mark` on the counter in the same write, only if the counter holds no
+   * such mark yet: so one batch reserves against a counter at most once, however often it tries.
+   */
+  tryAddMarked(
+    key: string,
+    add: CounterValue,
+    limit: CounterValue,
+    expiresAt: number,
+    mark: string,
+  ): Promise<boolean>;
+  /**
+   * Takes `sub` back in one conditional write, only if the counter holds `change.requires`; in the
+   * same write adds the mark `change.adds` (only if not there yet) and removes `change.removes`.
+   * False, writing nothing, when a condition does not hold: the change was made before, or never due.
+   */
+  subtractMarked(
+    key: string,
+    sub: CounterValue,
+    change: { requires: string; adds?: string; removes?: string[] },
+  ): Promise<boolean>;
+  /** Removes marks from the counter `key` (those it does not hold are ignored); no value changes. */
+  removeMarks(key: string, marks: readonly string[]): Promise<void>;
 }
 
 /**
  * Cap counters in the `payout-limits-<stage>` table, one item per key (`pk`). Every change is a
  * single conditional `ADD`, so concurrent reservations can never take a counter past its limit.
+ * A batch's marks live in the string set `marks` of the counters it touched.
  */
-export class DynamoCapLedger implements CapLedger {
+export class DynamoCapLedger implements BatchCapLedger {
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
   ) {}
 
   async tryAdd(key: string, add: CounterValue, limit: CounterValue, expiresAt: number): Promise<boolean> {
+    return this.reserve(key, add, limit, expiresAt);
+  }
+
+  async tryAddMarked(
+    key: string,
+    add: CounterValue,
+    limit: CounterValue,
+    expiresAt: number,
+    mark: string,
+  ): Promise<boolean> {
+    return this.reserve(key, add, limit, expiresAt, mark);
+  }
+
+  private async reserve(
+    key: string,
+    add: CounterValue,
+    limit: CounterValue,
+    expiresAt: number,
+    mark?: string,
+  ): Promise<boolean> {
     const room = { amount: limit.amount - add.amount, count: limit.count - add.count };
     // Larger than the whole limit: no write could succeed, and none is needed to say so.
     if (room.amount < 0 || room.count < 0) return false;
-    try {
-      await this.client.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: { pk: key },
-          // expiresAt is the same for every write of a key (it follows from the day). A comparison
-          // with a missing attribute is false, so the NOT lets a new counter through. This short
-          // form costs dynalite a third less than if_not_exists/attribute_not_exists, which
-          // matters to a 10,000-recipient batch recorded within Lambda's 28 s.
-          UpdateExpression: 'SET expiresAt = :expiresAt ADD amount :amount, #count :count',
-          ConditionExpression: 'NOT (amount > :amountRoom OR #count > :countRoom)',
-          ExpressionAttributeNames: { '#count': 'count' },
-          ExpressionAttributeValues: {
-            ':amount': add.amount,
-            ':count': add.count,
-            ':amountRoom': room.amount,
-            ':countRoom': room.count,
-            ':expiresAt': expiresAt,
-          },
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw new StoreUnavailableError(`Could not reserve against cap counter ${key}.`, { cause: error });
-    }
+    return storeCall(
+      `Could not reserve against cap counter ${key}.`,
+      async () => {
+        await this.client.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: { pk: key },
+            // expiresAt is the same for every write of a key (it follows from the day). A comparison
+            // with a missing attribute is false, so the NOT lets a new counter through. This short
+            // form costs dynalite a third less than if_not_exists/attribute_not_exists.
+            UpdateExpression: `SET expiresAt = :expiresAt ADD amount :amount, #count :count${mark ? ', marks :mark' : ''}`,
+            ConditionExpression: `NOT (amount > :amountRoom OR #count > :countRoom)${mark ? ' AND NOT contains(marks, :markText)' : ''}`,
+            ExpressionAttributeNames: { '#count': 'count' },
+            ExpressionAttributeValues: {
+              ':amount': add.amount,
+              ':count': add.count,
+              ':amountRoom': room.amount,
+              ':countRoom': room.count,
+              ':expiresAt': expiresAt,
+              ...(mark && { ':mark': new Set([mark]), ':markText': mark }),
+            },
+          }),
+        );
+        return true;
+      },
+      () => false,
+    );
   }
 
   async subtract(key: string, sub: CounterValue): Promise<boolean> {
-    try {
-      await this.client.send(
+    return storeCall(
+      `Could not release from cap counter ${key}.`,
+      async () => {
+        await this.client.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: { pk: key },
+            UpdateExpression: 'ADD amount :minusAmount, #count :minusCount',
+            ConditionExpression: 'amount >= :amount AND #count >= :count',
+            ExpressionAttributeNames: { '#count': 'count' },
+            ExpressionAttributeValues: {
+              ':amount': sub.amount,
+              ':count': sub.count,
+              ':minusAmount': -sub.amount,
+              ':minusCount': -sub.count,
+            },
+          }),
+        );
+        return true;
+      },
+      () => false,
+    );
+  }
+
+  async subtractMarked(
+    key: string,
+    sub: CounterValue,
+    change: { requires: string; adds?: string; removes?: string[] },
+  ): Promise<boolean> {
+    const removes = change.removes ?? [];
+    return storeCall(
+      `Could not release from cap counter ${key}.`,
+      async () => {
+        await this.client.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: { pk: key },
+            UpdateExpression:
+              `ADD amount :minusAmount, #count :minusCount${change.adds ? ', marks :adds' : ''}` +
+              (removes.length > 0 ? ' DELETE marks :removes' : ''),
+            ConditionExpression:
+              'contains(marks, :requires) AND amount >= :amount AND #count >= :count' +
+              (change.adds ? ' AND NOT contains(marks, :addsText)' : ''),
+            ExpressionAttributeNames: { '#count': 'count' },
+            ExpressionAttributeValues: {
+              ':amount': sub.amount,
+              ':count': sub.count,
+              ':minusAmount': -sub.amount,
+              ':minusCount': -sub.count,
+              ':requires': change.requires,
+              ...(change.adds && { ':adds': new Set([change.adds]), ':addsText': change.adds }),
+              ...(removes.length > 0 && { ':removes': new Set(removes) }),
+            },
+          }),
+        );
+        return true;
+      },
+      () => false,
+    );
+  }
+
+  async removeMarks(key: string, marks: readonly string[]): Promise<void> {
+    if (marks.length === 0) return;
+    await storeCall(`Could not update cap counter ${key}.`, () =>
+      this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: { pk: key },
-          UpdateExpression: 'ADD amount :minusAmount, #count :minusCount',
-          ConditionExpression: 'amount >= :amount AND #count >= :count',
-          ExpressionAttributeNames: { '#count': 'count' },
-          ExpressionAttributeValues: {
-            ':amount': sub.amount,
-            ':count': sub.count,
-            ':minusAmount': -sub.amount,
-            ':minusCount': -sub.count,
-          },
+          UpdateExpression: 'DELETE marks :marks',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeValues: { ':marks': new Set(marks) },
         }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw new StoreUnavailableError(`Could not release from cap counter ${key}.`, { cause: error });
-    }
+      ),
+      () => undefined,
+    );
   }
 
-  async read(key: string): Promise<CounterValue> {
-    try {
-      const { Item } = await this.client.send(
-        new GetCommand({ TableName: this.tableName, Key: { pk: key }, ConsistentRead: true }),
-      );
-      return { amount: Number(Item?.amount ?? 0), count: Number(Item?.count ?? 0) };
-    } catch (error) {
-      throw new StoreUnavailableError(`Could not read cap counter ${key}.`, { cause: error });
-    }
+  async read(key: string): Promise<CounterState> {
+    const { Item } = await storeCall(`Could not read cap counter ${key}.`, () =>
+      this.client.send(new GetCommand({ TableName: this.tableName, Key: { pk: key }, ConsistentRead: true })),
+    );
+    const marks = Item?.marks instanceof Set ? [...(Item.marks as Set<string>)] : [];
+    return { amount: Number(Item?.amount ?? 0), count: Number(Item?.count ?? 0), marks };
   }
 }
