@@ -1,32 +1,28 @@
-import { type AcceptBatchDeps, acceptBatch } from '../lib/batches/accept';
-import { MAX_BATCH_BODY_BYTES } from '../lib/batches/batch';
-import { acceptedView, getBatch, type ReadBatchDeps } from '../lib/batches/read';
+import { MAX_BATCH_BODY_BYTES, toSummary } from '../lib/batches/batch';
+import { acceptBatch, type IntakeDeps } from '../lib/batches/intake';
 import { parseBatchRequest } from '../lib/batches/schema';
-import { buildAcceptBatchServices } from '../lib/batches/services';
+import { buildIntakeServices } from '../lib/batches/services';
 import { type Config, loadConfig } from '../lib/config';
 import { type ApiHandler, httpHandler, jsonResponse, parseJsonBody } from '../lib/http';
 import { logger } from '../lib/logger';
 
-/** POST /payout-batches: validate all or nothing, record every item, queue them; 202, or 200 for a replay. */
+/**
+ * POST /payout-batches: validates every item (400, all or nothing), stores the batch and answers
+ * 202 at once, whatever its size; the same batch again, 200; the same batchId with other items, 409.
+ */
 export function createPayoutBatchHandler(
-  services: AcceptBatchDeps & ReadBatchDeps,
+  services: IntakeDeps,
   config: Pick<Config, 'payoutMinAmount' | 'payoutMaxAmount'>,
 ) {
   const limits = { min: config.payoutMinAmount, max: config.payoutMaxAmount };
-  const raw: ApiHandler = async (event) => {
+  const handle: ApiHandler = async (event) => {
     const request = parseBatchRequest(parseJsonBody(event, MAX_BATCH_BODY_BYTES), limits);
     logger.setCorrelationId(request.batchId);
     const { outcome, batch } = await acceptBatch(services, request);
-    if (outcome === 'accepted') return jsonResponse(202, acceptedView(batch));
-    const {
-      items: _items,
-      nextCursor: _next,
-      ...stored
-    } = await getBatch(services, batch.batchId, { limit: '1' });
-    return jsonResponse(200, stored);
+    return jsonResponse(outcome === 'accepted' ? 202 : 200, toSummary(batch));
   };
-  return httpHandler(raw);
+  return httpHandler(handle);
 }
 
 const config = loadConfig();
-export const handler = createPayoutBatchHandler(buildAcceptBatchServices(config), config);
+export const handler = createPayoutBatchHandler(buildIntakeServices(config), config);

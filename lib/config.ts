@@ -69,8 +69,16 @@ export interface Config {
   eventBusName: string;
   /** The batches table (headers and item lists of POST /payout-batches). */
   payoutBatchesTable: string;
-  /** The queue of recorded batch items waiting to be sent (create-payout-batch only). */
+  /** The queue of recorded batch items waiting to be sent (advance-batches). */
   batchSendsQueueUrl?: string;
+  /** The queue of batches waiting for their next step (create-payout-batch, advance-batches, the admin routes). */
+  batchStepsQueueUrl?: string;
+  /** A batch whose total is above this many KES waits for an operator's approval; unset: none does. */
+  batchApprovalAboveAmount?: number;
+  /** How long a batch awaits approval before it is cancelled. */
+  batchApprovalTtlMs: number;
+  /** How often a sending batch is counted again until every item is final. */
+  batchCheckIntervalMs: number;
   /** How long events wait in an outbox before the scheduled sweep publishes them (the stream goes first). */
   outboxSweepMinAgeMs: number;
   /** The counters of the daily caps (README, "Caps"). */
@@ -124,6 +132,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const eventBusName = read('EVENT_BUS_NAME', minLength(1));
   const payoutBatchesTable = read('PAYOUT_BATCHES_TABLE', minLength(3));
   const batchSendsQueueUrl = read('BATCH_SENDS_QUEUE_URL', httpUrl);
+  const batchStepsQueueUrl = read('BATCH_STEPS_QUEUE_URL', httpUrl);
+  // No default: a stage that wants maker-checker on batches says above what (serverless.yml params).
+  const batchApprovalAboveAmount = read('BATCH_APPROVAL_ABOVE_AMOUNT', wholeNumber({ min: 0 }));
+  const batchApprovalTtlS = read('BATCH_APPROVAL_TTL_S', wholeNumber({ max: 30 * 24 * 60 * 60 }), 24 * 60 * 60);
+  const batchCheckIntervalS = read('BATCH_CHECK_INTERVAL_S', wholeNumber({ max: 900 }), 60);
   const outboxSweepMinAgeS = read('OUTBOX_SWEEP_MIN_AGE_S', wholeNumber({ min: 0 }), 60);
   const payoutLimitsTable = read('PAYOUT_LIMITS_TABLE', minLength(3));
   // No defaults: a stage that records payouts states its caps (serverless.yml params).
@@ -155,6 +168,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     eventBusName: eventBusName ?? `payouts-${stage}`,
     payoutBatchesTable: payoutBatchesTable ?? `payout-batches-${stage}`,
     ...(batchSendsQueueUrl !== undefined && { batchSendsQueueUrl }),
+    ...(batchStepsQueueUrl !== undefined && { batchStepsQueueUrl }),
+    ...(batchApprovalAboveAmount !== undefined && { batchApprovalAboveAmount }),
+    batchApprovalTtlMs: batchApprovalTtlS * 1000,
+    batchCheckIntervalMs: batchCheckIntervalS * 1000,
     outboxSweepMinAgeMs: outboxSweepMinAgeS * 1000,
     payoutLimitsTable: payoutLimitsTable ?? `payout-limits-${stage}`,
     ...(dailyMaxAmount !== undefined && { dailyMaxAmount }),

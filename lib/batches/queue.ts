@@ -1,5 +1,6 @@
-import { SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { SendMessageBatchCommand, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { QueueUnavailableError } from '../errors';
+import { chunksOf, forEachLimit } from '../shared/concurrency';
 
 /** Where recorded batch items wait to be sent; the use cases see only this. */
 export interface BatchSendQueue {
@@ -7,10 +8,18 @@ export interface BatchSendQueue {
   enqueue(tradeNos: readonly string[]): Promise<void>;
 }
 
+/** Where batches wait for their next step (advance-batches); the use cases see only this. */
+export interface BatchStepQueue {
+  /** Asks for the batch's next step in `delaySeconds` (0 to 900); throws QueueUnavailableError when refused. */
+  wake(batchId: string, delaySeconds?: number): Promise<void>;
+}
+
 // SendMessageBatch takes at most 10 messages; a few calls at once keep 10,000 within seconds.
 const PER_CALL = 10;
 const CONCURRENCY = 16;
 const ATTEMPTS = 5;
+/** SQS delays a message at most 15 minutes. */
+export const MAX_DELAY_SECONDS = 900;
 
 /** The batch-sends queue on SQS; the client finds its endpoint in the environment. */
 export class SqsBatchSendQueue implements BatchSendQueue {
@@ -20,12 +29,7 @@ export class SqsBatchSendQueue implements BatchSendQueue {
   ) {}
 
   async enqueue(tradeNos: readonly string[]): Promise<void> {
-    const chunks: string[][] = [];
-    for (let i = 0; i < tradeNos.length; i += PER_CALL) chunks.push(tradeNos.slice(i, i + PER_CALL));
-    const worker = async () => {
-      for (let chunk = chunks.shift(); chunk !== undefined; chunk = chunks.shift()) await this.send(chunk);
-    };
-    await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+    await forEachLimit(chunksOf(tradeNos, PER_CALL), CONCURRENCY, (chunk) => this.send(chunk));
   }
 
   /** Sends one chunk, again for the entries SQS refused (throttling), a few times. */
@@ -50,6 +54,28 @@ export class SqsBatchSendQueue implements BatchSendQueue {
         }
       }
       if (left.length > 0) await new Promise((resolve) => setTimeout(resolve, 25 * 2 ** attempt));
+    }
+  }
+}
+
+/** The batch-steps queue on SQS: one message `{batchId}` per step asked for. */
+export class SqsBatchStepQueue implements BatchStepQueue {
+  constructor(
+    private readonly client: SQSClient,
+    private readonly queueUrl: string,
+  ) {}
+
+  async wake(batchId: string, delaySeconds = 0): Promise<void> {
+    try {
+      await this.client.send(
+        new SendMessageCommand({
+          QueueUrl: this.queueUrl,
+          MessageBody: JSON.stringify({ batchId }),
+          DelaySeconds: Math.min(MAX_DELAY_SECONDS, Math.max(0, Math.ceil(delaySeconds))),
+        }),
+      );
+    } catch (error) {
+      throw new QueueUnavailableError('Could not send to the batch-steps queue.', { cause: error });
     }
   }
 }

@@ -1,13 +1,13 @@
 import { BatchNotFoundError, ValidationError } from '../errors';
-import { maskMobile, PAYOUT_STATUSES, type Payout, type PayoutStatus } from '../payouts/payout';
 import { TRADE_NO_PATTERN } from '../payouts/schema';
-import { type BatchItemView, type BatchRecord, type BatchView, batchStatus, emptyTotals } from './batch';
-import type { BatchPayoutRepository } from './payout-reads';
+import { type BatchItemView, type BatchView, ITEM_STATUSES, type ItemStatus, toSummary } from './batch';
+import { type BatchItem, itemStatus, itemsOf, itemView, ownedTradeNos, totalsOf, withPayouts } from './items';
+import type { BatchPayouts } from './payouts';
 import type { BatchRepository } from './repository';
 
 /** What reading a batch needs. */
 export interface ReadBatchDeps {
-  payouts: BatchPayoutRepository;
+  payouts: Pick<BatchPayouts, 'getMany'>;
   batches: BatchRepository;
 }
 
@@ -22,80 +22,24 @@ export interface ItemsQuery {
 export const DEFAULT_LIMIT = 100;
 export const MAX_LIMIT = 1_000;
 
-function itemView(index: number, tradeNo: string, payout: Payout | undefined): BatchItemView {
-  return {
-    index,
-    tradeNo,
-    // Listed before its record was written (a batch still recording): it is not sent, so PENDING.
-    status: payout?.status ?? 'PENDING',
-    amount: payout?.amount ?? 0,
-    mobile: payout ? maskMobile(payout.mobile) : '',
-    paypro: {
-      ...(payout?.paypro?.code !== undefined && { code: payout.paypro.code }),
-      ...(payout?.paypro?.message !== undefined && { message: payout.paypro.message }),
-      ...(payout?.paypro?.serialNumber !== undefined && { serialNumber: payout.paypro.serialNumber }),
-      ...(payout?.paypro?.successTime !== undefined && { successTime: payout.paypro.successTime }),
-    },
-  };
-}
-
+/** The batch's header and every item with what became of it, as stored now. */
 async function load(deps: ReadBatchDeps, batchId: string | undefined) {
   if (batchId === undefined || !TRADE_NO_PATTERN.test(batchId)) {
     throw new ValidationError([{ field: 'batchId', message: 'must be 1 to 64 letters, digits, "_" or "-"' }]);
   }
   const record = await deps.batches.get(batchId);
   if (!record) throw new BatchNotFoundError(batchId);
-  const tradeNos = await deps.batches.tradeNos(batchId);
-  const payouts = await deps.payouts.getMany(tradeNos);
-  return {
-    record,
-    items: tradeNos.map((tradeNo, index) => ({ index, tradeNo, payout: payouts.get(tradeNo) })),
-  };
+  const lines = itemsOf(record.lineRows === undefined ? [] : await deps.batches.rows(batchId));
+  // Nothing is recorded before RECORDING: no payout under these tradeNos can be the batch's yet.
+  const recorded = !['RECEIVED', 'AWAITING_APPROVAL', 'REJECTED', 'CANCELLED'].includes(record.status);
+  const payouts = recorded ? await deps.payouts.getMany(ownedTradeNos(lines)) : new Map();
+  return { record, items: withPayouts(batchId, lines, payouts) };
 }
 
-/** The batch's counts and amounts per status, and its status, from its items as stored now. */
-function summarise(record: BatchRecord, items: ReadonlyArray<{ payout: Payout | undefined }>): BatchView {
-  const totals = emptyTotals();
-  let sent = 0;
-  for (const { payout } of items) {
-    const status = payout?.status ?? 'PENDING';
-    totals[status].count += 1;
-    totals[status].amount += payout?.amount ?? 0;
-    if (payout?.sentAt !== undefined) sent += 1;
-  }
-  const per = <T>(pick: (t: { count: number; amount: number }) => T) =>
-    Object.fromEntries(PAYOUT_STATUSES.map((s) => [s, pick(totals[s])])) as Record<PayoutStatus, T>;
-  return {
-    batchId: record.batchId,
-    status: batchStatus(record, totals, sent),
-    itemCount: record.itemCount,
-    totalAmount: record.totalAmount,
-    counts: per((t) => t.count),
-    amounts: per((t) => t.amount),
-    createdAt: record.createdAt,
-    ...(record.acceptedAt !== undefined && { acceptedAt: record.acceptedAt }),
-  };
-}
-
-/** The view of a just-accepted batch, before any item moved: every item PENDING. */
-export function acceptedView(record: BatchRecord): BatchView {
-  const zero = { PENDING: 0, PROCESSING: 0, SUCCEEDED: 0, FAILED: 0 };
-  return {
-    batchId: record.batchId,
-    status: record.state === 'ACCEPTED' ? 'ACCEPTED' : 'RECORDING',
-    itemCount: record.itemCount,
-    totalAmount: record.totalAmount,
-    counts: { ...zero, PENDING: record.itemCount },
-    amounts: { ...zero, PENDING: record.totalAmount },
-    createdAt: record.createdAt,
-    ...(record.acceptedAt !== undefined && { acceptedAt: record.acceptedAt }),
-  };
-}
-
-function parseQuery(query: ItemsQuery): { status?: PayoutStatus; from: number; limit: number } {
+function parseQuery(query: ItemsQuery): { status?: ItemStatus; from: number; limit: number } {
   const problems = [];
-  if (query.status !== undefined && !PAYOUT_STATUSES.includes(query.status as PayoutStatus)) {
-    problems.push({ field: 'status', message: `must be one of ${PAYOUT_STATUSES.join(', ')}` });
+  if (query.status !== undefined && !ITEM_STATUSES.includes(query.status as ItemStatus)) {
+    problems.push({ field: 'status', message: `must be one of ${ITEM_STATUSES.join(', ')}` });
   }
   const from = query.cursor === undefined ? 0 : Number(Buffer.from(query.cursor, 'base64url').toString());
   if (!Number.isSafeInteger(from) || from < 0)
@@ -105,10 +49,14 @@ function parseQuery(query: ItemsQuery): { status?: PayoutStatus; from: number; l
     problems.push({ field: 'limit', message: `must be a whole number from 1 to ${MAX_LIMIT}` });
   }
   if (problems.length > 0) throw new ValidationError(problems);
-  return { ...(query.status !== undefined && { status: query.status as PayoutStatus }), from, limit };
+  return { ...(query.status !== undefined && { status: query.status as ItemStatus }), from, limit };
 }
 
-/** `GET /payout-batches/{batchId}`: the batch, and a page of its items (in submitted order). */
+/**
+ * `GET /payout-batches/{batchId}`: the batch, its counts and amounts per item status read from
+ * its items as stored now (they add up to itemCount and totalAmount), and a page of its items
+ * in submitted order.
+ */
 export async function getBatch(
   deps: ReadBatchDeps,
   batchId: string | undefined,
@@ -119,16 +67,17 @@ export async function getBatch(
   const page: BatchItemView[] = [];
   let next: number | undefined;
   for (let i = from; i < items.length; i += 1) {
-    const item = items[i];
-    if (!item || (status !== undefined && (item.payout?.status ?? 'PENDING') !== status)) continue;
+    const item = items[i] as BatchItem;
+    if (status !== undefined && itemStatus(record, item) !== status) continue;
     if (page.length === limit) {
       next = i;
       break;
     }
-    page.push(itemView(item.index, item.tradeNo, item.payout));
+    page.push(itemView(record, item));
   }
   return {
-    ...summarise(record, items),
+    ...toSummary(record),
+    ...totalsOf(record, items),
     items: page,
     ...(next !== undefined && { nextCursor: Buffer.from(String(next)).toString('base64url') }),
   };
@@ -144,6 +93,7 @@ export const REPORT_COLUMNS = [
   'message',
   'serialNumber',
   'successTime',
+  'reason',
 ];
 
 /** One CSV field: quoted when it holds a comma, quote or line break (RFC 4180); formulas neutralised. */
@@ -156,10 +106,10 @@ function csvField(value: string | number | undefined): string {
 
 /** `GET /payout-batches/{batchId}/report.csv`: one line per item, what finance reconciles against. */
 export async function batchReport(deps: ReadBatchDeps, batchId: string | undefined): Promise<string> {
-  const { items } = await load(deps, batchId);
+  const { record, items } = await load(deps, batchId);
   const lines = [REPORT_COLUMNS.join(',')];
-  for (const { index, tradeNo, payout } of items) {
-    const view = itemView(index, tradeNo, payout);
+  for (const item of items) {
+    const view = itemView(record, item);
     lines.push(
       [
         view.tradeNo,
@@ -170,6 +120,7 @@ export async function batchReport(deps: ReadBatchDeps, batchId: string | undefin
         view.paypro.message,
         view.paypro.serialNumber,
         view.paypro.successTime,
+        view.reason,
       ]
         .map(csvField)
         .join(','),

@@ -7,21 +7,52 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { StoreUnavailableError } from '../errors';
-import type { BatchRecord } from './batch';
+import { chunksOf } from '../shared/concurrency';
+import { storeCall } from '../shared/dynamo';
+import { type BatchLine, type BatchRecord, type BatchStatus, LINES_PER_ROW, type LineRow, type RejectedLine } from './batch';
+import type { BatchEvent } from './events';
 
-/** TradeNos per item-list row: about 70 bytes each, far below DynamoDB's 400 KB item limit. */
-export const TRADE_NOS_PER_ROW = 1_000;
+/**
+ * Index of batch headers by status, newest first (`listSk` = `<createdAt>#<batchId>`): the
+ * operator's list, and the wake-up's search for batches with a step due. Only headers carry
+ * `status`, so the rows of lines are not in it. Must match `infra/batches-table.json`.
+ */
+export const BATCHES_BY_STATUS_INDEX = 'batches-by-status';
 
 const HEADER = 'BATCH';
-const rowKey = (row: number) => `ITEMS#${String(row).padStart(5, '0')}`;
+const rowKey = (row: number) => `LINES#${String(row).padStart(5, '0')}`;
+/** The attributes a header keeps that the use cases never see. */
+const INTERNAL = ['sk', 'listSk', 'outbox', 'leaseOwner', 'leaseUntil'] as const;
 
-function isConditionFailure(error: unknown): boolean {
-  return error instanceof Error && error.name === 'ConditionalCheckFailedException';
+/** A change of a batch's header, made only if its conditions hold. */
+export interface HeaderChange {
+  /** The statuses the batch must be in. */
+  from?: readonly BatchStatus[];
+  /** The run that must hold the batch's lease. */
+  lease?: string;
+  /** Attributes that must hold these values (undefined: must be absent). */
+  expect?: Record<string, string | number | boolean | undefined>;
+  set?: Record<string, unknown>;
+  remove?: readonly string[];
+  /** The event the change commits, in the same write (the version moves by one, conditionally). */
+  event?: BatchEvent;
+}
+
+function fromItem(item: Record<string, unknown>): BatchRecord {
+  const record = { ...item };
+  for (const name of INTERNAL) delete record[name];
+  return record as unknown as BatchRecord;
+}
+
+/** The sort key of a header in the status index: creation order, the batchId breaking ties. */
+export function listSortKey(record: Pick<BatchRecord, 'createdAt' | 'batchId'>): string {
+  return `${record.createdAt}#${record.batchId}`;
 }
 
 /**
- * The batches table: per batch one header row (what was asked, its state) and its tradeNos in
- * order, a thousand per row. The payouts themselves are ordinary payouts in the payouts table.
+ * The batches table: per batch one header (what was asked, where it stands, its events' outbox
+ * and the lease of the run advancing it) and its lines, LINES_PER_ROW a row, in submitted order.
+ * SDK errors stop here: a refused condition is `undefined`/`false`, anything else StoreUnavailableError.
  */
 export class BatchRepository {
   constructor(
@@ -31,105 +62,282 @@ export class BatchRepository {
 
   /** Reads a batch's header (strongly consistent), or undefined. */
   async get(batchId: string): Promise<BatchRecord | undefined> {
-    try {
-      const { Item } = await this.client.send(
+    const { Item } = await storeCall(`Could not read batch ${batchId}.`, () =>
+      this.client.send(
         new GetCommand({ TableName: this.tableName, Key: { batchId, sk: HEADER }, ConsistentRead: true }),
-      );
-      if (!Item) return undefined;
-      const { sk: _sk, ...record } = Item;
-      return record as BatchRecord;
-    } catch (error) {
-      throw new StoreUnavailableError(`Could not read batch ${batchId}.`, { cause: error });
-    }
+      ),
+    );
+    return Item ? fromItem(Item) : undefined;
   }
 
   /** Writes a new batch's header; false when the batchId is taken (the caller reads it then). */
   async create(record: BatchRecord): Promise<boolean> {
-    try {
-      await this.client.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: { ...record, sk: HEADER },
-          ConditionExpression: 'attribute_not_exists(batchId)',
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw new StoreUnavailableError(`Could not write batch ${record.batchId}.`, { cause: error });
+    return storeCall(
+      `Could not write batch ${record.batchId}.`,
+      async () => {
+        await this.client.send(
+          new PutCommand({
+            TableName: this.tableName,
+            Item: { ...record, sk: HEADER, listSk: listSortKey(record) },
+            ConditionExpression: 'attribute_not_exists(batchId)',
+          }),
+        );
+        return true;
+      },
+      () => false,
+    );
+  }
+
+  /** Applies `change` to the header if its conditions hold: the header after it, or undefined when refused. */
+  async update(batchId: string, change: HeaderChange): Promise<BatchRecord | undefined> {
+    const names: Record<string, string> = {};
+    const values: Record<string, unknown> = {};
+    const sets: string[] = [];
+    const conditions = ['attribute_exists(batchId)'];
+    let n = 0;
+    const name = (attribute: string) => {
+      n += 1;
+      names[`#n${n}`] = attribute;
+      return `#n${n}`;
+    };
+    const value = (v: unknown) => {
+      n += 1;
+      values[`:v${n}`] = v;
+      return `:v${n}`;
+    };
+    for (const [attribute, v] of Object.entries(change.set ?? {})) {
+      if (v !== undefined) sets.push(`${name(attribute)} = ${value(v)}`);
     }
+    if (change.from) {
+      conditions.push(`${name('status')} IN (${change.from.map((s) => value(s)).join(', ')})`);
+    }
+    if (change.lease !== undefined) conditions.push(`${name('leaseOwner')} = ${value(change.lease)}`);
+    for (const [attribute, v] of Object.entries(change.expect ?? {})) {
+      conditions.push(
+        v === undefined ? `attribute_not_exists(${name(attribute)})` : `${name(attribute)} = ${value(v)}`,
+      );
+    }
+    if (change.event) {
+      const previous = change.event.version - 1;
+      sets.push(
+        `${name('version')} = ${value(change.event.version)}`,
+        `${name('outbox')} = list_append(if_not_exists(${name('outbox')}, ${value([])}), ${value([change.event])})`,
+      );
+      conditions.push(
+        previous === 0
+          ? `attribute_not_exists(${name('version')})`
+          : `${name('version')} = ${value(previous)}`,
+      );
+    }
+    const removes = (change.remove ?? []).map((attribute) => name(attribute));
+    const expression = [
+      sets.length > 0 ? `SET ${sets.join(', ')}` : '',
+      removes.length > 0 ? `REMOVE ${removes.join(', ')}` : '',
+    ].join(' ');
+    const { Attributes } = await storeCall(
+      `Could not update batch ${batchId}.`,
+      () =>
+        this.client.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: { batchId, sk: HEADER },
+            UpdateExpression: expression.trim(),
+            ConditionExpression: conditions.join(' AND '),
+            ExpressionAttributeNames: names,
+            ...(Object.keys(values).length > 0 && { ExpressionAttributeValues: values }),
+            ReturnValues: 'ALL_NEW',
+          }),
+        ),
+      () => ({ Attributes: undefined }),
+    );
+    return Attributes ? fromItem(Attributes) : undefined;
   }
 
   /**
-   * Writes the batch's tradeNos in order. Unconditional on purpose: only the request that
-   * created the header (or one resuming it with the same content) writes them, always the same rows.
+   * Takes the batch's lease for `owner` until `until`, if nobody holds it or it expired at `now`
+   * (or `owner` holds it already), and makes the batch due at `until` (should the run die, the
+   * wake-up then finds it): the header then, or undefined when another run holds it.
    */
-  async putTradeNos(batchId: string, tradeNos: readonly string[]): Promise<void> {
-    const rows = [];
-    for (let i = 0; i * TRADE_NOS_PER_ROW < tradeNos.length; i += 1) {
-      rows.push({
-        batchId,
-        sk: rowKey(i),
-        tradeNos: tradeNos.slice(i * TRADE_NOS_PER_ROW, (i + 1) * TRADE_NOS_PER_ROW),
-      });
-    }
-    for (let i = 0; i < rows.length; i += 25) {
-      let requests: Array<Record<string, unknown>> = rows
-        .slice(i, i + 25)
-        .map((Item) => ({ PutRequest: { Item } }));
+  async acquireLease(batchId: string, owner: string, until: string, now: string): Promise<BatchRecord | undefined> {
+    const { Attributes } = await storeCall(
+      `Could not lease batch ${batchId}.`,
+      () =>
+        this.client.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: { batchId, sk: HEADER },
+            UpdateExpression: 'SET leaseOwner = :owner, leaseUntil = :until, nextStepAt = :until',
+            ConditionExpression:
+              'attribute_exists(batchId) AND (attribute_not_exists(leaseUntil) OR leaseUntil < :now OR leaseOwner = :owner)',
+            ExpressionAttributeValues: { ':owner': owner, ':until': until, ':now': now },
+            ReturnValues: 'ALL_NEW',
+          }),
+        ),
+      () => ({ Attributes: undefined }),
+    );
+    return Attributes ? fromItem(Attributes) : undefined;
+  }
+
+  /** Gives the lease up, if `owner` still holds it. */
+  async releaseLease(batchId: string, owner: string): Promise<void> {
+    await storeCall(
+      `Could not release the lease of batch ${batchId}.`,
+      () =>
+        this.client.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: { batchId, sk: HEADER },
+            UpdateExpression: 'REMOVE leaseOwner, leaseUntil',
+            ConditionExpression: 'leaseOwner = :owner',
+            ExpressionAttributeValues: { ':owner': owner },
+          }),
+        ),
+      () => undefined,
+    );
+  }
+
+  /**
+   * Writes the batch's lines in rows of LINES_PER_ROW. Unconditional on purpose: only requests
+   * with the header's own content write them, always the same rows. Returns how many rows.
+   */
+  async putLines(batchId: string, lines: readonly BatchLine[]): Promise<number> {
+    const rows = chunksOf(lines, LINES_PER_ROW).map((chunk, row) => ({
+      batchId,
+      sk: rowKey(row),
+      first: row * LINES_PER_ROW,
+      lines: chunk,
+    }));
+    for (const group of chunksOf(rows, 25)) {
+      let requests: Array<Record<string, unknown>> = group.map((Item) => ({ PutRequest: { Item } }));
       for (let attempt = 1; requests.length > 0; attempt += 1) {
-        if (attempt > 8) throw new StoreUnavailableError(`Could not write the items of batch ${batchId}.`);
-        try {
-          const { UnprocessedItems } = await this.client.send(
-            new BatchWriteCommand({ RequestItems: { [this.tableName]: requests } }),
-          );
-          requests = (UnprocessedItems?.[this.tableName] ?? []) as Array<Record<string, unknown>>;
-        } catch (error) {
-          throw new StoreUnavailableError(`Could not write the items of batch ${batchId}.`, { cause: error });
-        }
+        if (attempt > 8) throw new StoreUnavailableError(`Could not write the lines of batch ${batchId}.`);
+        const { UnprocessedItems } = await storeCall(`Could not write the lines of batch ${batchId}.`, () =>
+          this.client.send(new BatchWriteCommand({ RequestItems: { [this.tableName]: requests } })),
+        );
+        requests = (UnprocessedItems?.[this.tableName] ?? []) as Array<Record<string, unknown>>;
         if (requests.length > 0) await new Promise((resolve) => setTimeout(resolve, 20 * 2 ** attempt));
       }
     }
+    return rows.length;
   }
 
-  /** The batch's tradeNos, in the order they were submitted. */
-  async tradeNos(batchId: string): Promise<string[]> {
-    const all: string[] = [];
+  /** The batch's rows of lines, in order (strongly consistent). */
+  async rows(batchId: string): Promise<LineRow[]> {
+    const rows: LineRow[] = [];
     let cursor: Record<string, unknown> | undefined;
-    try {
-      do {
-        const page = await this.client.send(
+    do {
+      const page = await storeCall(`Could not read the lines of batch ${batchId}.`, () =>
+        this.client.send(
           new QueryCommand({
             TableName: this.tableName,
-            KeyConditionExpression: 'batchId = :id AND begins_with(sk, :items)',
-            ExpressionAttributeValues: { ':id': batchId, ':items': 'ITEMS#' },
+            KeyConditionExpression: 'batchId = :id AND begins_with(sk, :lines)',
+            ExpressionAttributeValues: { ':id': batchId, ':lines': 'LINES#' },
             ConsistentRead: true,
             ...(cursor && { ExclusiveStartKey: cursor }),
           }),
-        );
-        for (const row of page.Items ?? []) all.push(...(row.tradeNos as string[]));
-        cursor = page.LastEvaluatedKey;
-      } while (cursor);
-      return all;
-    } catch (error) {
-      throw new StoreUnavailableError(`Could not read the items of batch ${batchId}.`, { cause: error });
-    }
+        ),
+      );
+      for (const item of page.Items ?? []) {
+        rows.push({
+          row: Number(String(item.sk).slice('LINES#'.length)),
+          first: Number(item.first),
+          lines: item.lines as BatchLine[],
+          ...(item.rejected !== undefined && { rejected: item.rejected as RejectedLine[] }),
+          ...(item.adopted !== undefined && { adopted: item.adopted as number[] }),
+        });
+      }
+      cursor = page.LastEvaluatedKey;
+    } while (cursor);
+    return rows;
   }
 
-  /** Marks the batch as wholly recorded and queued. */
-  async markAccepted(batchId: string, at: string): Promise<void> {
-    try {
-      await this.client.send(
+  /** Keeps what recording found for a row: the lines it rejected and those it adopted. Idempotent. */
+  async markRow(batchId: string, row: number, rejected: RejectedLine[], adopted: number[]): Promise<void> {
+    await storeCall(`Could not update the lines of batch ${batchId}.`, () =>
+      this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
-          Key: { batchId, sk: HEADER },
-          UpdateExpression: 'SET #state = :accepted, acceptedAt = if_not_exists(acceptedAt, :at)',
-          ExpressionAttributeNames: { '#state': 'state' },
-          ExpressionAttributeValues: { ':accepted': 'ACCEPTED', ':at': at },
+          Key: { batchId, sk: rowKey(row) },
+          UpdateExpression: 'SET rejected = :rejected, adopted = :adopted',
+          ConditionExpression: 'attribute_exists(batchId)',
+          ExpressionAttributeValues: { ':rejected': rejected, ':adopted': adopted },
         }),
-      );
-    } catch (error) {
-      throw new StoreUnavailableError(`Could not mark batch ${batchId} accepted.`, { cause: error });
-    }
+      ),
+    );
+  }
+
+  /** The events the header's outbox holds, oldest version first (strongly consistent). */
+  async readOutbox(batchId: string): Promise<BatchEvent[]> {
+    const { Item } = await storeCall(`Could not read the outbox of batch ${batchId}.`, () =>
+      this.client.send(
+        new GetCommand({
+          TableName: this.tableName,
+          Key: { batchId, sk: HEADER },
+          ConsistentRead: true,
+          ProjectionExpression: 'outbox',
+        }),
+      ),
+    );
+    return [...((Item?.outbox ?? []) as BatchEvent[])].sort((a, b) => a.version - b.version);
+  }
+
+  /** Empties the outbox after its `count` events were published, only if it still holds that many. */
+  async clearOutbox(batchId: string, count: number): Promise<boolean> {
+    return storeCall(
+      `Could not clear the outbox of batch ${batchId}.`,
+      async () => {
+        await this.client.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: { batchId, sk: HEADER },
+            UpdateExpression: 'REMOVE outbox',
+            ConditionExpression: 'size(outbox) = :count',
+            ExpressionAttributeValues: { ':count': count },
+          }),
+        );
+        return true;
+      },
+      () => false,
+    );
+  }
+
+  /**
+   * A page of the headers in `status`, newest first: created before `before` (a list sort key)
+   * when given, at `since` or later when given, and only those with a step due at `dueBy` when given.
+   */
+  async listByStatus(
+    status: BatchStatus,
+    options: { limit: number; before?: string; since?: string; dueBy?: string; cursor?: Record<string, unknown> },
+  ): Promise<{ records: BatchRecord[]; cursor?: Record<string, unknown> }> {
+    const range =
+      options.before !== undefined
+        ? ' AND listSk < :before'
+        : options.since !== undefined
+          ? ' AND listSk >= :since'
+          : '';
+    const page = await storeCall('Could not list batches.', () =>
+      this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: BATCHES_BY_STATUS_INDEX,
+          KeyConditionExpression: `#status = :status${range}`,
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: {
+            ':status': status,
+            ...(options.before !== undefined && { ':before': options.before }),
+            ...(options.before === undefined && options.since !== undefined && { ':since': options.since }),
+            ...(options.dueBy !== undefined && { ':dueBy': options.dueBy }),
+          },
+          ...(options.dueBy !== undefined && { FilterExpression: 'nextStepAt <= :dueBy' }),
+          ScanIndexForward: false,
+          Limit: options.limit,
+          ...(options.cursor && { ExclusiveStartKey: options.cursor }),
+        }),
+      ),
+    );
+    return {
+      records: (page.Items ?? []).map(fromItem),
+      ...(page.LastEvaluatedKey && { cursor: page.LastEvaluatedKey }),
+    };
   }
 }

@@ -1,54 +1,108 @@
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { type Config, requireDailyCaps, requireSetting } from '../config';
+import { EventBridgeBus } from '../events/bus';
 import { DynamoCapLedger } from '../limits/repository';
 import { logger } from '../logger';
 import { cloudWatchCounter } from '../metrics';
+import { PayoutRepository } from '../payouts/repository';
 import { PayproClient } from '../paypro/client';
 import { cachedPayproSecret } from '../paypro/secret';
 import { createDocumentClient } from '../store';
-import type { AcceptBatchDeps } from './accept';
-import { BatchPayoutRepository } from './payout-reads';
-import { SqsBatchSendQueue } from './queue';
+import type { AdvanceDeps, WakeDeps } from './advance';
+import type { DecideDeps } from './decide';
+import type { IntakeDeps } from './intake';
+import type { ListBatchesDeps } from './list';
+import { DynamoBatchPayouts } from './payouts';
+import { SqsBatchSendQueue, SqsBatchStepQueue } from './queue';
 import type { ReadBatchDeps } from './read';
 import { BatchRepository } from './repository';
 import type { SendItemDeps } from './send-item';
 
 /* Wiring of the batch functions, apart from lib/services.ts so the others do not carry SQS. */
 
+/**
+ * How long a run of advance-batches holds a batch's lease: longer than that function's timeout
+ * (serverless.yml, 120 s; a packaging test holds them together), so a lease never expires while
+ * its run lives, and one batch never has two runs at once.
+ */
+export const BATCH_LEASE_MS = 180_000;
+
 function stores(config: Config) {
   const client = createDocumentClient();
   return {
-    payouts: new BatchPayoutRepository(client, config.payoutsTable),
+    client,
     batches: new BatchRepository(client, config.payoutBatchesTable),
     caps: new DynamoCapLedger(client, config.payoutLimitsTable),
   };
 }
 
-/** create-payout-batch: validate, record, queue. */
-export function buildAcceptBatchServices(config: Config): AcceptBatchDeps {
-  const queueUrl = requireSetting('BATCH_SENDS_QUEUE_URL', config.batchSendsQueueUrl);
+const common = { counter: cloudWatchCounter, log: logger, now: () => new Date() };
+
+function stepQueue(config: Config) {
+  return new SqsBatchStepQueue(new SQSClient({}), requireSetting('BATCH_STEPS_QUEUE_URL', config.batchStepsQueueUrl));
+}
+
+/** create-payout-batch: validate, reserve the day's share, store the lines, ask for the first step. */
+export function buildIntakeServices(config: Config): IntakeDeps {
+  const { batches, caps } = stores(config);
   return {
-    ...stores(config),
-    queue: new SqsBatchSendQueue(new SQSClient({}), queueUrl),
+    batches,
+    caps,
+    steps: stepQueue(config),
     limits: requireDailyCaps(config),
-    counter: cloudWatchCounter,
-    log: logger,
-    now: () => new Date(),
+    ...(config.batchApprovalAboveAmount !== undefined && { approvalAboveAmount: config.batchApprovalAboveAmount }),
+    ...common,
   };
 }
 
-/** get-payout-batch: the batch, its items, its report. */
+/** advance-batches: every step of a batch after its intake, one run at a time. */
+export function buildAdvanceServices(config: Config): AdvanceDeps {
+  const { client, batches, caps } = stores(config);
+  const sqs = new SQSClient({});
+  return {
+    batches,
+    caps,
+    payouts: new DynamoBatchPayouts(client, config.payoutsTable),
+    sends: new SqsBatchSendQueue(sqs, requireSetting('BATCH_SENDS_QUEUE_URL', config.batchSendsQueueUrl)),
+    steps: new SqsBatchStepQueue(sqs, requireSetting('BATCH_STEPS_QUEUE_URL', config.batchStepsQueueUrl)),
+    bus: new EventBridgeBus(config.eventBusName),
+    limits: requireDailyCaps(config),
+    approvalTtlMs: config.batchApprovalTtlMs,
+    checkIntervalMs: config.batchCheckIntervalMs,
+    leaseMs: BATCH_LEASE_MS,
+    ...common,
+  };
+}
+
+/** wake-batches: the batches with a step due, and the steps queue. */
+export function buildWakeServices(config: Config): WakeDeps {
+  const { batches } = stores(config);
+  return { batches, steps: stepQueue(config), log: logger, now: () => new Date() };
+}
+
+/** get-payout-batch and its report: the batch, its lines, its payouts. */
 export function buildReadBatchServices(config: Config): ReadBatchDeps {
-  const { payouts, batches } = stores(config);
-  return { payouts, batches };
+  const { client, batches } = stores(config);
+  return { batches, payouts: new DynamoBatchPayouts(client, config.payoutsTable) };
+}
+
+/** admin-approve-batch and admin-cancel-batch: one conditional write, then the next step asked for. */
+export function buildDecideServices(config: Config): DecideDeps {
+  const { batches } = stores(config);
+  return { batches, steps: stepQueue(config), ...common };
+}
+
+/** admin-list-batches: the batches' status index. */
+export function buildListBatchesServices(config: Config): ListBatchesDeps {
+  return { batches: stores(config).batches };
 }
 
 /** send-batch-items: the same send-once path as POST /payouts. */
 export function buildSendItemServices(config: Config): SendItemDeps {
-  const { payouts, caps } = stores(config);
+  const { client, caps } = stores(config);
   return {
-    repository: payouts,
+    repository: new PayoutRepository(client, config.payoutsTable),
     caps,
     paypro: new PayproClient({
       baseUrl: config.payproBaseUrl,
@@ -57,8 +111,6 @@ export function buildSendItemServices(config: Config): SendItemDeps {
     }),
     secret: cachedPayproSecret(new SecretsManagerClient({}), config.payproSecretId, config.secretCacheTtlMs),
     publicBaseUrl: config.publicBaseUrl,
-    counter: cloudWatchCounter,
-    log: logger,
-    now: () => new Date(),
+    ...common,
   };
 }

@@ -1,11 +1,19 @@
 import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { EventBusUnavailableError } from '../errors';
-import { EVENT_SOURCE, type PayoutEvent } from './payout-event';
+import { EVENT_SOURCE } from './payout-event';
 
-/** Where published events go; the publisher sees only this. */
+/** What the bus publishes: a committed event of a payout or of a batch, as its outbox keeps it. */
+export interface BusEvent {
+  /** The EventBridge detail-type, e.g. `Payout Succeeded`, `Batch Completed`. */
+  type: string;
+  occurredAt: string;
+  detail: object;
+}
+
+/** Where published events go; the publishers see only this. */
 export interface EventBus {
   /** Publishes every event or throws EventBusUnavailableError (some may have been published: at-least-once). */
-  publish(events: readonly PayoutEvent[]): Promise<void>;
+  publish(events: readonly BusEvent[]): Promise<void>;
 }
 
 // PutEvents takes at most 10 entries per call.
@@ -18,7 +26,7 @@ export class EventBridgeBus implements EventBus {
     private readonly client: EventBridgeClient = new EventBridgeClient({}),
   ) {}
 
-  async publish(events: readonly PayoutEvent[]): Promise<void> {
+  async publish(events: readonly BusEvent[]): Promise<void> {
     for (let i = 0; i < events.length; i += MAX_ENTRIES) {
       const entries: PutEventsRequestEntry[] = events.slice(i, i + MAX_ENTRIES).map((event) => ({
         EventBusName: this.busName,

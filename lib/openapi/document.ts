@@ -8,11 +8,12 @@ import { z } from 'zod';
 import type { JSONSchema } from 'zod/v4/core';
 import packageJson from '../../package.json';
 import { adminListQuerySchema, dailyReportQuerySchema, resolveRequestSchema } from '../admin/schema';
+import { approveRequestSchema, cancelRequestSchema } from '../batches/decide';
+import { BATCH_LIST_DEFAULT_LIMIT, BATCH_LIST_MAX_LIMIT } from '../batches/list';
 import { DEFAULT_LIMIT, MAX_LIMIT } from '../batches/read';
 import { batchItemSchema, batchRequestSchema } from '../batches/schema';
 import { loadConfig } from '../config';
 import { callbackSchema } from '../payouts/callback';
-import { PAYOUT_STATUSES } from '../payouts/payout';
 import {
   type AmountLimits,
   amountInputSchema,
@@ -104,6 +105,14 @@ function requestComponents(limits: AmountLimits): Record<string, Schema> {
     description:
       "Settle an open payout by hand. Paypro's query is asked first; if it contradicts `to`, the " +
       'reply is 409 unless `force` is true. Who and why go into the payout’s history.',
+  });
+  requests.add(approveRequestSchema, {
+    id: 'ApproveBatchRequest',
+    description: 'Approve a batch awaiting approval; the reason, if given, is kept on the batch.',
+  });
+  requests.add(cancelRequestSchema, {
+    id: 'CancelBatchRequest',
+    description: 'Cancel a batch nothing of which is recorded yet; the reason is kept on the batch.',
   });
   requests.add(callbackSchema, {
     id: 'PayproCallback',
@@ -270,12 +279,18 @@ export function buildDocument() {
         summary: 'Submit up to 10,000 payouts at once, all or nothing',
         security: APP_SECURITY,
         requestBody: { required: true, content: { [JSON_TYPE]: { schema: ref('BatchRequest') } } },
+        description:
+          'Answers at once whatever the size: every item is validated (400, all or nothing), the batch ' +
+          "is stored and its share of the day's caps reserved, and the rest happens off the request: " +
+          "recipients' caps (REJECTED when over), approval (when its total needs one), recording each " +
+          'item as a payout (an item whose tradeNo another payout holds is REJECTED), sending each once. ' +
+          'Follow it with GET /payout-batches/{batchId}, or the batch.* webhooks.',
         responses: {
-          '200': json('Batch', 'The same batch was submitted before: the stored batch.'),
-          '202': json('Batch', 'Recorded and queued: every item PENDING.'),
+          '200': json('BatchSummary', 'The same batch was submitted before: where it stands now.'),
+          '202': json('BatchSummary', 'Stored (RECEIVED): it is recorded and sent off the request.'),
           '400': badRequest('A problem in the envelope or any item (named items[i].field); nothing written'),
           '409': problem('ConflictProblem', 'The batchId is used by a batch with other items.'),
-          '422': capExceeded('The batch'),
+          '422': capExceeded("The batch (the day's caps; recipients' caps make it REJECTED instead)"),
           ...appRouteReplies(),
           '503': unavailable,
         },
@@ -293,7 +308,7 @@ export function buildDocument() {
             name: 'status',
             in: 'query',
             description: 'Only the items in this status',
-            schema: jsonSchema(z.enum(PAYOUT_STATUSES as readonly [string, ...string[]])),
+            schema: ref('BatchItemStatus'),
           },
           {
             name: 'cursor',
@@ -309,7 +324,10 @@ export function buildDocument() {
           },
         ],
         responses: {
-          '200': json('BatchPage', 'The batch, its counts and amounts per status, and a page of items.'),
+          '200': json(
+            'BatchPage',
+            'The batch, its counts and amounts per item status (they add up to itemCount and totalAmount), and a page of items.',
+          ),
           '400': badRequest('A malformed batchId, status, cursor or limit'),
           '404': notFound('No batch has this batchId.'),
           ...appRouteReplies(),
@@ -441,6 +459,71 @@ export function buildDocument() {
             content: { 'text/csv': { schema: ref('DailyReport') } },
           },
           '400': badRequest('A malformed or unknown parameter'),
+          ...adminRouteReplies(),
+          '503': unavailable,
+        },
+      },
+    },
+    '/admin/payout-batches': {
+      get: {
+        operationId: 'adminListBatches',
+        tags: ['admin'],
+        summary: 'List batches, newest first, of one status or all',
+        security: ADMIN_SECURITY,
+        parameters: [
+          { name: 'status', in: 'query', description: 'Only batches in this status', schema: ref('BatchStatus') },
+          {
+            name: 'limit',
+            in: 'query',
+            description: 'Batches in the page',
+            schema: jsonSchema(z.int().min(1).max(BATCH_LIST_MAX_LIMIT).default(BATCH_LIST_DEFAULT_LIMIT)),
+          },
+          {
+            name: 'cursor',
+            in: 'query',
+            description: 'The nextCursor of the previous page',
+            schema: jsonSchema(z.string()),
+          },
+        ],
+        responses: {
+          '200': json('BatchListPage', 'A page of batches.'),
+          '400': badRequest('A malformed or unknown parameter'),
+          ...adminRouteReplies(),
+          '503': unavailable,
+        },
+      },
+    },
+    '/admin/payout-batches/{batchId}/approve': {
+      post: {
+        operationId: 'adminApproveBatch',
+        tags: ['admin'],
+        summary: 'Approve a batch awaiting approval: it is then recorded and sent',
+        security: ADMIN_SECURITY,
+        parameters: [batchId],
+        requestBody: { required: false, content: { [JSON_TYPE]: { schema: ref('ApproveBatchRequest') } } },
+        responses: {
+          '200': json('BatchSummary', 'Approved: who, when and why are kept on the batch.'),
+          '400': badRequest('A malformed batchId or body'),
+          '404': notFound('No batch has this batchId.'),
+          '409': problem('ConflictProblem', 'The batch is not awaiting approval (or its approval time is over).'),
+          ...adminRouteReplies(),
+          '503': unavailable,
+        },
+      },
+    },
+    '/admin/payout-batches/{batchId}/cancel': {
+      post: {
+        operationId: 'adminCancelBatch',
+        tags: ['admin'],
+        summary: 'Cancel a batch nothing of which is recorded yet; its cap shares go back',
+        security: ADMIN_SECURITY,
+        parameters: [batchId],
+        requestBody: { required: true, content: { [JSON_TYPE]: { schema: ref('CancelBatchRequest') } } },
+        responses: {
+          '200': json('BatchSummary', 'Cancelled: who, when and why are kept on the batch.'),
+          '400': badRequest('A malformed batchId or body'),
+          '404': notFound('No batch has this batchId.'),
+          '409': problem('ConflictProblem', 'The batch is recording, sending or final: it can no longer be cancelled.'),
           ...adminRouteReplies(),
           '503': unavailable,
         },

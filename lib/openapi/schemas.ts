@@ -8,7 +8,14 @@
 import { z } from 'zod';
 import { DAILY_REPORT_COLUMNS } from '../admin/daily-report';
 import type { AdminPayoutLine, AdminPayoutPage } from '../admin/list-payouts';
-import type { BatchItemView, BatchView } from '../batches/batch';
+import {
+  BATCH_STATUSES,
+  type BatchItemView,
+  type BatchSummary,
+  type BatchView,
+  ITEM_STATUSES,
+} from '../batches/batch';
+import type { BatchListPage } from '../batches/list';
 import { REPORT_COLUMNS } from '../batches/read';
 import type { CapName, FieldProblem } from '../errors';
 import { type HistorySource, PAYOUT_STATUSES, type PayoutView } from '../payouts/payout';
@@ -32,22 +39,13 @@ const CAPS = [
   'recipientDailyCount',
 ] as const satisfies readonly CapName[];
 
-const BATCH_STATUSES = [
-  'RECORDING',
-  'ACCEPTED',
-  'SENDING',
-  'COMPLETED',
-  'COMPLETED_WITH_FAILURES',
-] as const satisfies readonly BatchView['status'][];
-
 const timestamp = z.iso.datetime().register(replies, {
   id: 'Timestamp',
   description: 'An instant in UTC, ISO 8601: 2026-03-01T09:30:00.000Z',
 });
 const shillings = () => z.int().min(0).describe('Whole Kenyan shillings');
 const count = () => z.int().min(0);
-const maskedMobile = () =>
-  z.string().describe('The mobile, masked: 2547****5678 (the empty string for an item not yet recorded)');
+const maskedMobile = () => z.string().describe('The mobile, masked: 2547****5678');
 
 export const payoutStatus = z
   .enum(PAYOUT_STATUSES as readonly ['PENDING', 'PROCESSING', 'SUCCEEDED', 'FAILED'])
@@ -98,19 +96,99 @@ export const payoutView = z
   })
   .register(replies, { id: 'Payout', description: 'A payout as the API shows it: the mobile masked.' });
 
-const perStatus = () =>
-  z.strictObject({ PENDING: count(), PROCESSING: count(), SUCCEEDED: count(), FAILED: count() });
+export const fieldProblem = z
+  .strictObject({
+    field: z.string().describe('The field, e.g. amount or items[5000].mobile; body for the body itself'),
+    message: z.string(),
+  })
+  .register(replies, { id: 'FieldProblem', description: 'One problem with one field of the request.' });
+
+export const batchStatus = z
+  .enum(BATCH_STATUSES as readonly [BatchView['status'], ...BatchView['status'][]])
+  .register(replies, {
+    id: 'BatchStatus',
+    description:
+      'RECEIVED → (AWAITING_APPROVAL) → RECORDING → SENDING → COMPLETED or COMPLETED_WITH_FAILURES; ' +
+      'REJECTED and CANCELLED are final and nothing of the batch was sent.',
+  });
+
+export const itemStatus = z
+  .enum(ITEM_STATUSES as readonly [BatchItemView['status'], ...BatchItemView['status'][]])
+  .register(replies, {
+    id: 'BatchItemStatus',
+    description:
+      "A payout's status once the batch owns it; PENDING before it is recorded; REJECTED when another " +
+      'payout holds its tradeNo or the batch was rejected; CANCELLED when the batch was cancelled.',
+  });
+
+const perItemStatus = (what: string) =>
+  z
+    .strictObject({
+      PENDING: count(),
+      PROCESSING: count(),
+      SUCCEEDED: count(),
+      FAILED: count(),
+      REJECTED: count(),
+      CANCELLED: count(),
+    })
+    .describe(what);
+
+export const batchDecision = z
+  .strictObject({
+    by: z.string().describe("The operator's IAM principal ARN (local under npm start), or expiry / intake"),
+    at: timestamp,
+    reason: z.string().optional(),
+  })
+  .register(replies, { id: 'BatchDecision', description: 'Who decided about a batch, when and why.' });
+
+export const batchRejection = z
+  .strictObject({
+    cap: z.enum(CAPS),
+    limit: z.int().min(0),
+    remaining: z.int().min(0),
+    day: z.iso.date(),
+    detail: z.string(),
+    errors: z.array(fieldProblem).describe('The items concerned, as items[i].mobile (the first 100)'),
+    problemCount: count().describe('How many items the refusal concerns in all'),
+  })
+  .register(replies, {
+    id: 'BatchRejection',
+    description: "Why a batch was rejected: a recipient's daily cap, and every item it concerns.",
+  });
+
+export const batchProgress = z
+  .strictObject({
+    counts: perItemStatus('Items per status'),
+    amounts: perItemStatus('Shillings per status'),
+    at: timestamp.describe('When they were counted'),
+  })
+  .register(replies, { id: 'BatchProgress', description: 'Counts and amounts as last counted from the items.' });
+
+const batchSummaryShape = {
+  batchId: z.string(),
+  status: batchStatus,
+  itemCount: count(),
+  totalAmount: shillings(),
+  createdAt: timestamp,
+  updatedAt: timestamp,
+  approvalDeadline: timestamp.optional().describe('AWAITING_APPROVAL: when it is cancelled unless approved'),
+  approval: batchDecision.optional(),
+  cancellation: batchDecision.optional(),
+  rejection: batchRejection.optional(),
+  progress: batchProgress.optional(),
+  completedAt: timestamp.optional(),
+};
+
+export const batchSummary = z.strictObject(batchSummaryShape).register(replies, {
+  id: 'BatchSummary',
+  description: 'A batch as its header stands: what POST replies with and the operator list shows.',
+});
 
 export const batchView = z
   .strictObject({
-    batchId: z.string(),
-    status: z.enum(BATCH_STATUSES),
-    itemCount: count(),
-    totalAmount: shillings(),
-    counts: perStatus().describe('Items per status, read from the items as stored now'),
-    amounts: perStatus().describe('Shillings per status'),
-    createdAt: timestamp,
-    acceptedAt: timestamp.optional(),
+    ...batchSummaryShape,
+    counts: perItemStatus('Items per status, read from the items as stored now; they add up to itemCount'),
+    amounts: perItemStatus('Shillings per status; they add up to totalAmount'),
   })
   .register(replies, { id: 'Batch', description: 'A batch: its status, and counts and amounts per status.' });
 
@@ -118,9 +196,10 @@ export const batchItemView = z
   .strictObject({
     index: count().describe('Position in the submitted items'),
     tradeNo: z.string(),
-    status: payoutStatus,
-    amount: shillings(),
+    status: itemStatus,
+    amount: shillings().describe('The amount the item asked for'),
     mobile: maskedMobile(),
+    reason: z.string().optional().describe('Why it was not recorded or sent (REJECTED, CANCELLED)'),
     paypro: z.strictObject({
       code: z.string().optional(),
       message: z.string().optional(),
@@ -136,6 +215,13 @@ export const batchPage = batchView
     nextCursor: z.string().optional().describe('Pass back as ?cursor= for the next page; absent on the last'),
   })
   .register(replies, { id: 'BatchPage', description: 'A batch and one page of its items.' });
+
+export const batchListPage = z
+  .strictObject({
+    batches: z.array(batchSummary).describe('Newest first'),
+    nextCursor: z.string().optional().describe('Pass back as ?cursor= for the next page; absent on the last'),
+  })
+  .register(replies, { id: 'BatchListPage', description: 'A page of batches.' });
 
 export const batchReport = z
   .string()
@@ -161,15 +247,11 @@ function problem<S extends number, T extends string>(status: S, title: T) {
   });
 }
 
-export const fieldProblem = z
-  .strictObject({
-    field: z.string().describe('The field, e.g. amount or items[5000].mobile; body for the body itself'),
-    message: z.string(),
-  })
-  .register(replies, { id: 'FieldProblem', description: 'One problem with one field of the request.' });
-
 export const badRequest = problem(400, 'Bad Request')
-  .extend({ errors: z.array(fieldProblem).min(1).describe('Every problem found, each with its field') })
+  .extend({
+    errors: z.array(fieldProblem).min(1).max(100).describe('The problems found (the first 100), each with its field'),
+    problemCount: count().describe('How many problems there are in all'),
+  })
   .register(replies, { id: 'BadRequestProblem', description: 'The request is malformed; nothing was done.' });
 
 export const unauthorized = problem(401, 'Unauthorized').register(replies, {
@@ -199,7 +281,12 @@ export const capExceeded = problem(422, 'Unprocessable Content')
     limit: z.int().min(0).describe('The cap: KES for an amount cap, payouts for a count cap'),
     remaining: z.int().min(0).describe('What is left of it today'),
     day: z.iso.date().describe('The Kenya day (UTC+3) the cap counts'),
-    errors: z.array(fieldProblem).optional().describe('For a batch: the items concerned, as items[i].mobile'),
+    errors: z
+      .array(fieldProblem)
+      .max(100)
+      .optional()
+      .describe('For a batch: the items concerned, as items[i].mobile (the first 100)'),
+    problemCount: count().optional().describe('For a batch: how many items the refusal concerns in all'),
   })
   .register(replies, {
     id: 'CapExceededProblem',
@@ -274,6 +361,8 @@ type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 const agree = <T extends true>(_proof?: T) => undefined;
 agree<Same<z.output<typeof payoutView>, PayoutView>>();
 agree<Same<z.output<typeof batchView>, BatchView>>();
+agree<Same<z.output<typeof batchSummary>, BatchSummary>>();
+agree<Same<z.output<typeof batchListPage>, BatchListPage>>();
 agree<Same<z.output<typeof batchItemView>, BatchItemView>>();
 agree<Same<z.output<typeof fieldProblem>, FieldProblem>>();
 agree<Same<z.output<typeof adminPayoutLine>, AdminPayoutLine>>();

@@ -72,8 +72,10 @@ export interface Payout {
   paypro?: PayproDetails;
   /** Set once when the payout was still open after the flag age: a human must look. */
   flaggedAt?: string;
-  /** The batch it was submitted in (POST /payout-batches), if any. */
+  /** The batch it belongs to (POST /payout-batches), if any: at most one, set once. */
   batchId?: string;
+  /** When a batch listing it adopted it (it was created alone before); absent when the batch created it. */
+  adoptedAt?: string;
   /**
    * The Kenya day (`YYYY-MM-DD`) whose caps this payout's amount and count were reserved
    * against; absent when nothing was reserved (payouts recorded before caps existed).

@@ -1,0 +1,19 @@
+import { approveBatch, type DecideDeps } from '../lib/batches/decide';
+import { buildDecideServices } from '../lib/batches/services';
+import { loadConfig } from '../lib/config';
+import { type ApiHandler, httpHandler, jsonResponse, operatorOf, parseJsonBody } from '../lib/http';
+import { logger } from '../lib/logger';
+
+/** POST /admin/payout-batches/{batchId}/approve (IAM): an operator approves a batch awaiting approval. */
+export function adminApproveBatchHandler(services: DecideDeps) {
+  const handle: ApiHandler = async (event) => {
+    const operator = operatorOf(event);
+    const batchId = event.pathParameters?.batchId;
+    if (batchId) logger.setCorrelationId(batchId);
+    const body = event.body ? parseJsonBody(event) : undefined;
+    return jsonResponse(200, await approveBatch(services, batchId, body, operator));
+  };
+  return httpHandler(handle);
+}
+
+export const handler = adminApproveBatchHandler(buildDecideServices(loadConfig()));

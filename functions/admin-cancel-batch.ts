@@ -1,0 +1,19 @@
+import { cancelBatch, type DecideDeps } from '../lib/batches/decide';
+import { buildDecideServices } from '../lib/batches/services';
+import { loadConfig } from '../lib/config';
+import { type ApiHandler, httpHandler, jsonResponse, operatorOf, parseJsonBody } from '../lib/http';
+import { logger } from '../lib/logger';
+
+/** POST /admin/payout-batches/{batchId}/cancel (IAM): an operator cancels a batch nothing of which is recorded yet. */
+export function adminCancelBatchHandler(services: DecideDeps) {
+  const handle: ApiHandler = async (event) => {
+    const operator = operatorOf(event);
+    const batchId = event.pathParameters?.batchId;
+    if (batchId) logger.setCorrelationId(batchId);
+    const body = event.body ? parseJsonBody(event) : undefined;
+    return jsonResponse(200, await cancelBatch(services, batchId, body, operator));
+  };
+  return httpHandler(handle);
+}
+
+export const handler = adminCancelBatchHandler(buildDecideServices(loadConfig()));

@@ -1,0 +1,199 @@
+import { randomUUID } from 'node:crypto';
+import type { EventBus } from '../events/bus';
+import type { BatchStatus } from './batch';
+import type { BatchStepQueue } from './queue';
+import { MAX_DELAY_SECONDS } from './queue';
+import type { HeaderChange } from './repository';
+import {
+  awaitApproval,
+  awaitLines,
+  checkCompletion,
+  recordNext,
+  releaseShares,
+  reserveRecipients,
+  type StepContext,
+  type StepDeps,
+  type StepResult,
+} from './steps';
+
+/** What advancing a batch needs. */
+export interface AdvanceDeps extends StepDeps {
+  steps: BatchStepQueue;
+  bus: EventBus;
+  /** How long a run's lease lasts: longer than the function's timeout, so it never expires while its run lives. */
+  leaseMs: number;
+}
+
+/** What one run did: where the batch stands after it, or why it did nothing. */
+export interface AdvanceSummary {
+  batchId: string;
+  status: BatchStatus | 'missing' | 'busy';
+  events: number;
+}
+
+// A run stops taking steps this long before its time is up, and asks for the next run instead.
+const MARGIN_MS = 15_000;
+// A run whose steps keep being refused while it holds the lease stops after this many (a bug, not a race).
+const MAX_REFUSALS = 5;
+// A run that could not publish its events asks the wake-up to try again this soon.
+const PUBLISH_RETRY_MS = 60_000;
+const PUBLISH_ATTEMPTS = 3;
+
+async function step(deps: AdvanceDeps, context: StepContext): Promise<StepResult> {
+  const { record } = context;
+  switch (record.status) {
+    case 'RECEIVED':
+      return record.lineRows === undefined ? awaitLines(deps, context) : reserveRecipients(deps, context);
+    case 'AWAITING_APPROVAL':
+      return awaitApproval(deps, context);
+    case 'RECORDING':
+      return recordNext(deps, context);
+    case 'SENDING':
+      return checkCompletion(deps, context);
+    case 'REJECTED':
+    case 'CANCELLED':
+      return record.sharesSettled ? { then: 'stop', record } : releaseShares(deps, context);
+    default:
+      return { then: 'stop', record };
+  }
+}
+
+/**
+ * Takes a batch as far as it can go now: one run at a time per batch (a lease on its header,
+ * longer than any run lives), each step idempotent and its progress written on the header, so
+ * a run that dies anywhere is resumed by the next without recording, reserving or sending
+ * anything twice. Asks for its next run when it must wait or runs out of time, then publishes
+ * the batch's committed events.
+ */
+export async function advanceBatch(
+  deps: AdvanceDeps,
+  batchId: string,
+  timeLeftMs: () => number,
+): Promise<AdvanceSummary> {
+  const owner = randomUUID();
+  const leaseEnd = () => new Date(deps.now().getTime() + deps.leaseMs).toISOString();
+  const acquire = () => deps.batches.acquireLease(batchId, owner, leaseEnd(), deps.now().toISOString());
+  let record = await acquire();
+  if (!record) {
+    const exists = await deps.batches.get(batchId);
+    if (!exists) deps.log.error('batch step for a batch that does not exist', { batchId });
+    return { batchId, status: exists ? 'busy' : 'missing', events: 0 };
+  }
+  const context: StepContext = {
+    record,
+    write: (change: HeaderChange) =>
+      deps.batches.update(batchId, { ...change, lease: owner, set: { ...change.set, leaseUntil: leaseEnd() } }),
+  };
+  try {
+    let refusals = 0;
+    for (;;) {
+      if (timeLeftMs() < MARGIN_MS || refusals >= MAX_REFUSALS) {
+        await deps.steps.wake(batchId);
+        break;
+      }
+      const result = await step(deps, context);
+      if (result.then === 'refused') {
+        // An operator decided meanwhile, or the lease is gone: read again, go on only if still ours.
+        refusals += 1;
+        const again = await acquire();
+        if (!again) break;
+        context.record = again;
+        continue;
+      }
+      context.record = result.record;
+      if (result.then === 'stop') {
+        // Nothing left to do: the wake-up stops looking at it.
+        await context.write({ remove: ['nextStepAt'] });
+        break;
+      }
+      if (result.then === 'wait') {
+        const at = new Date(deps.now().getTime() + result.ms).toISOString();
+        await context.write({ set: { nextStepAt: at } });
+        // Further than SQS can delay a message: the wake-up finds it by its nextStepAt.
+        if (result.ms <= MAX_DELAY_SECONDS * 1000) await deps.steps.wake(batchId, result.ms / 1000);
+        break;
+      }
+    }
+  } finally {
+    await deps.batches.releaseLease(batchId, owner).catch((error: unknown) => {
+      deps.log.warn('could not release a batch lease; it expires by itself', { batchId, error });
+    });
+  }
+  record = context.record;
+  const events = await publishBatchEvents(deps, batchId);
+  return { batchId, status: record.status, events };
+}
+
+/**
+ * Publishes the events the batch's header committed, oldest first, then empties its outbox only
+ * if nothing was added meanwhile. At-least-once; a failure leaves them for the wake-up to retry.
+ */
+export async function publishBatchEvents(
+  deps: Pick<AdvanceDeps, 'batches' | 'bus' | 'counter' | 'log' | 'now'>,
+  batchId: string,
+): Promise<number> {
+  let published = 0;
+  try {
+    for (let attempt = 1; attempt <= PUBLISH_ATTEMPTS; attempt += 1) {
+      const events = await deps.batches.readOutbox(batchId);
+      if (events.length === 0) return published;
+      await deps.bus.publish(events);
+      published += events.length;
+      deps.counter.count('EventPublished', events.length);
+      if (await deps.batches.clearOutbox(batchId, events.length)) {
+        deps.log.info('batch events published', { batchId, eventIds: events.map((e) => e.eventId) });
+        return published;
+      }
+    }
+  } catch (error) {
+    deps.counter.count('EventPublishFailure');
+    deps.log.error('could not publish batch events; the wake-up tries again', { batchId, error });
+    const soon = new Date(deps.now().getTime() + PUBLISH_RETRY_MS).toISOString();
+    await deps.batches.update(batchId, { set: { nextStepAt: soon } }).catch(() => undefined);
+  }
+  return published;
+}
+
+/** Statuses whose batches the wake-up looks at in full: in progress, never many. */
+const IN_PROGRESS: readonly BatchStatus[] = ['RECEIVED', 'AWAITING_APPROVAL', 'RECORDING', 'SENDING'];
+/** Final statuses, looked at over their last few days only: a give-back or events left to publish. */
+const FINAL: readonly BatchStatus[] = ['REJECTED', 'CANCELLED', 'COMPLETED', 'COMPLETED_WITH_FAILURES'];
+const FINAL_LOOKBACK_MS = 3 * 24 * 60 * 60 * 1000;
+const PAGE = 100;
+
+/** What the scheduled wake-up needs. */
+export interface WakeDeps {
+  batches: AdvanceDeps['batches'];
+  steps: BatchStepQueue;
+  log: AdvanceDeps['log'];
+  now: () => Date;
+}
+
+/**
+ * The safety net under the step messages: asks for a step of every batch whose next step is due
+ * (its nextStepAt passed) — one whose message was lost, whose run died, or whose approval expired.
+ */
+export async function wakeDueBatches(deps: WakeDeps): Promise<{ woken: number }> {
+  const now = deps.now();
+  const dueBy = now.toISOString();
+  const since = new Date(now.getTime() - FINAL_LOOKBACK_MS).toISOString();
+  let woken = 0;
+  for (const status of [...IN_PROGRESS, ...FINAL]) {
+    let cursor: Record<string, unknown> | undefined;
+    do {
+      const page = await deps.batches.listByStatus(status, {
+        limit: PAGE,
+        dueBy,
+        ...(FINAL.includes(status) && { since }),
+        ...(cursor && { cursor }),
+      });
+      for (const record of page.records) {
+        await deps.steps.wake(record.batchId);
+        woken += 1;
+      }
+      cursor = page.cursor;
+    } while (cursor);
+  }
+  if (woken > 0) deps.log.info('woke batches with a step due', { woken });
+  return { woken };
+}
