@@ -33,7 +33,7 @@ export interface LocalServices {
   sandbox?: PayproSandbox;
   /** The stage's event bus (PutEvents), whose one rule feeds the webhooks queue, as webhooks.yml deploys it. */
   eventBridge: LocalEventBridge;
-  /** The webhooks queue, the batch-sends queue and their dead-letter queues. */
+  /** The webhooks queue, the batch-steps and batch-sends queues and their dead-letter queues. */
   sqs: LocalSqs;
   close(): Promise<void>;
 }
@@ -80,7 +80,14 @@ export async function startLocalServices(options: LocalServicesOptions): Promise
         maxReceiveCount: WEBHOOK_MAX_RECEIVES,
       }),
     });
-    // Bulk payouts (infra/batches.yml): create-payout-batch queues items, send-batch-items sends them.
+    // Bulk payouts (infra/batches.yml): batch steps for advance-batches, items for send-batch-items.
+    const stepDeadLetters = sqs.createQueue(`paypro-payouts-${options.stage}-batch-steps-dlq`, {
+      MessageRetentionPeriod: '1209600',
+    });
+    const batchSteps = sqs.createQueue(`paypro-payouts-${options.stage}-batch-steps`, {
+      VisibilityTimeout: '720',
+      RedrivePolicy: JSON.stringify({ deadLetterTargetArn: stepDeadLetters.arn, maxReceiveCount: 5 }),
+    });
     const batchDeadLetters = sqs.createQueue(`paypro-payouts-${options.stage}-batch-sends-dlq`, {
       MessageRetentionPeriod: '1209600',
     });
@@ -132,6 +139,7 @@ export async function startLocalServices(options: LocalServicesOptions): Promise
       WEBHOOKS_DLQ_URL: deadLetters.url,
       WEBHOOKS_SECRET_ID: webhooksSecretId,
       BATCH_SENDS_QUEUE_URL: batchSends.url,
+      BATCH_STEPS_QUEUE_URL: batchSteps.url,
       AWS_REGION: 'eu-west-1',
       // Local endpoints ignore credentials, but the SDK insists on having some.
       AWS_ACCESS_KEY_ID: 'local',

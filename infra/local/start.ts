@@ -4,7 +4,8 @@
  * sandbox (unless PAYPRO_BASE_URL points elsewhere), the API through serverless-offline, the
  * event path: outbox -> publish-events -> the stage bus -> the webhooks queue ->
  * deliver-webhooks -> the endpoint WEBHOOK_URL names, and the bulk path: create-payout-batch ->
- * the batch-sends queue -> send-batch-items. Ctrl-C stops all.
+ * the batch-steps queue -> advance-batches (woken by wake-batches too) -> the batch-sends queue ->
+ * send-batch-items. Ctrl-C stops all.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
@@ -33,6 +34,11 @@ const settings = {
   // What the stand-in for IAM (infra/local/iam-authorizer.cjs) wants on the /admin routes.
   adminKey: env.LOCAL_ADMIN_KEY || 'local-admin-key',
   reconcileIntervalS: Number(env.RECONCILE_INTERVAL_S ?? 30),
+  // wake-batches' schedule is a minute deployed; locally a few seconds.
+  wakeBatchesIntervalS: Number(env.WAKE_BATCHES_INTERVAL_S ?? 5),
+  // send-batch-items invocations at once: the batchSendConcurrency param's default (AWS's minimum),
+  // which bounds how hard a batch hits Paypro; more to drain a big batch faster locally.
+  batchSendConcurrency: Number(env.LOCAL_BATCH_SEND_CONCURRENCY ?? 2),
   salt: env.PAYPRO_SIGN_SALT === 'suffix' ? ('suffix' as const) : ('prefix' as const),
   payproBaseUrl: env.PAYPRO_BASE_URL || undefined,
   // Stands in for the table stream (see sweepOutbox); 0 turns it off.
@@ -103,6 +109,8 @@ function startOffline(
         OUTBOX_SWEEP_MIN_AGE_S: env.OUTBOX_SWEEP_MIN_AGE_S ?? '0',
         // Webhook retries in seconds and minutes rather than minutes and hours.
         WEBHOOK_RETRY_SCALE: env.WEBHOOK_RETRY_SCALE ?? '0.01',
+        // A sending batch is counted every few seconds rather than every minute.
+        BATCH_CHECK_INTERVAL_S: env.BATCH_CHECK_INTERVAL_S ?? '2',
         LOCAL_API_KEY: settings.apiKey,
         LOCAL_ADMIN_KEY: settings.adminKey,
         OFFLINE_HTTP_PORT: String(settings.apiPort),
@@ -131,6 +139,24 @@ function startOffline(
     }
   });
   return { child, ready };
+}
+
+let waking = false;
+
+/** Stands in for wake-batches' 1-minute schedule, every WAKE_BATCHES_INTERVAL_S; a tick is skipped while one runs. */
+async function wakeBatches(stopping: () => boolean): Promise<void> {
+  if (waking) return;
+  waking = true;
+  try {
+    const summary = (await invokeLocal(settings.lambdaPort, functionName(settings.stage, 'wake-batches'), {})) as
+      | { woken?: number }
+      | undefined;
+    if (summary?.woken) console.log(`[batches] woke ${summary.woken} batch(es) with a step due`);
+  } catch (error) {
+    if (!stopping()) console.error(`[batches] ${error instanceof Error ? error.message : String(error)}`);
+  } finally {
+    waking = false;
+  }
 }
 
 async function runReconciler(): Promise<void> {
@@ -239,14 +265,20 @@ async function main(): Promise<void> {
     { batchSize: 10, maximumConcurrency: 5 },
     reportAs('webhooks'),
   );
-  // maximumConcurrency: the batchSendConcurrency param's default (AWS's minimum), which bounds
-  // how hard a batch hits Paypro.
   const batchSendsQueue = services.env.BATCH_SENDS_QUEUE_URL as string;
   const batchSends = queueConsumer(
     services,
     batchSendsQueue,
     'send-batch-items',
-    { batchSize: 5, maximumConcurrency: 2 },
+    { batchSize: 5, maximumConcurrency: settings.batchSendConcurrency },
+    reportAs('batches'),
+  );
+  const batchStepsQueue = services.env.BATCH_STEPS_QUEUE_URL as string;
+  const batchSteps = queueConsumer(
+    services,
+    batchStepsQueue,
+    'advance-batches',
+    { batchSize: 1, maximumConcurrency: 5 },
     reportAs('batches'),
   );
   const batchDeadLetters = services.sqs.queue(`${batchSendsQueue.split('/').pop()}-dlq`).url;
@@ -255,14 +287,16 @@ async function main(): Promise<void> {
 
   let reconciler: NodeJS.Timeout | undefined;
   let outbox: NodeJS.Timeout | undefined;
+  let wake: NodeJS.Timeout | undefined;
   const stop = async (code: number) => {
     if (stopping) return;
     stopping = true;
     clearInterval(reconciler);
     clearInterval(outbox);
+    clearInterval(wake);
     // Ends the long polls at once; a delivery or send in flight gets a few seconds to finish.
     await Promise.race([
-      Promise.all([deliveries.stop(), batchSends.stop()]),
+      Promise.all([deliveries.stop(), batchSends.stop(), batchSteps.stop()]),
       new Promise((resolve) => setTimeout(resolve, 3000).unref()),
     ]);
     offline.child.kill('SIGTERM');
@@ -283,6 +317,7 @@ async function main(): Promise<void> {
   // serverless-offline fires serverless.yml's schedules (reconcile every 5 min); locally it runs
   // every RECONCILE_INTERVAL_S, and prints what it did.
   reconciler = setInterval(() => void runReconciler(), settings.reconcileIntervalS * 1000);
+  wake = setInterval(() => void wakeBatches(() => stopping), settings.wakeBatchesIntervalS * 1000);
   // serverless-offline runs neither DynamoDB streams nor SQS event sources: stand in for both.
   if (settings.outboxIntervalMs > 0) {
     outbox = setInterval(() => void sweepOutbox(() => stopping), settings.outboxIntervalMs);
@@ -290,6 +325,7 @@ async function main(): Promise<void> {
   for (const [label, consumer, queueUrl] of [
     ['webhooks', deliveries, webhooksQueue],
     ['batches', batchSends, batchSendsQueue],
+    ['batches', batchSteps, batchStepsQueue],
   ] as const) {
     try {
       await consumer.start();
@@ -309,7 +345,8 @@ async function main(): Promise<void> {
       'Payout service ready.',
       `  API:             ${apiUrl}   (header x-api-key: ${settings.apiKey})`,
       `  API document:    ${apiUrl}/openapi.json   (OpenAPI 3.1, no key)`,
-      `  Operator API:    ${apiUrl}/admin/payouts, /admin/payouts/{tradeNo}/resolve, /admin/reports/daily.csv`,
+      `  Operator API:    ${apiUrl}/admin/payouts, /admin/payouts/{tradeNo}/resolve, /admin/reports/daily.csv,`,
+      '                   /admin/payout-batches, /admin/payout-batches/{batchId}/approve, …/cancel',
       `                   (header x-admin-key: ${settings.adminKey}, standing in for IAM; deployed: SigV4)`,
       `  Paypro:          ${paypro}`,
       `  DynamoDB:        ${services.env.AWS_ENDPOINT_URL_DYNAMODB} (tables ${services.env.PAYOUTS_TABLE}, ${services.env.PAYOUT_BATCHES_TABLE}, ${services.env.PAYOUT_LIMITS_TABLE})`,
@@ -324,7 +361,9 @@ async function main(): Promise<void> {
           : 'not published (LOCAL_OUTBOX_INTERVAL_MS=0)'
       }`,
       `  Webhooks queue:  ${services.env.WEBHOOKS_QUEUE_URL} -> deliver-webhooks (DLQ ${services.env.WEBHOOKS_DLQ_URL})`,
-      `  Batch sends:     ${batchSendsQueue} -> send-batch-items, 2 at a time (DLQ ${batchDeadLetters})`,
+      `  Batch steps:     ${batchStepsQueue} -> advance-batches (woken every ${settings.wakeBatchesIntervalS} s by wake-batches)`,
+      `  Batch sends:     ${batchSendsQueue} -> send-batch-items, ${settings.batchSendConcurrency} at a time (DLQ ${batchDeadLetters})`,
+      `  Batch approval:  ${env.BATCH_APPROVAL_ABOVE_AMOUNT ? `above ${env.BATCH_APPROVAL_ABOVE_AMOUNT} KES` : 'off (BATCH_APPROVAL_ABOVE_AMOUNT=100000 npm start turns it on)'}`,
       `  Webhook URL:     ${endpoint ? `${endpoint.url} (endpoint id local)` : 'none: set WEBHOOK_URL'}`,
       ...(endpoint?.generated
         ? [`  Webhook secret:  ${endpoint.secret} (generated for this run; set WEBHOOK_SECRET to choose one)`]
