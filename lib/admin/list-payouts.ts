@@ -1,7 +1,7 @@
 import { type FieldProblem, ValidationError } from '../errors';
 import { maskMobile } from '../payouts/payout';
 import { kenyaDate, kenyaDayStart } from '../paypro/kenya-time';
-import { decodeCursor, encodeCursor } from './cursor';
+import { decodeListCursor, encodeListCursor, type ListParameters } from './cursor';
 import type { DayRow, PayoutDayIndex } from './repository';
 import { type AdminListQuery, parseAdminListQuery } from './schema';
 
@@ -82,12 +82,20 @@ export async function listPayouts(
   rawQuery: Record<string, string | undefined> | null | undefined,
 ): Promise<AdminPayoutPage> {
   const query = parseAdminListQuery(rawQuery);
-  const { from, to } = resolveRange(query, deps.now());
-  const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
+  const parameters: ListParameters = {
+    status: query.status,
+    flagged: query.flagged,
+    from: query.from,
+    to: query.to,
+  };
+  // A later page keeps the range its first page resolved: re-resolving the default `from`
+  // against the clock would move it a day once 21:00 UTC passes, and lose that day's payouts.
+  const after = query.cursor === undefined ? undefined : decodeListCursor(query.cursor, parameters);
+  const { from, to } = after ?? resolveRange(query, deps.now());
   // '$' sorts right after '#': every `<to>#<tradeNo>` is below `<to>$`.
   let upper = { key: `${to}$`, inclusive: true };
   let newest = to;
-  if (after && after.daySk < upper.key) {
+  if (after) {
     upper = { key: after.daySk, inclusive: false };
     newest = after.createdAt;
   }
@@ -115,6 +123,7 @@ export async function listPayouts(
   const last = page.at(-1);
   return {
     payouts: page.map(lineOf),
-    ...(rows.length > query.limit && last && { nextCursor: encodeCursor(last) }),
+    ...(rows.length > query.limit &&
+      last && { nextCursor: encodeListCursor({ daySk: last.daySk, from, to }, parameters) }),
   };
 }

@@ -23,7 +23,7 @@ const instantOrDay = (meaning: string) =>
   );
 
 const cursorSchema = z.optional(
-  z.string({ error: CURSOR }).check(z.minLength(1, { error: CURSOR }), z.maxLength(200, { error: CURSOR })),
+  z.string({ error: CURSOR }).check(z.minLength(1, { error: CURSOR }), z.maxLength(400, { error: CURSOR })),
 );
 
 /** Query of `GET /admin/payouts`: which payouts, created when, and the page. */

@@ -383,7 +383,8 @@ export function buildDocument() {
           flagged:
             'true: only payouts the reconciler flagged (open a day after creation); false: only others',
           limit: 'Payouts in the page',
-          cursor: 'The nextCursor of the previous page (with the same filters)',
+          cursor:
+            'The nextCursor of the previous page, with the same status, flagged, from and to (limit may change); it keeps the range the first page resolved',
         }),
         responses: {
           '200': json('AdminPayoutPage', 'A page of payouts.'),

@@ -268,6 +268,87 @@ describe('GET /admin/payouts', () => {
     expect((bodyOf(reply).payouts as Array<{ tradeNo: string }>).map((p) => p.tradeNo)).toEqual(expected);
   });
 
+  it('pages the default week across 21:00 UTC (a Kenya midnight) with limit 1: every payout exactly once', async () => {
+    // Prepare: payouts on both sides of two Kenya midnights, at the week's oldest edge and at its newest.
+    const K = (day: string) => Date.parse(kenyaDayStart(day));
+    const at = (ms: number) => new Date(ms).toISOString();
+    const seededAt = {
+      beforeWeek: at(K('2031-04-02') - 1), // 23:59:59.999 on the 1st (Kenya): outside the week
+      weekStart: at(K('2031-04-02')), // 00:00 on the 2nd: the oldest instant of the week
+      oldestDayEnd: at(K('2031-04-03') - 1),
+      secondDayStart: at(K('2031-04-03')),
+      beforeNow: at(K('2031-04-09') - 60_000), // 20:59 UTC on the 8th
+      afterNow: at(K('2031-04-09') + 30_000), // 21:00:30 UTC: after the first page was asked
+    };
+    const payouts = Object.entries(seededAt).map(([label, createdAt], i) => ({
+      tradeNo: tradeNo(`midnight-${label}`),
+      amount: 500 + i,
+      mobile: '254712000500',
+      status: 'PROCESSING' as const,
+      requestHash: requestHash({ amount: 500 + i, mobile: '254712000500' }),
+      paypro: {},
+      createdAt,
+      updatedAt: createdAt,
+      history: [
+        { at: createdAt, source: 'api' as const, status: 'PENDING' as const, note: 'payout requested' },
+      ],
+    }));
+    await Promise.all(payouts.map((p) => stack.services.repository.create(p, '2099-01-01T00:00:00.000Z')));
+    const byLabel = Object.fromEntries(Object.keys(seededAt).map((label, i) => [label, payouts[i]?.tradeNo]));
+    // The first page at 20:59:30 UTC on the 8th (Kenya), every later one after 21:00 UTC: the 9th.
+    let calls = 0;
+    const clock = () => {
+      calls += 1;
+      return new Date(calls === 1 ? K('2031-04-09') - 30_000 : K('2031-04-09') + 60_000);
+    };
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    // Act
+    do {
+      const reply = await list({ limit: '1', ...(cursor && { cursor }) }, clock);
+      expect(reply.statusCode, reply.body).toBe(200);
+      const body = bodyOf(reply) as { payouts: Array<{ tradeNo: string }>; nextCursor?: string };
+      seen.push(...body.payouts.map((p) => p.tradeNo));
+      cursor = body.nextCursor;
+    } while (cursor && calls < 20);
+    // Assess: newest first, the week as the first page resolved it, nothing twice, nothing lost.
+    expect(seen).toEqual([
+      byLabel.beforeNow,
+      byLabel.secondDayStart,
+      byLabel.oldestDayEnd,
+      byLabel.weekStart,
+    ]);
+  });
+
+  it('answers 400 naming cursor when a cursor comes back with other parameters than the page that gave it', async () => {
+    // Prepare: a cursor at the newest payout of the 5th of March, listed over the whole seeded range.
+    const query = { from: '2031-03-01', to: '2031-03-05', limit: '1' };
+    const first = bodyOf(await list(query)) as { nextCursor: string };
+    const cursor = first.nextCursor;
+    const others: Array<Record<string, string>> = [
+      { from: '2031-03-05T23:00:00+03:00', to: '2031-03-05' }, // a range that ends before the cursor's row
+      { from: '2031-03-02', to: '2031-03-05' },
+      { from: '2031-03-01', to: '2031-03-04' },
+      { to: '2031-03-05' },
+      { ...query, status: 'FAILED' },
+      { ...query, flagged: 'true' },
+      {},
+    ];
+    for (const other of others) {
+      // Act
+      const reply = await list({ ...other, cursor });
+      // Assess
+      expect(reply.statusCode, JSON.stringify(other)).toBe(400);
+      expect(bodyOf(reply).errors, JSON.stringify(other)).toEqual([
+        { field: 'cursor', message: expect.stringContaining('other parameters') },
+      ]);
+    }
+    // The page size is not part of the listing: a cursor goes on with another limit.
+    const next = await list({ ...query, limit: '3', cursor });
+    expect(next.statusCode).toBe(200);
+    expect((bodyOf(next).payouts as unknown[]).length).toBe(3);
+  });
+
   it('answers 400 naming the parameter: unknown, bad status, span over 31 days, bad cursor, bad limit', async () => {
     const cases: Array<[Record<string, string>, string]> = [
       [{ bogus: '1' }, 'bogus'],
