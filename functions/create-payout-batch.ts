@@ -6,6 +6,7 @@ import { buildAcceptBatchServices } from '../lib/batches/services';
 import { type Config, loadConfig } from '../lib/config';
 import { type ApiHandler, httpHandler, jsonResponse, parseJsonBody } from '../lib/http';
 import { logger } from '../lib/logger';
+import { refuseQueryParameters } from '../lib/query-string';
 
 /** POST /payout-batches: validate all or nothing, record every item, queue them; 202, or 200 for a replay. */
 export function createPayoutBatchHandler(
@@ -14,6 +15,7 @@ export function createPayoutBatchHandler(
 ) {
   const limits = { min: config.payoutMinAmount, max: config.payoutMaxAmount };
   const raw: ApiHandler = async (event) => {
+    refuseQueryParameters(event.queryStringParameters);
     const request = parseBatchRequest(parseJsonBody(event, MAX_BATCH_BODY_BYTES), limits);
     logger.setCorrelationId(request.batchId);
     const { outcome, batch } = await acceptBatch(services, request);

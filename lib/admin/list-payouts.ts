@@ -36,24 +36,41 @@ export function addDays(day: string, n: number): string {
 
 const isDay = (text: string) => /^\d{4}-\d{2}-\d{2}$/.test(text);
 
-/** The range's ends as UTC ISO instants, both inclusive; 400 naming `from` when it is not a range. */
+// The instants whose Kenya day has a four-digit year: the day arithmetic below holds for them.
+const EARLIEST = kenyaDayStart('0001-01-01');
+const LATEST = new Date(Date.parse(kenyaDayStart('9999-12-31')) + DAY_MS - 1).toISOString();
+const OUT_OF_CALENDAR = 'must be between 0001-01-01 and 9999-12-31, Kenya time';
+
+/** A sent `from` or `to` as a UTC ISO instant: a day means its first (`from`) or last (`to`) instant, Kenya time. */
+function instantOf(text: string, end: 'from' | 'to'): string | undefined {
+  const ms = isDay(text)
+    ? Date.parse(kenyaDayStart(text)) + (end === 'from' ? 0 : DAY_MS - 1)
+    : Date.parse(text);
+  if (Number.isNaN(ms)) return undefined;
+  const iso = new Date(ms).toISOString();
+  return iso >= EARLIEST && iso <= LATEST ? iso : undefined;
+}
+
+/**
+ * The range's ends as UTC ISO instants, both inclusive; 400 naming `from` or `to` when it is not
+ * a range. A problem is named by what the caller sent: a `from` derived from `to` is never blamed.
+ */
 function resolveRange(query: AdminListQuery, now: Date): { from: string; to: string } {
-  const to =
-    query.to === undefined
-      ? now.toISOString()
-      : isDay(query.to)
-        ? new Date(Date.parse(kenyaDayStart(addDays(query.to, 1))) - 1).toISOString()
-        : new Date(query.to).toISOString();
-  const from =
-    query.from === undefined
-      ? kenyaDayStart(addDays(kenyaDate(to), 1 - DEFAULT_SPAN_DAYS))
-      : isDay(query.from)
-        ? kenyaDayStart(query.from)
-        : new Date(query.from).toISOString();
   const problems: FieldProblem[] = [];
-  if (from > to) problems.push({ field: 'from', message: 'must not be after to' });
+  const to = query.to === undefined ? now.toISOString() : instantOf(query.to, 'to');
+  if (to === undefined) problems.push({ field: 'to', message: OUT_OF_CALENDAR });
+  const from = query.from === undefined ? undefined : instantOf(query.from, 'from');
+  if (query.from !== undefined && from === undefined)
+    problems.push({ field: 'from', message: OUT_OF_CALENDAR });
+  if (problems.length > 0 || to === undefined) throw new ValidationError(problems);
+  if (from === undefined) {
+    // Without from, a week up to to: never after it, never too long.
+    return { from: kenyaDayStart(addDays(kenyaDate(to), 1 - DEFAULT_SPAN_DAYS)), to };
+  }
+  const toIs = query.to === undefined ? 'now (to, when not given)' : 'to';
+  if (from > to) problems.push({ field: 'from', message: `must not be after ${toIs}` });
   else if (Date.parse(to) - Date.parse(from) > MAX_LIST_SPAN_DAYS * DAY_MS) {
-    problems.push({ field: 'from', message: `must be at most ${MAX_LIST_SPAN_DAYS} days before to` });
+    problems.push({ field: 'from', message: `must be at most ${MAX_LIST_SPAN_DAYS} days before ${toIs}` });
   }
   if (problems.length > 0) throw new ValidationError(problems);
   return { from, to };

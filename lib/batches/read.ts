@@ -1,6 +1,7 @@
 import { BatchNotFoundError, ValidationError } from '../errors';
 import { maskMobile, PAYOUT_STATUSES, type Payout, type PayoutStatus } from '../payouts/payout';
 import { TRADE_NO_PATTERN } from '../payouts/schema';
+import { decimalInteger, decimalIntegerMessage, unknownParameters } from '../query-string';
 import { type BatchItemView, type BatchRecord, type BatchView, batchStatus, emptyTotals } from './batch';
 import type { BatchPayoutRepository } from './payout-reads';
 import type { BatchRepository } from './repository';
@@ -93,18 +94,23 @@ export function acceptedView(record: BatchRecord): BatchView {
 }
 
 function parseQuery(query: ItemsQuery): { status?: PayoutStatus; from: number; limit: number } {
-  const problems = [];
+  // The rule of every query string (lib/query-string.ts): known parameters only, decimal digits.
+  const problems = unknownParameters(query as Record<string, string | undefined>, [
+    'status',
+    'cursor',
+    'limit',
+  ]);
   if (query.status !== undefined && !PAYOUT_STATUSES.includes(query.status as PayoutStatus)) {
     problems.push({ field: 'status', message: `must be one of ${PAYOUT_STATUSES.join(', ')}` });
   }
-  const from = query.cursor === undefined ? 0 : Number(Buffer.from(query.cursor, 'base64url').toString());
-  if (!Number.isSafeInteger(from) || from < 0)
-    problems.push({ field: 'cursor', message: 'is not a cursor this API gave' });
-  const limit = query.limit === undefined ? DEFAULT_LIMIT : Number(query.limit);
-  if (!Number.isSafeInteger(limit) || limit < 1 || limit > MAX_LIMIT) {
-    problems.push({ field: 'limit', message: `must be a whole number from 1 to ${MAX_LIMIT}` });
-  }
-  if (problems.length > 0) throw new ValidationError(problems);
+  const from =
+    query.cursor === undefined
+      ? 0
+      : decimalInteger(Buffer.from(query.cursor, 'base64url').toString(), 0, Number.MAX_SAFE_INTEGER);
+  if (from === undefined) problems.push({ field: 'cursor', message: 'is not a cursor this API gave' });
+  const limit = query.limit === undefined ? DEFAULT_LIMIT : decimalInteger(query.limit, 1, MAX_LIMIT);
+  if (limit === undefined) problems.push({ field: 'limit', message: decimalIntegerMessage(1, MAX_LIMIT) });
+  if (problems.length > 0 || from === undefined || limit === undefined) throw new ValidationError(problems);
   return { ...(query.status !== undefined && { status: query.status as PayoutStatus }), from, limit };
 }
 

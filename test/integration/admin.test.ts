@@ -366,6 +366,40 @@ describe('GET /admin/payouts', () => {
       expect((bodyOf(reply).errors as Array<{ field: string }>).map((e) => e.field)).toEqual([field]);
     }
   });
+  it('takes limit only as decimal digits, and names only parameters the caller sent', async () => {
+    // Prepare
+    const notDigits = ['0x10', '1e1', ' 5', '+5', '5.0', '٥', ''];
+    // Act
+    const limits = await Promise.all(notDigits.map((limit) => list({ limit })));
+    const farTo = await list({ to: '9999-12-31T23:59:59Z' });
+    const farToOffset = await list({ to: '9999-12-31T22:00:00-05:00' });
+    const futureFrom = await list({ from: '2099-01-01' });
+    const oldFrom = await list({ from: '2000-01-01' });
+    const digits = await list({ from: '2031-03-01', to: '2031-03-05', limit: '007' });
+    // Assess
+    limits.forEach((reply, i) => {
+      expect(reply.statusCode, notDigits[i]).toBe(400);
+      expect(bodyOf(reply).errors, notDigits[i]).toEqual([
+        { field: 'limit', message: 'must be a whole number from 1 to 100, in decimal digits' },
+      ]);
+    });
+    // A to past the calendar is named as `to`, not as a `from` the caller never sent.
+    for (const reply of [farTo, farToOffset]) {
+      expect(reply.statusCode).toBe(400);
+      expect(bodyOf(reply).errors).toEqual([
+        { field: 'to', message: 'must be between 0001-01-01 and 9999-12-31, Kenya time' },
+      ]);
+    }
+    // Without `to`, it is now: the message says so rather than naming a `to` the caller never sent.
+    expect(bodyOf(futureFrom).errors).toEqual([
+      { field: 'from', message: 'must not be after now (to, when not given)' },
+    ]);
+    expect(bodyOf(oldFrom).errors).toEqual([
+      { field: 'from', message: 'must be at most 31 days before now (to, when not given)' },
+    ]);
+    expect(digits.statusCode).toBe(200);
+    expect((bodyOf(digits).payouts as unknown[]).length).toBe(7);
+  });
 });
 
 describe('GET /admin/reports/daily.csv', () => {
@@ -643,6 +677,27 @@ describe('POST /admin/payouts/{tradeNo}/resolve', () => {
       stack.sandbox.failQueries('none');
     }
     expect(stack.sandbox.payoutCalls(id)).toBe(1);
+  });
+
+  it('refuses a query parameter it does not take (400 naming it), resolving nothing', async () => {
+    // Prepare
+    const id = tradeNo('query');
+    await create(id, SANDBOX_MOBILES.staysProcessing);
+    // Act
+    const reply = await adminResolvePayoutHandler(stack.services)(
+      adminEvent({
+        method: 'POST',
+        path: `/admin/payouts/${id}/resolve`,
+        pathParameters: { tradeNo: id },
+        body: { to: 'FAILED', reason: 'x', force: true },
+        queryStringParameters: { force: 'true' },
+      }),
+      lambdaContext(),
+    );
+    // Assess
+    expect(reply.statusCode).toBe(400);
+    expect(bodyOf(reply).errors).toEqual([{ field: 'force', message: 'is not a parameter of this route' }]);
+    expect((await stack.services.repository.get(id))?.status).toBe('PROCESSING');
   });
 
   it('answers 404 for an unknown tradeNo and 400 naming each bad or unknown field', async () => {

@@ -216,6 +216,35 @@ describe('POST /payouts against dynalite and the Paypro sandbox', () => {
     expect(stack.sandbox.payoutCalls(id)).toBe(0);
   });
 
+  it('refuses a query parameter the route does not take (400 naming it), writing and sending nothing', async () => {
+    // Prepare
+    const id = tradeNo('query');
+    const body = { amount: 100, mobile: '0712345678', tradeNo: id };
+    // Act
+    const created = await stack.createPayout(
+      apiEvent({ body, queryStringParameters: { amount: '200000' } }),
+      lambdaContext(),
+    );
+    const read = await stack.getPayout(
+      apiEvent({
+        method: 'GET',
+        path: `/payouts/${id}`,
+        pathParameters: { tradeNo: id },
+        queryStringParameters: { foo: '1' },
+      }),
+      lambdaContext(),
+    );
+    // Assess
+    expect(created.statusCode).toBe(400);
+    expect(bodyOf(created).errors).toEqual([
+      { field: 'amount', message: 'is not a parameter of this route' },
+    ]);
+    expect(read.statusCode).toBe(400);
+    expect(bodyOf(read).errors).toEqual([{ field: 'foo', message: 'is not a parameter of this route' }]);
+    expect((await get(id)).statusCode).toBe(404);
+    expect(stack.sandbox.payoutCalls(id)).toBe(0);
+  });
+
   it('answers 400 on a body that is not JSON', async () => {
     const response = await stack.createPayout(apiEvent({ rawBody: '{"amount":' }), lambdaContext());
 
