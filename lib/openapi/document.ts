@@ -491,7 +491,9 @@ export function buildDocument() {
       description:
         'Pays out to M-Pesa wallets in Kenya through Paypro, each payout sent exactly once. ' +
         'Apps send the API key in `x-api-key` (a stage may also require SigV4); Paypro calls back ' +
-        'on the notifyUrl given with each payout. Errors are problem+json (RFC 9457).',
+        'on the notifyUrl given with each payout. Errors are problem+json (RFC 9457). A JSON body ' +
+        'that gives a key twice in one object, at any depth, is a 400 naming the key (`is given more ' +
+        'than once`); a query parameter a route does not take is a 400 naming it.',
     },
     servers: [
       { url: 'http://localhost:3000/dev', description: '`npm start`' },

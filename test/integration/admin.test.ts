@@ -679,6 +679,26 @@ describe('POST /admin/payouts/{tradeNo}/resolve', () => {
     expect(stack.sandbox.payoutCalls(id)).toBe(1);
   });
 
+  it('refuses a resolution body that gives a key twice (400 naming it), resolving nothing', async () => {
+    // Prepare
+    const id = tradeNo('dup');
+    await create(id, SANDBOX_MOBILES.staysProcessing);
+    // Act
+    const reply = await adminResolvePayoutHandler(stack.services)(
+      adminEvent({
+        method: 'POST',
+        path: `/admin/payouts/${id}/resolve`,
+        pathParameters: { tradeNo: id },
+        rawBody: '{"to":"SUCCEEDED","reason":"paid","force":false,"force":true}',
+      }),
+      lambdaContext(),
+    );
+    // Assess
+    expect(reply.statusCode).toBe(400);
+    expect(bodyOf(reply).errors).toEqual([{ field: 'force', message: 'is given more than once' }]);
+    expect((await stack.services.repository.get(id))?.status).toBe('PROCESSING');
+  });
+
   it('refuses a query parameter it does not take (400 naming it), resolving nothing', async () => {
     // Prepare
     const id = tradeNo('query');

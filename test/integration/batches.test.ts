@@ -237,6 +237,24 @@ describe('POST /payout-batches', () => {
     );
   }, 40_000);
 
+  it('refuses a batch that gives a key twice anywhere (400 naming each), recording nothing', async () => {
+    // Prepare: item 3 names two mobiles, the envelope two batchIds.
+    const id = batchId('dup');
+    const items = [0, 1, 2, 3, 4].map((i) => JSON.stringify(item(id, i)));
+    items[3] = (items[3] as string).replace('"mobile":', '"mobile":"0700000029","mobile":');
+    const rawBody = `{"batchId":"${id}","items":[${items.join(',')}],"batchId":"${id}-other"}`;
+    // Act
+    const reply = await handlers.create(apiEvent({ path: '/payout-batches', rawBody }));
+    // Assess
+    expect(reply.statusCode).toBe(400);
+    expect(bodyOf(reply as never).errors).toEqual([
+      { field: 'items[3].mobile', message: 'is given more than once' },
+      { field: 'batchId', message: 'is given more than once' },
+    ]);
+    expect((await getBatch(id)).statusCode).toBe(404);
+    expect(await stored(`${id}-0`)).toBeUndefined();
+  });
+
   it('holds its query string to the one rule: decimal digits, known parameters only', async () => {
     // Prepare
     const id = batchId('query');
