@@ -3,11 +3,13 @@ import { buildDecideServices } from '../lib/batches/services';
 import { loadConfig } from '../lib/config';
 import { type ApiHandler, httpHandler, jsonResponse, operatorOf, parseJsonBody } from '../lib/http';
 import { logger } from '../lib/logger';
+import { refuseQueryParameters } from '../lib/query-string';
 
 /** POST /admin/payout-batches/{batchId}/approve (IAM): an operator approves a batch awaiting approval. */
 export function adminApproveBatchHandler(services: DecideDeps) {
   const handle: ApiHandler = async (event) => {
     const operator = operatorOf(event);
+    refuseQueryParameters(event.queryStringParameters);
     const batchId = event.pathParameters?.batchId;
     if (batchId) logger.setCorrelationId(batchId);
     const body = event.body ? parseJsonBody(event) : undefined;

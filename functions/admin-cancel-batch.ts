@@ -3,11 +3,13 @@ import { buildDecideServices } from '../lib/batches/services';
 import { loadConfig } from '../lib/config';
 import { type ApiHandler, httpHandler, jsonResponse, operatorOf, parseJsonBody } from '../lib/http';
 import { logger } from '../lib/logger';
+import { refuseQueryParameters } from '../lib/query-string';
 
 /** POST /admin/payout-batches/{batchId}/cancel (IAM): an operator cancels a batch nothing of which is recorded yet. */
 export function adminCancelBatchHandler(services: DecideDeps) {
   const handle: ApiHandler = async (event) => {
     const operator = operatorOf(event);
+    refuseQueryParameters(event.queryStringParameters);
     const batchId = event.pathParameters?.batchId;
     if (batchId) logger.setCorrelationId(batchId);
     const body = event.body ? parseJsonBody(event) : undefined;

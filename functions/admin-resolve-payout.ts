@@ -3,6 +3,7 @@ import { loadConfig } from '../lib/config';
 import { type ApiHandler, httpHandler, jsonResponse, operatorOf, parseJsonBody } from '../lib/http';
 import { logger } from '../lib/logger';
 import { toView } from '../lib/payouts/payout';
+import { refuseQueryParameters } from '../lib/query-string';
 import { buildResolvePayoutServices } from '../lib/services';
 
 /**
@@ -14,6 +15,7 @@ export function adminResolvePayoutHandler(services: ResolvePayoutDeps) {
     const operator = operatorOf(event);
     const tradeNo = event.pathParameters?.tradeNo;
     if (tradeNo) logger.setCorrelationId(tradeNo);
+    refuseQueryParameters(event.queryStringParameters);
     const payout = await resolvePayout(services, tradeNo, parseJsonBody(event), operator);
     return jsonResponse(200, toView(payout));
   };

@@ -5,6 +5,7 @@ import { buildIntakeServices } from '../lib/batches/services';
 import { type Config, loadConfig } from '../lib/config';
 import { type ApiHandler, httpHandler, jsonResponse, parseJsonBody } from '../lib/http';
 import { logger } from '../lib/logger';
+import { refuseQueryParameters } from '../lib/query-string';
 
 /**
  * POST /payout-batches: validates every item (400, all or nothing), stores the batch and answers
@@ -16,6 +17,7 @@ export function createPayoutBatchHandler(
 ) {
   const limits = { min: config.payoutMinAmount, max: config.payoutMaxAmount };
   const handle: ApiHandler = async (event) => {
+    refuseQueryParameters(event.queryStringParameters);
     const request = parseBatchRequest(parseJsonBody(event, MAX_BATCH_BODY_BYTES), limits);
     logger.setCorrelationId(request.batchId);
     const { outcome, batch } = await acceptBatch(services, request);

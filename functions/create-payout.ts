@@ -4,6 +4,7 @@ import { logger } from '../lib/logger';
 import { type CreateOutcome, type CreatePayoutDeps, createPayout } from '../lib/payouts/create';
 import { toView } from '../lib/payouts/payout';
 import { parsePayoutRequest } from '../lib/payouts/schema';
+import { refuseQueryParameters } from '../lib/query-string';
 import { buildCreatePayoutServices } from '../lib/services';
 
 const STATUS: Record<CreateOutcome, number> = { created: 201, replayed: 200, pending: 202 };
@@ -15,6 +16,7 @@ export function createPayoutHandler(
 ) {
   const limits = { min: config.payoutMinAmount, max: config.payoutMaxAmount };
   const raw: ApiHandler = async (event) => {
+    refuseQueryParameters(event.queryStringParameters);
     const request = parsePayoutRequest(parseJsonBody(event), limits);
     if (request.tradeNo) logger.setCorrelationId(request.tradeNo);
     const { outcome, payout } = await createPayout(services, request);

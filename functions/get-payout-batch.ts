@@ -3,6 +3,7 @@ import { buildReadBatchServices } from '../lib/batches/services';
 import { loadConfig } from '../lib/config';
 import { type ApiHandler, httpHandler, jsonResponse } from '../lib/http';
 import { logger } from '../lib/logger';
+import { refuseQueryParameters } from '../lib/query-string';
 
 /**
  * GET /payout-batches/{batchId}: counts, amounts and status, and a page of items
@@ -13,6 +14,7 @@ export function getPayoutBatchHandler(services: ReadBatchDeps) {
     const batchId = event.pathParameters?.batchId;
     if (batchId) logger.setCorrelationId(batchId);
     if (event.resource?.endsWith('/report.csv') || event.path?.endsWith('/report.csv')) {
+      refuseQueryParameters(event.queryStringParameters);
       const csv = await batchReport(services, batchId);
       return {
         statusCode: 200,
@@ -23,15 +25,8 @@ export function getPayoutBatchHandler(services: ReadBatchDeps) {
         body: csv,
       };
     }
-    const query = event.queryStringParameters ?? {};
-    return jsonResponse(
-      200,
-      await getBatch(services, batchId, {
-        ...(query.status !== undefined && { status: query.status }),
-        ...(query.cursor !== undefined && { cursor: query.cursor }),
-        ...(query.limit !== undefined && { limit: query.limit }),
-      }),
-    );
+    // All of it: getBatch refuses a parameter it does not take.
+    return jsonResponse(200, await getBatch(services, batchId, event.queryStringParameters ?? {}));
   };
   return httpHandler(raw);
 }

@@ -4,6 +4,7 @@ import { logger } from '../lib/logger';
 import { getPayout } from '../lib/payouts/get';
 import { toView } from '../lib/payouts/payout';
 import type { PayoutRepository } from '../lib/payouts/repository';
+import { refuseQueryParameters } from '../lib/query-string';
 import { buildRepository } from '../lib/store';
 
 /** GET /payouts/{tradeNo}: the payout's current state and history. */
@@ -11,6 +12,7 @@ export function getPayoutHandler(services: { repository: PayoutRepository }) {
   const raw: ApiHandler = async (event) => {
     const tradeNo = event.pathParameters?.tradeNo;
     if (tradeNo) logger.setCorrelationId(tradeNo);
+    refuseQueryParameters(event.queryStringParameters);
     const payout = await getPayout(services.repository, tradeNo);
     return jsonResponse(200, toView(payout));
   };

@@ -1,6 +1,7 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import { duplicateKeys } from './duplicate-keys';
 import {
   AmountMismatchError,
   BatchConflictError,
@@ -136,7 +137,11 @@ export function errorResponse(error: unknown): APIGatewayProxyResult {
   return problem(500, 'Internal Server Error', 'An unexpected error occurred.');
 }
 
-/** Parses a JSON request body; a missing, oversized (over `maxBytes`) or malformed body is a 400 on `body`. */
+/**
+ * Parses a JSON request body; a missing, oversized (over `maxBytes`) or malformed body is a 400
+ * on `body`, and a key given twice in one object is a 400 naming it: JSON.parse keeps the last,
+ * a gateway or log reader may keep the first, and the two must never disagree about money.
+ */
 export function parseJsonBody(
   event: Pick<APIGatewayProxyEvent, 'body' | 'isBase64Encoded'>,
   maxBytes = MAX_BODY_BYTES,
@@ -149,11 +154,17 @@ export function parseJsonBody(
   if (Buffer.byteLength(raw, 'utf8') > maxBytes) {
     throw new ValidationError([{ field: 'body', message: `must be at most ${maxBytes} bytes` }]);
   }
+  let body: unknown;
   try {
-    return JSON.parse(raw);
+    body = JSON.parse(raw);
   } catch {
     throw new ValidationError([{ field: 'body', message: 'is not valid JSON' }]);
   }
+  const duplicates = duplicateKeys(raw);
+  if (duplicates.length > 0) {
+    throw new ValidationError(duplicates.map((field) => ({ field, message: 'is given more than once' })));
+  }
+  return body;
 }
 
 /**

@@ -12,11 +12,17 @@ import { createInterface } from 'node:readline';
 import type { SQSBatchResponse } from 'aws-lambda';
 import { generateWebhookSecret, webhookKey } from '../../lib/webhooks/sign';
 import { localCaps } from './caps';
+import { LOCAL_DEV_SECRET } from './dev-secret';
 import { createSqsEventSource, type SqsEventSource } from './event-source';
 import type { EventEnvelope } from './eventbridge';
 import { functionName, invokeLocal } from './invoke';
+import { maskCallbackTokensIn } from './log-mask';
 import { SANDBOX_MOBILES } from './paypro-sandbox';
 import { type LocalServices, startLocalServices } from './services';
+
+// First, before anything prints: no line of npm start may show a callback token.
+maskCallbackTokensIn(process.stdout);
+maskCallbackTokensIn(process.stderr);
 
 const env = process.env;
 // The SDK's warning that Node 20 is near its end (the launcher's own SQS clients would print it
@@ -45,9 +51,9 @@ const settings = {
   outboxIntervalMs: Number(env.LOCAL_OUTBOX_INTERVAL_MS ?? 1000),
   webhookUrl: env.WEBHOOK_URL || undefined,
   secret: {
-    merchantNo: env.PAYPRO_MERCHANT_NO ?? '0000000001',
-    appSecret: env.PAYPRO_APP_SECRET ?? 'local-dev-app-secret',
-    callbackKey: env.PAYPRO_CALLBACK_KEY ?? 'local-dev-callback-key-change-me',
+    merchantNo: env.PAYPRO_MERCHANT_NO ?? LOCAL_DEV_SECRET.merchantNo,
+    appSecret: env.PAYPRO_APP_SECRET ?? LOCAL_DEV_SECRET.appSecret,
+    callbackKey: env.PAYPRO_CALLBACK_KEY ?? LOCAL_DEV_SECRET.callbackKey,
   },
 };
 

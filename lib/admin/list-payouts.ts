@@ -1,7 +1,7 @@
 import { type FieldProblem, ValidationError } from '../errors';
 import { maskMobile } from '../payouts/payout';
 import { kenyaDate, kenyaDayStart } from '../paypro/kenya-time';
-import { decodeCursor, encodeCursor } from './cursor';
+import { decodeListCursor, encodeListCursor, type ListParameters } from './cursor';
 import type { DayRow, PayoutDayIndex } from './repository';
 import { type AdminListQuery, parseAdminListQuery } from './schema';
 
@@ -36,24 +36,41 @@ export function addDays(day: string, n: number): string {
 
 const isDay = (text: string) => /^\d{4}-\d{2}-\d{2}$/.test(text);
 
-/** The range's ends as UTC ISO instants, both inclusive; 400 naming `from` when it is not a range. */
+// The instants whose Kenya day has a four-digit year: the day arithmetic below holds for them.
+const EARLIEST = kenyaDayStart('0001-01-01');
+const LATEST = new Date(Date.parse(kenyaDayStart('9999-12-31')) + DAY_MS - 1).toISOString();
+const OUT_OF_CALENDAR = 'must be between 0001-01-01 and 9999-12-31, Kenya time';
+
+/** A sent `from` or `to` as a UTC ISO instant: a day means its first (`from`) or last (`to`) instant, Kenya time. */
+function instantOf(text: string, end: 'from' | 'to'): string | undefined {
+  const ms = isDay(text)
+    ? Date.parse(kenyaDayStart(text)) + (end === 'from' ? 0 : DAY_MS - 1)
+    : Date.parse(text);
+  if (Number.isNaN(ms)) return undefined;
+  const iso = new Date(ms).toISOString();
+  return iso >= EARLIEST && iso <= LATEST ? iso : undefined;
+}
+
+/**
+ * The range's ends as UTC ISO instants, both inclusive; 400 naming `from` or `to` when it is not
+ * a range. A problem is named by what the caller sent: a `from` derived from `to` is never blamed.
+ */
 function resolveRange(query: AdminListQuery, now: Date): { from: string; to: string } {
-  const to =
-    query.to === undefined
-      ? now.toISOString()
-      : isDay(query.to)
-        ? new Date(Date.parse(kenyaDayStart(addDays(query.to, 1))) - 1).toISOString()
-        : new Date(query.to).toISOString();
-  const from =
-    query.from === undefined
-      ? kenyaDayStart(addDays(kenyaDate(to), 1 - DEFAULT_SPAN_DAYS))
-      : isDay(query.from)
-        ? kenyaDayStart(query.from)
-        : new Date(query.from).toISOString();
   const problems: FieldProblem[] = [];
-  if (from > to) problems.push({ field: 'from', message: 'must not be after to' });
+  const to = query.to === undefined ? now.toISOString() : instantOf(query.to, 'to');
+  if (to === undefined) problems.push({ field: 'to', message: OUT_OF_CALENDAR });
+  const from = query.from === undefined ? undefined : instantOf(query.from, 'from');
+  if (query.from !== undefined && from === undefined)
+    problems.push({ field: 'from', message: OUT_OF_CALENDAR });
+  if (problems.length > 0 || to === undefined) throw new ValidationError(problems);
+  if (from === undefined) {
+    // Without from, a week up to to: never after it, never too long.
+    return { from: kenyaDayStart(addDays(kenyaDate(to), 1 - DEFAULT_SPAN_DAYS)), to };
+  }
+  const toIs = query.to === undefined ? 'now (to, when not given)' : 'to';
+  if (from > to) problems.push({ field: 'from', message: `must not be after ${toIs}` });
   else if (Date.parse(to) - Date.parse(from) > MAX_LIST_SPAN_DAYS * DAY_MS) {
-    problems.push({ field: 'from', message: `must be at most ${MAX_LIST_SPAN_DAYS} days before to` });
+    problems.push({ field: 'from', message: `must be at most ${MAX_LIST_SPAN_DAYS} days before ${toIs}` });
   }
   if (problems.length > 0) throw new ValidationError(problems);
   return { from, to };
@@ -82,12 +99,20 @@ export async function listPayouts(
   rawQuery: Record<string, string | undefined> | null | undefined,
 ): Promise<AdminPayoutPage> {
   const query = parseAdminListQuery(rawQuery);
-  const { from, to } = resolveRange(query, deps.now());
-  const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
+  const parameters: ListParameters = {
+    status: query.status,
+    flagged: query.flagged,
+    from: query.from,
+    to: query.to,
+  };
+  // A later page keeps the range its first page resolved: re-resolving the default `from`
+  // against the clock would move it a day once 21:00 UTC passes, and lose that day's payouts.
+  const after = query.cursor === undefined ? undefined : decodeListCursor(query.cursor, parameters);
+  const { from, to } = after ?? resolveRange(query, deps.now());
   // '$' sorts right after '#': every `<to>#<tradeNo>` is below `<to>$`.
   let upper = { key: `${to}$`, inclusive: true };
   let newest = to;
-  if (after && after.daySk < upper.key) {
+  if (after) {
     upper = { key: after.daySk, inclusive: false };
     newest = after.createdAt;
   }
@@ -115,6 +140,7 @@ export async function listPayouts(
   const last = page.at(-1);
   return {
     payouts: page.map(lineOf),
-    ...(rows.length > query.limit && last && { nextCursor: encodeCursor(last) }),
+    ...(rows.length > query.limit &&
+      last && { nextCursor: encodeListCursor({ daySk: last.daySk, from, to }, parameters) }),
   };
 }

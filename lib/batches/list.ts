@@ -1,4 +1,5 @@
-import { type FieldProblem, ValidationError } from '../errors';
+import { ValidationError } from '../errors';
+import { decimalInteger, decimalIntegerMessage, unknownParameters } from '../query-string';
 import { BATCH_STATUSES, type BatchStatus, type BatchSummary, toSummary } from './batch';
 import { type BatchRepository, listSortKey } from './repository';
 
@@ -27,22 +28,21 @@ function parseListQuery(query: Record<string, string | undefined> | null | undef
   before?: string;
 } {
   const given = query ?? {};
-  const problems: FieldProblem[] = Object.keys(given)
-    .filter((name) => !QUERY_PARAMETERS.includes(name))
-    .map((name) => ({ field: name, message: 'is not a known parameter' }));
+  const problems = unknownParameters(given, QUERY_PARAMETERS);
   const { status, limit, cursor } = given;
   if (status !== undefined && !BATCH_STATUSES.includes(status as BatchStatus)) {
     problems.push({ field: 'status', message: `must be one of ${BATCH_STATUSES.join(', ')}` });
   }
-  const limitValue = limit === undefined ? BATCH_LIST_DEFAULT_LIMIT : /^\d{1,3}$/.test(limit) ? Number(limit) : 0;
-  if (limitValue < 1 || limitValue > BATCH_LIST_MAX_LIMIT) {
-    problems.push({ field: 'limit', message: `must be a whole number from 1 to ${BATCH_LIST_MAX_LIMIT}` });
+  const limitValue =
+    limit === undefined ? BATCH_LIST_DEFAULT_LIMIT : decimalInteger(limit, 1, BATCH_LIST_MAX_LIMIT);
+  if (limitValue === undefined) {
+    problems.push({ field: 'limit', message: decimalIntegerMessage(1, BATCH_LIST_MAX_LIMIT) });
   }
   const before = cursor === undefined ? undefined : Buffer.from(cursor, 'base64url').toString('utf8');
   if (before !== undefined && !CURSOR.test(before)) {
     problems.push({ field: 'cursor', message: 'is not a cursor this API gave' });
   }
-  if (problems.length > 0) throw new ValidationError(problems);
+  if (problems.length > 0 || limitValue === undefined) throw new ValidationError(problems);
   return {
     ...(status !== undefined && { status: status as BatchStatus }),
     limit: limitValue,

@@ -1,5 +1,6 @@
 import { BatchNotFoundError, ValidationError } from '../errors';
 import { TRADE_NO_PATTERN } from '../payouts/schema';
+import { decimalInteger, decimalIntegerMessage, unknownParameters } from '../query-string';
 import { type BatchItemView, type BatchView, ITEM_STATUSES, type ItemStatus, toSummary } from './batch';
 import { type BatchItem, itemStatus, itemsOf, itemView, ownedTradeNos, totalsOf, withPayouts } from './items';
 import type { BatchPayouts } from './payouts';
@@ -37,18 +38,23 @@ async function load(deps: ReadBatchDeps, batchId: string | undefined) {
 }
 
 function parseQuery(query: ItemsQuery): { status?: ItemStatus; from: number; limit: number } {
-  const problems = [];
+  // The rule of every query string (lib/query-string.ts): known parameters only, decimal digits.
+  const problems = unknownParameters(query as Record<string, string | undefined>, [
+    'status',
+    'cursor',
+    'limit',
+  ]);
   if (query.status !== undefined && !ITEM_STATUSES.includes(query.status as ItemStatus)) {
     problems.push({ field: 'status', message: `must be one of ${ITEM_STATUSES.join(', ')}` });
   }
-  const from = query.cursor === undefined ? 0 : Number(Buffer.from(query.cursor, 'base64url').toString());
-  if (!Number.isSafeInteger(from) || from < 0)
-    problems.push({ field: 'cursor', message: 'is not a cursor this API gave' });
-  const limit = query.limit === undefined ? DEFAULT_LIMIT : Number(query.limit);
-  if (!Number.isSafeInteger(limit) || limit < 1 || limit > MAX_LIMIT) {
-    problems.push({ field: 'limit', message: `must be a whole number from 1 to ${MAX_LIMIT}` });
-  }
-  if (problems.length > 0) throw new ValidationError(problems);
+  const from =
+    query.cursor === undefined
+      ? 0
+      : decimalInteger(Buffer.from(query.cursor, 'base64url').toString(), 0, Number.MAX_SAFE_INTEGER);
+  if (from === undefined) problems.push({ field: 'cursor', message: 'is not a cursor this API gave' });
+  const limit = query.limit === undefined ? DEFAULT_LIMIT : decimalInteger(query.limit, 1, MAX_LIMIT);
+  if (limit === undefined) problems.push({ field: 'limit', message: decimalIntegerMessage(1, MAX_LIMIT) });
+  if (problems.length > 0 || from === undefined || limit === undefined) throw new ValidationError(problems);
   return { ...(query.status !== undefined && { status: query.status as ItemStatus }), from, limit };
 }
 

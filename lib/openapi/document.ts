@@ -7,7 +7,13 @@ import { resolve } from 'node:path';
 import { z } from 'zod';
 import type { JSONSchema } from 'zod/v4/core';
 import packageJson from '../../package.json';
-import { adminListQuerySchema, dailyReportQuerySchema, resolveRequestSchema } from '../admin/schema';
+import {
+  ADMIN_LIST_DEFAULT_LIMIT,
+  ADMIN_LIST_MAX_LIMIT,
+  adminListQuerySchema,
+  dailyReportQuerySchema,
+  resolveRequestSchema,
+} from '../admin/schema';
 import { approveRequestSchema, cancelRequestSchema } from '../batches/decide';
 import { BATCH_LIST_DEFAULT_LIMIT, BATCH_LIST_MAX_LIMIT } from '../batches/list';
 import { DEFAULT_LIMIT, MAX_LIMIT } from '../batches/read';
@@ -188,17 +194,28 @@ const pathParameter = (name: string, description: string, schema: Schema) => ({
 });
 const identifier = () => jsonSchema(z.string().regex(TRADE_NO_PATTERN));
 
-/** One query parameter per property of a handler's query schema, required as the schema says. */
-function queryParameters(schema: z.core.$ZodType, descriptions: Record<string, string>) {
+/**
+ * One query parameter per property of a handler's query schema, required as the schema says;
+ * `stated` gives the schema of a parameter checked in a transform, which zod cannot describe.
+ */
+function queryParameters(
+  schema: z.core.$ZodType,
+  descriptions: Record<string, string>,
+  stated: Record<string, Schema> = {},
+) {
   const { properties = {}, required = [] } = jsonSchema(schema) as JSONSchema.ObjectSchema;
   return Object.entries(properties).map(([name, property]) => ({
     name,
     in: 'query',
     ...(required.includes(name) && { required: true }),
     ...(descriptions[name] !== undefined && { description: descriptions[name] }),
-    schema: property,
+    schema: stated[name] ?? property,
   }));
 }
+
+/** An integer query parameter, written in decimal digits only (lib/query-string.ts). */
+const decimalIntegerParameter = (min: number, max: number, fallback: number) =>
+  jsonSchema(z.int().min(min).max(max).default(fallback));
 
 // --- The document ------------------------------------------------------------------------
 
@@ -245,7 +262,9 @@ export function buildDocument() {
             'Payout',
             "Recorded as PENDING, but Paypro's answer is unknown (timeout, 5xx): it is never re-sent blindly; it is settled from Paypro later.",
           ),
-          '400': badRequest('Bad input; nothing written or sent'),
+          '400': badRequest(
+            'Bad input, or a query parameter (the route takes none); nothing written or sent',
+          ),
           '409': problem(
             'ConflictProblem',
             'The tradeNo is used by a payout with another amount, mobile or remark.',
@@ -265,7 +284,7 @@ export function buildDocument() {
         parameters: [tradeNo],
         responses: {
           '200': json('Payout', 'The payout.'),
-          '400': badRequest('The tradeNo is malformed'),
+          '400': badRequest('The tradeNo is malformed, or a query parameter was sent (the route takes none)'),
           '404': notFound('No payout has this tradeNo.'),
           ...appRouteReplies(),
           '503': unavailable,
@@ -288,7 +307,9 @@ export function buildDocument() {
         responses: {
           '200': json('BatchSummary', 'The same batch was submitted before: where it stands now.'),
           '202': json('BatchSummary', 'Stored (RECEIVED): it is recorded and sent off the request.'),
-          '400': badRequest('A problem in the envelope or any item (named items[i].field); nothing written'),
+          '400': badRequest(
+            'A problem in the envelope or any item (named items[i].field), or a query parameter (the route takes none); nothing written',
+          ),
           '409': problem('ConflictProblem', 'The batchId is used by a batch with other items.'),
           '422': capExceeded("The batch (the day's caps; recipients' caps make it REJECTED instead)"),
           ...appRouteReplies(),
@@ -319,8 +340,8 @@ export function buildDocument() {
           {
             name: 'limit',
             in: 'query',
-            description: 'Items in the page',
-            schema: jsonSchema(z.int().min(1).max(MAX_LIMIT).default(DEFAULT_LIMIT)),
+            description: 'Items in the page, in decimal digits',
+            schema: decimalIntegerParameter(1, MAX_LIMIT, DEFAULT_LIMIT),
           },
         ],
         responses: {
@@ -328,7 +349,7 @@ export function buildDocument() {
             'BatchPage',
             'The batch, its counts and amounts per item status (they add up to itemCount and totalAmount), and a page of items.',
           ),
-          '400': badRequest('A malformed batchId, status, cursor or limit'),
+          '400': badRequest('A malformed batchId, status, cursor or limit, or an unknown parameter'),
           '404': notFound('No batch has this batchId.'),
           ...appRouteReplies(),
           '503': unavailable,
@@ -353,7 +374,7 @@ export function buildDocument() {
             },
             content: { 'text/csv': { schema: ref('BatchReport') } },
           },
-          '400': badRequest('The batchId is malformed'),
+          '400': badRequest('The batchId is malformed, or a query parameter was sent (the route takes none)'),
           '404': notFound('No batch has this batchId.'),
           ...appRouteReplies(),
           '503': unavailable,
@@ -394,15 +415,20 @@ export function buildDocument() {
         tags: ['admin'],
         summary: 'List payouts by status and creation time, newest first',
         security: ADMIN_SECURITY,
-        parameters: queryParameters(adminListQuerySchema, {
-          status: 'Only payouts in this status',
-          from: 'Created at or after (default: 6 Kenya days before `to`, from the start of that day)',
-          to: 'Created at or before (default: now); from and to at most 31 days apart',
-          flagged:
-            'true: only payouts the reconciler flagged (open a day after creation); false: only others',
-          limit: 'Payouts in the page',
-          cursor: 'The nextCursor of the previous page (with the same filters)',
-        }),
+        parameters: queryParameters(
+          adminListQuerySchema,
+          {
+            status: 'Only payouts in this status',
+            from: 'Created at or after (default: 6 Kenya days before `to`, from the start of that day)',
+            to: 'Created at or before (default: now); from and to at most 31 days apart',
+            flagged:
+              'true: only payouts the reconciler flagged (open a day after creation); false: only others',
+            limit: 'Payouts in the page, in decimal digits',
+            cursor:
+              'The nextCursor of the previous page, with the same status, flagged, from and to (limit may change); it keeps the range the first page resolved',
+          },
+          { limit: decimalIntegerParameter(1, ADMIN_LIST_MAX_LIMIT, ADMIN_LIST_DEFAULT_LIMIT) },
+        ),
         responses: {
           '200': json('AdminPayoutPage', 'A page of payouts.'),
           '400': badRequest('A malformed or unknown parameter, or a range that is not one'),
@@ -421,7 +447,7 @@ export function buildDocument() {
         requestBody: { required: true, content: { [JSON_TYPE]: { schema: ref('ResolveRequest') } } },
         responses: {
           '200': json('Payout', 'Resolved: the payout as GET /payouts/{tradeNo} shows it.'),
-          '400': badRequest('A malformed tradeNo or body'),
+          '400': badRequest('A malformed tradeNo or body, or a query parameter (the route takes none)'),
           '404': notFound('No payout has this tradeNo.'),
           '409': problem(
             'ConflictProblem',
@@ -475,8 +501,8 @@ export function buildDocument() {
           {
             name: 'limit',
             in: 'query',
-            description: 'Batches in the page',
-            schema: jsonSchema(z.int().min(1).max(BATCH_LIST_MAX_LIMIT).default(BATCH_LIST_DEFAULT_LIMIT)),
+            description: 'Batches in the page, in decimal digits',
+            schema: decimalIntegerParameter(1, BATCH_LIST_MAX_LIMIT, BATCH_LIST_DEFAULT_LIMIT),
           },
           {
             name: 'cursor',
@@ -548,7 +574,9 @@ export function buildDocument() {
       description:
         'Pays out to M-Pesa wallets in Kenya through Paypro, each payout sent exactly once. ' +
         'Apps send the API key in `x-api-key` (a stage may also require SigV4); Paypro calls back ' +
-        'on the notifyUrl given with each payout. Errors are problem+json (RFC 9457).',
+        'on the notifyUrl given with each payout. Errors are problem+json (RFC 9457). A JSON body ' +
+        'that gives a key twice in one object, at any depth, is a 400 naming the key (`is given more ' +
+        'than once`); a query parameter a route does not take is a 400 naming it.',
     },
     servers: [
       { url: 'http://localhost:3000/dev', description: '`npm start`' },

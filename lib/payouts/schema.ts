@@ -25,17 +25,18 @@ export const MOBILE_MAX_LENGTH = 32;
 
 /**
  * A Safaricom/Airtel wallet as typed: `+254`, `254`, `0` or nothing, then 1xxxxxxxx or
- * 7xxxxxxxx (captured), with spaces and dashes allowed anywhere. One regex, so that the API
- * document states the very rule the check applies.
+ * 7xxxxxxxx (captured), with spaces (U+0020) and hyphens (`-`) allowed anywhere — only those:
+ * `\s` would also let a tab, a line break, a no-break space or a byte order mark through, which
+ * nobody types between digits and which hide in logs and spreadsheets. One regex, so that the
+ * API document states the very rule the check applies.
  */
-export const MOBILE_PATTERN =
-  /^[\s-]*(?:(?:\+[\s-]*)?2[\s-]*5[\s-]*4[\s-]*|0[\s-]*)?([17](?:[\s-]*\d){8})[\s-]*$/;
+export const MOBILE_PATTERN = /^[ -]*(?:(?:\+[ -]*)?2[ -]*5[ -]*4[ -]*|0[ -]*)?([17](?:[ -]*\d){8})[ -]*$/;
 
 /** Normalises a Kenyan mobile to `2547xxxxxxxx`/`2541xxxxxxxx`, or undefined when it is not one. */
 export function normaliseMobile(raw: string): string | undefined {
   if (raw.length > MOBILE_MAX_LENGTH) return undefined;
   const match = MOBILE_PATTERN.exec(raw);
-  return match ? `254${match[1]?.replace(/[\s-]/g, '')}` : undefined;
+  return match ? `254${match[1]?.replace(/[ -]/g, '')}` : undefined;
 }
 
 /** An amount sent as text: digits only, at most 15 (so it stays a safe integer). */
@@ -124,7 +125,8 @@ export function mobileInputSchema(): JSONSchema.JSONSchema {
   return {
     description:
       'A Kenyan M-Pesa number: 0712345678, 0112345678, 712345678, +254712345678 or 254712345678, ' +
-      'spaces and dashes allowed. Stored as 2547…/2541… (12 digits); replies show it masked.',
+      'spaces and hyphens (-) allowed, no other separator. Stored as 2547…/2541… ' +
+      '(12 digits); replies show it masked.',
     type: 'string',
     maxLength: MOBILE_MAX_LENGTH,
     pattern: MOBILE_PATTERN.source,

@@ -2,7 +2,9 @@ import { readFileSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LOCAL_DEV_SECRET } from '../../infra/local/dev-secret';
 import { DOCUMENT_PATH } from '../../lib/openapi/document';
+import { callbackToken } from '../../lib/paypro/callback-token';
 import { kenyaDate } from '../../lib/paypro/kenya-time';
 import { generateWebhookSecret } from '../../lib/webhooks/sign';
 import { type RunningStack, runNpmStart } from '../support/local-stack-process';
@@ -361,5 +363,33 @@ describe('npm start: Ctrl-C', () => {
   it('stops every process it started, without errors from the event path', async () => {
     await stack.stop();
     expect(stack.output()).not.toMatch(/^\[(outbox|webhooks|batches)\] /m);
+  });
+});
+
+describe('npm start: log hygiene of everything it printed', () => {
+  it('never printed a callback token, the app secret or the callback key: callback request lines show the token masked', async () => {
+    // Prepare: all it printed, to the end; every payout of the run named in an event line.
+    await stack.stop();
+    const output = stack.output();
+    const tradeNos = new Set(
+      [...output.matchAll(/^\[event\] .* tradeNo=(\S+) /gm)].map((m) => m[1] as string),
+    );
+    const tokens = [...tradeNos].map((tradeNo) => callbackToken(LOCAL_DEV_SECRET.callbackKey, tradeNo));
+    // Act
+    const printed = [LOCAL_DEV_SECRET.appSecret, LOCAL_DEV_SECRET.callbackKey, ...tokens].filter((secret) =>
+      output.includes(secret),
+    );
+    const callbackPaths = [...output.matchAll(/\/callbacks\/paypro\/([^/\s]*)\/([^\s)]*)/g)];
+    // Assess
+    expect(tradeNos.size).toBeGreaterThan(5);
+    expect(printed).toEqual([]);
+    // Paypro's callbacks reached the API (their request lines are there), each token masked;
+    // the only other form is the route's own template in the list serverless-offline prints.
+    const requests = callbackPaths.filter(([, tradeNo]) => tradeNos.has(tradeNo as string));
+    expect(requests.length).toBeGreaterThan(0);
+    expect(new Set(callbackPaths.map(([, , token]) => token))).toEqual(new Set(['****', '{token}']));
+    expect(output).toMatch(
+      /^\[api\] POST \/dev\/callbacks\/paypro\/e2e-cb-\d+\/\*{4} \(λ: paypro-callback\)$/m,
+    );
   });
 });

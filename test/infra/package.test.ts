@@ -492,6 +492,31 @@ describe('serverless package --stage prod (offline, no credentials)', () => {
     for (const alarm of alarms) expect(alarm.AlarmActions).toEqual([{ Ref: 'AlarmTopic' }]);
   });
 
+  it('holds every table to the payouts table’s safety: PITR, SSE, deletion protection, retained on delete and replace', () => {
+    // Prepare
+    const tables = ofType('AWS::DynamoDB::Table');
+
+    // Act
+    const unsafe = tables
+      .filter(
+        ([, table]) =>
+          table.DeletionPolicy !== 'Retain' ||
+          table.UpdateReplacePolicy !== 'Retain' ||
+          table.Properties.PointInTimeRecoverySpecification?.PointInTimeRecoveryEnabled !== true ||
+          table.Properties.SSESpecification?.SSEEnabled !== true ||
+          table.Properties.DeletionProtectionEnabled !== true,
+      )
+      .map(([, table]) => table.Properties.TableName);
+
+    // Assess: a restored or corrupted counters table would loosen the caps, so it is no exception.
+    expect(tables.map(([, table]) => table.Properties.TableName).sort()).toEqual([
+      'payout-batches-prod',
+      'payout-limits-prod',
+      'payouts-prod',
+    ]);
+    expect(unsafe).toEqual([]);
+  });
+
   it('runs the reconciler on a schedule, with bounded concurrency and a batch sized to drain a backlog', () => {
     const reconcileFn = Object.fromEntries(ofType('AWS::Lambda::Function')).ReconcileLambdaFunction;
     expect(reconcileFn?.Properties.Timeout).toBe(300);

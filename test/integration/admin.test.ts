@@ -268,6 +268,87 @@ describe('GET /admin/payouts', () => {
     expect((bodyOf(reply).payouts as Array<{ tradeNo: string }>).map((p) => p.tradeNo)).toEqual(expected);
   });
 
+  it('pages the default week across 21:00 UTC (a Kenya midnight) with limit 1: every payout exactly once', async () => {
+    // Prepare: payouts on both sides of two Kenya midnights, at the week's oldest edge and at its newest.
+    const K = (day: string) => Date.parse(kenyaDayStart(day));
+    const at = (ms: number) => new Date(ms).toISOString();
+    const seededAt = {
+      beforeWeek: at(K('2031-04-02') - 1), // 23:59:59.999 on the 1st (Kenya): outside the week
+      weekStart: at(K('2031-04-02')), // 00:00 on the 2nd: the oldest instant of the week
+      oldestDayEnd: at(K('2031-04-03') - 1),
+      secondDayStart: at(K('2031-04-03')),
+      beforeNow: at(K('2031-04-09') - 60_000), // 20:59 UTC on the 8th
+      afterNow: at(K('2031-04-09') + 30_000), // 21:00:30 UTC: after the first page was asked
+    };
+    const payouts = Object.entries(seededAt).map(([label, createdAt], i) => ({
+      tradeNo: tradeNo(`midnight-${label}`),
+      amount: 500 + i,
+      mobile: '254712000500',
+      status: 'PROCESSING' as const,
+      requestHash: requestHash({ amount: 500 + i, mobile: '254712000500' }),
+      paypro: {},
+      createdAt,
+      updatedAt: createdAt,
+      history: [
+        { at: createdAt, source: 'api' as const, status: 'PENDING' as const, note: 'payout requested' },
+      ],
+    }));
+    await Promise.all(payouts.map((p) => stack.services.repository.create(p, '2099-01-01T00:00:00.000Z')));
+    const byLabel = Object.fromEntries(Object.keys(seededAt).map((label, i) => [label, payouts[i]?.tradeNo]));
+    // The first page at 20:59:30 UTC on the 8th (Kenya), every later one after 21:00 UTC: the 9th.
+    let calls = 0;
+    const clock = () => {
+      calls += 1;
+      return new Date(calls === 1 ? K('2031-04-09') - 30_000 : K('2031-04-09') + 60_000);
+    };
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    // Act
+    do {
+      const reply = await list({ limit: '1', ...(cursor && { cursor }) }, clock);
+      expect(reply.statusCode, reply.body).toBe(200);
+      const body = bodyOf(reply) as { payouts: Array<{ tradeNo: string }>; nextCursor?: string };
+      seen.push(...body.payouts.map((p) => p.tradeNo));
+      cursor = body.nextCursor;
+    } while (cursor && calls < 20);
+    // Assess: newest first, the week as the first page resolved it, nothing twice, nothing lost.
+    expect(seen).toEqual([
+      byLabel.beforeNow,
+      byLabel.secondDayStart,
+      byLabel.oldestDayEnd,
+      byLabel.weekStart,
+    ]);
+  });
+
+  it('answers 400 naming cursor when a cursor comes back with other parameters than the page that gave it', async () => {
+    // Prepare: a cursor at the newest payout of the 5th of March, listed over the whole seeded range.
+    const query = { from: '2031-03-01', to: '2031-03-05', limit: '1' };
+    const first = bodyOf(await list(query)) as { nextCursor: string };
+    const cursor = first.nextCursor;
+    const others: Array<Record<string, string>> = [
+      { from: '2031-03-05T23:00:00+03:00', to: '2031-03-05' }, // a range that ends before the cursor's row
+      { from: '2031-03-02', to: '2031-03-05' },
+      { from: '2031-03-01', to: '2031-03-04' },
+      { to: '2031-03-05' },
+      { ...query, status: 'FAILED' },
+      { ...query, flagged: 'true' },
+      {},
+    ];
+    for (const other of others) {
+      // Act
+      const reply = await list({ ...other, cursor });
+      // Assess
+      expect(reply.statusCode, JSON.stringify(other)).toBe(400);
+      expect(bodyOf(reply).errors, JSON.stringify(other)).toEqual([
+        { field: 'cursor', message: expect.stringContaining('other parameters') },
+      ]);
+    }
+    // The page size is not part of the listing: a cursor goes on with another limit.
+    const next = await list({ ...query, limit: '3', cursor });
+    expect(next.statusCode).toBe(200);
+    expect((bodyOf(next).payouts as unknown[]).length).toBe(3);
+  });
+
   it('answers 400 naming the parameter: unknown, bad status, span over 31 days, bad cursor, bad limit', async () => {
     const cases: Array<[Record<string, string>, string]> = [
       [{ bogus: '1' }, 'bogus'],
@@ -284,6 +365,40 @@ describe('GET /admin/payouts', () => {
       expect(reply.statusCode, JSON.stringify(query)).toBe(400);
       expect((bodyOf(reply).errors as Array<{ field: string }>).map((e) => e.field)).toEqual([field]);
     }
+  });
+  it('takes limit only as decimal digits, and names only parameters the caller sent', async () => {
+    // Prepare
+    const notDigits = ['0x10', '1e1', ' 5', '+5', '5.0', '٥', ''];
+    // Act
+    const limits = await Promise.all(notDigits.map((limit) => list({ limit })));
+    const farTo = await list({ to: '9999-12-31T23:59:59Z' });
+    const farToOffset = await list({ to: '9999-12-31T22:00:00-05:00' });
+    const futureFrom = await list({ from: '2099-01-01' });
+    const oldFrom = await list({ from: '2000-01-01' });
+    const digits = await list({ from: '2031-03-01', to: '2031-03-05', limit: '007' });
+    // Assess
+    limits.forEach((reply, i) => {
+      expect(reply.statusCode, notDigits[i]).toBe(400);
+      expect(bodyOf(reply).errors, notDigits[i]).toEqual([
+        { field: 'limit', message: 'must be a whole number from 1 to 100, in decimal digits' },
+      ]);
+    });
+    // A to past the calendar is named as `to`, not as a `from` the caller never sent.
+    for (const reply of [farTo, farToOffset]) {
+      expect(reply.statusCode).toBe(400);
+      expect(bodyOf(reply).errors).toEqual([
+        { field: 'to', message: 'must be between 0001-01-01 and 9999-12-31, Kenya time' },
+      ]);
+    }
+    // Without `to`, it is now: the message says so rather than naming a `to` the caller never sent.
+    expect(bodyOf(futureFrom).errors).toEqual([
+      { field: 'from', message: 'must not be after now (to, when not given)' },
+    ]);
+    expect(bodyOf(oldFrom).errors).toEqual([
+      { field: 'from', message: 'must be at most 31 days before now (to, when not given)' },
+    ]);
+    expect(digits.statusCode).toBe(200);
+    expect((bodyOf(digits).payouts as unknown[]).length).toBe(7);
   });
 });
 
@@ -562,6 +677,47 @@ describe('POST /admin/payouts/{tradeNo}/resolve', () => {
       stack.sandbox.failQueries('none');
     }
     expect(stack.sandbox.payoutCalls(id)).toBe(1);
+  });
+
+  it('refuses a resolution body that gives a key twice (400 naming it), resolving nothing', async () => {
+    // Prepare
+    const id = tradeNo('dup');
+    await create(id, SANDBOX_MOBILES.staysProcessing);
+    // Act
+    const reply = await adminResolvePayoutHandler(stack.services)(
+      adminEvent({
+        method: 'POST',
+        path: `/admin/payouts/${id}/resolve`,
+        pathParameters: { tradeNo: id },
+        rawBody: '{"to":"SUCCEEDED","reason":"paid","force":false,"force":true}',
+      }),
+      lambdaContext(),
+    );
+    // Assess
+    expect(reply.statusCode).toBe(400);
+    expect(bodyOf(reply).errors).toEqual([{ field: 'force', message: 'is given more than once' }]);
+    expect((await stack.services.repository.get(id))?.status).toBe('PROCESSING');
+  });
+
+  it('refuses a query parameter it does not take (400 naming it), resolving nothing', async () => {
+    // Prepare
+    const id = tradeNo('query');
+    await create(id, SANDBOX_MOBILES.staysProcessing);
+    // Act
+    const reply = await adminResolvePayoutHandler(stack.services)(
+      adminEvent({
+        method: 'POST',
+        path: `/admin/payouts/${id}/resolve`,
+        pathParameters: { tradeNo: id },
+        body: { to: 'FAILED', reason: 'x', force: true },
+        queryStringParameters: { force: 'true' },
+      }),
+      lambdaContext(),
+    );
+    // Assess
+    expect(reply.statusCode).toBe(400);
+    expect(bodyOf(reply).errors).toEqual([{ field: 'force', message: 'is not a parameter of this route' }]);
+    expect((await stack.services.repository.get(id))?.status).toBe('PROCESSING');
   });
 
   it('answers 404 for an unknown tradeNo and 400 naming each bad or unknown field', async () => {

@@ -237,6 +237,73 @@ describe('POST /payout-batches', () => {
     );
   }, 40_000);
 
+  it('refuses a batch that gives a key twice anywhere (400 naming each), recording nothing', async () => {
+    // Prepare: item 3 names two mobiles, the envelope two batchIds.
+    const id = batchId('dup');
+    const items = [0, 1, 2, 3, 4].map((i) => JSON.stringify(item(id, i)));
+    items[3] = (items[3] as string).replace('"mobile":', '"mobile":"0700000029","mobile":');
+    const rawBody = `{"batchId":"${id}","items":[${items.join(',')}],"batchId":"${id}-other"}`;
+    // Act
+    const reply = await handlers.create(apiEvent({ path: '/payout-batches', rawBody }));
+    // Assess
+    expect(reply.statusCode).toBe(400);
+    expect(bodyOf(reply as never).errors).toEqual([
+      { field: 'items[3].mobile', message: 'is given more than once' },
+      { field: 'batchId', message: 'is given more than once' },
+    ]);
+    expect((await getBatch(id)).statusCode).toBe(404);
+    expect(await stored(`${id}-0`)).toBeUndefined();
+  });
+
+  it('holds its query string to the one rule: decimal digits, known parameters only', async () => {
+    // Prepare
+    const id = batchId('query');
+    expect((await post({ batchId: id, items: [item(id, 0), item(id, 1), item(id, 2)] })).statusCode).toBe(
+      202,
+    );
+    const cursorOf = (text: string) => Buffer.from(text).toString('base64url');
+    const cases: Array<[Record<string, string>, { field: string; message: string }]> = [
+      [{ foo: '1' }, { field: 'foo', message: 'is not a parameter of this route' }],
+      [
+        { limit: '0x10' },
+        { field: 'limit', message: 'must be a whole number from 1 to 1000, in decimal digits' },
+      ],
+      [
+        { limit: '1e1' },
+        { field: 'limit', message: 'must be a whole number from 1 to 1000, in decimal digits' },
+      ],
+      [
+        { limit: ' 2' },
+        { field: 'limit', message: 'must be a whole number from 1 to 1000, in decimal digits' },
+      ],
+      [{ cursor: cursorOf('0x1') }, { field: 'cursor', message: 'is not a cursor this API gave' }],
+      [{ cursor: cursorOf('1e0') }, { field: 'cursor', message: 'is not a cursor this API gave' }],
+    ];
+    for (const [query, problem] of cases) {
+      // Act
+      const reply = await getBatch(id, query);
+      // Assess
+      expect(reply.statusCode, JSON.stringify(query)).toBe(400);
+      expect(bodyOf(reply as never).errors, JSON.stringify(query)).toEqual([problem]);
+    }
+    const csv = await handlers.get(
+      apiEvent({
+        method: 'GET',
+        path: `/payout-batches/${id}/report.csv`,
+        resource: '/payout-batches/{batchId}/report.csv',
+        pathParameters: { batchId: id },
+        queryStringParameters: { status: 'FAILED' },
+      }),
+    );
+    expect(csv.statusCode).toBe(400);
+    expect(bodyOf(csv as never).errors).toEqual([
+      { field: 'status', message: 'is not a parameter of this route' },
+    ]);
+    const page = await getBatch(id, { limit: '02', cursor: cursorOf('1') });
+    expect(page.statusCode).toBe(200);
+    expect((bodyOf(page as never).items as Array<{ index: number }>).map((i) => i.index)).toEqual([1, 2]);
+  });
+
   it('is idempotent by batchId: the same batch again (and 20 at once) is one batch, each item sent once; other items → 409', async () => {
     const id = batchId('replay');
     const items = Array.from({ length: 30 }, (_, i) => item(id, i));

@@ -216,6 +216,51 @@ describe('POST /payouts against dynalite and the Paypro sandbox', () => {
     expect(stack.sandbox.payoutCalls(id)).toBe(0);
   });
 
+  it('refuses a query parameter the route does not take (400 naming it), writing and sending nothing', async () => {
+    // Prepare
+    const id = tradeNo('query');
+    const body = { amount: 100, mobile: '0712345678', tradeNo: id };
+    // Act
+    const created = await stack.createPayout(
+      apiEvent({ body, queryStringParameters: { amount: '200000' } }),
+      lambdaContext(),
+    );
+    const read = await stack.getPayout(
+      apiEvent({
+        method: 'GET',
+        path: `/payouts/${id}`,
+        pathParameters: { tradeNo: id },
+        queryStringParameters: { foo: '1' },
+      }),
+      lambdaContext(),
+    );
+    // Assess
+    expect(created.statusCode).toBe(400);
+    expect(bodyOf(created).errors).toEqual([
+      { field: 'amount', message: 'is not a parameter of this route' },
+    ]);
+    expect(read.statusCode).toBe(400);
+    expect(bodyOf(read).errors).toEqual([{ field: 'foo', message: 'is not a parameter of this route' }]);
+    expect((await get(id)).statusCode).toBe(404);
+    expect(stack.sandbox.payoutCalls(id)).toBe(0);
+  });
+
+  it('refuses a body that gives a key twice (400 naming it), instead of paying the last one', async () => {
+    // Prepare: a reader that keeps the first key sees 100; JSON.parse keeps the last, 200,000.
+    const id = tradeNo('dup');
+    const rawBody = `{"amount":100,"mobile":"0712345678","tradeNo":"${id}","amount":200000}`;
+    // Act
+    const response = await stack.createPayout(apiEvent({ rawBody }), lambdaContext());
+    // Assess
+    expect(response.statusCode).toBe(400);
+    expect(bodyOf(response)).toMatchObject({
+      title: 'Bad Request',
+      errors: [{ field: 'amount', message: 'is given more than once' }],
+    });
+    expect((await get(id)).statusCode).toBe(404);
+    expect(stack.sandbox.payoutCalls(id)).toBe(0);
+  });
+
   it('answers 400 on a body that is not JSON', async () => {
     const response = await stack.createPayout(apiEvent({ rawBody: '{"amount":' }), lambdaContext());
 

@@ -138,6 +138,19 @@ describe('Paypro callbacks over HTTP from the sandbox', () => {
     });
   });
 
+  it('refuses a callback body that gives a key twice (400 naming it) and applies nothing', async () => {
+    // Prepare: applied directly (no query), the last status would win: FAILED.
+    const id = await create(SANDBOX_MOBILES.staysProcessing);
+    const direct = payproCallbackHandler({ ...stack.services, verifyByQuery: false });
+    const rawBody = `{"tradeNo":"${id}","amount":100,"status":"0000","message":"SUCCESS","status":"00029"}`;
+    // Act
+    const response = await postCallback(id, undefined, { rawBody, handler: direct });
+    // Assess
+    expect(response.statusCode).toBe(400);
+    expect(bodyOf(response).errors).toEqual([{ field: 'status', message: 'is given more than once' }]);
+    expect((await stored(id)).status).toBe('PROCESSING');
+  });
+
   it('notes a contradicting result after a final state as an anomaly, never applies it', async () => {
     const id = await create(SANDBOX_MOBILES.succeeds);
     const direct = payproCallbackHandler({ ...stack.services, verifyByQuery: false });

@@ -37,6 +37,17 @@ describe('normaliseMobile', () => {
     '+2540712345678',
     '0712.345.678',
     '07123456７8', // full-width digit
+    // Only spaces (U+0020) and hyphens (-) separate digits, as the README and the API document say.
+    '0712\u00a0345\u00a0678', // no-break space
+    '0712\t345\t678',
+    '0712\n345678',
+    '0712345678\n',
+    '\t0712345678',
+    '0712\u2028345678', // line separator
+    '\ufeff0712345678', // byte order mark
+    '0712\u2003345\u2003678', // em space
+    '0712\u2013345\u2013678', // en dash
+    '+254\u00a0712345678',
     '',
     `07${'1'.repeat(100)}`,
   ])('rejects %j', (raw) => {
@@ -45,6 +56,18 @@ describe('normaliseMobile', () => {
 });
 
 describe('parsePayoutRequest', () => {
+  it('refuses a mobile with a separator other than a space or a hyphen with the usual message', () => {
+    for (const mobile of ['0712\u00a0345\u00a0678', '0712\t345678', '0712\u2028345678', '\ufeff0712345678']) {
+      expect(problemsOf({ amount: 100, mobile }), JSON.stringify(mobile)).toEqual([
+        {
+          field: 'mobile',
+          message:
+            'must be a Kenyan mobile number such as 0712345678 or +254712345678 (2547… or 2541…, 12 digits)',
+        },
+      ]);
+    }
+  });
+
   it('accepts amount as digits or integer and normalises the mobile', () => {
     expect(parsePayoutRequest({ amount: '100', mobile: '0712 345 678' }, limits)).toEqual({
       amount: 100,
