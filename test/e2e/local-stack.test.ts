@@ -229,7 +229,7 @@ describe('npm start: bulk payouts', () => {
     }
   });
 
-  it('queues a batch on the batch-sends queue, sends every item through send-batch-items, and reports it', async () => {
+  it('takes a batch in, records it with advance-batches, sends every item through send-batch-items, and reports it', async () => {
     // Prepare: one item per sandbox outcome that needs no callback to be final or stay put.
     const batchId = `e2e-batch-${Date.now()}`;
     const items = [
@@ -252,8 +252,16 @@ describe('npm start: bulk payouts', () => {
     expect(accepted.status).toBe(202);
     expect(accepted.body).toMatchObject({ batchId, itemCount: 3, totalAmount: 303 });
     expect(read.status).toBe(200);
-    expect(read.body.counts).toEqual({ PENDING: 0, PROCESSING: 1, SUCCEEDED: 1, FAILED: 1 });
-    // Sent by the consumer of the batch-sends queue, not left to the reconciler.
+    expect(read.body.counts).toEqual({
+      PENDING: 0,
+      PROCESSING: 1,
+      SUCCEEDED: 1,
+      FAILED: 1,
+      REJECTED: 0,
+      CANCELLED: 0,
+    });
+    // Recorded by advance-batches and sent by the consumer of the batch-sends queue, not left to the reconciler.
+    expect(stack.output()).toMatch(/\(λ: advance-batches\) RequestId: /);
     expect(stack.output()).toMatch(/\(λ: send-batch-items\) RequestId: /);
     expect(report.status).toBe(200);
     expect(report.headers.get('content-type')).toMatch(/^text\/csv\b/);
@@ -282,6 +290,7 @@ describe('npm start: the operator API', () => {
       ['GET', '/admin/payouts'],
       ['POST', '/admin/payouts/anything/resolve'],
       ['GET', `/admin/reports/daily.csv?date=${kenyaDate(new Date())}`],
+      ['GET', '/admin/payout-batches'],
     ] as const;
     expect(adminKey()).toBe('local-admin-key'); // the default, shown in the banner
     for (const [method, path] of routes) {

@@ -684,7 +684,9 @@ describe('serverless package --stage prod (offline, no credentials)', () => {
       OUTBOX_SWEEP_MIN_AGE_S: '60',
     });
     const schedules = ofType('AWS::Events::Rule').filter(([, r]) => r.Properties.ScheduleExpression);
+    // The outbox sweep and wake-batches every minute, the reconciler every five.
     expect(schedules.map(([, r]) => r.Properties.ScheduleExpression).sort()).toEqual([
+      'rate(1 minute)',
       'rate(1 minute)',
       'rate(5 minutes)',
     ]);
