@@ -1,7 +1,7 @@
 import { batchReport, getBatch, type ReadBatchDeps } from '../lib/batches/read';
 import { buildReadBatchServices } from '../lib/batches/services';
 import { loadConfig } from '../lib/config';
-import { type ApiHandler, httpHandler, jsonResponse } from '../lib/http';
+import { type ApiHandler, csvResponse, httpHandler, jsonResponse } from '../lib/http';
 import { logger } from '../lib/logger';
 import { refuseQueryParameters } from '../lib/query-string';
 
@@ -15,15 +15,7 @@ export function getPayoutBatchHandler(services: ReadBatchDeps) {
     if (batchId) logger.setCorrelationId(batchId);
     if (event.resource?.endsWith('/report.csv') || event.path?.endsWith('/report.csv')) {
       refuseQueryParameters(event.queryStringParameters);
-      const csv = await batchReport(services, batchId);
-      return {
-        statusCode: 200,
-        headers: {
-          'content-type': 'text/csv; charset=utf-8',
-          'content-disposition': `attachment; filename="${batchId}.csv"`,
-        },
-        body: csv,
-      };
+      return csvResponse(await batchReport(services, batchId), `${batchId}.csv`);
     }
     // All of it: getBatch refuses a parameter it does not take.
     return jsonResponse(200, await getBatch(services, batchId, event.queryStringParameters ?? {}));

@@ -135,7 +135,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const batchStepsQueueUrl = read('BATCH_STEPS_QUEUE_URL', httpUrl);
   // No default: a stage that wants maker-checker on batches says above what (serverless.yml params).
   const batchApprovalAboveAmount = read('BATCH_APPROVAL_ABOVE_AMOUNT', wholeNumber({ min: 0 }));
-  const batchApprovalTtlS = read('BATCH_APPROVAL_TTL_S', wholeNumber({ max: 30 * 24 * 60 * 60 }), 24 * 60 * 60);
+  const batchApprovalTtlS = read(
+    'BATCH_APPROVAL_TTL_S',
+    wholeNumber({ max: 30 * 24 * 60 * 60 }),
+    24 * 60 * 60,
+  );
   const batchCheckIntervalS = read('BATCH_CHECK_INTERVAL_S', wholeNumber({ max: 900 }), 60);
   const outboxSweepMinAgeS = read('OUTBOX_SWEEP_MIN_AGE_S', wholeNumber({ min: 0 }), 60);
   const payoutLimitsTable = read('PAYOUT_LIMITS_TABLE', minLength(3));

@@ -43,6 +43,23 @@ export function jsonResponse(
   };
 }
 
+/** A CSV download: RFC 4180 text, offered as the file `filename`. */
+export function csvResponse(
+  body: string,
+  filename: string,
+  headers: Record<string, string> = {},
+): APIGatewayProxyResult {
+  return {
+    statusCode: 200,
+    headers: {
+      'content-type': 'text/csv; charset=utf-8',
+      'content-disposition': `attachment; filename="${filename}"`,
+      ...headers,
+    },
+    body,
+  };
+}
+
 interface Problem {
   type: 'about:blank';
   title: string;

@@ -154,9 +154,11 @@ async function wakeBatches(stopping: () => boolean): Promise<void> {
   if (waking) return;
   waking = true;
   try {
-    const summary = (await invokeLocal(settings.lambdaPort, functionName(settings.stage, 'wake-batches'), {})) as
-      | { woken?: number }
-      | undefined;
+    const summary = (await invokeLocal(
+      settings.lambdaPort,
+      functionName(settings.stage, 'wake-batches'),
+      {},
+    )) as { woken?: number } | undefined;
     if (summary?.woken) console.log(`[batches] woke ${summary.woken} batch(es) with a step due`);
   } catch (error) {
     if (!stopping()) console.error(`[batches] ${error instanceof Error ? error.message : String(error)}`);

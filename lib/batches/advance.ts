@@ -82,7 +82,11 @@ export async function advanceBatch(
   const context: StepContext = {
     record,
     write: (change: HeaderChange) =>
-      deps.batches.update(batchId, { ...change, lease: owner, set: { ...change.set, leaseUntil: leaseEnd() } }),
+      deps.batches.update(batchId, {
+        ...change,
+        lease: owner,
+        set: { ...change.set, leaseUntil: leaseEnd() },
+      }),
   };
   try {
     let refusals = 0;

@@ -20,11 +20,15 @@ export interface DecideDeps {
 /** Longest reason an operator may give for a decision, in characters. */
 export const DECISION_REASON_MAX_LENGTH = 500;
 
-const reason = z.string({ error: 'must be a string' }).check(
-  z.minLength(1, { error: 'must not be empty' }),
-  z.maxLength(DECISION_REASON_MAX_LENGTH, { error: `must be at most ${DECISION_REASON_MAX_LENGTH} characters` }),
-  z.regex(/\S/, { error: 'must not be blank' }),
-);
+const reason = z
+  .string({ error: 'must be a string' })
+  .check(
+    z.minLength(1, { error: 'must not be empty' }),
+    z.maxLength(DECISION_REASON_MAX_LENGTH, {
+      error: `must be at most ${DECISION_REASON_MAX_LENGTH} characters`,
+    }),
+    z.regex(/\S/, { error: 'must not be blank' }),
+  );
 
 /** Body of `POST /admin/payout-batches/{batchId}/approve`: why, optionally. */
 export const approveRequestSchema = z.strictObject({ reason: z.optional(reason) });
@@ -38,7 +42,8 @@ function parseBody<S extends z.ZodMiniType>(schema: S, body: unknown): z.infer<S
     throw new ValidationError([{ field: 'body', message: 'must be a JSON object' }]);
   }
   const parsed = schema.safeParse(input);
-  if (!parsed.success) throw new ValidationError(toFieldProblems(parsed.error, input as Record<string, unknown>));
+  if (!parsed.success)
+    throw new ValidationError(toFieldProblems(parsed.error, input as Record<string, unknown>));
   return parsed.data as z.infer<S>;
 }
 
@@ -92,12 +97,22 @@ export async function approveBatch(
   const request = parseBody(approveRequestSchema, body);
   const record = await load(deps, batchId);
   const refusal = 'only a batch awaiting approval can be approved';
-  if (record.status === 'AWAITING_APPROVAL' && Date.parse(record.approvalDeadline ?? '') <= deps.now().getTime()) {
+  if (
+    record.status === 'AWAITING_APPROVAL' &&
+    Date.parse(record.approvalDeadline ?? '') <= deps.now().getTime()
+  ) {
     throw new BatchStateError(record.batchId, 'past its approval deadline', refusal);
   }
   const at = deps.now().toISOString();
   const approval = { by: operator, at, ...(request.reason !== undefined && { reason: request.reason }) };
-  const stored = await decide(deps, record, ['AWAITING_APPROVAL'], 'RECORDING', { approval, recordedRows: 0 }, refusal);
+  const stored = await decide(
+    deps,
+    record,
+    ['AWAITING_APPROVAL'],
+    'RECORDING',
+    { approval, recordedRows: 0 },
+    refusal,
+  );
   deps.log.info('operator approved a batch', { batchId: record.batchId, operator });
   return toSummary(stored);
 }

@@ -83,7 +83,8 @@ export async function acceptBatch(
   };
   if (!(await deps.batches.create(record))) {
     const winner = await deps.batches.get(request.batchId);
-    if (!winner) throw new StoreUnavailableError(`Batch ${request.batchId} exists but could not be read back.`);
+    if (!winner)
+      throw new StoreUnavailableError(`Batch ${request.batchId} exists but could not be read back.`);
     // The day's reservation this call added is the batch's own unless the batchId holds other
     // items (another mark), or the batch already finished and dropped its mark (a late duplicate).
     if (added && (winner.requestHash !== hash || isFinalBatch(winner.status))) {
@@ -111,7 +112,11 @@ async function replay(
 }
 
 /** Stores the lines, then marks the header so (committing Batch Accepted), then asks for the first step. */
-async function storeLines(deps: IntakeDeps, request: BatchRequest, record: BatchRecord): Promise<BatchRecord> {
+async function storeLines(
+  deps: IntakeDeps,
+  request: BatchRequest,
+  record: BatchRecord,
+): Promise<BatchRecord> {
   const lineRows = await deps.batches.putLines(request.batchId, request.items);
   const at = deps.now().toISOString();
   const after: BatchRecord = { ...record, lineRows, updatedAt: at };

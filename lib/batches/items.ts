@@ -22,7 +22,12 @@ export function itemsOf(rows: readonly LineRow[]): BatchItem[] {
     row.lines.forEach((line, i) => {
       const index = row.first + i;
       const reason = rejected.get(index);
-      items.push({ index, line, adopted: adopted.has(index), ...(reason !== undefined && { rejected: reason }) });
+      items.push({
+        index,
+        line,
+        adopted: adopted.has(index),
+        ...(reason !== undefined && { rejected: reason }),
+      });
     });
   }
   return items;

@@ -49,7 +49,8 @@ export class DynamoBatchPayouts implements BatchPayouts {
     await forEachLimit(chunks, READ_CONCURRENCY, async (chunk) => {
       let keys: Array<Record<string, unknown>> = chunk.map((tradeNo) => ({ tradeNo }));
       for (let attempt = 1; keys.length > 0; attempt += 1) {
-        if (attempt > 8) throw new StoreUnavailableError('Could not read payouts: DynamoDB kept them unprocessed.');
+        if (attempt > 8)
+          throw new StoreUnavailableError('Could not read payouts: DynamoDB kept them unprocessed.');
         const reply = await storeCall('Could not read payouts.', () =>
           this.client.send(new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: keys } } })),
         );

@@ -78,7 +78,8 @@ async function recordLine(
     if (current.batchId === record.batchId) {
       return { kind: current.adoptedAt !== undefined ? 'adopted' : 'created', payout: current };
     }
-    if (current.batchId !== undefined) return { kind: 'rejected', reason: `tradeNo belongs to batch ${current.batchId}` };
+    if (current.batchId !== undefined)
+      return { kind: 'rejected', reason: `tradeNo belongs to batch ${current.batchId}` };
     if (current.requestHash !== hash) {
       return {
         kind: 'rejected',
@@ -90,7 +91,9 @@ async function recordLine(
     }
     current = await deps.payouts.get(line.tradeNo);
   }
-  throw new StoreUnavailableError(`Payout ${line.tradeNo} kept changing while batch ${record.batchId} recorded it.`);
+  throw new StoreUnavailableError(
+    `Payout ${line.tradeNo} kept changing while batch ${record.batchId} recorded it.`,
+  );
 }
 
 /**

@@ -9,7 +9,14 @@ import {
 import { StoreUnavailableError } from '../errors';
 import { chunksOf } from '../shared/concurrency';
 import { storeCall } from '../shared/dynamo';
-import { type BatchLine, type BatchRecord, type BatchStatus, LINES_PER_ROW, type LineRow, type RejectedLine } from './batch';
+import {
+  type BatchLine,
+  type BatchRecord,
+  type BatchStatus,
+  LINES_PER_ROW,
+  type LineRow,
+  type RejectedLine,
+} from './batch';
 import type { BatchEvent } from './events';
 
 /**
@@ -158,7 +165,12 @@ export class BatchRepository {
    * (or `owner` holds it already), and makes the batch due at `until` (should the run die, the
    * wake-up then finds it): the header then, or undefined when another run holds it.
    */
-  async acquireLease(batchId: string, owner: string, until: string, now: string): Promise<BatchRecord | undefined> {
+  async acquireLease(
+    batchId: string,
+    owner: string,
+    until: string,
+    now: string,
+  ): Promise<BatchRecord | undefined> {
     const { Attributes } = await storeCall(
       `Could not lease batch ${batchId}.`,
       () =>
@@ -307,7 +319,13 @@ export class BatchRepository {
    */
   async listByStatus(
     status: BatchStatus,
-    options: { limit: number; before?: string; since?: string; dueBy?: string; cursor?: Record<string, unknown> },
+    options: {
+      limit: number;
+      before?: string;
+      since?: string;
+      dueBy?: string;
+      cursor?: Record<string, unknown>;
+    },
   ): Promise<{ records: BatchRecord[]; cursor?: Record<string, unknown> }> {
     const range =
       options.before !== undefined

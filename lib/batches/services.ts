@@ -40,7 +40,10 @@ function stores(config: Config) {
 const common = { counter: cloudWatchCounter, log: logger, now: () => new Date() };
 
 function stepQueue(config: Config) {
-  return new SqsBatchStepQueue(new SQSClient({}), requireSetting('BATCH_STEPS_QUEUE_URL', config.batchStepsQueueUrl));
+  return new SqsBatchStepQueue(
+    new SQSClient({}),
+    requireSetting('BATCH_STEPS_QUEUE_URL', config.batchStepsQueueUrl),
+  );
 }
 
 /** create-payout-batch: validate, reserve the day's share, store the lines, ask for the first step. */
@@ -51,7 +54,9 @@ export function buildIntakeServices(config: Config): IntakeDeps {
     caps,
     steps: stepQueue(config),
     limits: requireDailyCaps(config),
-    ...(config.batchApprovalAboveAmount !== undefined && { approvalAboveAmount: config.batchApprovalAboveAmount }),
+    ...(config.batchApprovalAboveAmount !== undefined && {
+      approvalAboveAmount: config.batchApprovalAboveAmount,
+    }),
     ...common,
   };
 }

@@ -1,4 +1,3 @@
-import { recipientRefusal } from '../limits/caps';
 import {
   type BatchCapDeps,
   batchMark,
@@ -8,6 +7,7 @@ import {
   settleBatchShares,
   sharesByRecipient,
 } from '../limits/batch-shares';
+import { recipientRefusal } from '../limits/caps';
 import type { BatchRecord, BatchRejection, BatchStatus, LineRow } from './batch';
 import { batchEvent } from './events';
 import { allSettled, itemsOf, ownedTradeNos, totalsOf, withPayouts } from './items';
@@ -82,7 +82,8 @@ export async function awaitLines(deps: StepDeps, context: StepContext): Promise<
     return { then: 'wait', record: context.record, ms: INTAKE_ABANDONED_MS - age };
   }
   const at = deps.now().toISOString();
-  const reason = 'its lines were never stored (the request that sent it ended first); send it again under a new batchId';
+  const reason =
+    'its lines were never stored (the request that sent it ended first); send it again under a new batchId';
   deps.counter.count('BatchCancelled');
   const record = await move(deps, context, 'CANCELLED', { cancellation: { by: 'intake', at, reason } });
   return outcome(record, (r) => ({ then: 'continue', record: r }));
@@ -96,7 +97,12 @@ export async function awaitLines(deps: StepDeps, context: StepContext): Promise<
 export async function reserveRecipients(deps: StepDeps, context: StepContext): Promise<StepResult> {
   const { record } = context;
   const rows = await rowsOf(deps, context);
-  const refused = await holdRecipientShares(deps, record.capDay, sharesByRecipient(linesOf(rows)), mark(record));
+  const refused = await holdRecipientShares(
+    deps,
+    record.capDay,
+    sharesByRecipient(linesOf(rows)),
+    mark(record),
+  );
   if (refused.length > 0) {
     const error = recipientRefusal(deps, record.capDay, refused);
     const rejection: BatchRejection = {
@@ -154,7 +160,11 @@ export async function recordNext(deps: StepDeps, context: StepContext): Promise<
   }
   // Every line is recorded: give back what the batch reserved and does not use, once.
   const items = itemsOf(rows).filter((item) => item.rejected !== undefined || item.adopted);
-  const unused = items.map((item) => ({ index: item.index, mobile: item.line.mobile, amount: item.line.amount }));
+  const unused = items.map((item) => ({
+    index: item.index,
+    mobile: item.line.mobile,
+    amount: item.line.amount,
+  }));
   await settleBatchShares(deps, record.capDay, sharesByRecipient(unused), mark(record));
   const sending = await move(deps, context, 'SENDING', { sharesSettled: true });
   return outcome(sending, (r) => ({ then: 'wait', record: r, ms: deps.checkIntervalMs }));

@@ -1,9 +1,9 @@
 import { CapExceededError, type CapName } from '../errors';
 import { forEachLimit } from '../shared/concurrency';
 import {
-  COUNTER_CONCURRENCY,
   type CapDeps,
   type CapShare,
+  COUNTER_CONCURRENCY,
   counterExpiry,
   type DailyCaps,
   dayKey,

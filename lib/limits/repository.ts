@@ -180,16 +180,18 @@ export class DynamoCapLedger implements BatchCapLedger {
 
   async removeMarks(key: string, marks: readonly string[]): Promise<void> {
     if (marks.length === 0) return;
-    await storeCall(`Could not update cap counter ${key}.`, () =>
-      this.client.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: { pk: key },
-          UpdateExpression: 'DELETE marks :marks',
-          ConditionExpression: 'attribute_exists(pk)',
-          ExpressionAttributeValues: { ':marks': new Set(marks) },
-        }),
-      ),
+    await storeCall(
+      `Could not update cap counter ${key}.`,
+      () =>
+        this.client.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: { pk: key },
+            UpdateExpression: 'DELETE marks :marks',
+            ConditionExpression: 'attribute_exists(pk)',
+            ExpressionAttributeValues: { ':marks': new Set(marks) },
+          }),
+        ),
       () => undefined,
     );
   }

@@ -241,6 +241,26 @@ export function buildDocument() {
   const limits = defaultLimits();
   const tradeNo = pathParameter('tradeNo', 'The payout’s tradeNo', identifier());
   const batchId = pathParameter('batchId', 'The batch’s batchId', identifier());
+  const batchPageParameters = [
+    {
+      name: 'status',
+      in: 'query',
+      description: 'Only the items in this status',
+      schema: ref('BatchItemStatus'),
+    },
+    {
+      name: 'cursor',
+      in: 'query',
+      description: 'The nextCursor of the previous page',
+      schema: jsonSchema(z.string()),
+    },
+    {
+      name: 'limit',
+      in: 'query',
+      description: 'Items in the page, in decimal digits',
+      schema: decimalIntegerParameter(1, MAX_LIMIT, DEFAULT_LIMIT),
+    },
+  ];
   const paths = {
     '/payouts': {
       post: {
@@ -323,27 +343,7 @@ export function buildDocument() {
         tags: ['batches'],
         summary: 'Read a batch and a page of its items',
         security: APP_SECURITY,
-        parameters: [
-          batchId,
-          {
-            name: 'status',
-            in: 'query',
-            description: 'Only the items in this status',
-            schema: ref('BatchItemStatus'),
-          },
-          {
-            name: 'cursor',
-            in: 'query',
-            description: 'The nextCursor of the previous page',
-            schema: jsonSchema(z.string()),
-          },
-          {
-            name: 'limit',
-            in: 'query',
-            description: 'Items in the page, in decimal digits',
-            schema: decimalIntegerParameter(1, MAX_LIMIT, DEFAULT_LIMIT),
-          },
-        ],
+        parameters: [batchId, ...batchPageParameters],
         responses: {
           '200': json(
             'BatchPage',
@@ -497,7 +497,12 @@ export function buildDocument() {
         summary: 'List batches, newest first, of one status or all',
         security: ADMIN_SECURITY,
         parameters: [
-          { name: 'status', in: 'query', description: 'Only batches in this status', schema: ref('BatchStatus') },
+          {
+            name: 'status',
+            in: 'query',
+            description: 'Only batches in this status',
+            schema: ref('BatchStatus'),
+          },
           {
             name: 'limit',
             in: 'query',
@@ -519,6 +524,63 @@ export function buildDocument() {
         },
       },
     },
+    '/admin/payouts/{tradeNo}': {
+      get: {
+        operationId: 'adminGetPayout',
+        tags: ['admin'],
+        summary: 'Read a payout and its history, as apps see it',
+        security: ADMIN_SECURITY,
+        parameters: [tradeNo],
+        responses: {
+          '200': json('Payout', 'The payout.'),
+          '400': badRequest('The tradeNo is malformed, or a query parameter was sent'),
+          '404': notFound('No payout has this tradeNo.'),
+          ...adminRouteReplies(),
+          '503': unavailable,
+        },
+      },
+    },
+    '/admin/payout-batches/{batchId}': {
+      get: {
+        operationId: 'adminGetBatch',
+        tags: ['admin'],
+        summary: 'Read a batch and a page of its items, as apps see it',
+        security: ADMIN_SECURITY,
+        parameters: [batchId, ...batchPageParameters],
+        responses: {
+          '200': json('BatchPage', 'The batch, its counts and amounts per item status, and a page of items.'),
+          '400': badRequest('A malformed batchId, status, cursor or limit, or an unknown parameter'),
+          '404': notFound('No batch has this batchId.'),
+          ...adminRouteReplies(),
+          '503': unavailable,
+        },
+      },
+    },
+    '/admin/payout-batches/{batchId}/report.csv': {
+      get: {
+        operationId: 'adminGetBatchReport',
+        tags: ['admin'],
+        summary: 'One CSV line per item of a batch, for finance',
+        security: ADMIN_SECURITY,
+        parameters: [batchId],
+        responses: {
+          '200': {
+            description: 'The report.',
+            headers: {
+              'Content-Disposition': {
+                description: 'attachment; filename="<batchId>.csv"',
+                schema: { type: 'string' },
+              },
+            },
+            content: { 'text/csv': { schema: ref('BatchReport') } },
+          },
+          '400': badRequest('The batchId is malformed, or a query parameter was sent'),
+          '404': notFound('No batch has this batchId.'),
+          ...adminRouteReplies(),
+          '503': unavailable,
+        },
+      },
+    },
     '/admin/payout-batches/{batchId}/approve': {
       post: {
         operationId: 'adminApproveBatch',
@@ -531,7 +593,10 @@ export function buildDocument() {
           '200': json('BatchSummary', 'Approved: who, when and why are kept on the batch.'),
           '400': badRequest('A malformed batchId or body'),
           '404': notFound('No batch has this batchId.'),
-          '409': problem('ConflictProblem', 'The batch is not awaiting approval (or its approval time is over).'),
+          '409': problem(
+            'ConflictProblem',
+            'The batch is not awaiting approval (or its approval time is over).',
+          ),
           ...adminRouteReplies(),
           '503': unavailable,
         },
@@ -549,7 +614,10 @@ export function buildDocument() {
           '200': json('BatchSummary', 'Cancelled: who, when and why are kept on the batch.'),
           '400': badRequest('A malformed batchId or body'),
           '404': notFound('No batch has this batchId.'),
-          '409': problem('ConflictProblem', 'The batch is recording, sending or final: it can no longer be cancelled.'),
+          '409': problem(
+            'ConflictProblem',
+            'The batch is recording, sending or final: it can no longer be cancelled.',
+          ),
           ...adminRouteReplies(),
           '503': unavailable,
         },

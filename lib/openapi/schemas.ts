@@ -162,7 +162,10 @@ export const batchProgress = z
     amounts: perItemStatus('Shillings per status'),
     at: timestamp.describe('When they were counted'),
   })
-  .register(replies, { id: 'BatchProgress', description: 'Counts and amounts as last counted from the items.' });
+  .register(replies, {
+    id: 'BatchProgress',
+    description: 'Counts and amounts as last counted from the items.',
+  });
 
 const batchSummaryShape = {
   batchId: z.string(),
@@ -249,7 +252,11 @@ function problem<S extends number, T extends string>(status: S, title: T) {
 
 export const badRequest = problem(400, 'Bad Request')
   .extend({
-    errors: z.array(fieldProblem).min(1).max(100).describe('The problems found (the first 100), each with its field'),
+    errors: z
+      .array(fieldProblem)
+      .min(1)
+      .max(100)
+      .describe('The problems found (the first 100), each with its field'),
     problemCount: count().describe('How many problems there are in all'),
   })
   .register(replies, { id: 'BadRequestProblem', description: 'The request is malformed; nothing was done.' });

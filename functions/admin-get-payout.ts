@@ -1,0 +1,23 @@
+import { loadConfig } from '../lib/config';
+import { type ApiHandler, httpHandler, jsonResponse, operatorOf } from '../lib/http';
+import { logger } from '../lib/logger';
+import { getPayout } from '../lib/payouts/get';
+import { toView } from '../lib/payouts/payout';
+import type { PayoutRepository } from '../lib/payouts/repository';
+import { refuseQueryParameters } from '../lib/query-string';
+import { buildRepository } from '../lib/store';
+
+/** GET /admin/payouts/{tradeNo} (IAM): a payout and its history, as GET /payouts/{tradeNo} shows it to apps. */
+export function adminGetPayoutHandler(services: { repository: PayoutRepository }) {
+  const handle: ApiHandler = async (event) => {
+    const operator = operatorOf(event);
+    const tradeNo = event.pathParameters?.tradeNo;
+    if (tradeNo) logger.setCorrelationId(tradeNo);
+    refuseQueryParameters(event.queryStringParameters);
+    logger.info('operator reads a payout', { operator });
+    return jsonResponse(200, toView(await getPayout(services.repository, tradeNo)));
+  };
+  return httpHandler(handle);
+}
+
+export const handler = adminGetPayoutHandler({ repository: buildRepository(loadConfig()) });
