@@ -24,6 +24,9 @@ export default defineConfig({
       // The handlers parse configuration at import; tests that need real endpoints override these.
       PAYPRO_BASE_URL: 'http://127.0.0.1:9',
       PUBLIC_BASE_URL: 'https://payouts.test/test',
+      // The batch functions need their queues at import; the stack's own replace these.
+      BATCH_STEPS_QUEUE_URL: 'http://127.0.0.1:9/000000000000/placeholder-batch-steps',
+      BATCH_SENDS_QUEUE_URL: 'http://127.0.0.1:9/000000000000/placeholder-batch-sends',
       // Caps no test meets unless it sets its own (test/integration/caps.test.ts).
       ...LOCAL_CAPS,
     },

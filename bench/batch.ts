@@ -1,52 +1,59 @@
 /*
- * A 10,000-item batch against the local stack: dynalite, the local SQS and the Paypro sandbox
- * from infra/local, the create-payout-batch and send-batch-items handlers wired as the Lambdas
- * wire them but over DynamoDB clients that count what they send, and the batch-sends queue
- * drained by the local event source at serverless.yml's maximum concurrency (2).
- * Import this only after applyBenchEnv(): lib/ parses config from the environment.
+ * Bulk payouts against the local stack: dynalite, the local SQS and the Paypro sandbox from
+ * infra/local, the create-payout-batch, advance-batches and send-batch-items handlers wired as
+ * the Lambdas wire them but over a DynamoDB client that counts what it sends, the batch-steps
+ * and batch-sends queues drained by the local event source. Paypro answers each payout after
+ * PAYPRO_LATENCY_MS. Import this only after applyBenchEnv(): lib/ parses config from the environment.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import { createSqsEventSource } from '../infra/local/event-source';
 import { startLocalServices } from '../infra/local/services';
-import { BatchPayoutRepository } from '../lib/batches/payout-reads';
-import { SqsBatchSendQueue } from '../lib/batches/queue';
 import { BatchRepository } from '../lib/batches/repository';
-import { loadConfig, requireDailyCaps } from '../lib/config';
+import { loadConfig } from '../lib/config';
 import { DynamoCapLedger } from '../lib/limits/repository';
-import { PayproClient } from '../lib/paypro/client';
 import { apiEvent, lambdaContext } from '../test/support/events';
 import { BENCH_SECRET, noopCounter, silentLog } from './fakes';
 
 /** What the batch benchmark measured. */
 export interface BatchResults {
+  /** Intake (202) time per batch size, ms. */
+  intakeMs: Array<{ items: number; ms: number; status: number }>;
+  /** The 10,000-item batch sent again: its reply and time. */
+  replay: { status: number; ms: number };
   items: number;
-  status: number;
-  acceptMs: number;
+  /** From the 202 until every item was recorded as a payout (the batch SENDING). */
+  recordedMs: number;
+  /** From the 202 until Paypro had every item. */
   sentMs: number;
   payoutCalls: number;
   duplicates: number;
   neverSent: number;
-  /** DynamoDB items written (Put/Update/BatchWrite entries) per batch item, accept and send. */
-  writesPerItem: { accept: number; send: number };
-  concurrency: number;
+  /** Writes to the caps' counters table from intake until every item was sent. */
+  capWrites: number;
+  sendConcurrency: number;
+  latencyMs: number;
 }
 
-const WRITES = new Set(['PutItemCommand', 'UpdateItemCommand', 'DeleteItemCommand']);
+const SIZES = [100, 1_000, 10_000];
+/** What a merchant with a large payroll sets batchSendConcurrency to (serverless.yml params). */
+const SEND_CONCURRENCY = 10;
+const PAYPRO_LATENCY_MS = 200;
 
-/** A document client that counts the items each write command writes. */
-function countedClient(endpoint: string): { client: DynamoDBDocumentClient; writes: () => number } {
+/** A document client that counts the writes sent to one table. */
+function countedClient(
+  endpoint: string,
+  table: string,
+): { client: DynamoDBDocumentClient; writes: () => number } {
   let writes = 0;
   const base = new DynamoDBClient({ endpoint });
   const client = DynamoDBDocumentClient.from(base, { marshallOptions: { removeUndefinedValues: true } });
   base.middlewareStack.add(
     (next, context) => async (args) => {
-      const input = args.input as { RequestItems?: Record<string, unknown[]> };
-      if (context.commandName === 'BatchWriteItemCommand') {
-        writes += Object.values(input.RequestItems ?? {}).reduce((n, list) => n + list.length, 0);
-      } else if (WRITES.has(context.commandName ?? '')) writes += 1;
+      const input = args.input as { TableName?: string };
+      if (input.TableName === table && /^(Put|Update|Delete)Item/.test(context.commandName ?? ''))
+        writes += 1;
       return next(args);
     },
     { step: 'initialize', name: 'benchCountWrites' },
@@ -54,102 +61,130 @@ function countedClient(endpoint: string): { client: DynamoDBDocumentClient; writ
   return { client, writes: () => writes };
 }
 
-/** Posts one batch of `count` items, then waits until the sandbox has every one of them. */
-export async function benchBatch(count: number, progress: (message: string) => void): Promise<BatchResults> {
-  const concurrency = 2;
+const silentContext = () => ({ ...lambdaContext(), getRemainingTimeInMillis: () => 100_000 });
+
+/** Posts batches of 100, 1,000 and 10,000 items, replays the largest, and waits until all of it is sent. */
+export async function benchBatch(progress: (message: string) => void): Promise<BatchResults> {
   const local = await startLocalServices({
     stage: 'bench-batch',
     secret: BENCH_SECRET,
     salt: 'prefix',
-    // Accepted at once, settled (and called back) much later: only sending is measured.
-    sandbox: { settleMs: 600_000 },
+    // Answered after PAYPRO_LATENCY_MS, settled (and called back) much later: only sending is measured.
+    sandbox: { settleMs: 3_600_000, payoutDelayMs: PAYPRO_LATENCY_MS },
   });
   try {
     const sandbox = local.sandbox;
     if (!sandbox) throw new Error('the batch benchmark needs the local Paypro sandbox');
-    Object.assign(process.env, local.env, { PUBLIC_BASE_URL: 'http://127.0.0.1:9/dev' });
+    Object.assign(process.env, local.env, {
+      PUBLIC_BASE_URL: 'http://127.0.0.1:9/dev',
+      BATCH_CHECK_INTERVAL_S: '1',
+    });
     const config = loadConfig();
+    const endpoint = local.env.AWS_ENDPOINT_URL_DYNAMODB ?? '';
+    const counted = countedClient(endpoint, config.payoutLimitsTable);
+    const caps = new DynamoCapLedger(counted.client, config.payoutLimitsTable);
     // The function modules build their services at import, from the environment just set.
     const { createPayoutBatchHandler } = await import('../functions/create-payout-batch');
+    const { advanceBatchesHandler } = await import('../functions/advance-batches');
     const { sendBatchItemsHandler } = await import('../functions/send-batch-items');
-    const counted = countedClient(local.env.AWS_ENDPOINT_URL_DYNAMODB ?? '');
-    const payouts = new BatchPayoutRepository(counted.client, config.payoutsTable);
-    const batches = new BatchRepository(counted.client, config.payoutBatchesTable);
-    const caps = new DynamoCapLedger(counted.client, config.payoutLimitsTable);
+    const services = await import('../lib/batches/services');
+    const quiet = { counter: noopCounter, log: silentLog };
     const accept = createPayoutBatchHandler(
-      {
-        payouts,
-        batches,
-        queue: new SqsBatchSendQueue(new SQSClient({}), local.env.BATCH_SENDS_QUEUE_URL ?? ''),
-        caps,
-        limits: requireDailyCaps(config),
-        counter: noopCounter,
-        log: silentLog,
-        now: () => new Date(),
-      },
+      { ...services.buildIntakeServices(config), caps, ...quiet },
       config,
     );
-    const send = sendBatchItemsHandler(
-      {
-        repository: payouts,
-        caps,
-        paypro: new PayproClient({
-          baseUrl: config.payproBaseUrl,
-          timeoutMs: 5_000,
-          salt: config.payproSignSalt,
-        }),
-        secret: async () => BENCH_SECRET,
-        publicBaseUrl: config.publicBaseUrl,
-        counter: noopCounter,
-        log: silentLog,
-        now: () => new Date(),
-      },
-      config,
-    );
+    const advance = advanceBatchesHandler({ ...services.buildAdvanceServices(config), caps, ...quiet });
+    const send = sendBatchItemsHandler({ ...services.buildSendItemServices(config), ...quiet }, config);
+    const batches = new BatchRepository(counted.client, config.payoutBatchesTable);
 
     const run = Date.now().toString(36);
-    const items = Array.from({ length: count }, (_, i) => ({
-      tradeNo: `${run}-${i}`,
-      amount: 100 + (i % 900),
-      mobile: `0712${String(i).padStart(6, '0')}`,
-      remark: `payroll line ${i}`,
-    }));
-    const body = JSON.stringify({ batchId: `bench-${run}`, items });
-    progress(`posting a ${count}-item batch (${(body.length / 1024 / 1024).toFixed(2)} MB)`);
-    const started = performance.now();
-    const reply = (await accept(
-      apiEvent({ path: '/payout-batches', rawBody: body }),
-      lambdaContext(),
-    )) as APIGatewayProxyResult;
-    const acceptMs = performance.now() - started;
-    const acceptWrites = counted.writes();
-
-    progress(`draining the batch-sends queue at maximum concurrency ${concurrency}`);
-    const source = createSqsEventSource({
-      endpoint: local.env.AWS_ENDPOINT_URL_SQS ?? '',
-      queueName: (local.env.BATCH_SENDS_QUEUE_URL ?? '').split('/').at(-1) ?? '',
-      handler: (event) => send(event, lambdaContext()) as never,
-      batchSize: 5,
-      maximumConcurrency: concurrency,
-    });
-    await source.start();
-    const deadline = Date.now() + 20 * 60_000;
-    while (items.some((i) => sandbox.payoutCalls(i.tradeNo) === 0) && Date.now() < deadline) {
+    const bodyOf = (n: number) =>
+      JSON.stringify({
+        batchId: `bench-${run}-${n}`,
+        items: Array.from({ length: n }, (_, i) => ({
+          tradeNo: `${run}-${n}-${i}`,
+          amount: 100 + (i % 900),
+          mobile: `0712${String(i).padStart(6, '0')}`,
+          remark: `payroll line ${i}`,
+        })),
+      });
+    const post = async (body: string) => {
+      const started = performance.now();
+      const reply = (await accept(
+        apiEvent({ path: '/payout-batches', rawBody: body }),
+        lambdaContext(),
+      )) as APIGatewayProxyResult;
+      return { status: reply.statusCode, ms: performance.now() - started };
+    };
+    const queueName = (url: string | undefined) => (url ?? '').split('/').at(-1) ?? '';
+    const sources = [
+      createSqsEventSource({
+        endpoint: local.env.AWS_ENDPOINT_URL_SQS ?? '',
+        queueName: queueName(local.env.BATCH_STEPS_QUEUE_URL),
+        handler: (event) => advance(event, silentContext()) as never,
+        batchSize: 1,
+        maximumConcurrency: 5,
+      }),
+      createSqsEventSource({
+        endpoint: local.env.AWS_ENDPOINT_URL_SQS ?? '',
+        queueName: queueName(local.env.BATCH_SENDS_QUEUE_URL),
+        handler: (event) => send(event, silentContext()) as never,
+        batchSize: 5,
+        maximumConcurrency: SEND_CONCURRENCY,
+      }),
+    ];
+    for (const source of sources) await source.start();
+    const idsOf = (n: number) => Array.from({ length: n }, (_, i) => `${run}-${n}-${i}`);
+    const allSent = async (ids: string[], timeoutMs: number) => {
+      const deadline = Date.now() + timeoutMs;
+      while (ids.some((id) => sandbox.payoutCalls(id) === 0) && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 250));
+      }
+    };
+    // One batch at a time, each sent in full before the next, so the largest is measured alone.
+    const intakeMs: BatchResults['intakeMs'] = [];
+    for (const n of SIZES.slice(0, -1)) {
+      progress(`posting a ${n}-item batch and sending it`);
+      intakeMs.push({ items: n, ...(await post(bodyOf(n))) });
+      await allSent(idsOf(n), 10 * 60_000);
+    }
+    const largest = SIZES.at(-1) as number;
+    progress(
+      `posting a ${largest}-item batch, recording and sending it (Paypro answers in ${PAYPRO_LATENCY_MS} ms, ${SEND_CONCURRENCY} sends at once)`,
+    );
+    const capWritesBefore = counted.writes();
+    const body = bodyOf(largest);
+    const first = await post(body);
+    intakeMs.push({ items: largest, ...first });
+    const started = performance.now() - first.ms;
+    const replay = await post(body);
+    const ids = idsOf(largest);
+    const deadline = Date.now() + 30 * 60_000;
+    let recordedMs = Number.NaN;
+    while (ids.some((id) => sandbox.payoutCalls(id) === 0) && Date.now() < deadline) {
+      if (Number.isNaN(recordedMs)) {
+        const header = await batches.get(`bench-${run}-${largest}`);
+        if (header && header.status !== 'RECEIVED' && header.status !== 'RECORDING') {
+          recordedMs = performance.now() - started;
+        }
+      }
       await new Promise((resolve) => setTimeout(resolve, 250));
     }
     const sentMs = performance.now() - started;
-    await source.stop();
-    const calls = items.map((i) => sandbox.payoutCalls(i.tradeNo));
+    for (const source of sources) await source.stop();
+    const calls = ids.map((id) => sandbox.payoutCalls(id));
     return {
-      items: count,
-      status: reply.statusCode,
-      acceptMs,
+      intakeMs,
+      replay,
+      items: largest,
+      recordedMs,
       sentMs,
       payoutCalls: calls.reduce((a, b) => a + b, 0),
       duplicates: calls.filter((c) => c > 1).length,
       neverSent: calls.filter((c) => c === 0).length,
-      writesPerItem: { accept: acceptWrites / count, send: (counted.writes() - acceptWrites) / count },
-      concurrency,
+      capWrites: counted.writes() - capWritesBefore,
+      sendConcurrency: SEND_CONCURRENCY,
+      latencyMs: PAYPRO_LATENCY_MS,
     };
   } finally {
     await local.close();

@@ -24,10 +24,19 @@ export const ENTRIES: Readonly<Record<string, string>> = {
   'admin-list-payouts': 'functions/admin-list-payouts.ts',
   'admin-resolve-payout': 'functions/admin-resolve-payout.ts',
   'admin-daily-report': 'functions/admin-daily-report.ts',
+  'advance-batches': 'functions/advance-batches.ts',
+  'wake-batches': 'functions/wake-batches.ts',
+  'admin-get-payout': 'functions/admin-get-payout.ts',
+  'admin-get-batch': 'functions/admin-get-batch.ts',
+  'admin-batch-report': 'functions/admin-batch-report.ts',
+  'admin-list-batches': 'functions/admin-list-batches.ts',
+  'admin-approve-batch': 'functions/admin-approve-batch.ts',
+  'admin-cancel-batch': 'functions/admin-cancel-batch.ts',
   floor: 'bench/floor-entry.ts',
   'floor-events': 'bench/floor-events-entry.ts',
   'floor-webhooks': 'bench/floor-webhooks-entry.ts',
   'floor-batches': 'bench/floor-batches-entry.ts',
+  'floor-batch-steps': 'bench/floor-batch-steps-entry.ts',
 };
 
 /** Each floor bundle and the AWS clients it holds: the least a function with those clients loads. */
@@ -36,13 +45,17 @@ export const FLOORS: Readonly<Record<string, string>> = {
   'floor-events': 'DynamoDB + DocumentClient + EventBridge clients only',
   'floor-webhooks': 'SQS + Secrets Manager clients only',
   'floor-batches': 'DynamoDB + DocumentClient + SQS clients only',
+  'floor-batch-steps': 'DynamoDB + DocumentClient + SQS + EventBridge clients only',
 };
 
 /** The floor a function is held to: the one with the same AWS clients. */
 export function floorOf(name: string): string {
   if (name === 'publish-events') return 'floor-events';
   if (name === 'deliver-webhooks') return 'floor-webhooks';
-  if (name === 'create-payout-batch') return 'floor-batches';
+  if (name === 'advance-batches') return 'floor-batch-steps';
+  if (['create-payout-batch', 'wake-batches', 'admin-approve-batch', 'admin-cancel-batch'].includes(name)) {
+    return 'floor-batches';
+  }
   return 'floor';
 }
 

@@ -11,6 +11,7 @@ export const BENCH_ENV: Readonly<Record<string, string>> = {
   WEBHOOKS_QUEUE_URL: 'http://127.0.0.1:9/000000000000/bench-webhooks',
   WEBHOOKS_DLQ_URL: 'http://127.0.0.1:9/000000000000/bench-webhooks-dlq',
   BATCH_SENDS_QUEUE_URL: 'http://127.0.0.1:9/000000000000/bench-batch-sends',
+  BATCH_STEPS_QUEUE_URL: 'http://127.0.0.1:9/000000000000/bench-batch-steps',
   // Caps the benchmark's load never meets (it measures the cost of reserving, not refusals).
   ...LOCAL_CAPS,
   AWS_REGION: 'eu-west-1',

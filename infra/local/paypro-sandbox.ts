@@ -72,6 +72,8 @@ export interface SandboxOptions {
   settleMs?: number;
   /** Delay before answering each payout query, like a real Paypro's latency; default 0. */
   queryDelayMs?: number;
+  /** Delay before answering each payout (any mobile), like a real Paypro's latency; default 0. */
+  payoutDelayMs?: number;
   /**
    * Delays between callback attempts: the first attempt is immediate, retry i waits
    * callbackScheduleMs[i] after attempt i failed; after the last retry the sandbox gives up.
@@ -195,6 +197,7 @@ export async function startPayproSandbox(options: SandboxOptions): Promise<Paypr
       slowMs: 10_000,
       settleMs: 2_000,
       queryDelayMs: 0,
+      payoutDelayMs: 0,
       callbackScheduleMs: DEFAULT_CALLBACK_SCHEDULE_MS,
       port: 0,
       host: '127.0.0.1',
@@ -219,6 +222,11 @@ export async function startPayproSandbox(options: SandboxOptions): Promise<Paypr
   };
 
   const server = createServer((req, res) => {
+    // Sandbox-only, not Paypro's: what it was sent, so a test over npm start can count sends.
+    if (req.method === 'GET' && req.url === '/sandbox/calls') {
+      writeJson(res, 200, JSON.stringify(callStats(state)));
+      return;
+    }
     handleRequest(routes, req, res).catch(() => failSafely(res));
   });
   const url = await listen(server, state.options.port, state.options.host);
@@ -247,6 +255,16 @@ export async function startPayproSandbox(options: SandboxOptions): Promise<Paypr
       // Aborted fetches settle at once; waiting for them means nothing is recorded after close().
       await Promise.allSettled([closed, ...state.inFlight.values()]);
     },
+  };
+}
+
+/** How many payout calls the sandbox received, for how many tradeNos, and how many tradeNos came more than once. */
+function callStats(state: SandboxState): { payoutCalls: number; tradeNos: number; repeated: number } {
+  const counts = [...state.calls.values()];
+  return {
+    payoutCalls: counts.reduce((a, b) => a + b, 0),
+    tradeNos: counts.length,
+    repeated: counts.filter((n) => n > 1).length,
   };
 }
 
@@ -322,6 +340,8 @@ async function acceptPayout(state: SandboxState, { merchantNo, body }: SandboxRe
   if (record.mobile === SANDBOX_MOBILES.slow) {
     // The payout already exists: a client that times out here must find it by querying.
     await sleep(state, state.options.slowMs);
+  } else if (state.options.payoutDelayMs > 0) {
+    await sleep(state, state.options.payoutDelayMs);
   }
   return { ...ACCEPTED, data: JSON.stringify(data) };
 }

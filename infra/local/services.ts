@@ -19,7 +19,13 @@ export interface LocalServicesOptions {
   secret: LocalSecret;
   salt: SaltPosition;
   payproBaseUrl?: string;
-  sandbox?: { slowMs?: number; settleMs?: number; queryDelayMs?: number; callbackScheduleMs?: number[] };
+  sandbox?: {
+    slowMs?: number;
+    settleMs?: number;
+    queryDelayMs?: number;
+    payoutDelayMs?: number;
+    callbackScheduleMs?: number[];
+  };
   ports?: { dynamo?: number; secrets?: number; sandbox?: number };
   /** The stage's webhook endpoints, as its webhooks secret holds them; default none. */
   webhooks?: Array<{ id?: string; url: string; secret: string }>;

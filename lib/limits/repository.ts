@@ -201,6 +201,10 @@ export class DynamoCapLedger implements BatchCapLedger {
       this.client.send(new GetCommand({ TableName: this.tableName, Key: { pk: key }, ConsistentRead: true })),
     );
     const marks = Item?.marks instanceof Set ? [...(Item.marks as Set<string>)] : [];
-    return { amount: Number(Item?.amount ?? 0), count: Number(Item?.count ?? 0), marks };
+    return {
+      amount: Number(Item?.amount ?? 0),
+      count: Number(Item?.count ?? 0),
+      ...(marks.length > 0 && { marks }),
+    };
   }
 }

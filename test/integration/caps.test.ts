@@ -2,7 +2,6 @@ import type { APIGatewayProxyResult } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPayoutHandler } from '../../functions/create-payout';
 import { SANDBOX_MOBILES } from '../../infra/local/paypro-sandbox';
-import { buildAcceptBatchServices, buildReadBatchServices } from '../../lib/batches/services';
 import { type DailyCaps, dayKey, recipientKey } from '../../lib/limits/caps';
 import { apiEvent, bodyOf, lambdaContext } from '../support/events';
 import { startStack } from '../support/stack';
@@ -182,105 +181,5 @@ describe('daily caps on POST /payouts', () => {
     expect(bodyOf(retry).tradeNo).toBe(body.tradeNo);
     expect(stack.sandbox.payoutCalls(body.tradeNo)).toBe(1);
     expect(await counter(dayKey('2031-01-15'))).toEqual({ amount: 100, count: 1 });
-  });
-});
-
-describe('daily caps on POST /payout-batches', () => {
-  async function batchWith(limits: Partial<DailyCaps>, now: () => Date) {
-    const { createPayoutBatchHandler } = await import('../../functions/create-payout-batch');
-    const services = {
-      ...buildAcceptBatchServices(stack.config),
-      ...buildReadBatchServices(stack.config),
-      limits: { ...ROOMY, ...limits },
-      now,
-    };
-    const handler = createPayoutBatchHandler(services, stack.config);
-    return (body: Record<string, unknown>) =>
-      handler(apiEvent({ path: '/payout-batches', body }), lambdaContext()) as Promise<APIGatewayProxyResult>;
-  }
-
-  const item = (mobile: string, amount = 100) => ({ tradeNo: tradeNo('item'), amount, mobile });
-
-  it('refuses a whole batch over the day’s count with 422, recording nothing', async () => {
-    // Prepare
-    const create = await batchWith({ dailyMaxCount: 2 }, clockFrom('2031-02-01T08:00:00Z'));
-    const items = [
-      item(SANDBOX_MOBILES.succeeds),
-      item(SANDBOX_MOBILES.succeeds),
-      item(SANDBOX_MOBILES.slow),
-    ];
-
-    // Act
-    const reply = await create({ batchId: tradeNo('batch'), items });
-
-    // Assess
-    expect(reply.statusCode).toBe(422);
-    expect(bodyOf(reply)).toMatchObject({ cap: 'dailyCount', limit: 2, remaining: 2, day: '2031-02-01' });
-    const recorded = await Promise.all(items.map((i) => stack.services.repository.get(i.tradeNo)));
-    expect(recorded.every((p) => p === undefined)).toBe(true);
-    expect(await counter(dayKey('2031-02-01'))).toEqual({ amount: 0, count: 0 });
-  });
-
-  it('names every item of a recipient over its cap, and gives back what other recipients took', async () => {
-    // Prepare
-    const create = await batchWith({ recipientDailyMaxAmount: 1_000 }, clockFrom('2031-02-02T08:00:00Z'));
-    const items = [
-      item(SANDBOX_MOBILES.slow, 300),
-      item(SANDBOX_MOBILES.succeeds, 600),
-      item(SANDBOX_MOBILES.succeeds, 600),
-    ];
-
-    // Act
-    const reply = await create({ batchId: tradeNo('batch'), items });
-
-    // Assess
-    expect(reply.statusCode).toBe(422);
-    expect(bodyOf(reply)).toMatchObject({
-      cap: 'recipientDailyAmount',
-      limit: 1_000,
-      remaining: 1_000,
-      errors: [
-        {
-          field: 'items[1].mobile',
-          message:
-            "this recipient's items would exceed the recipient's daily amount cap: limit 1000 KES, 1000 left",
-        },
-        {
-          field: 'items[2].mobile',
-          message:
-            "this recipient's items would exceed the recipient's daily amount cap: limit 1000 KES, 1000 left",
-        },
-      ],
-    });
-    expect(await counter(recipientKey(SANDBOX_MOBILES.slow, '2031-02-02'))).toEqual({ amount: 0, count: 0 });
-    expect(await counter(dayKey('2031-02-02'))).toEqual({ amount: 0, count: 0 });
-  });
-
-  it('reserves a batch that fits, item by item, under its Kenya day', async () => {
-    // Prepare
-    const create = await batchWith({ dailyMaxCount: 3 }, clockFrom('2031-02-03T08:00:00Z'));
-    const items = [
-      item(SANDBOX_MOBILES.succeeds),
-      item(SANDBOX_MOBILES.succeeds, 250),
-      item(SANDBOX_MOBILES.slow),
-    ];
-
-    // Act
-    const reply = await create({ batchId: tradeNo('batch'), items });
-    const over = await createWith(
-      { dailyMaxCount: 3 },
-      clockFrom('2031-02-03T09:00:00Z'),
-    )(item(SANDBOX_MOBILES.succeeds));
-
-    // Assess
-    expect(reply.statusCode).toBe(202);
-    expect(await counter(dayKey('2031-02-03'))).toEqual({ amount: 450, count: 3 });
-    expect(await counter(recipientKey(SANDBOX_MOBILES.succeeds, '2031-02-03'))).toEqual({
-      amount: 350,
-      count: 2,
-    });
-    const recorded = await stack.services.repository.get(items[1]?.tradeNo ?? '');
-    expect(recorded?.capDay).toBe('2031-02-03');
-    expect(over.statusCode).toBe(422);
   });
 });

@@ -211,6 +211,7 @@ describe('POST /payouts against dynalite and the Paypro sandbox', () => {
         },
         { field: 'currency', message: 'is not a known field' },
       ],
+      problemCount: 3,
     });
     expect((await get(id)).statusCode).toBe(404);
     expect(stack.sandbox.payoutCalls(id)).toBe(0);

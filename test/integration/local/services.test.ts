@@ -31,7 +31,7 @@ afterAll(async () => {
 });
 
 describe('the local services of npm start and the integration stack', () => {
-  it('creates the payout batches table from infra/batches-table.json: batchId + sk, no index', async () => {
+  it('creates the payout batches table from infra/batches-table.json: batchId + sk, and its status index', async () => {
     // Act
     const { Table } = await dynamo.send(new DescribeTableCommand({ TableName: 'payout-batches-svc' }));
 
@@ -44,8 +44,18 @@ describe('the local services of npm start and the integration stack', () => {
     expect(Table?.AttributeDefinitions).toEqual(
       batchesDefinition.Resources.PayoutBatchesTable.Properties.AttributeDefinitions,
     );
-    expect(Table?.GlobalSecondaryIndexes).toBeUndefined();
-    expect(batchesTableInput('x')).not.toHaveProperty('GlobalSecondaryIndexes');
+    expect(Table?.GlobalSecondaryIndexes?.map((index) => [index.IndexName, index.KeySchema])).toEqual([
+      [
+        'batches-by-status',
+        [
+          { AttributeName: 'status', KeyType: 'HASH' },
+          { AttributeName: 'listSk', KeyType: 'RANGE' },
+        ],
+      ],
+    ]);
+    expect(batchesTableInput('x').GlobalSecondaryIndexes).toEqual(
+      batchesDefinition.Resources.PayoutBatchesTable.Properties.GlobalSecondaryIndexes,
+    );
   });
 
   it('still creates the payouts table with its indexes, and leaves existing tables as they are', async () => {

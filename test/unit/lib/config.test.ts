@@ -27,9 +27,32 @@ describe('loadConfig', () => {
       reconcileFlagAfterMs: 86400000,
       eventBusName: 'payouts-prod',
       payoutBatchesTable: 'payout-batches-prod',
+      batchApprovalTtlMs: 86400000,
+      batchCheckIntervalMs: 60000,
       outboxSweepMinAgeMs: 60000,
       payoutLimitsTable: 'payout-limits-prod',
     });
+  });
+
+  it('reads the batch approval threshold (unset: no approval), its time and the check interval', () => {
+    expect(
+      loadConfig({
+        ...required,
+        BATCH_APPROVAL_ABOVE_AMOUNT: '500000',
+        BATCH_APPROVAL_TTL_S: '3600',
+        BATCH_CHECK_INTERVAL_S: '30',
+      }),
+    ).toMatchObject({
+      batchApprovalAboveAmount: 500_000,
+      batchApprovalTtlMs: 3_600_000,
+      batchCheckIntervalMs: 30_000,
+    });
+    expect(loadConfig({ ...required, BATCH_APPROVAL_ABOVE_AMOUNT: '' })).not.toHaveProperty(
+      'batchApprovalAboveAmount',
+    );
+    expect(() => loadConfig({ ...required, BATCH_APPROVAL_ABOVE_AMOUNT: 'lots' })).toThrow(
+      new ConfigError('Invalid configuration: BATCH_APPROVAL_ABOVE_AMOUNT must be a whole number.'),
+    );
   });
 
   it('reads the daily caps, and requireDailyCaps names every one missing', () => {

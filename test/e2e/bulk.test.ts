@@ -1,0 +1,83 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SANDBOX_MOBILES } from '../../infra/local/paypro-sandbox';
+import { type RunningStack, runNpmStart } from '../support/local-stack-process';
+import { until } from '../support/wait';
+
+let stack: RunningStack;
+let sandboxUrl: string;
+
+beforeAll(async () => {
+  // More sends at once than batchSendConcurrency's default, as a merchant paying 10,000 would set.
+  stack = await runNpmStart({ LOCAL_BATCH_SEND_CONCURRENCY: '6' });
+  const match = /Paypro:\s+(http:\/\/127\.0\.0\.1:\d+) \(local sandbox\)/.exec(stack.output());
+  if (!match?.[1]) throw new Error(`no sandbox URL in npm start's banner:\n${stack.output()}`);
+  sandboxUrl = match[1];
+}, 120_000);
+afterAll(async () => {
+  await stack?.stop();
+});
+
+async function call(method: string, path: string, body?: string | object) {
+  const response = await fetch(`${stack.apiUrl}${path}`, {
+    method,
+    headers: { 'content-type': 'application/json', 'x-api-key': stack.apiKey },
+    ...(body !== undefined && { body: typeof body === 'string' ? body : JSON.stringify(body) }),
+  });
+  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+}
+
+describe('a 10,000-item payroll through npm start', () => {
+  it(
+    'is answered 202 at once, never blocks other requests, and completes with exactly one Paypro call per item',
+    async () => {
+      // Prepare: 10,000 lines to one sandbox mobile that Paypro pays at once.
+      const run = Date.now().toString(36);
+      const batchId = `e2e-payroll-${run}`;
+      const items = Array.from({ length: 10_000 }, (_, i) => ({
+        tradeNo: `e2e-${run}-${i}`,
+        amount: 100 + (i % 50),
+        mobile: SANDBOX_MOBILES.succeeds,
+      }));
+      // Act
+      const accepted = await call('POST', '/payout-batches', JSON.stringify({ batchId, items }));
+      // While it records and sends: a single payout and a small batch are answered as usual.
+      const single = await call('POST', '/payouts', {
+        tradeNo: `e2e-${run}-alone`,
+        amount: 100,
+        mobile: '0712345678',
+      });
+      const small = await call('POST', '/payout-batches', {
+        batchId: `${batchId}-small`,
+        items: [
+          { tradeNo: `e2e-${run}-s0`, amount: 100, mobile: '0712345678' },
+          { tradeNo: `e2e-${run}-s1`, amount: 100, mobile: '0712345679' },
+        ],
+      });
+      const during = (await call('GET', `/payout-batches/${batchId}?limit=1`)).body.status;
+      const done = await until(
+        async () => (await call('GET', `/payout-batches/${batchId}?limit=1`)).body,
+        (view) => view.status === 'COMPLETED',
+        12 * 60_000,
+      );
+      await until(
+        async () => (await call('GET', `/payout-batches/${batchId}-small?limit=1`)).body.status,
+        (status) => status === 'COMPLETED',
+        60_000,
+      );
+      const calls = (await (await fetch(`${sandboxUrl}/sandbox/calls`)).json()) as Record<string, number>;
+      // Assess
+      expect(accepted.status).toBe(202);
+      expect(accepted.body).toMatchObject({ batchId, status: 'RECEIVED', itemCount: 10_000 });
+      expect(single.status).toBe(201);
+      expect(small.status).toBe(202);
+      expect(['RECEIVED', 'RECORDING', 'SENDING']).toContain(during);
+      expect(done).toMatchObject({
+        status: 'COMPLETED',
+        counts: { PENDING: 0, PROCESSING: 0, SUCCEEDED: 10_000, FAILED: 0, REJECTED: 0, CANCELLED: 0 },
+      });
+      // 10,000 items, the two of the small batch and the single payout: each sent once.
+      expect(calls).toEqual({ payoutCalls: 10_003, tradeNos: 10_003, repeated: 0 });
+    },
+    15 * 60_000,
+  );
+});
