@@ -9,6 +9,9 @@ const FORWARDED_REQUEST_HEADERS = ['accept', 'content-type'] as const;
 /** The only headers of the stage's reply that reach the browser (never set-cookie). */
 const FORWARDED_REPLY_HEADERS = ['content-type', 'content-disposition', 'link'] as const;
 
+/** The operator's authentication could not be added (no credentials, an expired SSO session). */
+export class AuthenticationError extends Error {}
+
 /** A reply of the stage, as the console passes it to the browser. */
 export interface ProxiedReply {
   status: number;
@@ -46,12 +49,21 @@ export async function callStage(
   fetchImpl: typeof fetch = fetch,
 ): Promise<ProxiedReply> {
   const url = new URL(`${upstream.baseUrl}/admin${request.path}`);
-  const headers = await upstream.authenticate({
-    method: request.method,
-    url,
-    headers: requestHeadersToForward(request.headers),
-    ...(request.body !== undefined && { body: request.body }),
-  });
+  let headers: Record<string, string>;
+  try {
+    headers = await upstream.authenticate({
+      method: request.method,
+      url,
+      headers: requestHeadersToForward(request.headers),
+      ...(request.body !== undefined && { body: request.body }),
+    });
+  } catch (error) {
+    // The credential chain's messages name what it tried, never a key.
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new AuthenticationError(
+      `Could not sign the request with your AWS credentials: ${reason}. Log in (e.g. aws sso login) and try again.`,
+    );
+  }
   const response = await fetchImpl(url, {
     method: request.method,
     headers,

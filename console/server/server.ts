@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { fetchDailyCsv, summarizeDay } from './daily';
-import { callStage } from './proxy';
+import { AuthenticationError, callStage } from './proxy';
 import type { Upstream } from './upstream';
 
 const WEB_DIR = resolve(import.meta.dirname, '../web');
@@ -144,8 +144,11 @@ export async function startConsole(
   const server = createServer((req, res) => {
     handle(req, res).catch((error: unknown) => {
       // A fetch failure's message names the cause (refused, timed out), never a credential.
-      const detail = error instanceof Error ? `${error.message}${causeOf(error)}` : 'unexpected error';
-      if (!res.headersSent) problem(res, 502, 'Bad Gateway', `The stage did not answer: ${detail}`);
+      const detail =
+        error instanceof AuthenticationError
+          ? error.message
+          : `The stage did not answer: ${error instanceof Error ? `${error.message}${causeOf(error)}` : 'unexpected error'}`;
+      if (!res.headersSent) problem(res, 502, 'Bad Gateway', detail);
       else res.destroy();
     });
   });

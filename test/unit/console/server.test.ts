@@ -303,6 +303,28 @@ describe('the console server in front of a stage', () => {
       detail: 'The stage did not answer: fetch failed (ECONNREFUSED)',
     });
   });
+
+  it('answers 502 saying the credentials are missing, without calling the stage', async () => {
+    // Prepare
+    const noCredentials = async () => {
+      throw new Error('Could not load credentials from any providers');
+    };
+    const url = await consoleFor(signedUpstream(stage.url, 'eu-west-1', noCredentials));
+    // Act
+    const reply = await send(url, { path: '/api/payouts' });
+    // Assess
+    expect({ status: reply.status, body: JSON.parse(reply.body) }).toEqual({
+      status: 502,
+      body: {
+        type: 'about:blank',
+        title: 'Bad Gateway',
+        status: 502,
+        detail:
+          'Could not sign the request with your AWS credentials: Could not load credentials from any providers. Log in (e.g. aws sso login) and try again.',
+      },
+    });
+    expect(stage.requests).toEqual([]);
+  });
 });
 
 describe('the day from the daily report', () => {
