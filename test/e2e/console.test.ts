@@ -168,12 +168,22 @@ describe('the operator console under npm start, in Chromium', () => {
       .toBe('100 % (5 of 5 final)');
     await expect.poll(() => row.locator('td.status').textContent(), { timeout: 30_000 }).toBe('COMPLETED');
     await shot('batches-completed');
+    const [report] = await Promise.all([
+      page.waitForEvent('download'),
+      row.getByRole('link', { name: 'Report CSV' }).click(),
+    ]);
+    const reportRows = parse(readFileSync(await report.path(), 'utf8'), { columns: true }) as Array<
+      Record<string, string>
+    >;
     await row.getByRole('button', { name: 'Details' }).click();
     await page.locator('#batch-detail').waitFor();
     await shot('batch-detail');
     const batch = await admin(`/admin/payout-batches/${batchId}`);
     // Assess
     expect(await row.locator('progress').getAttribute('value')).toBe('100');
+    expect(reportRows.map((r) => [r.tradeNo, r.status])).toEqual(
+      items.map((item) => [item.tradeNo, 'SUCCEEDED']),
+    );
     expect(await page.locator('#batch-detail tbody tr td:nth-child(3)').allTextContents()).toEqual(
       Array(5).fill('SUCCEEDED'),
     );
