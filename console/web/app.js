@@ -6,7 +6,8 @@ import { hourlyChart } from './chart.js';
 const STATUSES = ['PENDING', 'PROCESSING', 'SUCCEEDED', 'FAILED'];
 const FINAL_ITEM_STATUSES = ['SUCCEEDED', 'FAILED', 'REJECTED', 'CANCELLED'];
 const KENYA_OFFSET_MS = 3 * 60 * 60 * 1000;
-const REFRESH_MS = { today: 10_000, batches: 3_000 };
+// Today reads the whole day's report: every half minute is plenty; batches move by the second.
+const REFRESH_MS = { today: 30_000, batches: 3_000 };
 
 const $ = (id) => document.getElementById(id);
 
@@ -19,7 +20,7 @@ function h(tag, attrs = {}, ...children) {
     else if (value === true) node.setAttribute(name, '');
     else node.setAttribute(name, String(value));
   }
-  for (const child of children.flat()) {
+  for (const child of children.flat(Number.POSITIVE_INFINITY)) {
     if (child === undefined || child === null || child === false) continue;
     node.append(child instanceof Node ? child : String(child));
   }
@@ -547,17 +548,18 @@ async function showBatch(batchId, cursor) {
   if (missingRoute(reply)) return say(target, 'Batch details: not available on this stage.');
   if (reply.status !== 200) return say(target, problemText(reply), 'error');
   const batch = reply.data;
-  const { items, nextCursor, ...summary } = batch;
+  const { items, nextCursor } = batch;
   const heading = h('h3', { tabindex: '-1' }, `Batch ${batchId}`);
   target.replaceChildren(
     h(
       'div',
       { class: 'card', id: 'batch-detail' },
       heading,
-      valueTable(summary),
+      batchFacts(batch),
+      batchCounts(batch),
       h(
         'table',
-        {},
+        { id: 'batch-items' },
         h('caption', {}, 'Items'),
         h(
           'thead',
@@ -597,6 +599,64 @@ async function showBatch(batchId, cursor) {
     ),
   );
   heading.focus();
+}
+
+/** What happened to a batch, in one definition list: only the facts it has. */
+function batchFacts(batch) {
+  const decision = (what, d) =>
+    d && `${what} by ${d.by} at ${time(d.at)}${d.reason ? ` (“${d.reason}”)` : ''}`;
+  const facts = [
+    ['Status', batch.status],
+    ['Payouts', `${batch.itemCount}, ${kes(batch.totalAmount)}`],
+    ['Created', time(batch.createdAt)],
+    ['Approve by', batch.status === 'AWAITING_APPROVAL' && time(batch.approvalDeadline)],
+    ['Approved', decision('Approved', batch.approval)],
+    ['Cancelled', decision('Cancelled', batch.cancellation)],
+    ['Rejected', batch.rejection && `${batch.rejection.detail ?? ''} (cap ${batch.rejection.cap ?? ''})`],
+    ['Completed', time(batch.completedAt)],
+  ].filter(([, value]) => value);
+  return h(
+    'dl',
+    { class: 'facts' },
+    facts.map(([term, value]) => [h('dt', {}, term), h('dd', {}, value)]),
+  );
+}
+
+/** Items and amounts by status, from the batch's counts. */
+function batchCounts(batch) {
+  const counts = batch.counts ?? batch.progress?.counts ?? {};
+  const amounts = batch.amounts ?? batch.progress?.amounts ?? {};
+  const statuses = Object.keys(counts);
+  if (statuses.length === 0) return '';
+  return h(
+    'table',
+    {},
+    h('caption', {}, 'Items by status'),
+    h(
+      'thead',
+      {},
+      h(
+        'tr',
+        {},
+        h('th', { scope: 'col' }, 'Status'),
+        h('th', { class: 'num' }, 'Items'),
+        h('th', { class: 'num' }, 'Amount'),
+      ),
+    ),
+    h(
+      'tbody',
+      {},
+      statuses.map((s) =>
+        h(
+          'tr',
+          {},
+          h('th', { scope: 'row' }, s),
+          h('td', { class: 'num' }, counts[s]),
+          h('td', { class: 'num' }, kes(amounts[s] ?? 0)),
+        ),
+      ),
+    ),
+  );
 }
 
 // ---- Find -------------------------------------------------------------------------------

@@ -181,10 +181,26 @@ describe('the operator console under npm start, in Chromium', () => {
     const batch = await admin(`/admin/payout-batches/${batchId}`);
     // Assess
     expect(await row.locator('progress').getAttribute('value')).toBe('100');
+    expect(await page.locator('#batch-detail dt').allTextContents()).toEqual([
+      'Status',
+      'Payouts',
+      'Created',
+      'Approved',
+      'Completed',
+    ]);
+    expect(await page.locator('#batch-detail dd').allTextContents()).toEqual([
+      'COMPLETED',
+      '5, 500 KES',
+      expect.any(String),
+      expect.stringMatching(
+        /^Approved by local at .+ \(“Payroll for November, checked against the sheet”\)$/,
+      ),
+      expect.any(String),
+    ]);
     expect(reportRows.map((r) => [r.tradeNo, r.status])).toEqual(
       items.map((item) => [item.tradeNo, 'SUCCEEDED']),
     );
-    expect(await page.locator('#batch-detail tbody tr td:nth-child(3)').allTextContents()).toEqual(
+    expect(await page.locator('#batch-items tbody tr td:nth-child(3)').allTextContents()).toEqual(
       Array(5).fill('SUCCEEDED'),
     );
     expect(batch.body).toMatchObject({
