@@ -248,7 +248,8 @@ function resolveForm(payout) {
   const outcome = h('div', { role: 'status' });
   const form = h(
     'form',
-    { class: 'resolve', 'data-trade-no': payout.tradeNo },
+    // novalidate: the reason's absence is said in words in the form, not in a browser tooltip.
+    { class: 'resolve', 'data-trade-no': payout.tradeNo, novalidate: true },
     h(
       'fieldset',
       {},
@@ -496,7 +497,7 @@ function decide(batch, action) {
   const required = action === 'cancel';
   const form = h(
     'form',
-    { class: 'card' },
+    { class: 'card', novalidate: true },
     h(
       'fieldset',
       {},

@@ -351,7 +351,7 @@ async function main(): Promise<void> {
       await startConsole(localUpstream(apiUrl, settings.adminKey), port('CONSOLE_PORT', 3100))
     ).url;
   } catch (error) {
-    console.error(`[console] could not listen: ${String(error)}`);
+    console.error(`[console] could not listen (${String(error)}): set CONSOLE_PORT to a free port`);
     await stop(1);
     return;
   }

@@ -216,6 +216,42 @@ describe('the operator console under npm start, in Chromium', () => {
     });
   }, 150_000);
 
+  it('cancels a batch awaiting approval only with a reason', async () => {
+    // Prepare
+    const batchId = `console-cancel-${Date.now()}`;
+    const items = [
+      { amount: 150, mobile: '0712000020', tradeNo: `${batchId}-0` },
+      { amount: 150, mobile: '0712000021', tradeNo: `${batchId}-1` },
+    ];
+    expect((await app('POST', '/payout-batches', { batchId, items })).status).toBe(202);
+    await page.goto(`${stack.consoleUrl}/#batches`);
+    const row = page.locator(`tr[data-batch-id="${batchId}"]`);
+    await expect
+      .poll(() => row.locator('td.status').textContent(), { timeout: 30_000 })
+      .toMatch(/^AWAITING_APPROVAL/);
+    // Act: first without a reason, then with one.
+    await row.getByRole('button', { name: 'Cancel…' }).click();
+    const decision = page.locator('#batches-decision');
+    await decision.getByRole('button', { name: 'Cancel batch' }).click();
+    const refused = await decision.locator('[role="status"]').textContent();
+    const focused = await page.evaluate('document.activeElement?.id');
+    await decision.getByLabel('Reason (required)').fill('Sent twice by finance');
+    await decision.getByRole('button', { name: 'Cancel batch' }).click();
+    await decision.getByText(`Batch ${batchId} is now CANCELLED.`).waitFor();
+    await expect.poll(() => row.locator('td.status').textContent(), { timeout: 10_000 }).toBe('CANCELLED');
+    await shot('batches-cancelled');
+    const batch = await admin(`/admin/payout-batches/${batchId}`);
+    // Assess
+    expect(refused).toBe('A reason is required to cancel a batch.');
+    expect(focused).toBe('decision-reason');
+    expect(await row.getByRole('button', { name: 'Cancel…' }).count()).toBe(0);
+    expect(batch.body).toMatchObject({
+      batchId,
+      status: 'CANCELLED',
+      cancellation: { by: 'local', at: expect.any(String), reason: 'Sent twice by finance' },
+    });
+  }, 60_000);
+
   it('downloads the daily CSV of a day, every page in one file', async () => {
     // Prepare: a payout of today that the default sandbox mobile settles at once.
     const tradeNo = `console-csv-${Date.now()}`;
