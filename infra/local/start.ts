@@ -81,7 +81,7 @@ function webhookEndpoint(): { url: string; secret: string; generated: boolean } 
   return { url, secret: given, generated: false };
 }
 
-/** One line per event the bus receives: type, payout, version, the change, eventId; never the mobile. */
+/** One line per event the bus receives: type, payout or batch, version, the change, eventId; never the mobile. */
 function eventLine(event: EventEnvelope): string {
   const detail = event.detail;
   const text = (value: unknown) => (typeof value === 'string' || typeof value === 'number' ? value : '?');
@@ -89,8 +89,10 @@ function eventLine(event: EventEnvelope): string {
     detail.previousStatus === detail.status
       ? `(${text(detail.status)})`
       : `(${text(detail.previousStatus)} → ${text(detail.status)})`;
+  const subject =
+    detail.tradeNo === undefined ? `batchId=${text(detail.batchId)}` : `tradeNo=${text(detail.tradeNo)}`;
   return (
-    `[event] ${event['detail-type'].padEnd(17)} tradeNo=${text(detail.tradeNo)} v${text(detail.version)} ` +
+    `[event] ${event['detail-type'].padEnd(17)} ${subject} v${text(detail.version)} ` +
     `${change} eventId=${text(detail.eventId)}`
   );
 }

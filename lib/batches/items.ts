@@ -1,13 +1,14 @@
-import { isFinal, maskMobile, type Payout } from '../payouts/payout';
+import { isFinal, maskMobile } from '../payouts/payout';
 import type { BatchItemView, BatchLine, BatchRecord, ItemStatus, ItemTotals, LineRow } from './batch';
 import { zeroTotals } from './batch';
+import type { PayoutState } from './payouts';
 
 /** One line of a batch with its position and what became of it. */
 export interface BatchItem {
   index: number;
   line: BatchLine;
   /** The batch's own payout for this line (created by it, or adopted), when it has one. */
-  payout?: Payout;
+  payout?: PayoutState;
   /** Set when the batch did not record the line, and why. */
   rejected?: string;
   adopted: boolean;
@@ -45,7 +46,7 @@ export function ownedTradeNos(items: readonly BatchItem[]): string[] {
 export function withPayouts(
   batchId: string,
   items: readonly BatchItem[],
-  payouts: ReadonlyMap<string, Payout>,
+  payouts: ReadonlyMap<string, PayoutState>,
 ): BatchItem[] {
   return items.map((item) => {
     const payout = payouts.get(item.line.tradeNo);

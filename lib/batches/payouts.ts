@@ -5,12 +5,17 @@ import { fromItem, PayoutRepository } from '../payouts/repository';
 import { chunksOf, forEachLimit } from '../shared/concurrency';
 import { storeCall } from '../shared/dynamo';
 
+/** What a batch's view and its completion read of each payout: who owns it, where it stands, what Paypro said. */
+export type PayoutState = Pick<Payout, 'tradeNo' | 'status' | 'batchId' | 'paypro'>;
+
 /** What batches need of the payouts table: bulk reads, and recording or adopting a payout as a batch's. */
 export interface BatchPayouts {
   /** Reads a payout (strongly consistent), or undefined. */
   get(tradeNo: string): Promise<Payout | undefined>;
   /** Reads many payouts (eventually consistent); the ones that do not exist are absent from the map. */
   getMany(tradeNos: readonly string[]): Promise<Map<string, Payout>>;
+  /** As getMany, reading only each payout's state: a tenth of the bytes, for views of 10,000 items. */
+  getStates(tradeNos: readonly string[]): Promise<Map<string, PayoutState>>;
   /** Writes a new payout, due for reconciliation at `checkAfter`; PayoutExistsError when its tradeNo is taken. */
   create(payout: Payout, checkAfter: string): Promise<void>;
   /**
@@ -43,7 +48,15 @@ export class DynamoBatchPayouts implements BatchPayouts {
     return this.payouts.create(payout, checkAfter);
   }
 
-  async getMany(tradeNos: readonly string[]): Promise<Map<string, Payout>> {
+  getMany(tradeNos: readonly string[]): Promise<Map<string, Payout>> {
+    return this.read(tradeNos);
+  }
+
+  getStates(tradeNos: readonly string[]): Promise<Map<string, PayoutState>> {
+    return this.read(tradeNos, 'tradeNo, #status, batchId, paypro');
+  }
+
+  private async read(tradeNos: readonly string[], projection?: string): Promise<Map<string, Payout>> {
     const found = new Map<string, Payout>();
     const chunks = chunksOf([...new Set(tradeNos)], KEYS_PER_CALL);
     await forEachLimit(chunks, READ_CONCURRENCY, async (chunk) => {
@@ -52,7 +65,19 @@ export class DynamoBatchPayouts implements BatchPayouts {
         if (attempt > 8)
           throw new StoreUnavailableError('Could not read payouts: DynamoDB kept them unprocessed.');
         const reply = await storeCall('Could not read payouts.', () =>
-          this.client.send(new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: keys } } })),
+          this.client.send(
+            new BatchGetCommand({
+              RequestItems: {
+                [this.tableName]: {
+                  Keys: keys,
+                  ...(projection && {
+                    ProjectionExpression: projection,
+                    ExpressionAttributeNames: { '#status': 'status' },
+                  }),
+                },
+              },
+            }),
+          ),
         );
         for (const item of reply.Responses?.[this.tableName] ?? []) {
           const payout = fromItem(item);

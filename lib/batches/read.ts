@@ -8,7 +8,7 @@ import type { BatchRepository } from './repository';
 
 /** What reading a batch needs. */
 export interface ReadBatchDeps {
-  payouts: Pick<BatchPayouts, 'getMany'>;
+  payouts: Pick<BatchPayouts, 'getStates'>;
   batches: BatchRepository;
 }
 
@@ -33,7 +33,7 @@ async function load(deps: ReadBatchDeps, batchId: string | undefined) {
   const lines = itemsOf(record.lineRows === undefined ? [] : await deps.batches.rows(batchId));
   // Nothing is recorded before RECORDING: no payout under these tradeNos can be the batch's yet.
   const recorded = !['RECEIVED', 'AWAITING_APPROVAL', 'REJECTED', 'CANCELLED'].includes(record.status);
-  const payouts = recorded ? await deps.payouts.getMany(ownedTradeNos(lines)) : new Map();
+  const payouts = recorded ? await deps.payouts.getStates(ownedTradeNos(lines)) : new Map();
   return { record, items: withPayouts(batchId, lines, payouts) };
 }
 

@@ -175,7 +175,7 @@ export async function checkCompletion(deps: StepDeps, context: StepContext): Pro
   const { record } = context;
   const rows = await rowsOf(deps, context);
   const lines = itemsOf(rows);
-  const items = withPayouts(record.batchId, lines, await deps.payouts.getMany(ownedTradeNos(lines)));
+  const items = withPayouts(record.batchId, lines, await deps.payouts.getStates(ownedTradeNos(lines)));
   const totals = totalsOf(record, items);
   const at = deps.now().toISOString();
   const progress = { ...totals, at };

@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BATCH_LEASE_MS } from '../../lib/batches/services';
 import { WEBHOOK_MAX_RECEIVES, WEBHOOK_RETRY_SCHEDULE_S } from '../../lib/webhooks/retry';
 
 type Resource = {
@@ -31,6 +32,14 @@ const FUNCTIONS = [
   'admin-list-payouts',
   'admin-resolve-payout',
   'admin-daily-report',
+  'advance-batches',
+  'wake-batches',
+  'admin-get-payout',
+  'admin-get-batch',
+  'admin-batch-report',
+  'admin-list-batches',
+  'admin-approve-batch',
+  'admin-cancel-batch',
 ];
 let dir: string;
 let template: Template;
@@ -192,7 +201,7 @@ describe('serverless package --stage prod (offline, no credentials)', () => {
     expect(table?.Properties.TimeToLiveSpecification).toBeUndefined();
   });
 
-  it('keeps the payout batches table as safe: batchId + sk, on demand, PITR, SSE, deletion protection, retained, no index', () => {
+  it('keeps the payout batches table as safe: batchId + sk, on demand, PITR, SSE, deletion protection, retained, its status index', () => {
     // Payouts, batches and the caps' counters.
     expect(ofType('AWS::DynamoDB::Table')).toHaveLength(3);
     const table = tableNamed('payout-batches-prod');
@@ -204,10 +213,23 @@ describe('serverless package --stage prod (offline, no credentials)', () => {
       AttributeDefinitions: [
         { AttributeName: 'batchId', AttributeType: 'S' },
         { AttributeName: 'sk', AttributeType: 'S' },
+        { AttributeName: 'status', AttributeType: 'S' },
+        { AttributeName: 'listSk', AttributeType: 'S' },
       ],
       KeySchema: [
         { AttributeName: 'batchId', KeyType: 'HASH' },
         { AttributeName: 'sk', KeyType: 'RANGE' },
+      ],
+      // Headers only (rows of lines carry no status): the operator's list and the wake-up.
+      GlobalSecondaryIndexes: [
+        {
+          IndexName: 'batches-by-status',
+          KeySchema: [
+            { AttributeName: 'status', KeyType: 'HASH' },
+            { AttributeName: 'listSk', KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'ALL' },
+        },
       ],
       PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
       SSESpecification: { SSEEnabled: true },
@@ -234,8 +256,14 @@ describe('serverless package --stage prod (offline, no credentials)', () => {
       ApiGatewayMethodOpenapijsonGet: false,
       // The operator API: IAM, never the apps' key (see below).
       ApiGatewayMethodAdminPayoutsGet: false,
+      ApiGatewayMethodAdminPayoutsTradenoVarGet: false,
       ApiGatewayMethodAdminPayoutsTradenoVarResolvePost: false,
       ApiGatewayMethodAdminReportsDailycsvGet: false,
+      ApiGatewayMethodAdminPayoutDashbatchesGet: false,
+      ApiGatewayMethodAdminPayoutDashbatchesBatchidVarGet: false,
+      ApiGatewayMethodAdminPayoutDashbatchesBatchidVarReportcsvGet: false,
+      ApiGatewayMethodAdminPayoutDashbatchesBatchidVarApprovePost: false,
+      ApiGatewayMethodAdminPayoutDashbatchesBatchidVarCancelPost: false,
     });
     const target = (id: string) => JSON.stringify(methods[id]?.Properties.Integration.Uri);
     expect(target('ApiGatewayMethodPayoutDashbatchesPost')).toContain(
@@ -262,6 +290,21 @@ describe('serverless package --stage prod (offline, no credentials)', () => {
       ApiGatewayMethodAdminPayoutsGet: ['GET', 'AdminDashlistDashpayoutsLambdaFunction'],
       ApiGatewayMethodAdminPayoutsTradenoVarResolvePost: ['POST', 'AdminDashresolveDashpayoutLambdaFunction'],
       ApiGatewayMethodAdminReportsDailycsvGet: ['GET', 'AdminDashdailyDashreportLambdaFunction'],
+      ApiGatewayMethodAdminPayoutsTradenoVarGet: ['GET', 'AdminDashgetDashpayoutLambdaFunction'],
+      ApiGatewayMethodAdminPayoutDashbatchesGet: ['GET', 'AdminDashlistDashbatchesLambdaFunction'],
+      ApiGatewayMethodAdminPayoutDashbatchesBatchidVarGet: ['GET', 'AdminDashgetDashbatchLambdaFunction'],
+      ApiGatewayMethodAdminPayoutDashbatchesBatchidVarReportcsvGet: [
+        'GET',
+        'AdminDashbatchDashreportLambdaFunction',
+      ],
+      ApiGatewayMethodAdminPayoutDashbatchesBatchidVarApprovePost: [
+        'POST',
+        'AdminDashapproveDashbatchLambdaFunction',
+      ],
+      ApiGatewayMethodAdminPayoutDashbatchesBatchidVarCancelPost: [
+        'POST',
+        'AdminDashcancelDashbatchLambdaFunction',
+      ],
     };
     // Act
     const auth = Object.fromEntries(
@@ -357,20 +400,60 @@ describe('serverless package --stage prod (offline, no credentials)', () => {
     const PAYOUTS = JSON.stringify({ 'Fn::GetAtt': ['PayoutsTable', 'Arn'] });
     const BATCHES = JSON.stringify({ 'Fn::GetAtt': ['PayoutBatchesTable', 'Arn'] });
     const BATCH_SENDS = JSON.stringify({ 'Fn::GetAtt': ['BatchSendsQueue', 'Arn'] });
+    const BATCH_STEPS = JSON.stringify({ 'Fn::GetAtt': ['BatchStepsQueue', 'Arn'] });
+    const STATUS_INDEX = JSON.stringify({
+      'Fn::Join': ['', [{ 'Fn::GetAtt': ['PayoutBatchesTable', 'Arn'] }, '/index/batches-by-status']],
+    });
     const SECRET = JSON.stringify({ Ref: 'PayproSecret' });
+    // The intake never touches the payouts table: it stores the batch and asks for its first step.
     expect(grants('CreatePayoutBatchRole')).toEqual(
+      [
+        `dynamodb:BatchWriteItem ${BATCHES}`,
+        `dynamodb:GetItem ${BATCHES}`,
+        `dynamodb:PutItem ${BATCHES}`,
+        `dynamodb:UpdateItem ${BATCHES}`,
+        `sqs:SendMessage ${BATCH_STEPS}`,
+      ].sort(),
+    );
+    expect(grants('AdvanceBatchesRole')).toEqual(
       [
         `dynamodb:BatchGetItem ${PAYOUTS}`,
         `dynamodb:GetItem ${PAYOUTS}`,
         `dynamodb:PutItem ${PAYOUTS}`,
-        `dynamodb:BatchWriteItem ${BATCHES}`,
+        `dynamodb:UpdateItem ${PAYOUTS}`,
         `dynamodb:GetItem ${BATCHES}`,
-        `dynamodb:PutItem ${BATCHES}`,
         `dynamodb:Query ${BATCHES}`,
         `dynamodb:UpdateItem ${BATCHES}`,
+        `sqs:DeleteMessage ${BATCH_STEPS}`,
+        `sqs:GetQueueAttributes ${BATCH_STEPS}`,
+        `sqs:ReceiveMessage ${BATCH_STEPS}`,
+        `sqs:SendMessage ${BATCH_STEPS}`,
         `sqs:SendMessage ${BATCH_SENDS}`,
       ].sort(),
     );
+    expect(grants('WakeBatchesRole')).toEqual(
+      [`dynamodb:Query ${STATUS_INDEX}`, `sqs:SendMessage ${BATCH_STEPS}`].sort(),
+    );
+    expect(grants('AdminListBatchesRole')).toEqual([`dynamodb:Query ${STATUS_INDEX}`]);
+    for (const role of ['AdminApproveBatchRole', 'AdminCancelBatchRole']) {
+      expect(grants(role)).toEqual(
+        [
+          `dynamodb:GetItem ${BATCHES}`,
+          `dynamodb:UpdateItem ${BATCHES}`,
+          `sqs:SendMessage ${BATCH_STEPS}`,
+        ].sort(),
+      );
+    }
+    expect(grants('AdminGetPayoutRole')).toEqual([`dynamodb:GetItem ${PAYOUTS}`]);
+    for (const role of ['AdminGetBatchRole', 'AdminBatchReportRole']) {
+      expect(grants(role)).toEqual(
+        [
+          `dynamodb:BatchGetItem ${PAYOUTS}`,
+          `dynamodb:GetItem ${BATCHES}`,
+          `dynamodb:Query ${BATCHES}`,
+        ].sort(),
+      );
+    }
     // The operator API: list and report query the day index only; resolve reads and writes
     // one payout and reads the Paypro secret (its counters grant is checked with the caps).
     const DAY_INDEX = JSON.stringify({
@@ -411,6 +494,14 @@ describe('serverless package --stage prod (offline, no credentials)', () => {
       ['AdminListPayoutsRole', 'AdminDashlistDashpayoutsLogGroup'],
       ['AdminResolvePayoutRole', 'AdminDashresolveDashpayoutLogGroup'],
       ['AdminDailyReportRole', 'AdminDashdailyDashreportLogGroup'],
+      ['AdvanceBatchesRole', 'AdvanceDashbatchesLogGroup'],
+      ['WakeBatchesRole', 'WakeDashbatchesLogGroup'],
+      ['AdminGetPayoutRole', 'AdminDashgetDashpayoutLogGroup'],
+      ['AdminGetBatchRole', 'AdminDashgetDashbatchLogGroup'],
+      ['AdminBatchReportRole', 'AdminDashbatchDashreportLogGroup'],
+      ['AdminListBatchesRole', 'AdminDashlistDashbatchesLogGroup'],
+      ['AdminApproveBatchRole', 'AdminDashapproveDashbatchLogGroup'],
+      ['AdminCancelBatchRole', 'AdminDashcancelDashbatchLogGroup'],
     ] as const) {
       const logs = statementsOf(roles[role] as Resource).find((st) =>
         actions(st).includes('logs:PutLogEvents'),
@@ -421,6 +512,10 @@ describe('serverless package --stage prod (offline, no credentials)', () => {
       actions(st).includes('events:PutEvents'),
     );
     expect(putEvents?.Resource).toEqual({ 'Fn::GetAtt': ['PayoutsEventBus', 'Arn'] });
+    const batchEvents = statementsOf(roles.AdvanceBatchesRole as Resource).find((st) =>
+      actions(st).includes('events:PutEvents'),
+    );
+    expect(batchEvents?.Resource).toEqual({ 'Fn::GetAtt': ['PayoutsEventBus', 'Arn'] });
     const webhookSecret = statementsOf(roles.DeliverWebhooksRole as Resource).find((st) =>
       actions(st).includes('secretsmanager:GetSecretValue'),
     );
@@ -434,11 +529,16 @@ describe('serverless package --stage prod (offline, no credentials)', () => {
   it('has alarms for errors, throttles, anomalies, payouts open over 24 h and reconcile failures, all to the topic', () => {
     const alarms = ofType('AWS::CloudWatch::Alarm').map(([, a]) => a.Properties);
     const byMetric = (name: string) => alarms.filter((a) => a.MetricName === name);
-    expect(
-      byMetric('Errors')
-        .map((a) => a.Dimensions[0].Value)
-        .sort(),
-    ).toEqual(FUNCTIONS.map((f) => `paypro-payouts-prod-${f}`).sort());
+    // The functions an alarm watches on one Lambda metric, alone or summed with others (metric math).
+    const watching = (metricName: string) =>
+      alarms.flatMap((a) =>
+        a.MetricName === metricName
+          ? [a.Dimensions[0].Value as string]
+          : ((a.Metrics ?? []) as Array<Record<string, any>>)
+              .filter((m) => m.MetricStat?.Metric.MetricName === metricName)
+              .map((m) => m.MetricStat.Metric.Dimensions[0].Value as string),
+      );
+    expect(watching('Errors').sort()).toEqual(FUNCTIONS.map((f) => `paypro-payouts-prod-${f}`).sort());
     for (const metric of ['PayoutAnomaly', 'PayoutOpenOver24h', 'ReconcileFailure']) {
       expect(byMetric(metric)).toEqual([
         expect.objectContaining({
@@ -473,22 +573,17 @@ describe('serverless package --stage prod (offline, no credentials)', () => {
         TreatMissingData: 'breaching',
       }),
     ]);
-    const throttles = alarms.filter((a) => JSON.stringify(a.Metrics ?? []).includes('Throttles'));
-    // Every function's throttles, summed, each function in exactly one alarm; CloudWatch allows
-    // at most 10 metrics in one alarm, so the operator API's functions have their own.
-    expect(throttles).toHaveLength(2);
-    const watchedFunctions: string[] = [];
-    for (const alarm of throttles) {
-      const metrics = (alarm.Metrics ?? []) as Array<Record<string, any>>;
+    // Every metric-math alarm sums all it reads, and reads at most the 10 metrics CloudWatch allows.
+    for (const alarm of alarms.filter((a) => a.Metrics)) {
+      const metrics = alarm.Metrics as Array<Record<string, any>>;
       const watched = metrics.filter((m) => m.MetricStat);
       expect(watched.length).toBeLessThanOrEqual(10);
-      watchedFunctions.push(...watched.map((m) => m.MetricStat.Metric.Dimensions[0].Value));
       const [total] = metrics.filter((m) => m.ReturnData);
       expect(total?.Expression.split(/\s*\+\s*/).sort()).toEqual(watched.map((m) => m.Id).sort());
     }
-    // Every function the template has, whatever FUNCTIONS above lists.
+    // Every function the template has, whatever FUNCTIONS above lists: its throttles, once.
     const deployed = ofType('AWS::Lambda::Function').map(([, fn]) => fn.Properties.FunctionName);
-    expect(watchedFunctions.sort()).toEqual(deployed.sort());
+    expect(watching('Throttles').sort()).toEqual(deployed.sort());
     for (const alarm of alarms) expect(alarm.AlarmActions).toEqual([{ Ref: 'AlarmTopic' }]);
   });
 
@@ -642,20 +737,74 @@ describe('serverless package --stage prod (offline, no credentials)', () => {
     expect(JSON.stringify(template)).not.toContain('whsec_');
   });
 
+  it('advances batches from the batch-steps queue, one leased run per batch, woken every minute, with a DLQ and its alarm', () => {
+    // Prepare
+    const resources = template.Resources;
+    const fns = functionsById();
+    const advance = fns.AdvanceDashbatchesLambdaFunction;
+    // Act
+    const mapping = ofType('AWS::Lambda::EventSourceMapping').find(([, m]) =>
+      JSON.stringify(m.Properties.EventSourceArn).includes('BatchStepsQueue'),
+    )?.[1];
+    const wake = ofType('AWS::Events::Rule').find(([, r]) =>
+      JSON.stringify(r.Properties.Targets).includes('WakeDashbatchesLambdaFunction'),
+    )?.[1];
+    // Assess: a batch's lease outlives the run that holds it.
+    expect(advance?.Properties.Timeout * 1000).toBeLessThan(BATCH_LEASE_MS);
+    expect(fns.CreateDashpayoutDashbatchLambdaFunction?.Properties.Timeout).toBe(10);
+    expect(resources.BatchStepsQueue?.Properties).toEqual({
+      QueueName: 'paypro-payouts-prod-batch-steps',
+      VisibilityTimeout: 6 * advance?.Properties.Timeout,
+      MessageRetentionPeriod: 345600,
+      SqsManagedSseEnabled: true,
+      RedrivePolicy: {
+        deadLetterTargetArn: { 'Fn::GetAtt': ['BatchStepsDeadLetterQueue', 'Arn'] },
+        maxReceiveCount: 5,
+      },
+    });
+    expect(mapping?.Properties).toMatchObject({
+      FunctionName: { 'Fn::GetAtt': ['AdvanceDashbatchesLambdaFunction', 'Arn'] },
+      BatchSize: 1,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+    });
+    expect(wake?.Properties.ScheduleExpression).toBe('rate(1 minute)');
+    for (const id of [
+      'CreateDashpayoutDashbatchLambdaFunction',
+      'AdvanceDashbatchesLambdaFunction',
+      'WakeDashbatchesLambdaFunction',
+      'AdminDashapproveDashbatchLambdaFunction',
+      'AdminDashcancelDashbatchLambdaFunction',
+    ]) {
+      expect(fns[id]?.Properties.Environment.Variables.BATCH_STEPS_QUEUE_URL, id).toEqual({
+        Ref: 'BatchStepsQueue',
+      });
+    }
+    // Maker-checker is pinned for prod: a payroll above 500,000 KES waits for an operator.
+    expect(advance?.Properties.Environment.Variables.BATCH_APPROVAL_ABOVE_AMOUNT).toBe('500000');
+    const alarms = ofType('AWS::CloudWatch::Alarm').map(([, a]) => a.Properties);
+    expect(
+      alarms.filter((a) =>
+        JSON.stringify(a.Dimensions ?? []).includes('paypro-payouts-prod-batch-steps-dlq'),
+      ),
+    ).toEqual([expect.objectContaining({ Namespace: 'AWS/SQS', Threshold: 0 })]);
+  });
+
   it('sends bulk payouts from the batch-sends queue, at most 2 at a time, with a DLQ and its alarm', () => {
     const resources = template.Resources;
     const fns = functionsById();
     const create = fns.CreateDashpayoutDashbatchLambdaFunction;
     const get = fns.GetDashpayoutDashbatchLambdaFunction;
     const send = fns.SendDashbatchDashitemsLambdaFunction;
-    // Under API Gateway's 29 s, with a full vCPU to record 10,000 items and their caps in the request.
-    expect(create?.Properties).toMatchObject({ Timeout: 28, MemorySize: 1769 });
-    expect(create?.Properties.Environment.Variables.BATCH_SENDS_QUEUE_URL).toEqual({
+    // A handful of writes whatever the size, with a full vCPU to validate 10,000 items.
+    expect(create?.Properties).toMatchObject({ Timeout: 10, MemorySize: 1769 });
+    expect(
+      fns.AdvanceDashbatchesLambdaFunction?.Properties.Environment.Variables.BATCH_SENDS_QUEUE_URL,
+    ).toEqual({
       Ref: 'BatchSendsQueue',
     });
     expect(get?.Properties.MemorySize).toBe(512);
     expect(send?.Properties.Timeout).toBe(60);
-    for (const fn of [get, send]) {
+    for (const fn of [create, get, send]) {
       expect(fn?.Properties.Environment.Variables.BATCH_SENDS_QUEUE_URL).toBeUndefined();
     }
     expect(resources.BatchSendsQueue?.Properties).toEqual({
@@ -731,7 +880,11 @@ describe('daily caps in the packaged prod template', () => {
       TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
       DeletionProtectionEnabled: true,
     });
-    for (const id of ['CreateDashpayoutLambdaFunction', 'CreateDashpayoutDashbatchLambdaFunction']) {
+    for (const id of [
+      'CreateDashpayoutLambdaFunction',
+      'CreateDashpayoutDashbatchLambdaFunction',
+      'AdvanceDashbatchesLambdaFunction',
+    ]) {
       expect(capsOf(id)).toEqual(['5000000', '20000', '500000', '20']);
       expect(fns[id]?.Properties.Environment.Variables.PAYOUT_LIMITS_TABLE).toBe('payout-limits-prod');
     }
@@ -744,6 +897,8 @@ describe('daily caps in the packaged prod template', () => {
         .sort();
     expect(onCounters('CreatePayoutRole')).toEqual(['dynamodb:GetItem', 'dynamodb:UpdateItem']);
     expect(onCounters('CreatePayoutBatchRole')).toEqual(['dynamodb:GetItem', 'dynamodb:UpdateItem']);
+    // A batch's recipients are reserved, and what it does not use given back, off the request.
+    expect(onCounters('AdvanceBatchesRole')).toEqual(['dynamodb:GetItem', 'dynamodb:UpdateItem']);
     for (const role of ['PayproCallbackRole', 'ReconcileRole', 'SendBatchItemsRole']) {
       expect(onCounters(role)).toEqual(['dynamodb:UpdateItem']);
     }

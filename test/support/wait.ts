@@ -1,16 +1,17 @@
 import type { PayproSandbox } from '../../infra/local/paypro-sandbox';
 
-/** Polls `probe` until `done` holds or `timeoutMs` passes; returns the last value either way. */
+/** Polls `probe` every `intervalMs` until `done` holds or `timeoutMs` passes; returns the last value either way. */
 export async function until<T>(
   probe: () => Promise<T> | T,
   done: (value: T) => boolean,
   timeoutMs = 10_000,
+  intervalMs = 25,
 ): Promise<T> {
   const end = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
     if (done(value) || Date.now() > end) return value;
-    await new Promise((r) => setTimeout(r, 25));
+    await new Promise((r) => setTimeout(r, intervalMs));
   }
 }
 
