@@ -8,6 +8,7 @@ export interface ConsoleOptions {
 /** Why `npm run console` cannot start: said to the operator as is, then exit 2. */
 export class ConsoleUsageError extends Error {}
 
+/** How to call `npm run console`, shown after every refusal. */
 export const USAGE =
   'Usage: npm run console -- --api https://<api-id>.execute-api.<region>.amazonaws.com/<stage>\n' +
   '  Signs every call with your AWS credentials (default chain: AWS_PROFILE, SSO, environment).\n' +

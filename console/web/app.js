@@ -117,7 +117,11 @@ async function loadToday() {
       { class: 'legend' },
       STATUSES.map((s) => h('span', {}, h('span', { class: `swatch s-${s}`, 'aria-hidden': 'true' }), s)),
     );
-    $('today-chart').replaceChildren(legend, hourlyChart(reply.data.hours, STATUSES));
+    $('today-chart').replaceChildren(
+      legend,
+      hourlyChart(reply.data.hours, STATUSES),
+      hourlyTable(reply.data.hours),
+    );
     $('today-when').textContent = `Updated ${new Date().toLocaleTimeString('en-GB')}`;
   }
   const balance = await call('/api/balance');
@@ -166,7 +170,46 @@ function renderTotals(day) {
         ),
       ),
     ),
-    h('p', {}, `Flagged: ${day.flagged}`),
+    h('p', {}, `Flagged by the reconciler (resolved or not): ${day.flagged}`),
+  );
+}
+
+/** The chart's numbers as a table, folded away: for screen readers and for reading exact counts. */
+function hourlyTable(hours) {
+  const rows = hours
+    .map((hour, index) => ({ hour, index }))
+    .filter(({ hour }) => STATUSES.some((s) => hour[s] > 0))
+    .map(({ hour, index }) =>
+      h(
+        'tr',
+        {},
+        h('th', { scope: 'row' }, `${String(index).padStart(2, '0')}:00`),
+        STATUSES.map((s) => h('td', { class: 'num' }, hour[s] ?? 0)),
+      ),
+    );
+  return h(
+    'details',
+    {},
+    h('summary', {}, 'Per hour as a table'),
+    h(
+      'table',
+      {},
+      h(
+        'thead',
+        {},
+        h(
+          'tr',
+          {},
+          h('th', { scope: 'col' }, 'Hour'),
+          STATUSES.map((s) => h('th', { class: 'num', scope: 'col' }, s)),
+        ),
+      ),
+      h(
+        'tbody',
+        {},
+        rows.length ? rows : h('tr', {}, h('td', { colspan: STATUSES.length + 1 }, 'No payouts yet.')),
+      ),
+    ),
   );
 }
 

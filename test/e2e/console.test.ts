@@ -45,6 +45,15 @@ afterAll(async () => {
   await stack?.stop();
 });
 
+/**
+ * Loads the console afresh on `view`: a hash alone would stay in the same document, with what
+ * an earlier test left on the page.
+ */
+async function openView(view: string): Promise<void> {
+  await page.goto('about:blank');
+  await page.goto(`${stack.consoleUrl}/#${view}`);
+}
+
 const shot = (name: string) => page.screenshot({ path: resolve(SCREENSHOTS, `${name}.png`), fullPage: true });
 
 /** A call to the apps' API (x-api-key), as an integrator would make it. */
@@ -66,7 +75,7 @@ async function admin(path: string) {
 describe('the operator console under npm start, in Chromium', () => {
   it('is printed in the banner and opens on today, with caps and float not available on this stage', async () => {
     // Act
-    await page.goto(`${stack.consoleUrl}/#today`);
+    await openView('today');
     const table = page.locator('#today-table');
     await table.waitFor();
     await shot('today');
@@ -98,7 +107,7 @@ describe('the operator console under npm start, in Chromium', () => {
       );
     await expect.poll(flagged, { timeout: 30_000, interval: 500 }).toContain(tradeNo);
     // Act: find it under Needs attention, read its history, resolve it with the keyboard's controls.
-    await page.goto(`${stack.consoleUrl}/#attention`);
+    await openView('attention');
     const card = page.locator('article', { has: page.getByRole('heading', { name: tradeNo }) });
     await card.waitFor();
     await card.locator('summary', { hasText: 'History' }).click();
@@ -146,7 +155,7 @@ describe('the operator console under npm start, in Chromium', () => {
     }));
     const accepted = await app('POST', '/payout-batches', { batchId, items });
     expect(accepted.status).toBe(202);
-    await page.goto(`${stack.consoleUrl}/#batches`);
+    await openView('batches');
     const row = page.locator(`tr[data-batch-id="${batchId}"]`);
     await expect
       .poll(() => row.locator('td.status').textContent(), { timeout: 30_000 })
@@ -224,7 +233,7 @@ describe('the operator console under npm start, in Chromium', () => {
       { amount: 150, mobile: '0712000021', tradeNo: `${batchId}-1` },
     ];
     expect((await app('POST', '/payout-batches', { batchId, items })).status).toBe(202);
-    await page.goto(`${stack.consoleUrl}/#batches`);
+    await openView('batches');
     const row = page.locator(`tr[data-batch-id="${batchId}"]`);
     await expect
       .poll(() => row.locator('td.status').textContent(), { timeout: 30_000 })
@@ -258,7 +267,7 @@ describe('the operator console under npm start, in Chromium', () => {
     const created = await app('POST', '/payouts', { amount: 120, mobile: '0712345678', tradeNo });
     expect(created.status).toBe(201);
     const today = kenyaDate(new Date());
-    await page.goto(`${stack.consoleUrl}/#reports`);
+    await openView('reports');
     await expect.poll(() => page.getByLabel('Day').inputValue(), { timeout: 5_000 }).toBe(today);
     await shot('daily-report');
     // Act
@@ -267,6 +276,12 @@ describe('the operator console under npm start, in Chromium', () => {
       page.getByRole('button', { name: 'Download CSV' }).click(),
     ]);
     const csv = readFileSync(await download.path(), 'utf8');
+    // Today's view counts the same report: its total is the CSV's rows (nothing is created between).
+    await openView('today');
+    await page.locator('#today-table').waitFor();
+    await shot('today-with-payouts');
+    const todayTotal = await page.locator('#today-table tfoot td').allTextContents();
+    const todayStatuses = await page.locator('#today-table tbody tr').allInnerTexts();
     // Assess
     expect(download.suggestedFilename()).toBe(`payouts-${today}.csv`);
     const rows = parse(csv, { columns: true }) as Array<Record<string, string>>;
@@ -300,13 +315,22 @@ describe('the operator console under npm start, in Chromium', () => {
     });
     // Every mobile masked, none whole.
     expect(rows.every((row) => /^\d{4}\*{4}\d{4}$/.test(row.mobile ?? ''))).toBe(true);
+    const sum = (list: Array<Record<string, string>>) =>
+      list.reduce((total, row) => total + Number(row.amount), 0);
+    expect(todayTotal).toEqual([String(rows.length), `${sum(rows).toLocaleString('en-KE')} KES`]);
+    expect(todayStatuses.map((line) => line.split('\t')[0])).toEqual([
+      'PENDING',
+      'PROCESSING',
+      'SUCCEEDED',
+      'FAILED',
+    ]);
   });
 
   it('finds a payout by tradeNo with its history, and says M-Pesa receipts are not available on this stage', async () => {
     // Prepare
     const tradeNo = `console-find-${Date.now()}`;
     await app('POST', '/payouts', { amount: 130, mobile: '254700000015', tradeNo, remark: 'find me' });
-    await page.goto(`${stack.consoleUrl}/#find`);
+    await openView('find');
     // Act
     await page.getByLabel('Payout tradeNo').fill(tradeNo);
     await page.getByLabel('Payout tradeNo').press('Enter');
