@@ -1,6 +1,8 @@
 import { Sha256 } from '@aws-crypto/sha256-js';
 import { SignatureV4 } from '@smithy/signature-v4';
-import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
+
+/** AWS credentials, or a function that resolves them (and refreshes them when they expire). */
+export type Credentials = ConstructorParameters<typeof SignatureV4>[0]['credentials'];
 
 /** A request about to go to the stage: what SigV4 signs. */
 export interface OutgoingRequest {
@@ -28,7 +30,7 @@ export async function signForExecuteApi(
   request: OutgoingRequest,
   options: {
     region: string;
-    credentials: AwsCredentialIdentity | AwsCredentialIdentityProvider;
+    credentials: Credentials;
     signingDate?: Date;
   },
 ): Promise<Record<string, string>> {

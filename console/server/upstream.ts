@@ -1,6 +1,5 @@
 import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
-import type { AwsCredentialIdentityProvider } from '@smithy/types';
-import { type OutgoingRequest, signForExecuteApi } from './sigv4';
+import { type Credentials, type OutgoingRequest, signForExecuteApi } from './sigv4';
 
 /**
  * Where the console's calls go and how they prove who the operator is: the stage's base URL
@@ -31,7 +30,7 @@ export function localUpstream(baseUrl: string, adminKey: string): Upstream {
 export function signedUpstream(
   baseUrl: string,
   region: string,
-  credentials: AwsCredentialIdentityProvider = fromNodeProviderChain(),
+  credentials: Credentials = fromNodeProviderChain(),
 ): Upstream {
   return {
     baseUrl: baseUrl.replace(/\/$/, ''),
