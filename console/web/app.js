@@ -6,6 +6,8 @@ import { hourlyChart } from './chart.js';
 const STATUSES = ['PENDING', 'PROCESSING', 'SUCCEEDED', 'FAILED'];
 const FINAL_ITEM_STATUSES = ['SUCCEEDED', 'FAILED', 'REJECTED', 'CANCELLED'];
 const KENYA_OFFSET_MS = 3 * 60 * 60 * 1000;
+// Histories read at once under Needs attention; the others when opened, so a long list stays cheap.
+const HISTORIES_SHOWN = 10;
 // Today reads the whole day's report: every half minute is plenty; batches move by the second.
 const REFRESH_MS = { today: 30_000, batches: 3_000 };
 
@@ -253,10 +255,13 @@ async function loadAttention() {
     $('attention-status'),
     payouts.length === 0 ? 'Nothing needs attention.' : `${payouts.length} payout(s) need attention.`,
   );
-  $('attention-list').replaceChildren(...payouts.map(attentionCard));
+  $('attention-list').replaceChildren(
+    ...payouts.map((payout, index) => attentionCard(payout, index < HISTORIES_SHOWN)),
+  );
 }
 
-function attentionCard(payout) {
+/** One card per payout needing attention; its history (one call each) is open on the first few only. */
+function attentionCard(payout, showHistory) {
   const id = `p-${payout.tradeNo}`;
   const history = h('div', {});
   const details = h('details', {}, h('summary', {}, 'History'), history);
@@ -269,6 +274,8 @@ function attentionCard(payout) {
     else if (reply.status !== 200) say(history, problemText(reply), 'error');
     else history.replaceChildren(timeline(reply.data.history));
   });
+  // Opening fires `toggle`, which loads it.
+  details.open = showHistory;
   return h(
     'article',
     { class: 'card', id, 'aria-labelledby': `${id}-title` },

@@ -106,12 +106,12 @@ describe('the operator console under npm start, in Chromium', () => {
         (p) => p.tradeNo,
       );
     await expect.poll(flagged, { timeout: 30_000, interval: 500 }).toContain(tradeNo);
-    // Act: find it under Needs attention, read its history, resolve it with the keyboard's controls.
+    // Act: find it under Needs attention with its history shown, resolve it.
     await openView('attention');
     const card = page.locator('article', { has: page.getByRole('heading', { name: tradeNo }) });
     await card.waitFor();
-    await card.locator('summary', { hasText: 'History' }).click();
     await card.locator('.timeline li', { hasText: 'reconciler' }).waitFor();
+    const history = await card.locator('.timeline li').allTextContents();
     await card.getByLabel('Resolve as').selectOption('FAILED');
     await card.getByLabel('Reason (required)').fill('Paypro support says it never reached M-Pesa');
     await card.getByRole('button', { name: 'Resolve', exact: true }).click();
@@ -125,6 +125,11 @@ describe('the operator console under npm start, in Chromium', () => {
     await shot('attention-resolved');
     const read = await admin(`/admin/payouts/${tradeNo}`);
     // Assess
+    expect(history.map((line) => line.replace(/^.+? · /, ''))).toEqual([
+      'api → PENDING · payout requested',
+      'paypro-payout → PROCESSING · 0015 CREDIT_INPROGRESS · payout accepted by Paypro',
+      'reconciler · still open past the flag age; needs a human (see README, "Flagged payouts")',
+    ]);
     expect(warningText).toContain('Paypro answered: Paypro is still processing it (0015 CREDIT_INPROGRESS)');
     expect(await resolved.locator('p').first().textContent()).toBe(`Resolved ${tradeNo}: now FAILED`);
     // Settled, it needs attention no more.
