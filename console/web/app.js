@@ -91,8 +91,13 @@ function show(view, { focus = true } = {}) {
     else link.removeAttribute('aria-current');
   }
   if (focus) $(`view-${current}`).querySelector('h2').focus();
-  clearInterval(timer);
   load(current);
+  refreshing();
+}
+
+/** Refreshes the current view on its interval (never Needs attention, whose forms it would wipe). */
+function refreshing() {
+  clearInterval(timer);
   if (REFRESH_MS[current]) timer = setInterval(() => load(current, { quiet: true }), REFRESH_MS[current]);
 }
 
@@ -776,8 +781,10 @@ async function start() {
   $('find-receipt').addEventListener('submit', findReceipt);
   // Refreshing a hidden tab would only cost the stage calls.
   document.addEventListener('visibilitychange', () => {
-    if (document.hidden) clearInterval(timer);
-    else show(current, { focus: false });
+    if (document.hidden) return clearInterval(timer);
+    // Back on the tab: catch up at once, leaving what the operator was typing alone.
+    load(current, { quiet: true });
+    refreshing();
   });
   window.addEventListener('hashchange', () => show(location.hash.slice(1)));
   show(location.hash.slice(1) || 'today', { focus: false });
