@@ -2,9 +2,9 @@
 // innerHTML), so nothing the API returns can become markup. Every call goes to this page's own
 // server, which adds the operator's authentication; nothing secret is ever here.
 import { hourlyChart } from './chart.js';
+import { batchProgress } from './progress.js';
 
 const STATUSES = ['PENDING', 'PROCESSING', 'SUCCEEDED', 'FAILED'];
-const FINAL_ITEM_STATUSES = ['SUCCEEDED', 'FAILED', 'REJECTED', 'CANCELLED'];
 const KENYA_OFFSET_MS = 3 * 60 * 60 * 1000;
 // Histories read at once under Needs attention; the others when opened, so a long list stays cheap.
 const HISTORIES_SHOWN = 10;
@@ -410,16 +410,6 @@ function timeline(history = []) {
 // ---- Batches ----------------------------------------------------------------------------
 
 let batchCursor;
-
-/** How far a batch is: items in a final state over all items; 100 % once the batch completed. */
-export function batchProgress(batch) {
-  if (batch.status === 'COMPLETED' || batch.status === 'COMPLETED_WITH_FAILURES') {
-    return { final: batch.itemCount, percent: 100 };
-  }
-  const counts = batch.progress?.counts ?? {};
-  const final = FINAL_ITEM_STATUSES.reduce((sum, s) => sum + (counts[s] ?? 0), 0);
-  return { final, percent: batch.itemCount ? Math.floor((final * 100) / batch.itemCount) : 0 };
-}
 
 async function loadBatches() {
   const status = $('batches-status').value;
