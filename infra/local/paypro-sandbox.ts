@@ -29,6 +29,7 @@ import { readBody } from './read-body';
  */
 export const SANDBOX_MOBILES = {
   succeeds: '254700000000', // answers data.status '0000' at once and calls back at once
+  succeedsQuietly: '254700000001', // answers '0000' at once and never calls back: a payroll of these measures sending alone
   rejected: '254700000029', // answers '00029' REJECTED_TRANSACTION (request accepted: code '0000'), calls back at once
   staysProcessing: '254700000015', // answers '0015' and stays processing forever: never calls back
   slow: '254700000408', // records the payout, answers '0015' only after slowMs; settles like any other mobile
@@ -440,6 +441,7 @@ function parseWholeAmount(amount: unknown): string | undefined {
 function applyScriptedOutcome(state: SandboxState, record: SandboxPayout): void {
   switch (record.mobile) {
     case SANDBOX_MOBILES.succeeds:
+    case SANDBOX_MOBILES.succeedsQuietly:
       finish(state, record, STATUS.success);
       return;
     case SANDBOX_MOBILES.rejected:
@@ -467,7 +469,9 @@ function finish(
 /** Posts the final result to the payout's notifyUrl, as its mobile scripts. */
 function notify(state: SandboxState, record: SandboxPayout): void {
   const { notifyUrl } = record;
-  if (notifyUrl === undefined || record.mobile === SANDBOX_MOBILES.neverCallsBack) return;
+  const silent =
+    record.mobile === SANDBOX_MOBILES.neverCallsBack || record.mobile === SANDBOX_MOBILES.succeedsQuietly;
+  if (notifyUrl === undefined || silent) return;
   const final = { body: resultJson(record), status: record.status };
   const retries = state.options.callbackScheduleMs;
   if (record.mobile !== SANDBOX_MOBILES.callsBackTwice) {

@@ -394,7 +394,7 @@ async function main(): Promise<void> {
       ...(services.sandbox
         ? [
             '  Sandbox mobiles: succeeds at once ' +
-              `${SANDBOX_MOBILES.succeeds}, rejected ${SANDBOX_MOBILES.rejected}, ` +
+              `${SANDBOX_MOBILES.succeeds} (without a callback ${SANDBOX_MOBILES.succeedsQuietly}), rejected ${SANDBOX_MOBILES.rejected}, ` +
               `stays processing ${SANDBOX_MOBILES.staysProcessing}, slower than the timeout ${SANDBOX_MOBILES.slow}, ` +
               `never calls back ${SANDBOX_MOBILES.neverCallsBack}, calls back twice ${SANDBOX_MOBILES.callsBackTwice}`,
           ]

@@ -30,7 +30,7 @@ describe('a 10,000-item payroll through npm start', () => {
   it(
     'is answered 202 at once, never blocks other requests, and completes with exactly one Paypro call per item',
     async () => {
-      // Prepare: 10,000 lines to one sandbox mobile that Paypro pays at once.
+      // Prepare: 10,000 lines to the sandbox mobile Paypro pays at once without calling back: sending alone.
       const run = Date.now().toString(36);
       const batchId = `e2e-payroll-${run}`;
       const items = Array.from({ length: 10_000 }, (_, i) => ({
