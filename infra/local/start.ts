@@ -10,6 +10,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import type { SQSBatchResponse } from 'aws-lambda';
+import { startConsole } from '../../console/server/server';
+import { localUpstream } from '../../console/server/upstream';
 import { generateWebhookSecret, webhookKey } from '../../lib/webhooks/sign';
 import { localCaps } from './caps';
 import { LOCAL_DEV_SECRET } from './dev-secret';
@@ -345,6 +347,16 @@ async function main(): Promise<void> {
       return;
     }
   }
+  let operatorConsole: string;
+  try {
+    operatorConsole = (
+      await startConsole(localUpstream(apiUrl, settings.adminKey), port('CONSOLE_PORT', 3100))
+    ).url;
+  } catch (error) {
+    console.error(`[console] could not listen (${String(error)}): set CONSOLE_PORT to a free port`);
+    await stop(1);
+    return;
+  }
   const caps = localCaps(env);
   const paypro = services.sandbox
     ? `${services.sandbox.url} (local sandbox)`
@@ -358,6 +370,7 @@ async function main(): Promise<void> {
       `  Operator API:    ${apiUrl}/admin/payouts, /admin/payouts/{tradeNo}/resolve, /admin/reports/daily.csv,`,
       '                   /admin/payout-batches, /admin/payout-batches/{batchId}/approve, …/cancel',
       `                   (header x-admin-key: ${settings.adminKey}, standing in for IAM; deployed: SigV4)`,
+      `  Console:         ${operatorConsole}   (operator console; CONSOLE_PORT sets the port)`,
       `  Paypro:          ${paypro}`,
       `  DynamoDB:        ${services.env.AWS_ENDPOINT_URL_DYNAMODB} (tables ${services.env.PAYOUTS_TABLE}, ${services.env.PAYOUT_BATCHES_TABLE}, ${services.env.PAYOUT_LIMITS_TABLE})`,
       `  Daily caps:      ${caps.DAILY_MAX_AMOUNT} KES and ${caps.DAILY_MAX_COUNT} payouts a Kenya day; ` +

@@ -19,6 +19,8 @@ export async function freePort(): Promise<number> {
 export interface RunningStack {
   apiUrl: string;
   apiKey: string;
+  /** The operator console npm start serves (on a free port: never the default 3100). */
+  consoleUrl: string;
   output(): string;
   /**
    * Ctrl-C, as in a terminal (SIGINT to the whole process group); resolves with npm's exit once
@@ -44,6 +46,7 @@ export async function runNpmStart(
 ): Promise<RunningStack> {
   const apiPort = await freePort();
   const lambdaPort = await freePort();
+  const consolePort = await freePort();
   const apiKey = 'e2e-api-key';
   let output = '';
   // The unit-test placeholders from vitest.config.ts must not reach the stack: an unset
@@ -54,6 +57,7 @@ export async function runNpmStart(
       ...inherited,
       API_PORT: String(apiPort),
       LAMBDA_PORT: String(lambdaPort),
+      CONSOLE_PORT: String(consolePort),
       LOCAL_API_KEY: apiKey,
       SLS_ESBUILD_WATCH: '__no_watch__',
       ...env,
@@ -89,6 +93,7 @@ export async function runNpmStart(
   return {
     apiUrl,
     apiKey,
+    consoleUrl: `http://127.0.0.1:${consolePort}`,
     output: () => output,
     stop: async () => {
       const pgid = child.pid as number;
