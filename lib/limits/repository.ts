@@ -117,28 +117,7 @@ export class DynamoCapLedger implements BatchCapLedger {
   }
 
   async subtract(key: string, sub: CounterValue): Promise<boolean> {
-    return storeCall(
-      `Could not release from cap counter ${key}.`,
-      async () => {
-        await this.client.send(
-          new UpdateCommand({
-            TableName: this.tableName,
-            Key: { pk: key },
-            UpdateExpression: 'ADD amount :minusAmount, #count :minusCount',
-            ConditionExpression: 'amount >= :amount AND #count >= :count',
-            ExpressionAttributeNames: { '#count': 'count' },
-            ExpressionAttributeValues: {
-              ':amount': sub.amount,
-              ':count': sub.count,
-              ':minusAmount': -sub.amount,
-              ':minusCount': -sub.count,
-            },
-          }),
-        );
-        return true;
-      },
-      () => false,
-    );
+    return this.takeBack(key, sub);
   }
 
   async subtractMarked(
@@ -146,7 +125,16 @@ export class DynamoCapLedger implements BatchCapLedger {
     sub: CounterValue,
     change: { requires: string; adds?: string; removes?: string[] },
   ): Promise<boolean> {
-    const removes = change.removes ?? [];
+    return this.takeBack(key, sub, change);
+  }
+
+  /** One conditional ADD of `-sub`, never below zero, with the mark conditions and changes of `change`. */
+  private async takeBack(
+    key: string,
+    sub: CounterValue,
+    change?: { requires: string; adds?: string; removes?: string[] },
+  ): Promise<boolean> {
+    const removes = change?.removes ?? [];
     return storeCall(
       `Could not release from cap counter ${key}.`,
       async () => {
@@ -155,19 +143,19 @@ export class DynamoCapLedger implements BatchCapLedger {
             TableName: this.tableName,
             Key: { pk: key },
             UpdateExpression:
-              `ADD amount :minusAmount, #count :minusCount${change.adds ? ', marks :adds' : ''}` +
+              `ADD amount :minusAmount, #count :minusCount${change?.adds ? ', marks :adds' : ''}` +
               (removes.length > 0 ? ' DELETE marks :removes' : ''),
             ConditionExpression:
-              'contains(marks, :requires) AND amount >= :amount AND #count >= :count' +
-              (change.adds ? ' AND NOT contains(marks, :addsText)' : ''),
+              `${change ? 'contains(marks, :requires) AND ' : ''}amount >= :amount AND #count >= :count` +
+              (change?.adds ? ' AND NOT contains(marks, :addsText)' : ''),
             ExpressionAttributeNames: { '#count': 'count' },
             ExpressionAttributeValues: {
               ':amount': sub.amount,
               ':count': sub.count,
               ':minusAmount': -sub.amount,
               ':minusCount': -sub.count,
-              ':requires': change.requires,
-              ...(change.adds && { ':adds': new Set([change.adds]), ':addsText': change.adds }),
+              ...(change && { ':requires': change.requires }),
+              ...(change?.adds && { ':adds': new Set([change.adds]), ':addsText': change.adds }),
               ...(removes.length > 0 && { ':removes': new Set(removes) }),
             },
           }),

@@ -241,6 +241,16 @@ export function buildDocument() {
   const limits = defaultLimits();
   const tradeNo = pathParameter('tradeNo', 'The payout’s tradeNo', identifier());
   const batchId = pathParameter('batchId', 'The batch’s batchId', identifier());
+  const batchReportReply: Response = {
+    description: 'The report.',
+    headers: {
+      'Content-Disposition': {
+        description: 'attachment; filename="<batchId>.csv"',
+        schema: { type: 'string' },
+      },
+    },
+    content: { 'text/csv': { schema: ref('BatchReport') } },
+  };
   const batchPageParameters = [
     {
       name: 'status',
@@ -364,16 +374,7 @@ export function buildDocument() {
         security: APP_SECURITY,
         parameters: [batchId],
         responses: {
-          '200': {
-            description: 'The report.',
-            headers: {
-              'Content-Disposition': {
-                description: 'attachment; filename="<batchId>.csv"',
-                schema: { type: 'string' },
-              },
-            },
-            content: { 'text/csv': { schema: ref('BatchReport') } },
-          },
+          '200': batchReportReply,
           '400': badRequest('The batchId is malformed, or a query parameter was sent (the route takes none)'),
           '404': notFound('No batch has this batchId.'),
           ...appRouteReplies(),
@@ -564,16 +565,7 @@ export function buildDocument() {
         security: ADMIN_SECURITY,
         parameters: [batchId],
         responses: {
-          '200': {
-            description: 'The report.',
-            headers: {
-              'Content-Disposition': {
-                description: 'attachment; filename="<batchId>.csv"',
-                schema: { type: 'string' },
-              },
-            },
-            content: { 'text/csv': { schema: ref('BatchReport') } },
-          },
+          '200': batchReportReply,
           '400': badRequest('The batchId is malformed, or a query parameter was sent'),
           '404': notFound('No batch has this batchId.'),
           ...adminRouteReplies(),
