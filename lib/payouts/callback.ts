@@ -9,7 +9,7 @@ import {
 } from '../errors';
 import { verifyCallbackToken } from '../paypro/callback-token';
 import type { PayproClient } from '../paypro/client';
-import { kenyaTimeToIso } from '../paypro/kenya-time';
+import { kenyaTimeToIso } from '../shared/kenya-time';
 import type { PayproSecret } from '../paypro/secret';
 import { RAW_BODY_MAX_CHARS } from './payout';
 import { reportFromQuery } from './query-report';

@@ -1,7 +1,7 @@
 import { createHash, randomInt } from 'node:crypto';
 import { CapExceededError, PayoutConflictError, PayoutExistsError, StoreUnavailableError } from '../errors';
 import { type DailyCaps, type Reservation, reserveCaps } from '../limits/caps';
-import { kenyaDate } from '../paypro/kenya-time';
+import { kenyaDate, kenyaStamp } from '../shared/kenya-time';
 import type { PayproSecret } from '../paypro/secret';
 import type { Payout } from './payout';
 import type { PayoutRequest } from './schema';
@@ -22,12 +22,9 @@ export interface CreatePayoutDeps extends SendDeps {
  */
 export type CreateOutcome = 'created' | 'replayed' | 'pending';
 
-const KENYA_OFFSET_MS = 3 * 60 * 60 * 1000;
-
 /** A tradeNo as Paypro recommends: `yyyyMMddHHmmss` (Kenya time) + 6 random digits. */
 export function generateTradeNo(now: Date): string {
-  const stamp = new Date(now.getTime() + KENYA_OFFSET_MS).toISOString().replace(/\D/g, '').slice(0, 14);
-  return `${stamp}${String(randomInt(0, 1_000_000)).padStart(6, '0')}`;
+  return `${kenyaStamp(now)}${String(randomInt(0, 1_000_000)).padStart(6, '0')}`;
 }
 
 /** Fingerprint of what a payout pays, so a retry can be told from a different payout. */

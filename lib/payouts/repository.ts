@@ -7,7 +7,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { PayoutExistsError, StaleStateError, StoreUnavailableError } from '../errors';
 import type { PayoutEvent } from '../events/payout-event';
-import { kenyaDate } from '../paypro/kenya-time';
+import { kenyaDate } from '../shared/kenya-time';
 import {
   allowedSources,
   type HistoryEntry,

@@ -10,7 +10,7 @@ import { PayoutDayIndex } from '../../lib/admin/repository';
 import { recipientKey } from '../../lib/limits/caps';
 import { requestHash } from '../../lib/payouts/create';
 import { maskMobile, type Payout, type PayoutStatus, toView } from '../../lib/payouts/payout';
-import { kenyaDate, kenyaDayStart } from '../../lib/paypro/kenya-time';
+import { kenyaDate, kenyaDayStart } from '../../lib/shared/kenya-time';
 import { createDocumentClient } from '../../lib/services';
 import { apiEvent, bodyOf, lambdaContext } from '../support/events';
 import { recordCrashedPayout, startStack } from '../support/stack';
