@@ -1,6 +1,7 @@
 import type { Log } from '../logger';
 import type { Counter } from '../metrics';
 import { OUTBOX_PARTITION_KEYS, type PayoutRepository } from '../payouts/repository';
+import { forEachLimit } from '../shared/concurrency';
 import type { EventBus } from './bus';
 
 /** What publishing needs. */
@@ -67,13 +68,9 @@ const CONCURRENCY = 4;
  */
 export async function publishChanged(deps: PublishDeps, tradeNos: readonly string[]): Promise<SweepSummary> {
   const summary: SweepSummary = { payouts: 0, events: 0, failed: 0 };
-  const queue = [...new Set(tradeNos)];
-  const worker = async () => {
-    for (let tradeNo = queue.shift(); tradeNo !== undefined; tradeNo = queue.shift()) {
-      await publishCounted(deps, tradeNo, summary);
-    }
-  };
-  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+  await forEachLimit([...new Set(tradeNos)], CONCURRENCY, (tradeNo) =>
+    publishCounted(deps, tradeNo, summary),
+  );
   return summary;
 }
 
