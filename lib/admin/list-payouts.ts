@@ -1,6 +1,6 @@
 import { type FieldProblem, ValidationError } from '../errors';
-import { maskMobile } from '../payouts/payout';
 import { kenyaDate, kenyaDayStart } from '../shared/kenya-time';
+import { maskMobile } from '../shared/mask';
 import { decodeListCursor, encodeListCursor, type ListParameters } from './cursor';
 import type { DayRow, PayoutDayIndex } from './repository';
 import { type AdminListQuery, parseAdminListQuery } from './schema';

@@ -7,9 +7,9 @@ import {
   ResolutionOvertakenError,
   StaleStateError,
 } from '../errors';
-import { statusChanged } from '../events/payout-event';
 import { releaseCaps } from '../limits/caps';
 import { sameAmount } from '../payouts/amount';
+import { statusChanged } from '../payouts/events';
 import { getPayout } from '../payouts/get';
 import { type HistoryEntry, isFinal, type Payout, type PayproDetails } from '../payouts/payout';
 import { reportFromQuery } from '../payouts/query-report';

@@ -9,8 +9,8 @@ import {
 } from '../errors';
 import { verifyCallbackToken } from '../paypro/callback-token';
 import type { PayproClient } from '../paypro/client';
-import { kenyaTimeToIso } from '../shared/kenya-time';
 import type { PayproSecret } from '../paypro/secret';
+import { kenyaTimeToIso } from '../shared/kenya-time';
 import { RAW_BODY_MAX_CHARS } from './payout';
 import { reportFromQuery } from './query-report';
 import { refuse, TRADE_NO_PATTERN, toFieldProblems } from './schema';

@@ -1,8 +1,8 @@
 import { createHash, randomInt } from 'node:crypto';
 import { CapExceededError, PayoutConflictError, PayoutExistsError, StoreUnavailableError } from '../errors';
 import { type DailyCaps, type Reservation, reserveCaps } from '../limits/caps';
-import { kenyaDate, kenyaStamp } from '../shared/kenya-time';
 import type { PayproSecret } from '../paypro/secret';
+import { kenyaDate, kenyaStamp } from '../shared/kenya-time';
 import type { Payout } from './payout';
 import type { PayoutRequest } from './schema';
 import { type SendDeps, sendOnce } from './send';

@@ -1,3 +1,5 @@
+import { maskMobile } from '../shared/mask';
+
 /** Where a payout stands. SUCCEEDED and FAILED are final. */
 export type PayoutStatus = 'PENDING' | 'PROCESSING' | 'SUCCEEDED' | 'FAILED';
 
@@ -100,12 +102,6 @@ export interface PayoutView {
   createdAt: string;
   updatedAt: string;
   history: HistoryEntry[];
-}
-
-/** Masks a mobile for logs and replies: `254712345088` → `2547****5088`. */
-export function maskMobile(mobile: string): string {
-  if (mobile.length <= 8) return '*'.repeat(mobile.length);
-  return `${mobile.slice(0, 4)}${'*'.repeat(mobile.length - 8)}${mobile.slice(-4)}`;
 }
 
 /** The API's view of a stored payout. */

@@ -1,8 +1,8 @@
 import { PayproUnknownOutcomeError } from '../errors';
-import { flagged } from '../events/payout-event';
 import type { PayoutRecord, RequestRejected } from '../paypro/client';
 import type { PayproSecret } from '../paypro/secret';
 import { pullLimit } from '../shared/concurrency';
+import { flagged } from './events';
 import { isFinal, type Payout } from './payout';
 import { reportFromQuery } from './query-report';
 import { type DuePage, type DueRef, OPEN_PARTITION_KEYS } from './repository';

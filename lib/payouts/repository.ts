@@ -6,8 +6,8 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { PayoutExistsError, StaleStateError, StoreUnavailableError } from '../errors';
-import type { PayoutEvent } from '../events/payout-event';
 import { kenyaDate } from '../shared/kenya-time';
+import type { PayoutEvent } from './events';
 import {
   allowedSources,
   type HistoryEntry,

@@ -1,11 +1,11 @@
 import { StaleStateError } from '../errors';
-import { type AnomalyDetail, anomaly, statusChanged } from '../events/payout-event';
 import { releaseCaps } from '../limits/caps';
 import type { CapLedger } from '../limits/repository';
 import type { Log } from '../logger';
 import type { Counter } from '../metrics';
 import { outcomeOf } from '../paypro/codes';
 import { sameAmount } from './amount';
+import { type AnomalyDetail, anomaly, statusChanged } from './events';
 import {
   canTransition,
   type HistoryEntry,

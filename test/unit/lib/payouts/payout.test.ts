@@ -3,7 +3,6 @@ import {
   allowedSources,
   canTransition,
   isFinal,
-  maskMobile,
   PAYOUT_STATUSES,
   type PayoutStatus,
 } from '../../../../lib/payouts/payout';
@@ -31,12 +30,5 @@ describe('payout state machine', () => {
       expect(allowedSources(to)).not.toContain('FAILED');
     }
     expect(PAYOUT_STATUSES.filter(isFinal)).toEqual(['SUCCEEDED', 'FAILED']);
-  });
-});
-
-describe('maskMobile', () => {
-  it('keeps the first and last four digits only', () => {
-    expect(maskMobile('254712345088')).toBe('2547****5088');
-    expect(maskMobile('254115555088')).toBe('2541****5088');
   });
 });
