@@ -12,7 +12,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { Log } from '../lib/logger';
 import type { Counter } from '../lib/metrics';
-import { DUE_PAYOUTS_INDEX } from '../lib/payouts/repository';
+import { DUE_PAYOUTS_INDEX } from '../lib/payouts/keys';
 import type { PayproSecret } from '../lib/paypro/secret';
 import { applyUpdate, conditionFailed, evaluateCondition, type Item } from './expressions';
 

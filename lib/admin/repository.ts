@@ -1,7 +1,7 @@
 import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { StoreUnavailableError } from '../errors';
+import { dayPartitionKeys, PAYOUTS_BY_DAY_INDEX } from '../payouts/keys';
 import type { PayoutStatus, PayproDetails } from '../payouts/payout';
-import { dayPartitionKeys, PAYOUTS_BY_DAY_INDEX } from '../payouts/repository';
 
 /** A payout as the day index shows it: what a list line and a report row need. */
 export interface DayRow {

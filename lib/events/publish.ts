@@ -1,6 +1,7 @@
 import type { Log } from '../logger';
 import type { Counter } from '../metrics';
-import { OUTBOX_PARTITION_KEYS, type PayoutRepository } from '../payouts/repository';
+import { OUTBOX_PARTITION_KEYS } from '../payouts/keys';
+import type { PayoutRepository } from '../payouts/repository';
 import { forEachLimit } from '../shared/concurrency';
 import type { EventBus } from './bus';
 

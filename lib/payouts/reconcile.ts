@@ -2,10 +2,11 @@ import { PayproUnknownOutcomeError } from '../errors';
 import type { PayoutRecord, RequestRejected } from '../paypro/client';
 import type { PayproSecret } from '../paypro/secret';
 import { pullLimit } from '../shared/concurrency';
+import type { DuePage, DueRef } from './due';
 import { flagged } from './events';
+import { OPEN_PARTITION_KEYS } from './keys';
 import { isFinal, type Payout } from './payout';
 import { reportFromQuery } from './query-report';
-import { type DuePage, type DueRef, OPEN_PARTITION_KEYS } from './repository';
 import { type SendDeps, sendOnce } from './send';
 import { amountAgrees, settle } from './settle';
 
