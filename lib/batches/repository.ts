@@ -48,13 +48,13 @@ export function listSortKey(record: Pick<BatchRecord, 'createdAt' | 'batchId'>):
  * SDK errors stop here: a refused condition is `undefined`/`false`, anything else StoreUnavailableError.
  */
 export class BatchRepository {
-  readonly #lines: BatchLines;
+  private readonly lines: BatchLines;
 
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
   ) {
-    this.#lines = new BatchLines(client, tableName);
+    this.lines = new BatchLines(client, tableName);
   }
 
   /** Reads a batch's header (strongly consistent), or undefined. */
@@ -153,17 +153,17 @@ export class BatchRepository {
 
   /** Writes the batch's lines in rows of LINES_PER_ROW; how many rows (BatchLines.put). */
   putLines(batchId: string, lines: readonly BatchLine[]): Promise<number> {
-    return this.#lines.put(batchId, lines);
+    return this.lines.put(batchId, lines);
   }
 
   /** The batch's rows of lines, in order (BatchLines.rows). */
   rows(batchId: string): Promise<LineRow[]> {
-    return this.#lines.rows(batchId);
+    return this.lines.rows(batchId);
   }
 
   /** Keeps what recording found for a row (BatchLines.mark). */
   markRow(batchId: string, row: number, rejected: RejectedLine[], adopted: number[]): Promise<void> {
-    return this.#lines.mark(batchId, row, rejected, adopted);
+    return this.lines.mark(batchId, row, rejected, adopted);
   }
 
   /** The events the header's outbox holds, oldest version first (strongly consistent). */

@@ -31,15 +31,15 @@ export interface Transition {
  * the one door to all three.
  */
 export class PayoutRepository {
-  readonly #due: DuePayouts;
-  readonly #outbox: PayoutOutbox;
+  private readonly due: DuePayouts;
+  private readonly outbox: PayoutOutbox;
 
   constructor(
     protected readonly client: DynamoDBDocumentClient,
     protected readonly tableName: string,
   ) {
-    this.#due = new DuePayouts(client, tableName);
-    this.#outbox = new PayoutOutbox(client, tableName);
+    this.due = new DuePayouts(client, tableName);
+    this.outbox = new PayoutOutbox(client, tableName);
   }
 
   /** Writes a new payout, due for reconciliation at `checkAfter`; PayoutExistsError when its tradeNo is taken. */
@@ -218,27 +218,27 @@ export class PayoutRepository {
     limit: number,
     cursor?: Record<string, unknown>,
   ): Promise<DuePage> {
-    return this.#due.list(partitionKey, now, limit, cursor);
+    return this.due.list(partitionKey, now, limit, cursor);
   }
 
   /** Counts the payouts under `partitionKey` due at `now` (DuePayouts.count). */
   countDue(partitionKey: string, now: string): Promise<DueCount> {
-    return this.#due.count(partitionKey, now);
+    return this.due.count(partitionKey, now);
   }
 
   /** Claims an open payout for one check; undefined when another run has it (DuePayouts.claim). */
   claimCheck(ref: DueRef, nextCheckAfter: string): Promise<Payout | undefined> {
-    return this.#due.claim(ref, nextCheckAfter);
+    return this.due.claim(ref, nextCheckAfter);
   }
 
   /** The events a payout's outbox holds, oldest version first (PayoutOutbox.read). */
   readOutbox(tradeNo: string): Promise<PayoutEvent[]> {
-    return this.#outbox.read(tradeNo);
+    return this.outbox.read(tradeNo);
   }
 
   /** Empties the outbox if it still holds exactly `count` events; false otherwise (PayoutOutbox.clear). */
   clearOutbox(tradeNo: string, count: number): Promise<boolean> {
-    return this.#outbox.clear(tradeNo, count);
+    return this.outbox.clear(tradeNo, count);
   }
 
   /** A page of the payouts under one outbox key with events waiting since `before` (PayoutOutbox.list). */
@@ -248,6 +248,6 @@ export class PayoutRepository {
     limit: number,
     cursor?: Record<string, unknown>,
   ): Promise<OutboxPage> {
-    return this.#outbox.list(partitionKey, before, limit, cursor);
+    return this.outbox.list(partitionKey, before, limit, cursor);
   }
 }
