@@ -2,7 +2,7 @@ import { PayoutExistsError, StoreUnavailableError } from '../errors';
 import type { Log } from '../logger';
 import type { Counter } from '../metrics';
 import { requestHash } from '../payouts/create';
-import type { Payout } from '../payouts/payout';
+import { type Payout, pendingPayout } from '../payouts/payout';
 import { forEachLimit } from '../shared/concurrency';
 import type { BatchLine, BatchRecord, LineRow, RejectedLine } from './batch';
 import type { BatchPayouts } from './payouts';
@@ -30,21 +30,16 @@ type LineOutcome = { kind: 'created' | 'adopted'; payout: Payout } | { kind: 're
 
 /** The payout a line of a batch becomes: PENDING, created at the batch's instant, its share reserved on capDay. */
 function batchPayout(line: BatchLine, record: BatchRecord, at: string): Payout {
-  return {
-    tradeNo: line.tradeNo,
-    amount: line.amount,
-    mobile: line.mobile,
-    ...(line.remark !== undefined && { remark: line.remark }),
-    batchId: record.batchId,
-    capDay: record.capDay,
-    status: 'PENDING',
+  return pendingPayout({
+    request: line,
     requestHash: requestHash(line),
-    paypro: {},
+    capDay: record.capDay,
+    batchId: record.batchId,
     // The batch's own instant: an item's Kenya day (the daily report's) is the day its share was reserved on.
     createdAt: record.createdAt,
-    updatedAt: at,
-    history: [{ at, source: 'api', status: 'PENDING', note: `payout requested in batch ${record.batchId}` }],
-  };
+    recordedAt: at,
+    note: `payout requested in batch ${record.batchId}`,
+  });
 }
 
 /**

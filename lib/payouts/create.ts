@@ -3,7 +3,7 @@ import { CapExceededError, PayoutConflictError, PayoutExistsError, StoreUnavaila
 import { type DailyCaps, type Reservation, reserveCaps } from '../limits/caps';
 import type { PayproSecret } from '../paypro/secret';
 import { kenyaDate, kenyaStamp } from '../shared/kenya-time';
-import type { Payout } from './payout';
+import { type Payout, pendingPayout } from './payout';
 import type { PayoutRequest } from './schema';
 import { type SendDeps, sendOnce } from './send';
 
@@ -57,7 +57,14 @@ export async function createPayout(
   if (!('release' in reservation)) return reservation;
 
   for (let attempt = 1; ; attempt += 1) {
-    const pending = pendingPayout(request, request.tradeNo ?? generateTradeNo(now), hash, now, day);
+    const pending = pendingPayout({
+      request: { ...request, tradeNo: request.tradeNo ?? generateTradeNo(now) },
+      requestHash: hash,
+      capDay: day,
+      createdAt: now.toISOString(),
+      recordedAt: now.toISOString(),
+      note: 'payout requested',
+    });
     const checkAfter = new Date(now.getTime() + deps.reconcileMinAgeMs).toISOString();
     // A store failure keeps the reservation: the record may have landed, and a share counted
     // twice only lowers the day's budget, while one counted never could overspend it.
@@ -99,29 +106,6 @@ async function reserve(
     if (!existing) throw error;
     return replay(deps, request.tradeNo, hash);
   }
-}
-
-function pendingPayout(
-  request: PayoutRequest,
-  tradeNo: string,
-  hash: string,
-  now: Date,
-  capDay: string,
-): Payout {
-  const createdAt = now.toISOString();
-  return {
-    tradeNo,
-    amount: request.amount,
-    mobile: request.mobile,
-    ...(request.remark !== undefined && { remark: request.remark }),
-    status: 'PENDING',
-    requestHash: hash,
-    capDay,
-    paypro: {},
-    createdAt,
-    updatedAt: createdAt,
-    history: [{ at: createdAt, source: 'api', status: 'PENDING', note: 'payout requested' }],
-  };
 }
 
 /**
