@@ -42,6 +42,40 @@ function batchPayout(line: BatchLine, record: BatchRecord, at: string): Payout {
   });
 }
 
+/** Records a line as a new payout: the payout, or undefined when its tradeNo is taken. */
+async function createLine(
+  deps: RecordDeps,
+  record: BatchRecord,
+  line: BatchLine,
+  at: string,
+  checkAfter: string,
+): Promise<Payout | undefined> {
+  const payout = batchPayout(line, record, at);
+  try {
+    await deps.payouts.create(payout, checkAfter);
+    return payout;
+  } catch (error) {
+    if (!(error instanceof PayoutExistsError)) throw error;
+    return undefined;
+  }
+}
+
+/** What a payout already under a line's tradeNo makes of the line: the batch's already, taken, or adoptable. */
+function verdictOn(current: Payout, record: BatchRecord, hash: string): LineOutcome | 'adopt' {
+  if (current.batchId === record.batchId) {
+    return { kind: current.adoptedAt !== undefined ? 'adopted' : 'created', payout: current };
+  }
+  if (current.batchId !== undefined)
+    return { kind: 'rejected', reason: `tradeNo belongs to batch ${current.batchId}` };
+  if (current.requestHash !== hash) {
+    return {
+      kind: 'rejected',
+      reason: 'tradeNo is used by another payout with a different amount, mobile or remark',
+    };
+  }
+  return 'adopt';
+}
+
 /**
  * Makes one line the batch's payout, or says why not. A payout belongs to at most one batch: the
  * line is recorded with a conditional put, or an identical payout of no batch is adopted with a
@@ -60,29 +94,14 @@ async function recordLine(
   for (let attempt = 1; attempt <= LINE_ATTEMPTS; attempt += 1) {
     const at = deps.now().toISOString();
     if (!current) {
-      const payout = batchPayout(line, record, at);
-      try {
-        await deps.payouts.create(payout, checkAfter);
-        return { kind: 'created', payout };
-      } catch (error) {
-        if (!(error instanceof PayoutExistsError)) throw error;
-        current = await deps.payouts.get(line.tradeNo);
-        continue;
+      const created = await createLine(deps, record, line, at, checkAfter);
+      if (created) return { kind: 'created', payout: created };
+    } else {
+      const verdict = verdictOn(current, record, hash);
+      if (verdict !== 'adopt') return verdict;
+      if (await deps.payouts.adopt(line.tradeNo, record.batchId, hash, at)) {
+        return { kind: 'adopted', payout: { ...current, batchId: record.batchId, adoptedAt: at } };
       }
-    }
-    if (current.batchId === record.batchId) {
-      return { kind: current.adoptedAt !== undefined ? 'adopted' : 'created', payout: current };
-    }
-    if (current.batchId !== undefined)
-      return { kind: 'rejected', reason: `tradeNo belongs to batch ${current.batchId}` };
-    if (current.requestHash !== hash) {
-      return {
-        kind: 'rejected',
-        reason: 'tradeNo is used by another payout with a different amount, mobile or remark',
-      };
-    }
-    if (await deps.payouts.adopt(line.tradeNo, record.batchId, hash, at)) {
-      return { kind: 'adopted', payout: { ...current, batchId: record.batchId, adoptedAt: at } };
     }
     current = await deps.payouts.get(line.tradeNo);
   }

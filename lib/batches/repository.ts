@@ -6,14 +6,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { storeCall } from '../shared/dynamo';
-import {
-  type BatchLine,
-  type BatchRecord,
-  type BatchStatus,
-  LINES_PER_ROW,
-  type LineRow,
-  type RejectedLine,
-} from './batch';
+import type { BatchLine, BatchRecord, BatchStatus, LineRow, RejectedLine } from './batch';
 import type { BatchEvent } from './events';
 import { type HeaderChange, headerUpdate } from './header-change';
 import { BatchLines } from './lines';

@@ -66,22 +66,10 @@ export function parseBatchRequest(body: unknown, limits: AmountLimits): BatchReq
   const problems: FieldProblem[] = [];
   const parsed: BatchItem[] = [];
   const firstIndex = new Map<string, number>();
-  items.forEach((raw, index) => {
+  items.forEach((entry, index) => {
     const prefix = `items[${index}]`;
-    const noTradeNo =
-      typeof raw === 'object' && raw !== null && !Array.isArray(raw) && !Object.hasOwn(raw, 'tradeNo');
-    if (noTradeNo) problems.push({ field: `${prefix}.tradeNo`, message: 'is required' });
-    let item: PayoutRequest;
-    try {
-      item = parsePayoutRequest(raw, limits);
-    } catch (error) {
-      if (!(error instanceof ValidationError)) throw error;
-      for (const p of error.problems) {
-        problems.push({ field: p.field === 'body' ? prefix : `${prefix}.${p.field}`, message: p.message });
-      }
-      return;
-    }
-    if (item.tradeNo === undefined) return;
+    const item = parseItem(entry, prefix, limits, problems);
+    if (item?.tradeNo === undefined) return;
     const first = firstIndex.get(item.tradeNo);
     if (first !== undefined) {
       problems.push({ field: `${prefix}.tradeNo`, message: `duplicates items[${first}].tradeNo` });
@@ -92,4 +80,25 @@ export function parseBatchRequest(body: unknown, limits: AmountLimits): BatchReq
   });
   if (problems.length > 0) throw new ValidationError(problems);
   return { batchId, items: parsed };
+}
+
+/** One item as a payout request, its problems (under `prefix`) added to `problems`; undefined when it has any. */
+function parseItem(
+  entry: unknown,
+  prefix: string,
+  limits: AmountLimits,
+  problems: FieldProblem[],
+): PayoutRequest | undefined {
+  const noTradeNo =
+    typeof entry === 'object' && entry !== null && !Array.isArray(entry) && !Object.hasOwn(entry, 'tradeNo');
+  if (noTradeNo) problems.push({ field: `${prefix}.tradeNo`, message: 'is required' });
+  try {
+    return parsePayoutRequest(entry, limits);
+  } catch (error) {
+    if (!(error instanceof ValidationError)) throw error;
+    for (const p of error.problems) {
+      problems.push({ field: p.field === 'body' ? prefix : `${prefix}.${p.field}`, message: p.message });
+    }
+    return undefined;
+  }
 }
