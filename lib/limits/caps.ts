@@ -77,10 +77,14 @@ export function counterExpiry(day: string): number {
 }
 
 /** The refusal a counter as read gives `add`, or undefined when it has room for it after all. */
-export function refusalOf(now: CounterState, add: CounterValue, limit: CounterValue): Refusal | undefined {
+export function refusalOf(
+  counted: CounterState,
+  add: CounterValue,
+  limit: CounterValue,
+): Refusal | undefined {
   const left = {
-    amount: Math.max(0, limit.amount - now.amount),
-    count: Math.max(0, limit.count - now.count),
+    amount: Math.max(0, limit.amount - counted.amount),
+    count: Math.max(0, limit.count - counted.count),
   };
   if (add.count > left.count) return { which: 'count', limit: limit.count, remaining: left.count };
   if (add.amount > left.amount) return { which: 'amount', limit: limit.amount, remaining: left.amount };

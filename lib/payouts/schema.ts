@@ -33,9 +33,9 @@ export const MOBILE_MAX_LENGTH = 32;
 export const MOBILE_PATTERN = /^[ -]*(?:(?:\+[ -]*)?2[ -]*5[ -]*4[ -]*|0[ -]*)?([17](?:[ -]*\d){8})[ -]*$/;
 
 /** Normalises a Kenyan mobile to `2547xxxxxxxx`/`2541xxxxxxxx`, or undefined when it is not one. */
-export function normaliseMobile(raw: string): string | undefined {
-  if (raw.length > MOBILE_MAX_LENGTH) return undefined;
-  const match = MOBILE_PATTERN.exec(raw);
+export function normaliseMobile(input: string): string | undefined {
+  if (input.length > MOBILE_MAX_LENGTH) return undefined;
+  const match = MOBILE_PATTERN.exec(input);
   return match ? `254${match[1]?.replace(/[ -]/g, '')}` : undefined;
 }
 
