@@ -68,6 +68,18 @@ export function minLength(min: number): Reader<string> {
 export const anyText: Reader<string> = (text) => text;
 
 /**
+ * A boolean variable as Powertools reads it (`1 y yes t true on` / `0 n no f false off`, any case);
+ * undefined when unset or not a boolean. Lenient on purpose: the metrics writer reads Powertools'
+ * own variables as Powertools did, where a bad value counts as unset rather than failing.
+ */
+export function powertoolsFlag(value: string | undefined): boolean | undefined {
+  const v = value?.trim().toLowerCase() ?? '';
+  if (['1', 'y', 'yes', 't', 'true', 'on'].includes(v)) return true;
+  if (['0', 'n', 'no', 'f', 'false', 'off'].includes(v)) return false;
+  return undefined;
+}
+
+/**
  * Reads variables from one environment and collects every problem, so that one ConfigError
  * names every missing or bad variable at once. An empty variable is treated as unset, so
  * `VAR=` cannot smuggle in an empty value.

@@ -8,6 +8,7 @@ import {
   Invalid,
   numberAbove,
   oneOf,
+  powertoolsFlag,
   wholeNumber,
 } from '../../../../lib/shared/env';
 
@@ -62,5 +63,18 @@ describe('readers', () => {
     [oneOf('prefix', 'suffix'), 'middle', new Invalid('must be prefix or suffix')],
   ] as const)('%#: reads %j', (reader, text, expected) => {
     expect((reader as (text: string) => unknown)(text)).toEqual(expected);
+  });
+});
+
+describe('powertoolsFlag', () => {
+  it('reads Powertools booleans leniently: anything else counts as unset', () => {
+    expect(['YES', ' on', '0', 'off', 'maybe', undefined].map(powertoolsFlag)).toEqual([
+      true,
+      true,
+      false,
+      false,
+      undefined,
+      undefined,
+    ]);
   });
 });
