@@ -32,3 +32,13 @@ export function kenyaDayStart(day: string): string {
 export function kenyaStamp(at: Date): string {
   return new Date(at.getTime() + KENYA_UTC_OFFSET_MS).toISOString().replace(/\D/g, '').slice(0, 14);
 }
+
+/** An instant as Paypro writes times: `yyyy-MM-dd HH:mm:ss` in Kenya time (the inverse of kenyaTimeToIso). */
+export function kenyaTime(at: Date): string {
+  return new Date(at.getTime() + KENYA_UTC_OFFSET_MS).toISOString().slice(0, 19).replace('T', ' ');
+}
+
+/** The Kenya wall-clock hour (0-23) of an instant given in ms since the epoch. */
+export function kenyaHour(atMs: number): number {
+  return new Date(atMs + KENYA_UTC_OFFSET_MS).getUTCHours();
+}

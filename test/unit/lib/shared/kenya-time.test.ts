@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { kenyaDate, kenyaDayStart, kenyaStamp, kenyaTimeToIso } from '../../../../lib/shared/kenya-time';
+import {
+  kenyaDate,
+  kenyaDayStart,
+  kenyaHour,
+  kenyaStamp,
+  kenyaTime,
+  kenyaTimeToIso,
+} from '../../../../lib/shared/kenya-time';
 
 describe('kenyaTimeToIso', () => {
   it('reads Kenya time (UTC+3) and answers UTC', () => {
@@ -35,5 +42,20 @@ describe('kenyaDayStart', () => {
 describe('kenyaStamp', () => {
   it('answers Kenya wall-clock time as yyyyMMddHHmmss', () => {
     expect(kenyaStamp(new Date('2024-12-31T21:30:05.000Z'))).toBe('20250101003005');
+  });
+});
+
+describe('kenyaTime', () => {
+  it('writes an instant as Paypro does, and kenyaTimeToIso reads it back', () => {
+    const at = new Date('2024-07-01T15:34:31.000Z');
+
+    expect(kenyaTime(at)).toBe('2024-07-01 18:34:31');
+    expect(kenyaTimeToIso(kenyaTime(at))).toBe(at.toISOString());
+  });
+});
+
+describe('kenyaHour', () => {
+  it('answers the Kenya wall-clock hour', () => {
+    expect(kenyaHour(Date.parse('2024-06-30T21:30:00.000Z'))).toBe(0);
   });
 });
