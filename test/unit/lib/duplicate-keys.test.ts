@@ -7,18 +7,18 @@ import { duplicateKeys } from '../../../lib/duplicate-keys';
 type Tree = { object: Array<[string, Tree]> } | { array: Tree[] } | { leaf: string };
 
 /** A key written plainly, or with every character as a \u escape: the same key to JSON.parse. */
-function keyText(key: string, escape: boolean): string {
-  if (!escape) return JSON.stringify(key);
+function keyText(key: string, escaped: boolean): string {
+  if (!escaped) return JSON.stringify(key);
   return `"${[...key].map((c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`).join('')}"`;
 }
 
-function render(tree: Tree, escape: (path: string) => boolean, path = ''): string {
+function render(tree: Tree, escapes: (path: string) => boolean, path = ''): string {
   if ('leaf' in tree) return tree.leaf;
-  if ('array' in tree) return `[${tree.array.map((t, i) => render(t, escape, `${path}[${i}]`)).join(',')}]`;
+  if ('array' in tree) return `[${tree.array.map((t, i) => render(t, escapes, `${path}[${i}]`)).join(',')}]`;
   return `{${tree.object
     .map(([key, value], i) => {
       const at = path === '' ? key : `${path}.${key}`;
-      return `${keyText(key, escape(`${at}#${i}`))}:${render(value, escape, at)}`;
+      return `${keyText(key, escapes(`${at}#${i}`))}:${render(value, escapes, at)}`;
     })
     .join(',')}}`;
 }
@@ -80,8 +80,8 @@ describe('duplicateKeys', () => {
 
   it('agrees with the tree a body was written from, for any body', () => {
     fc.assert(
-      fc.property(tree, fc.func(fc.boolean()), (generated, escape) => {
-        expect(duplicateKeys(render(generated, escape))).toEqual(expected(generated));
+      fc.property(tree, fc.func(fc.boolean()), (generated, escapes) => {
+        expect(duplicateKeys(render(generated, escapes))).toEqual(expected(generated));
       }),
       { numRuns: 2_000 },
     );
