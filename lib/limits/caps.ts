@@ -5,7 +5,7 @@ import { maskMobile, type Payout } from '../payouts/payout';
 import { forEachLimit } from '../shared/concurrency';
 import type { CapLedger, CounterState, CounterValue } from './repository';
 
-/** A stage's caps, per Kenya calendar day (README, "Caps"). */
+/** A stage's caps, per Kenya calendar day (docs/payouts.md, "Caps"). */
 export interface DailyCaps {
   dailyMaxAmount: number;
   dailyMaxCount: number;

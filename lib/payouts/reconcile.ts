@@ -218,7 +218,7 @@ async function flagIfTooOld(deps: ReconcileDeps, payout: Payout, summary: Reconc
     {
       at,
       source: 'reconciler',
-      note: 'still open past the flag age; needs a human (see README, "Flagged payouts")',
+      note: 'still open past the flag age; needs a human (see docs/operator-guide.md, "Flagged payouts")',
     },
     flagged(payout, at),
   );

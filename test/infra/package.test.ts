@@ -140,7 +140,7 @@ describe('serverless package --stage prod (offline, no credentials)', () => {
             { Ref: 'AWS::NoValue' },
           ],
         },
-        // The pre-sharding index, kept only while a stage upgrades (README, "Upgrading a stage").
+        // The pre-sharding index, kept only while a stage upgrades (docs/deploy-and-upgrade.md, "Upgrading a stage").
         {
           'Fn::If': [
             'KeepLegacyOpenIndex',
