@@ -9,7 +9,7 @@ import { PayoutExistsError, StaleStateError, StoreUnavailableError } from '../er
 import type { PayoutOutbox } from '../events/outbox';
 import type { PayoutEvent } from '../events/payout-event';
 import { kenyaDate } from '../paypro/kenya-time';
-import { allowedSources, type HistoryEntry, isFinal, type Payout, type PayoutStatus } from './payout';
+import { allowedSources, type HistoryEntry, isFinal, type Payout } from './payout';
 import type { DueCount, DuePage, DueRef, PayoutStore, Transition } from './store';
 
 export type { DueCount, DuePage, DueRef, Transition } from './store';
