@@ -4,8 +4,8 @@ import type { CreatePayoutDeps } from '../../../lib/payouts/create';
 import type { ReconcileDeps } from '../../../lib/payouts/reconcile';
 import { InMemoryCapLedger } from './cap-ledger';
 import { countingCounter, manualClock, recordingLog } from './observability';
-import { FakePaypro } from './paypro';
 import { InMemoryPayoutStore } from './payout-store';
+import { FakePaypro } from './paypro';
 import { FAKE_SECRET } from './secrets';
 
 /** Caps no test meets unless it sets its own. */

@@ -8,7 +8,12 @@ import { payoutWorld, ROOMY_CAPS } from '../../../support/fakes/payout-world';
 const NOW = '2026-11-24T07:00:00.000Z';
 const DAY = '2026-11-24';
 const MOBILE = '254712345678';
-const REQUEST: PayoutRequest & { tradeNo: string } = { tradeNo: 'order-1', amount: 1500, mobile: MOBILE, remark: 'salary' };
+const REQUEST: PayoutRequest & { tradeNo: string } = {
+  tradeNo: 'order-1',
+  amount: 1500,
+  mobile: MOBILE,
+  remark: 'salary',
+};
 
 /** The payout a created request becomes once Paypro accepted it (0015): PROCESSING, one event. */
 function processing(request: PayoutRequest & { tradeNo: string }): Payout {
