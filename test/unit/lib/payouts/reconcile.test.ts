@@ -160,7 +160,7 @@ describe('reconcile', () => {
           {
             at: flaggedAt,
             source: 'reconciler',
-            note: 'still open past the flag age; needs a human (see README, "Flagged payouts")',
+            note: 'still open past the flag age; needs a human (see docs/operator-guide.md, "Flagged payouts")',
           },
         ],
       },
