@@ -1,7 +1,7 @@
 import { isFinal, maskMobile } from '../payouts/payout';
 import type { BatchItemView, BatchLine, BatchRecord, ItemStatus, ItemTotals, LineRow } from './batch';
 import { zeroTotals } from './batch';
-import type { PayoutState } from './payouts';
+import type { PayoutState } from './store';
 
 /** One line of a batch with its position and what became of it. */
 export interface BatchItem {

@@ -18,6 +18,9 @@ import {
   type RejectedLine,
 } from './batch';
 import type { BatchEvent } from './events';
+import type { BatchStore, HeaderChange } from './store';
+
+export type { HeaderChange } from './store';
 
 /**
  * Index of batch headers by status, newest first (`listSk` = `<createdAt>#<batchId>`): the
@@ -30,20 +33,6 @@ const HEADER = 'BATCH';
 const rowKey = (row: number) => `LINES#${String(row).padStart(5, '0')}`;
 /** The attributes a header keeps that the use cases never see. */
 const INTERNAL = ['sk', 'listSk', 'outbox', 'leaseOwner', 'leaseUntil'] as const;
-
-/** A change of a batch's header, made only if its conditions hold. */
-export interface HeaderChange {
-  /** The statuses the batch must be in. */
-  from?: readonly BatchStatus[];
-  /** The run that must hold the batch's lease. */
-  lease?: string;
-  /** Attributes that must hold these values (undefined: must be absent). */
-  expect?: Record<string, string | number | boolean | undefined>;
-  set?: Record<string, unknown>;
-  remove?: readonly string[];
-  /** The event the change commits, in the same write (the version moves by one, conditionally). */
-  event?: BatchEvent;
-}
 
 function fromItem(item: Record<string, unknown>): BatchRecord {
   const record = { ...item };
@@ -61,7 +50,7 @@ export function listSortKey(record: Pick<BatchRecord, 'createdAt' | 'batchId'>):
  * and the lease of the run advancing it) and its lines, LINES_PER_ROW a row, in submitted order.
  * SDK errors stop here: a refused condition is `undefined`/`false`, anything else StoreUnavailableError.
  */
-export class BatchRepository {
+export class BatchRepository implements BatchStore {
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,

@@ -1,11 +1,12 @@
 import type { Log } from '../logger';
 import type { Counter } from '../metrics';
-import { OUTBOX_PARTITION_KEYS, type PayoutRepository } from '../payouts/repository';
+import { OUTBOX_PARTITION_KEYS } from '../payouts/repository';
 import type { EventBus } from './bus';
+import type { PayoutOutbox } from './outbox';
 
 /** What publishing needs. */
 export interface PublishDeps {
-  repository: PayoutRepository;
+  repository: PayoutOutbox;
   bus: EventBus;
   log: Log;
   counter: Counter;

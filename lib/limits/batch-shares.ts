@@ -11,7 +11,7 @@ import {
   recipientKey,
   refusalOf,
 } from './caps';
-import type { BatchCapLedger, CounterValue } from './repository';
+import type { BatchCapLedger, CounterValue } from './store';
 
 /*
  * A batch's shares of the caps, each reserved and given back at most once per counter however

@@ -3,7 +3,7 @@ import type { Log } from '../logger';
 import type { Counter } from '../metrics';
 import { maskMobile, type Payout } from '../payouts/payout';
 import { forEachLimit } from '../shared/concurrency';
-import type { CapLedger, CounterState, CounterValue } from './repository';
+import type { CapLedger, CounterState, CounterValue } from './store';
 
 /** A stage's caps, per Kenya calendar day (docs/payouts.md, "Caps"). */
 export interface DailyCaps {

@@ -4,9 +4,10 @@ import type { PayoutRecord, RequestRejected } from '../paypro/client';
 import type { PayproSecret } from '../paypro/secret';
 import { isFinal, type Payout } from './payout';
 import { reportFromQuery } from './query-report';
-import { type DuePage, type DueRef, OPEN_PARTITION_KEYS } from './repository';
+import { OPEN_PARTITION_KEYS } from './repository';
 import { type SendDeps, sendOnce } from './send';
 import { amountAgrees, settle } from './settle';
+import type { DuePage, DueRef } from './store';
 
 /** What a reconcile run needs. */
 export interface ReconcileDeps extends SendDeps {

@@ -6,16 +6,13 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { PayoutExistsError, StaleStateError, StoreUnavailableError } from '../errors';
+import type { PayoutOutbox } from '../events/outbox';
 import type { PayoutEvent } from '../events/payout-event';
 import { kenyaDate } from '../paypro/kenya-time';
-import {
-  allowedSources,
-  type HistoryEntry,
-  isFinal,
-  type Payout,
-  type PayoutStatus,
-  type PayproDetails,
-} from './payout';
+import { allowedSources, type HistoryEntry, isFinal, type Payout } from './payout';
+import type { DueCount, DuePage, DueRef, PayoutStore, Transition } from './store';
+
+export type { DueCount, DuePage, DueRef, Transition } from './store';
 
 /**
  * Sparse index of open payouts: only PENDING/PROCESSING items carry `openPk` and
@@ -88,25 +85,6 @@ export function daySortKey(tradeNo: string, createdAt: string): string {
   return `${createdAt}#${tradeNo}`;
 }
 
-/** An open payout as the index shows it: enough to claim it for a check. */
-export interface DueRef {
-  tradeNo: string;
-  checkAfter: string;
-  createdAt: string;
-}
-
-/** One page of due payouts under one partition key, and where the next page starts. */
-export interface DuePage {
-  refs: DueRef[];
-  cursor?: Record<string, unknown>;
-}
-
-/** How many open payouts under one partition key are due, and the due time of the most overdue. */
-export interface DueCount {
-  count: number;
-  oldestCheckAfter?: string;
-}
-
 /**
  * Sparse index of payouts with events not yet published (the outbox): only items whose
  * `outbox` list is not empty carry `outboxPk` (`OUTBOX#<n>`, sharded as the open index) and
@@ -123,17 +101,6 @@ export const OUTBOX_PARTITION_KEYS: readonly string[] = Array.from(
 /** The outbox index partition key of a payout. */
 export function outboxPartitionKey(tradeNo: string): string {
   return openPartitionKey(tradeNo).replace('OPEN#', 'OUTBOX#');
-}
-
-/** A status change with what Paypro said, and its event, applied as one conditional write. */
-export interface Transition {
-  to: PayoutStatus;
-  at: string;
-  paypro?: PayproDetails;
-  entry: HistoryEntry;
-  event: PayoutEvent;
-  /** Only if the payout was never handed to Paypro (no `sentAt`): what an operator's FAILED may rest on. */
-  unsentOnly?: boolean;
 }
 
 /**
@@ -187,7 +154,7 @@ export function fromItem(item: Record<string, unknown>): Payout {
 }
 
 /** DynamoDB storage of payouts; SDK errors stop here and become domain errors. */
-export class PayoutRepository {
+export class PayoutRepository implements PayoutStore, PayoutOutbox {
   constructor(
     protected readonly client: DynamoDBDocumentClient,
     protected readonly tableName: string,

@@ -1,7 +1,7 @@
 import { StaleStateError } from '../errors';
 import { type AnomalyDetail, anomaly, statusChanged } from '../events/payout-event';
 import { releaseCaps } from '../limits/caps';
-import type { CapLedger } from '../limits/repository';
+import type { CapLedger } from '../limits/store';
 import type { Log } from '../logger';
 import type { Counter } from '../metrics';
 import { outcomeOf } from '../paypro/codes';
@@ -14,7 +14,7 @@ import {
   type Payout,
   type PayproDetails,
 } from './payout';
-import type { PayoutRepository } from './repository';
+import type { PayoutStore } from './store';
 
 /** What Paypro said about a payout: its status code (or refusal code) and details, verbatim. */
 export interface PayproReport {
@@ -28,7 +28,7 @@ export interface PayproReport {
 
 /** What settling needs. */
 export interface SettleDeps {
-  repository: PayoutRepository;
+  repository: PayoutStore;
   /** The daily caps' counters: a payout that ends FAILED gives its share back. */
   caps: CapLedger;
   counter: Counter;
