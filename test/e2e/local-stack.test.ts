@@ -3,7 +3,7 @@ import { parse } from 'csv-parse/sync';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCAL_DEV_SECRET } from '../../infra/local/dev-secret';
-import { DOCUMENT_PATH } from '../../lib/openapi/document';
+import { DOCUMENT_PATH } from '../../contract/document';
 import { callbackToken } from '../../lib/paypro/callback-token';
 import { kenyaDate } from '../../lib/paypro/kenya-time';
 import { generateWebhookSecret } from '../../lib/webhooks/sign';

@@ -84,7 +84,7 @@ export async function checkReply(route: string, reply: Reply): Promise<void> {
     throw new Error(
       `Contract: ${route} replied ${reply.statusCode}, which openapi.json does not allow: ${what}\n` +
         `  body: ${excerpt(reply.body)}\n` +
-        '  (If the API changed on purpose, change its schemas in lib/openapi and run `npm run openapi`.)',
+        '  (If the API changed on purpose, change its schemas in contract/ and run `npm run openapi`.)',
     );
   };
   if (!operation) return fail('the route is not in the document');
