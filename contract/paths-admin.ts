@@ -54,6 +54,7 @@ export function adminPaths() {
           },
           {
             status: ref('PayoutStatus'),
+            flagged: ref('QueryBoolean'),
             limit: decimalIntegerParameter(1, ADMIN_LIST_MAX_LIMIT, ADMIN_LIST_DEFAULT_LIMIT),
           },
         ),

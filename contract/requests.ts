@@ -3,7 +3,7 @@
  * mobile, checked in transforms zod cannot describe, stated by their rules' owner (lib/payouts/schema.ts).
  */
 import { z } from 'zod';
-import { resolveRequestSchema } from '../lib/admin/schema';
+import { adminListQuerySchema, resolveRequestSchema } from '../lib/admin/schema';
 import { approveRequestSchema, cancelRequestSchema } from '../lib/batches/decide';
 import { batchItemSchema, batchRequestSchema } from '../lib/batches/schema';
 import { loadConfig } from '../lib/config';
@@ -75,6 +75,10 @@ export function requestComponents(limits: AmountLimits): Record<string, Schema> 
     description:
       'A batch, all or nothing: every item is checked with the rules of POST /payouts, each tradeNo ' +
       'unique in the batch; the body is at most 4 MB.',
+  });
+  requests.add(adminListQuerySchema.shape.flagged, {
+    id: 'QueryBoolean',
+    description: 'A yes or no in a query string: true or false, nothing else.',
   });
   requests.add(resolveRequestSchema.shape.to, {
     id: 'Resolution',

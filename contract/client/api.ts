@@ -1013,6 +1013,11 @@ export interface components {
       detail: string;
     };
     /**
+     * @description A yes or no in a query string: true or false, nothing else.
+     * @enum {string}
+     */
+    QueryBoolean: 'true' | 'false';
+    /**
      * @description The final status an operator settles an open payout in.
      * @enum {string}
      */
@@ -1662,7 +1667,7 @@ export interface operations {
         /** @description Created at or before (default: now); from and to at most 31 days apart */
         to?: string;
         /** @description true: only payouts the reconciler flagged (open a day after creation); false: only others */
-        flagged?: 'true' | 'false';
+        flagged?: components['schemas']['QueryBoolean'];
         /** @description Payouts in the page, in decimal digits */
         limit?: number;
         /** @description The nextCursor of the previous page, with the same status, flagged, from and to (limit may change); it keeps the range the first page resolved */
