@@ -151,7 +151,7 @@ export const CREATE_EXAMPLES = {
   unknown: {
     pending: { summary: 'Paypro did not answer: PENDING', value: pendingPayout },
     settled: {
-      summary: 'A retry after the reconciler settled it: the stored status',
+      summary: 'Settled by a callback while the answer was awaited: the stored status',
       value: { ...succeededPayout, history: [...pendingPayout.history, succeededPayout.history[2]] },
     },
   },

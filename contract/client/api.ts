@@ -1108,7 +1108,7 @@ export interface operations {
           'application/json': components['schemas']['Payout'];
         };
       };
-      /** @description Recorded, but Paypro's answer to the send is unknown (timeout, connection error, 5xx): it is never re-sent blindly and is settled from Paypro later. The body is the payout as stored: PENDING, or the status it has reached since (a retry of the same request after the reconciler settled it). */
+      /** @description Recorded, but Paypro's answer to the send is unknown (timeout, connection error, 5xx): it is never re-sent blindly and is settled from Paypro later. The body is the payout as stored: PENDING, or the status a callback or the reconciler settled it in while the answer was awaited. */
       202: {
         headers: {
           [name: string]: unknown;
