@@ -87,7 +87,10 @@ function writeError(res: ServerResponse, version: AwsJsonService['version'], err
 }
 
 /** The request's JSON object, or the error that answers it instead. */
-function parseInput(service: AwsJsonService, raw: string | undefined): Record<string, unknown> | AwsJsonError {
+function parseInput(
+  service: AwsJsonService,
+  raw: string | undefined,
+): Record<string, unknown> | AwsJsonError {
   if (raw === undefined) return service.tooLarge;
   if (raw === '' && service.emptyBodyIsObject) return {};
   let input: unknown;

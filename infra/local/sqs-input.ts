@@ -76,7 +76,9 @@ function parseMessageAttribute(name: string, raw: unknown): MessageAttribute {
   }
   const text = attribute.StringValue;
   if (typeof text !== 'string' || text === '') {
-    throw invalidParameter(`Message (user) attribute '${name}' must contain a non-empty value of type 'String'.`);
+    throw invalidParameter(
+      `Message (user) attribute '${name}' must contain a non-empty value of type 'String'.`,
+    );
   }
   if (dataType.startsWith('Number') && !NUMBER_VALUE.test(text)) {
     throw invalidParameter(`Can't cast the value of message (user) attribute '${name}' to a number.`);
@@ -90,7 +92,9 @@ export function parseMessageAttributes(value: unknown): Record<string, MessageAt
   if (!isRecord(value)) throw invalidParameter('MessageAttributes must be a map.');
   const entries = Object.entries(value);
   if (entries.length > 10) {
-    throw invalidParameter(`Number of message attributes [${entries.length}] exceeds the allowed maximum [10].`);
+    throw invalidParameter(
+      `Number of message attributes [${entries.length}] exceeds the allowed maximum [10].`,
+    );
   }
   const attributes: Record<string, MessageAttribute> = {};
   for (const [name, raw] of entries) {
@@ -122,7 +126,8 @@ function payloadSize(entry: Record<string, unknown>): number {
       if (!isRecord(attribute)) continue;
       size += Buffer.byteLength(name) + Buffer.byteLength(text(attribute.DataType));
       size +=
-        Buffer.byteLength(text(attribute.StringValue)) + Buffer.from(text(attribute.BinaryValue), 'base64').length;
+        Buffer.byteLength(text(attribute.StringValue)) +
+        Buffer.from(text(attribute.BinaryValue), 'base64').length;
     }
   }
   return size;
@@ -170,7 +175,11 @@ function checkEntryIds(entries: Array<Record<string, unknown>>): void {
       );
     }
     if (ids.has(Id)) {
-      throw new SqsError('BatchEntryIdsNotDistinct', `Id ${Id} repeated.`, 'AWS.SimpleQueueService.BatchEntryIdsNotDistinct');
+      throw new SqsError(
+        'BatchEntryIdsNotDistinct',
+        `Id ${Id} repeated.`,
+        'AWS.SimpleQueueService.BatchEntryIdsNotDistinct',
+      );
     }
     ids.add(Id);
   }

@@ -132,7 +132,11 @@ export class Queue {
             ? String(this.settings[key as NumericAttribute])
             : this.storedOnly[key];
       const given =
-        key === 'RedrivePolicy' ? redrivePolicyText(settings.redrive) : numeric ? String(Number(value)) : value;
+        key === 'RedrivePolicy'
+          ? redrivePolicyText(settings.redrive)
+          : numeric
+            ? String(Number(value))
+            : value;
       if (current !== given) {
         throw new SqsError(
           'QueueNameExists',
@@ -185,7 +189,8 @@ export function parseQueueSettings(
   queueByArn: (arn: string) => Queue | undefined,
 ): QueueSettings {
   const numbers = {} as QueueSettings['numbers'];
-  for (const [key, bounds] of Object.entries(NUMERIC_ATTRIBUTES)) numbers[key as NumericAttribute] = bounds.fallback;
+  for (const [key, bounds] of Object.entries(NUMERIC_ATTRIBUTES))
+    numbers[key as NumericAttribute] = bounds.fallback;
   let redrive: RedrivePolicy | undefined;
   const storedOnly: Record<string, string> = {};
   for (const [key, value] of Object.entries(attributes)) {
@@ -213,7 +218,10 @@ function numericAttribute(key: NumericAttribute, value: string): number {
 
 function parseRedrivePolicy(text: string, queueByArn: (arn: string) => Queue | undefined): RedrivePolicy {
   const invalid = (reason: string) =>
-    new SqsError('InvalidAttributeValue', `Value ${text} for parameter RedrivePolicy is invalid. Reason: ${reason}`);
+    new SqsError(
+      'InvalidAttributeValue',
+      `Value ${text} for parameter RedrivePolicy is invalid. Reason: ${reason}`,
+    );
   let policy: unknown;
   try {
     policy = JSON.parse(text);

@@ -5,7 +5,13 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { invalidParameter, missingParameter, nonExistentQueue, SqsError } from './sqs-errors';
-import { attributesSize, integerParameter, parseMessageAttributes, stringList, stringRecord } from './sqs-input';
+import {
+  attributesSize,
+  integerParameter,
+  parseMessageAttributes,
+  stringList,
+  stringRecord,
+} from './sqs-input';
 import {
   MAX_VISIBILITY_SECONDS,
   MAX_WAIT_SECONDS,
@@ -49,7 +55,12 @@ export class SqsQueues {
     try {
       path = new URL(value).pathname;
     } catch {
-      throw new SqsError('InvalidAddress', `The address ${value} is not valid for this endpoint.`, 'InvalidAddress', 404);
+      throw new SqsError(
+        'InvalidAddress',
+        `The address ${value} is not valid for this endpoint.`,
+        'InvalidAddress',
+        404,
+      );
     }
     return this.byName(path.split('/').filter(Boolean).pop() ?? '');
   }
@@ -69,7 +80,9 @@ export class SqsQueues {
       );
     }
     if (!QUEUE_NAME.test(name)) {
-      throw invalidParameter('Can only include alphanumeric characters, hyphens, or underscores. 1 to 80 in length');
+      throw invalidParameter(
+        'Can only include alphanumeric characters, hyphens, or underscores. 1 to 80 in length',
+      );
     }
     const attributes = stringRecord(rawAttributes, 'Attributes');
     const settings = parseQueueSettings(attributes, (arn) => this.byArn(arn));
@@ -93,7 +106,8 @@ export class SqsQueues {
   /** Moves a message received too often to the queue's dead-letter queue; false when it stays. */
   private redrive(queue: Queue, message: StoredMessage, now: number): boolean {
     const deadLetterQueue = queue.redrive && this.byArn(queue.redrive.deadLetterTargetArn);
-    if (!queue.redrive || !deadLetterQueue || message.receiveCount < queue.redrive.maxReceiveCount) return false;
+    if (!queue.redrive || !deadLetterQueue || message.receiveCount < queue.redrive.maxReceiveCount)
+      return false;
     // SQS moves the message when a receive would exceed maxReceiveCount, keeping its id and
     // original SentTimestamp (retention still counts from the first send).
     queue.messages.delete(message.id);
@@ -192,7 +206,13 @@ export class SqsQueues {
     }
     if (this.failingSends > 0) {
       this.failingSends -= 1;
-      throw new SqsError('InternalError', 'We encountered an internal error. Please try again.', 'InternalError', 500, false);
+      throw new SqsError(
+        'InternalError',
+        'We encountered an internal error. Please try again.',
+        'InternalError',
+        500,
+        false,
+      );
     }
     const message: StoredMessage = {
       id: randomUUID(),
@@ -209,7 +229,9 @@ export class SqsQueues {
     return {
       MessageId: message.id,
       MD5OfMessageBody: message.md5OfBody,
-      ...(Object.keys(attributes).length > 0 && { MD5OfMessageAttributes: md5OfMessageAttributes(attributes) }),
+      ...(Object.keys(attributes).length > 0 && {
+        MD5OfMessageAttributes: md5OfMessageAttributes(attributes),
+      }),
     };
   }
 
@@ -223,7 +245,10 @@ export class SqsQueues {
     const wait =
       integerParameter('WaitTimeSeconds', input.WaitTimeSeconds, 0, MAX_WAIT_SECONDS) ??
       queue.settings.ReceiveMessageWaitTimeSeconds;
-    const systemNames = [...stringList(input.AttributeNames), ...stringList(input.MessageSystemAttributeNames)];
+    const systemNames = [
+      ...stringList(input.AttributeNames),
+      ...stringList(input.MessageSystemAttributeNames),
+    ];
     const attributeNames = stringList(input.MessageAttributeNames);
     const deadline = Date.now() + wait * 1000;
     for (;;) {

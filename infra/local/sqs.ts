@@ -73,12 +73,17 @@ function operations(queues: SqsQueues): Record<string, AwsJsonOperation> {
     GetQueueAttributes: (input) => ({
       Attributes: queueAttributes(queues.byUrl(input.QueueUrl), stringList(input.AttributeNames)),
     }),
-    SendMessage: (input, { req }) => queues.send(queues.byUrl(input.QueueUrl), input, senderIdOf(req), Date.now()),
+    SendMessage: (input, { req }) =>
+      queues.send(queues.byUrl(input.QueueUrl), input, senderIdOf(req), Date.now()),
     SendMessageBatch: (input, { req }) => {
       const queue = queues.byUrl(input.QueueUrl);
       const now = Date.now();
       const senderId = senderIdOf(req);
-      return runBatch(input.Entries, (entry) => queues.send(queue, entry, senderId, now), MAX_BATCH_PAYLOAD_BYTES);
+      return runBatch(
+        input.Entries,
+        (entry) => queues.send(queue, entry, senderId, now),
+        MAX_BATCH_PAYLOAD_BYTES,
+      );
     },
     ReceiveMessage: (input, { signal }) => queues.receive(input, signal),
     DeleteMessage: (input) => {
@@ -93,7 +98,12 @@ function operations(queues: SqsQueues): Record<string, AwsJsonOperation> {
       });
     },
     ChangeMessageVisibility: (input) => {
-      queues.changeVisibility(queues.byUrl(input.QueueUrl), input.ReceiptHandle, input.VisibilityTimeout, Date.now());
+      queues.changeVisibility(
+        queues.byUrl(input.QueueUrl),
+        input.ReceiptHandle,
+        input.VisibilityTimeout,
+        Date.now(),
+      );
       return {};
     },
     ChangeMessageVisibilityBatch: (input) => {
@@ -147,7 +157,12 @@ export async function startLocalSqs(
       targetPrefix: 'AmazonSQS.',
       operations: operations(queues),
       maxBodyBytes: MAX_BODY_BYTES,
-      tooLarge: new SqsError('RequestEntityTooLarge', 'The request is too large.', 'RequestEntityTooLarge', 413),
+      tooLarge: new SqsError(
+        'RequestEntityTooLarge',
+        'The request is too large.',
+        'RequestEntityTooLarge',
+        413,
+      ),
       malformed: new AwsJsonError('com.amazon.coral.service#SerializationException'),
       emptyBodyIsObject: true,
       internal: new SqsError('InternalError', 'Local SQS failed.', 'InternalError', 500, false),
