@@ -97,7 +97,7 @@ function eventLine(event: EventEnvelope): string {
   );
 }
 
-const QUIET_LINE = /^\(λ: publish-events\) RequestId: \S+\s+Duration: /;
+const QUIET_LINE = /^\(λ: sweep-outbox\) RequestId: \S+\s+Duration: /;
 
 function startOffline(
   services: LocalServices,
@@ -181,7 +181,7 @@ async function runReconciler(): Promise<void> {
 }
 
 /*
- * Stand-in for publish-events' DynamoDB stream trigger, which dynalite lacks: the function's
+ * Stand-in for publish-events' DynamoDB stream trigger, which dynalite lacks: sweep-outbox's
  * scheduled sweep (`{}`), every LOCAL_OUTBOX_INTERVAL_MS, with OUTBOX_SWEEP_MIN_AGE_S=0. Faithful
  * enough, because what is published never depends on the trigger: every status change commits
  * its event into the payout item in the same conditional write (the outbox), and both the stream
@@ -205,7 +205,7 @@ async function sweepOutbox(stopping: () => boolean): Promise<void> {
   try {
     const summary = (await invokeLocal(
       settings.lambdaPort,
-      functionName(settings.stage, 'publish-events'),
+      functionName(settings.stage, 'sweep-outbox'),
       {},
     )) as { payouts?: number; events?: number; failed?: number } | undefined;
     if (lastSweepError !== undefined) console.log('[outbox] publishing again');
@@ -380,7 +380,7 @@ async function main(): Promise<void> {
       `  Event bus:       ${services.env.EVENT_BUS_NAME} at ${services.env.AWS_ENDPOINT_URL_EVENTBRIDGE} (every event printed as [event])`,
       `  Outbox:          ${
         settings.outboxIntervalMs > 0
-          ? `published every ${settings.outboxIntervalMs} ms (publish-events sweep, standing in for the table stream)`
+          ? `published every ${settings.outboxIntervalMs} ms (sweep-outbox, standing in for the table stream)`
           : 'not published (LOCAL_OUTBOX_INTERVAL_MS=0)'
       }`,
       `  Webhooks queue:  ${services.env.WEBHOOKS_QUEUE_URL} -> deliver-webhooks (DLQ ${services.env.WEBHOOKS_DLQ_URL})`,
