@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { ref, type Schema } from './json-schema';
 import { capName, count, fieldProblem, replies } from './schemas';
 
-/** The base every problem of the service extends: RFC 9457's members, as lib/http.ts writes them. */
+/** The base every problem of the service extends: RFC 9457's members, as lib/handlers/http.ts writes them. */
 export const PROBLEM_BASE: Schema = {
   type: 'object',
   description:
@@ -25,7 +25,7 @@ export const PROBLEM_BASE: Schema = {
 /** What each problem registers besides its id: a reference to the shared base. */
 const EXTENDS_PROBLEM = { allOf: [ref('Problem')] };
 
-/** A problem as lib/http.ts writes it, with the status and title of one HTTP status. */
+/** A problem as lib/handlers/http.ts writes it, with the status and title of one HTTP status. */
 function problem<S extends number, T extends string>(status: S, title: T) {
   return z.strictObject({
     type: z.literal('about:blank'),
