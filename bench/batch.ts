@@ -63,6 +63,25 @@ function countedClient(
 
 const silentContext = () => ({ ...lambdaContext(), getRemainingTimeInMillis: () => 100_000 });
 
+/**
+ * Waits (at most 30 minutes) until Paypro has every id; notes when `recorded` first says yes.
+ * Both times are counted from `started`.
+ */
+async function sendTimes(
+  ids: readonly string[],
+  callsTo: (id: string) => number,
+  recorded: () => Promise<boolean>,
+  started: number,
+): Promise<{ recordedMs: number; sentMs: number }> {
+  const deadline = Date.now() + 30 * 60_000;
+  let recordedMs = Number.NaN;
+  while (ids.some((id) => callsTo(id) === 0) && Date.now() < deadline) {
+    if (Number.isNaN(recordedMs) && (await recorded())) recordedMs = performance.now() - started;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  return { recordedMs, sentMs: performance.now() - started };
+}
+
 /** Posts batches of 100, 1,000 and 10,000 items, replays the largest, and waits until all of it is sent. */
 export async function benchBatch(progress: (message: string) => void): Promise<BatchResults> {
   const local = await startLocalServices({
@@ -159,18 +178,11 @@ export async function benchBatch(progress: (message: string) => void): Promise<B
     const started = performance.now() - first.ms;
     const replay = await post(body);
     const ids = idsOf(largest);
-    const deadline = Date.now() + 30 * 60_000;
-    let recordedMs = Number.NaN;
-    while (ids.some((id) => sandbox.payoutCalls(id) === 0) && Date.now() < deadline) {
-      if (Number.isNaN(recordedMs)) {
-        const header = await batches.get(`bench-${run}-${largest}`);
-        if (header && header.status !== 'RECEIVED' && header.status !== 'RECORDING') {
-          recordedMs = performance.now() - started;
-        }
-      }
-      await new Promise((resolve) => setTimeout(resolve, 250));
-    }
-    const sentMs = performance.now() - started;
+    const recorded = async () => {
+      const header = await batches.get(`bench-${run}-${largest}`);
+      return header !== undefined && header.status !== 'RECEIVED' && header.status !== 'RECORDING';
+    };
+    const { recordedMs, sentMs } = await sendTimes(ids, (id) => sandbox.payoutCalls(id), recorded, started);
     for (const source of sources) await source.stop();
     const calls = ids.map((id) => sandbox.payoutCalls(id));
     return {

@@ -16,9 +16,11 @@ export const ENTRIES: Readonly<Record<string, string>> = {
   'paypro-callback': 'functions/paypro-callback.ts',
   reconcile: 'functions/reconcile.ts',
   'publish-events': 'functions/publish-events.ts',
+  'sweep-outbox': 'functions/sweep-outbox.ts',
   'deliver-webhooks': 'functions/deliver-webhooks.ts',
   'create-payout-batch': 'functions/create-payout-batch.ts',
   'get-payout-batch': 'functions/get-payout-batch.ts',
+  'get-payout-batch-report': 'functions/get-payout-batch-report.ts',
   'send-batch-items': 'functions/send-batch-items.ts',
   'get-openapi': 'functions/get-openapi.ts',
   'admin-list-payouts': 'functions/admin-list-payouts.ts',
@@ -50,7 +52,7 @@ export const FLOORS: Readonly<Record<string, string>> = {
 
 /** The floor a function is held to: the one with the same AWS clients. */
 export function floorOf(name: string): string {
-  if (name === 'publish-events') return 'floor-events';
+  if (name === 'publish-events' || name === 'sweep-outbox') return 'floor-events';
   if (name === 'deliver-webhooks') return 'floor-webhooks';
   if (name === 'advance-batches') return 'floor-batch-steps';
   if (['create-payout-batch', 'wake-batches', 'admin-approve-batch', 'admin-cancel-batch'].includes(name)) {

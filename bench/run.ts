@@ -1,11 +1,13 @@
 /**
  * `npm run bench`: bundle sizes and load times, in-process handler overhead and DynamoDB /
- * Secrets Manager calls with fakes, and 100 concurrent payouts through the local stack.
- * Prints one markdown table on stdout (progress goes to stderr). Not part of `npm test`.
+ * Secrets Manager calls with fakes, 100 concurrent payouts through the local stack, the
+ * reconciler drain and bulk payouts. Writes docs/performance.md (bench/report.ts) and prints the
+ * fresh tables on stdout (progress goes to stderr). Not part of `npm test`.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
-import { cpus, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { BatchResults } from './batch';
 import { type Bundle, buildBundles, FLOORS, floorOf, measureLoadTimes } from './bundle';
 import { applyBenchEnv, BENCH_ENV } from './env';
@@ -13,7 +15,8 @@ import type { CommandCounts } from './fakes';
 import type { HandlerResults } from './handlers';
 import type { LocalStackResults } from './local-stack';
 import type { DrainResults } from './reconcile-drain';
-import { type Row, renderTable, statusList, thousands, verdict } from './table';
+import { machineStamp, PERFORMANCE_FILE, renderSection, type Section, writePerformance } from './report';
+import { type Row, statusList, thousands, verdict } from './table';
 
 // 11, not 7: the load ratios are now pass/fail, and a median of 11 moves less with the machine's load.
 const LOAD_RUNS = 11;
@@ -279,15 +282,21 @@ function violations(
   return found;
 }
 
-/** `npm run bench -- batch`: only the bulk payout rows (a few minutes instead of twenty). */
+const elapsedS = (started: number) => (performance.now() - started) / 1000;
+
+/** Writes the fresh sections into docs/performance.md and shows them on stdout. */
+async function publish(sections: readonly Section[]): Promise<void> {
+  await writePerformance(sections);
+  for (const section of sections) console.log(`${renderSection(section)}\n`);
+  console.log(`Written to ${fileURLToPath(PERFORMANCE_FILE)}`);
+}
+
+/** `npm run bench -- batch`: only the bulk payout rows; the file keeps its other sections. */
 async function batchOnly(started: number): Promise<void> {
   const { benchBatch } = await import('./batch');
   const batch = await benchBatch(progress);
-  console.log(renderTable(batchRows(batch)));
-  console.log('');
-  console.log(
-    `Run ${new Date().toISOString()} · node ${process.version} · ${((performance.now() - started) / 1000).toFixed(1)} s`,
-  );
+  const stamp = machineStamp(new Date(), elapsedS(started), '`npm run bench -- batch`');
+  await publish([{ id: 'batch', stamp, rows: batchRows(batch) }]);
   if (batch.duplicates > 0) {
     console.log(
       `!!! EXACTLY-ONCE VIOLATED: ${batch.duplicates} batch items reached the sandbox more than once`,
@@ -321,21 +330,18 @@ async function main(): Promise<void> {
   const { benchBatch } = await import('./batch');
   const batch = await benchBatch(progress);
 
-  const rows = [
+  const core = [
     ...bundleRows(bundles),
     ...handlerRows(handlers),
     ...indexRows(handlers),
     ...localStackRows(stack),
     ...drainRows(drain),
-    ...batchRows(batch),
   ];
-  const cpu = cpus();
-  console.log(renderTable(rows));
-  console.log('');
-  console.log(
-    `Run ${new Date().toISOString()} · node ${process.version} · ${cpu[0]?.model ?? 'unknown CPU'} · ` +
-      `${cpu.length} cores · ${((performance.now() - started) / 1000).toFixed(1)} s`,
-  );
+  const stamp = machineStamp(new Date(), elapsedS(started), 'a full `npm run bench`');
+  await publish([
+    { id: 'core', stamp, rows: core },
+    { id: 'batch', stamp, rows: batchRows(batch) },
+  ]);
   const broken = violations(handlers, stack, drain, batch);
   if (broken.length > 0) {
     console.log('');

@@ -1,7 +1,7 @@
 import { approveBatch, type DecideDeps } from '../lib/batches/decide';
 import { buildDecideServices } from '../lib/batches/services';
 import { loadConfig } from '../lib/config';
-import { type ApiHandler, httpHandler, jsonResponse, operatorOf, parseJsonBody } from '../lib/http';
+import { type ApiHandler, httpHandler, jsonResponse, operatorOf, parseJsonBody } from '../lib/handlers/http';
 import { logger } from '../lib/logger';
 import { refuseQueryParameters } from '../lib/query-string';
 

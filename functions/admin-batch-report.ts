@@ -1,7 +1,7 @@
 import { batchReport, type ReadBatchDeps } from '../lib/batches/read';
 import { buildReadBatchServices } from '../lib/batches/services';
 import { loadConfig } from '../lib/config';
-import { type ApiHandler, csvResponse, httpHandler, operatorOf } from '../lib/http';
+import { type ApiHandler, csvResponse, httpHandler, operatorOf } from '../lib/handlers/http';
 import { logger } from '../lib/logger';
 import { refuseQueryParameters } from '../lib/query-string';
 

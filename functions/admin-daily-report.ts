@@ -1,7 +1,7 @@
 import { type DailyReportDeps, dailyReport } from '../lib/admin/daily-report';
 import { buildAdminReadServices } from '../lib/admin/services';
 import { loadConfig } from '../lib/config';
-import { type ApiHandler, httpHandler, operatorOf } from '../lib/http';
+import { type ApiHandler, httpHandler, operatorOf } from '../lib/handlers/http';
 import { logger } from '../lib/logger';
 
 /** GET /admin/reports/daily.csv?date= (IAM): every payout created that Kenya day, for reconciliation. */

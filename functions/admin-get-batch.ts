@@ -1,7 +1,7 @@
 import { getBatch, type ReadBatchDeps } from '../lib/batches/read';
 import { buildReadBatchServices } from '../lib/batches/services';
 import { loadConfig } from '../lib/config';
-import { type ApiHandler, httpHandler, jsonResponse, operatorOf } from '../lib/http';
+import { type ApiHandler, httpHandler, jsonResponse, operatorOf } from '../lib/handlers/http';
 import { logger } from '../lib/logger';
 
 /** GET /admin/payout-batches/{batchId} (IAM): a batch and a page of its items, as apps see it. */

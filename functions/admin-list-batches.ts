@@ -1,7 +1,7 @@
 import { type ListBatchesDeps, listBatches } from '../lib/batches/list';
 import { buildListBatchesServices } from '../lib/batches/services';
 import { loadConfig } from '../lib/config';
-import { type ApiHandler, httpHandler, jsonResponse, operatorOf } from '../lib/http';
+import { type ApiHandler, httpHandler, jsonResponse, operatorOf } from '../lib/handlers/http';
 import { logger } from '../lib/logger';
 
 /** GET /admin/payout-batches (IAM): batches newest first, of one status or all, a page at a time. */

@@ -1,7 +1,7 @@
 import { type ListPayoutsDeps, listPayouts } from '../lib/admin/list-payouts';
 import { buildAdminReadServices } from '../lib/admin/services';
 import { loadConfig } from '../lib/config';
-import { type ApiHandler, httpHandler, jsonResponse, operatorOf } from '../lib/http';
+import { type ApiHandler, httpHandler, jsonResponse, operatorOf } from '../lib/handlers/http';
 import { logger } from '../lib/logger';
 
 /** GET /admin/payouts (IAM): payouts by status and creation time, newest first, a page at a time. */

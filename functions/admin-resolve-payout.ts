@@ -1,6 +1,6 @@
 import { type ResolvePayoutDeps, resolvePayout } from '../lib/admin/resolve-payout';
 import { loadConfig } from '../lib/config';
-import { type ApiHandler, httpHandler, jsonResponse, operatorOf, parseJsonBody } from '../lib/http';
+import { type ApiHandler, httpHandler, jsonResponse, operatorOf, parseJsonBody } from '../lib/handlers/http';
 import { logger } from '../lib/logger';
 import { toView } from '../lib/payouts/payout';
 import { refuseQueryParameters } from '../lib/query-string';

@@ -1,20 +1,11 @@
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import middy from '@middy/core';
-import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import * as z from 'zod/mini';
 import { type AdvanceDeps, advanceBatch } from '../lib/batches/advance';
 import { buildAdvanceServices } from '../lib/batches/services';
 import { loadConfig } from '../lib/config';
-import { logger } from '../lib/logger';
-import { publishMetrics } from '../lib/metrics';
+import { sqsHandler } from '../lib/handlers/sqs';
 
-function batchIdOf(body: string): string | undefined {
-  try {
-    const parsed = JSON.parse(body) as { batchId?: unknown };
-    return typeof parsed.batchId === 'string' ? parsed.batchId : undefined;
-  } catch {
-    return undefined;
-  }
-}
+/** A batch-steps message: the batch to take further. */
+const BatchStep = z.object({ batchId: z.string().check(z.minLength(1)) });
 
 /**
  * SQS (batch-steps queue, ReportBatchItemFailures): takes each named batch as far as it can go
@@ -22,29 +13,16 @@ function batchIdOf(body: string): string | undefined {
  * timeout, and after five failures goes to the dead-letter queue (alarmed).
  */
 export function advanceBatchesHandler(services: AdvanceDeps) {
-  return middy<SQSEvent, SQSBatchResponse>()
-    .use(injectLambdaContext(logger, { resetKeys: true }))
-    .use(publishMetrics())
-    .handler(async (event, context) => {
-      const batchItemFailures: SQSBatchResponse['batchItemFailures'] = [];
-      for (const record of event.Records) {
-        const batchId = batchIdOf(record.body);
-        if (!batchId) {
-          logger.error('batch-steps message without a batchId', { messageId: record.messageId });
-          batchItemFailures.push({ itemIdentifier: record.messageId });
-          continue;
-        }
-        try {
-          const summary = await advanceBatch(services, batchId, () => context.getRemainingTimeInMillis());
-          logger.info('batch advanced', { ...summary });
-        } catch (error) {
-          services.counter.count('BatchStepFailure');
-          logger.error('a batch step failed; it runs again', { batchId, error });
-          batchItemFailures.push({ itemIdentifier: record.messageId });
-        }
-      }
-      return { batchItemFailures };
-    });
+  return sqsHandler(
+    ({ batchId }, context) => advanceBatch(services, batchId, () => context.getRemainingTimeInMillis()),
+    {
+      queue: 'batch-steps',
+      schema: BatchStep,
+      describe: ({ batchId }) => ({ batchId }),
+      doneMessage: 'batch advanced',
+      onFailure: () => services.counter.count('BatchStepFailure'),
+    },
+  );
 }
 
 export const handler = advanceBatchesHandler(buildAdvanceServices(loadConfig()));

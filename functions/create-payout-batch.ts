@@ -3,7 +3,7 @@ import { acceptBatch, type IntakeDeps } from '../lib/batches/intake';
 import { parseBatchRequest } from '../lib/batches/schema';
 import { buildIntakeServices } from '../lib/batches/services';
 import { type Config, loadConfig } from '../lib/config';
-import { type ApiHandler, httpHandler, jsonResponse, parseJsonBody } from '../lib/http';
+import { type ApiHandler, httpHandler, jsonResponse, parseJsonBody } from '../lib/handlers/http';
 import { logger } from '../lib/logger';
 import { refuseQueryParameters } from '../lib/query-string';
 

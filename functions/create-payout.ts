@@ -1,5 +1,5 @@
 import { type Config, loadConfig } from '../lib/config';
-import { type ApiHandler, httpHandler, jsonResponse, parseJsonBody } from '../lib/http';
+import { type ApiHandler, httpHandler, jsonResponse, parseJsonBody } from '../lib/handlers/http';
 import { logger } from '../lib/logger';
 import { type CreateOutcome, type CreatePayoutDeps, createPayout } from '../lib/payouts/create';
 import { toView } from '../lib/payouts/payout';

@@ -1,5 +1,5 @@
 import { loadConfig } from '../lib/config';
-import { type ApiHandler, httpHandler, jsonResponse } from '../lib/http';
+import { type ApiHandler, httpHandler, jsonResponse } from '../lib/handlers/http';
 import { logger } from '../lib/logger';
 import { getPayout } from '../lib/payouts/get';
 import { toView } from '../lib/payouts/payout';

@@ -1,5 +1,5 @@
 import { loadConfig } from '../lib/config';
-import { type ApiHandler, httpHandler, parseJsonBody } from '../lib/http';
+import { type ApiHandler, httpHandler, parseJsonBody } from '../lib/handlers/http';
 import { logger } from '../lib/logger';
 import { type CallbackDeps, handleCallback } from '../lib/payouts/callback';
 import { buildCallbackServices } from '../lib/services';

@@ -35,7 +35,7 @@ export interface Config {
   batchCheckIntervalMs: number;
   /** How long events wait in an outbox before the scheduled sweep publishes them (the stream goes first). */
   outboxSweepMinAgeMs: number;
-  /** The counters of the daily caps (README, "Caps"). */
+  /** The counters of the daily caps (docs/payouts.md, "Caps"). */
   payoutLimitsTable: string;
   /** The daily caps, per Kenya day: required by the functions that record payouts (requireSetting). */
   dailyMaxAmount?: number;

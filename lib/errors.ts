@@ -1,5 +1,5 @@
 /**
- * The one error hierarchy of the service. Domain code throws these; `lib/http.ts`
+ * The one error hierarchy of the service. Domain code throws these; `lib/handlers/http.ts`
  * alone decides which HTTP status each becomes.
  */
 export class PayoutServiceError extends Error {

@@ -8,6 +8,7 @@ import { cloudWatchCounter } from './metrics';
 import type { CallbackDeps } from './payouts/callback';
 import type { CreatePayoutDeps } from './payouts/create';
 import type { ReconcileDeps } from './payouts/reconcile';
+import type { PayoutRepository } from './payouts/repository';
 import type { SettleDeps } from './payouts/settle';
 import { PayproClient } from './paypro/client';
 import { cachedPayproSecret, type PayproSecret } from './paypro/secret';
@@ -21,8 +22,11 @@ export { buildRepository, createDocumentClient } from './store';
  * client, no Secrets Manager). Everything is built once per container, at module load.
  */
 
+/** The use cases take ports; what is wired here is the DynamoDB store, and tests may read its outbox. */
+type OnDynamo = { repository: PayoutRepository };
+
 /** Everything every use case needs, for tests, the bench and the local launcher. */
-export type Services = CreatePayoutDeps & CallbackDeps & ReconcileDeps;
+export type Services = CreatePayoutDeps & CallbackDeps & ReconcileDeps & OnDynamo;
 
 function buildPaypro(config: Pick<Config, 'payproBaseUrl' | 'payproTimeoutMs' | 'payproSignSalt'>) {
   return new PayproClient({
@@ -39,7 +43,9 @@ function buildSecret(
 }
 
 /** The store, the Paypro client, the secret and the log, metrics and clock that every writer shares. */
-function buildPayproDeps(config: Config): SettleDeps & Pick<Services, 'paypro' | 'secret' | 'publicBaseUrl'> {
+function buildPayproDeps(
+  config: Config,
+): SettleDeps & OnDynamo & Pick<Services, 'paypro' | 'secret' | 'publicBaseUrl'> {
   return {
     ...buildPayoutStores(config),
     paypro: buildPaypro(config),
@@ -66,7 +72,7 @@ export function buildCallbackServices(config: Config): CallbackDeps {
 }
 
 /** reconcile: query, settle, send what was never sent. */
-export function buildReconcileServices(config: Config): ReconcileDeps {
+export function buildReconcileServices(config: Config): ReconcileDeps & OnDynamo {
   return {
     ...buildPayproDeps(config),
     reconcileMinAgeMs: config.reconcileMinAgeMs,

@@ -74,7 +74,8 @@ export function summarizeDay(date: string, csv: string): DaySummary {
   for (const row of rows) {
     const status = row.status ?? '?';
     const amount = Number(row.amount) || 0;
-    const tally = (byStatus[status] ??= { count: 0, amount: 0 });
+    byStatus[status] ??= { count: 0, amount: 0 };
+    const tally = byStatus[status];
     tally.count += 1;
     tally.amount += amount;
     total.count += 1;

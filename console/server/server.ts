@@ -72,6 +72,72 @@ export function isOwnPagePost(req: Pick<IncomingMessage, 'headers'>): boolean {
   return origin === undefined || origin === `http://${req.headers.host}`;
 }
 
+type Handler = (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<void>;
+
+const JSON_NO_STORE = { 'content-type': 'application/json', 'cache-control': 'no-store' };
+
+/** GET /console/today (the day's summary) and /console/daily.csv (its report), from the stage's daily CSV. */
+function dayView(upstream: Upstream): Handler {
+  return async (_req, res, url) => {
+    const date = url.searchParams.get('date') ?? '';
+    if (!DAY.test(date))
+      return problem(res, 400, 'Bad Request', 'date must be a day YYYY-MM-DD (Kenya time).');
+    const day = await fetchDailyCsv(upstream, date);
+    if (!day.ok) return send(res, day.reply.status, day.reply.headers, day.reply.body);
+    if (url.pathname === '/console/daily.csv') {
+      return send(
+        res,
+        200,
+        {
+          'content-type': 'text/csv; charset=utf-8',
+          'content-disposition': `attachment; filename="payouts-${date}.csv"`,
+          'cache-control': 'no-store',
+        },
+        day.csv,
+      );
+    }
+    const body = JSON.stringify({ ...summarizeDay(date, day.csv), pages: day.pages });
+    return send(res, 200, JSON_NO_STORE, body);
+  };
+}
+
+/** /api/* to the stage's /admin/*: GETs as they come, POSTs only from the console's own page. */
+function proxy(upstream: Upstream): Handler {
+  return async (req, res, url) => {
+    const method = req.method === 'POST' ? 'POST' : 'GET';
+    let body: string | undefined;
+    if (method === 'POST') {
+      if (!isOwnPagePost(req))
+        return problem(res, 403, 'Forbidden', 'Only the console page may send changes.');
+      body = await readBody(req);
+      if (body === undefined) return problem(res, 413, 'Content Too Large', 'The body is too large.');
+    }
+    const path = `${url.pathname.slice('/api'.length)}${url.search}`;
+    const reply = await callStage(upstream, { method, path, headers: req.headers, body });
+    return send(res, reply.status, reply.headers, reply.body);
+  };
+}
+
+/** The handler of a request the console serves, or undefined (404). */
+function routeOf(upstream: Upstream, method: string, pathname: string): Handler | undefined {
+  const asset = STATIC_FILES[pathname];
+  if (asset && method === 'GET') {
+    return async (_req, res) => {
+      const body = await readFile(resolve(WEB_DIR, asset.file));
+      return send(res, 200, { 'content-type': asset.type, 'cache-control': 'no-cache' }, body);
+    };
+  }
+  if (pathname === '/console/info' && method === 'GET') {
+    return async (_req, res) =>
+      send(res, 200, JSON_NO_STORE, JSON.stringify({ mode: upstream.mode, stage: upstream.baseUrl }));
+  }
+  if ((pathname === '/console/today' || pathname === '/console/daily.csv') && method === 'GET') {
+    return dayView(upstream);
+  }
+  if (pathname.startsWith('/api/') && (method === 'GET' || method === 'POST')) return proxy(upstream);
+  return undefined;
+}
+
 /** The console's HTTP handler: the page, its two day views, and /api/* proxied to the stage's /admin/*. */
 export function consoleHandler(upstream: Upstream, port: () => number) {
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
@@ -80,50 +146,10 @@ export function consoleHandler(upstream: Upstream, port: () => number) {
     if (!isOwnHost(req.headers.host, port())) {
       return problem(res, 421, 'Misdirected Request', 'Open the console at http://localhost:<port>.');
     }
-    const asset = STATIC_FILES[url.pathname];
-    if (asset && method === 'GET') {
-      const body = await readFile(resolve(WEB_DIR, asset.file));
-      return send(res, 200, { 'content-type': asset.type, 'cache-control': 'no-cache' }, body);
-    }
-    if (url.pathname === '/console/info' && method === 'GET') {
-      const body = JSON.stringify({ mode: upstream.mode, stage: upstream.baseUrl });
-      return send(res, 200, { 'content-type': 'application/json', 'cache-control': 'no-store' }, body);
-    }
-    if ((url.pathname === '/console/today' || url.pathname === '/console/daily.csv') && method === 'GET') {
-      const date = url.searchParams.get('date') ?? '';
-      if (!DAY.test(date))
-        return problem(res, 400, 'Bad Request', 'date must be a day YYYY-MM-DD (Kenya time).');
-      const day = await fetchDailyCsv(upstream, date);
-      if (!day.ok) return send(res, day.reply.status, day.reply.headers, day.reply.body);
-      if (url.pathname === '/console/daily.csv') {
-        return send(
-          res,
-          200,
-          {
-            'content-type': 'text/csv; charset=utf-8',
-            'content-disposition': `attachment; filename="payouts-${date}.csv"`,
-            'cache-control': 'no-store',
-          },
-          day.csv,
-        );
-      }
-      const body = JSON.stringify({ ...summarizeDay(date, day.csv), pages: day.pages });
-      return send(res, 200, { 'content-type': 'application/json', 'cache-control': 'no-store' }, body);
-    }
-    if (url.pathname.startsWith('/api/') && (method === 'GET' || method === 'POST')) {
-      let body: string | undefined;
-      if (method === 'POST') {
-        if (!isOwnPagePost(req)) {
-          return problem(res, 403, 'Forbidden', 'Only the console page may send changes.');
-        }
-        body = await readBody(req);
-        if (body === undefined) return problem(res, 413, 'Content Too Large', 'The body is too large.');
-      }
-      const path = `${url.pathname.slice('/api'.length)}${url.search}`;
-      const reply = await callStage(upstream, { method, path, headers: req.headers, body });
-      return send(res, reply.status, reply.headers, reply.body);
-    }
-    return problem(res, 404, 'Not Found', `${method} ${url.pathname} is not part of the console.`);
+    const handle = routeOf(upstream, method, url.pathname);
+    if (!handle)
+      return problem(res, 404, 'Not Found', `${method} ${url.pathname} is not part of the console.`);
+    return handle(req, res, url);
   };
 }
 

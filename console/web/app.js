@@ -13,15 +13,18 @@ const REFRESH_MS = { today: 30_000, batches: 3_000 };
 
 const $ = (id) => document.getElementById(id);
 
+/** Sets one attribute of `h`: an `on…` function becomes a listener, `true` an empty attribute. */
+function applyAttribute(node, name, value) {
+  if (value === undefined || value === false || value === null) return;
+  if (name.startsWith('on') && typeof value === 'function') node.addEventListener(name.slice(2), value);
+  else if (value === true) node.setAttribute(name, '');
+  else node.setAttribute(name, String(value));
+}
+
 /** An element with attributes (`on…` functions become listeners) and children (strings become text). */
 function h(tag, attrs = {}, ...children) {
   const node = document.createElement(tag);
-  for (const [name, value] of Object.entries(attrs)) {
-    if (value === undefined || value === false || value === null) continue;
-    if (name.startsWith('on') && typeof value === 'function') node.addEventListener(name.slice(2), value);
-    else if (value === true) node.setAttribute(name, '');
-    else node.setAttribute(name, String(value));
-  }
+  for (const [name, value] of Object.entries(attrs)) applyAttribute(node, name, value);
   for (const child of children.flat(Number.POSITIVE_INFINITY)) {
     if (child === undefined || child === null || child === false) continue;
     node.append(child instanceof Node ? child : String(child));
@@ -440,7 +443,10 @@ function pager(nextCursor) {
         {
           type: 'button',
           'data-key': 'first-page',
-          onclick: () => ((batchCursor = undefined), loadBatches()),
+          onclick: () => {
+            batchCursor = undefined;
+            loadBatches();
+          },
         },
         'First page',
       ),
@@ -453,7 +459,10 @@ function pager(nextCursor) {
         {
           type: 'button',
           'data-key': 'next-page',
-          onclick: () => ((batchCursor = nextCursor), loadBatches()),
+          onclick: () => {
+            batchCursor = nextCursor;
+            loadBatches();
+          },
         },
         'Next page',
       ),

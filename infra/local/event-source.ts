@@ -16,7 +16,7 @@ import {
 import type { SQSBatchResponse, SQSEvent, SQSMessageAttributes, SQSRecord } from 'aws-lambda';
 
 /** The function the mapping invokes: a Lambda handler, or a call through serverless-offline. */
-export type SqsBatchHandler = (event: SQSEvent) => Promise<SQSBatchResponse | undefined | void>;
+export type SqsBatchHandler = (event: SQSEvent) => Promise<SQSBatchResponse | undefined>;
 
 /** An event source mapping on one queue. */
 export interface SqsEventSourceOptions {

@@ -6,10 +6,8 @@
  * credentials, so any access key works.
  */
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { listen } from './listen';
-import { readBody } from './read-body';
+import { AwsJsonError, serveAwsJson } from './aws-json';
 
 /** An event as EventBridge delivers it to a target. */
 export interface EventEnvelope {
@@ -72,13 +70,62 @@ export interface LocalEventBridge {
   close(): Promise<void>;
 }
 
-const PUT_EVENTS = 'AWSEvents.PutEvents';
 const MAX_BODY_BYTES = 1024 * 1024;
 const MAX_ENTRIES = 10;
 const ENVELOPE_FIELDS = new Set(['source', 'detail-type', 'account', 'region', 'resources']);
 
+/** Why PutEvents refused one entry. */
+type EntryFailure = { ErrorCode: string; ErrorMessage: string };
 /** Per-entry result of PutEvents. */
-type EntryResult = { EventId: string } | { ErrorCode: string; ErrorMessage: string };
+type EntryResult = { EventId: string } | EntryFailure;
+
+/** The fields of an entry that passed PutEvents' checks. */
+interface ValidEntry {
+  source: string;
+  detailType: string;
+  detail: Record<string, unknown>;
+  bus: string;
+  resources: string[];
+  time: unknown;
+}
+
+const entryFailure = (ErrorCode: string, ErrorMessage: string): EntryFailure => ({ ErrorCode, ErrorMessage });
+const invalidArgument = (field: string, reason: string) =>
+  entryFailure('InvalidArgument', `Parameter ${field} is not valid. Reason: ${reason}`);
+const nonEmptyText = (value: unknown): value is string => typeof value === 'string' && value !== '';
+
+/** An entry's Detail as an object, or undefined when it is not a JSON object. */
+function parseDetail(text: string): Record<string, unknown> | undefined {
+  try {
+    const detail: unknown = JSON.parse(text);
+    return typeof detail === 'object' && detail !== null && !Array.isArray(detail)
+      ? (detail as Record<string, unknown>)
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Checks one entry as PutEvents does, in its order; an EntryFailure says why it is refused. */
+function checkEntry(entry: unknown, buses: ReadonlySet<string>): ValidEntry | EntryFailure {
+  if (typeof entry !== 'object' || entry === null) return invalidArgument('Entry', 'Entry is not an object.');
+  const { Source, DetailType, Detail, EventBusName, Resources, Time } = entry as Record<string, unknown>;
+  if (!nonEmptyText(Source)) return invalidArgument('Source', 'Source is a required argument.');
+  if (!nonEmptyText(DetailType)) return invalidArgument('DetailType', 'DetailType is a required argument.');
+  if (!nonEmptyText(Detail)) return invalidArgument('Detail', 'Detail is a required argument.');
+  const detail = parseDetail(Detail);
+  if (!detail) return entryFailure('MalformedDetail', 'Detail is malformed.');
+  if (Source.toLowerCase().startsWith('aws.')) {
+    return entryFailure('NotAuthorizedForSourceException', 'Not authorized for the source.');
+  }
+  const bus = busName(EventBusName);
+  if (!buses.has(bus)) return entryFailure('ResourceNotFoundException', `Event bus ${bus} does not exist.`);
+  const resources = Resources === undefined ? [] : Resources;
+  if (!(Array.isArray(resources) && resources.every((r) => typeof r === 'string'))) {
+    return invalidArgument('Resources', 'Resources must be a list of strings.');
+  }
+  return { source: Source, detailType: DetailType, detail, bus, resources, time: Time };
+}
 
 /** Serves PutEvents for the given buses on 127.0.0.1 and delivers to matching rules. */
 export async function startLocalEventBridge(options: LocalEventBridgeOptions): Promise<LocalEventBridge> {
@@ -115,61 +162,43 @@ export async function startLocalEventBridge(options: LocalEventBridgeOptions): P
 
   /** Validates one entry, as PutEvents does, and accepts it or says why not. */
   function accept(entry: unknown, now: Date): { result: EntryResult; event?: EventEnvelope; bus?: string } {
-    const fail = (ErrorCode: string, ErrorMessage: string) => ({ result: { ErrorCode, ErrorMessage } });
-    const invalid = (field: string, reason: string) =>
-      fail('InvalidArgument', `Parameter ${field} is not valid. Reason: ${reason}`);
-    if (typeof entry !== 'object' || entry === null) return invalid('Entry', 'Entry is not an object.');
-    const { Source, DetailType, Detail, EventBusName, Resources, Time } = entry as Record<string, unknown>;
-    if (typeof Source !== 'string' || Source === '')
-      return invalid('Source', 'Source is a required argument.');
-    if (typeof DetailType !== 'string' || DetailType === '') {
-      return invalid('DetailType', 'DetailType is a required argument.');
-    }
-    if (typeof Detail !== 'string' || Detail === '')
-      return invalid('Detail', 'Detail is a required argument.');
-    let detail: unknown;
-    try {
-      detail = JSON.parse(Detail);
-    } catch {
-      detail = undefined;
-    }
-    if (typeof detail !== 'object' || detail === null || Array.isArray(detail)) {
-      return fail('MalformedDetail', 'Detail is malformed.');
-    }
-    if (Source.toLowerCase().startsWith('aws.')) {
-      return fail('NotAuthorizedForSourceException', 'Not authorized for the source.');
-    }
-    const bus = busName(EventBusName);
-    if (!buses.has(bus)) return fail('ResourceNotFoundException', `Event bus ${bus} does not exist.`);
-    if (
-      Resources !== undefined &&
-      !(Array.isArray(Resources) && Resources.every((r) => typeof r === 'string'))
-    ) {
-      return invalid('Resources', 'Resources must be a list of strings.');
-    }
+    const checked = checkEntry(entry, buses);
+    if ('ErrorCode' in checked) return { result: checked };
     // Checked last: an injected failure stands for a transient fault of a valid entry.
     if (failing.count > 0) {
       failing.count -= 1;
-      return fail(failing.code, failing.message);
+      return { result: { ErrorCode: failing.code, ErrorMessage: failing.message } };
     }
     const event: EventEnvelope = {
       version: '0',
       id: randomUUID(),
-      'detail-type': DetailType,
-      source: Source,
+      'detail-type': checked.detailType,
+      source: checked.source,
       account,
-      time: isoSeconds(typeof Time === 'number' ? new Date(Time * 1000) : now),
+      time: isoSeconds(typeof checked.time === 'number' ? new Date(checked.time * 1000) : now),
       region,
-      resources: (Resources as string[] | undefined) ?? [],
-      detail: detail as Record<string, unknown>,
+      resources: checked.resources,
+      detail: checked.detail,
     };
-    return { result: { EventId: event.id }, event, bus };
+    return { result: { EventId: event.id }, event, bus: checked.bus };
+  }
+
+  /** Hands an accepted event to every matching rule of its bus, after the reply as EventBridge does. */
+  function route(event: EventEnvelope, bus: string): void {
+    options.onEvent?.(event, bus);
+    for (const rule of rules) {
+      if (rule.eventBusName !== bus || !matches(rule.pattern, event)) continue;
+      const delivery = new Promise<void>((resolve) => setImmediate(resolve)).then(() => deliver(rule, event));
+      deliveries.add(delivery);
+      void delivery.finally(() => deliveries.delete(delivery));
+    }
   }
 
   function putEvents(input: Record<string, unknown>): { FailedEntryCount: number; Entries: EntryResult[] } {
     const entries = input.Entries;
     if (!Array.isArray(entries) || entries.length < 1 || entries.length > MAX_ENTRIES) {
-      throw new ValidationError(
+      throw new AwsJsonError(
+        'ValidationException',
         `1 validation error detected: Value at 'entries' failed to satisfy constraint: Member must have length ${
           Array.isArray(entries) && entries.length > MAX_ENTRIES
             ? `less than or equal to ${MAX_ENTRIES}`
@@ -179,33 +208,28 @@ export async function startLocalEventBridge(options: LocalEventBridgeOptions): P
     }
     const now = new Date();
     const accepted = entries.map((entry) => accept(entry, now));
-    for (const { event, bus } of accepted) {
-      if (!event || bus === undefined) continue;
-      options.onEvent?.(event, bus);
-      // EventBridge delivers asynchronously: targets run after the reply, never inside it.
-      for (const rule of rules) {
-        if (rule.eventBusName !== bus || !matches(rule.pattern, event)) continue;
-        const delivery = new Promise<void>((resolve) => setImmediate(resolve)).then(() =>
-          deliver(rule, event),
-        );
-        deliveries.add(delivery);
-        void delivery.finally(() => deliveries.delete(delivery));
-      }
-    }
+    // EventBridge delivers asynchronously: targets run after the reply, never inside it.
+    for (const { event, bus } of accepted) if (event && bus !== undefined) route(event, bus);
     const results = accepted.map(({ result }) => result);
     return { FailedEntryCount: results.filter((result) => 'ErrorCode' in result).length, Entries: results };
   }
 
-  const server = createServer((req, res) => {
-    handleRequest(putEvents, req, res).catch(() => {
-      writeAwsJson(res, 500, { __type: 'InternalException', message: 'Local EventBridge failed.' });
-    });
-  });
-  const host = options.host ?? '127.0.0.1';
-  const url = await listen(server, options.port ?? 0, host);
+  const server = await serveAwsJson(
+    {
+      version: '1.1',
+      targetPrefix: 'AWSEvents.',
+      operations: { PutEvents: putEvents },
+      maxBodyBytes: MAX_BODY_BYTES,
+      // PutEvents takes at most 256 KB of entries; a body past 1 MB is refused outright.
+      tooLarge: new AwsJsonError('RequestEntityTooLarge', 'Request is too large.', 413),
+      malformed: new AwsJsonError('SerializationException'),
+      internal: new AwsJsonError('InternalException', 'Local EventBridge failed.', 500),
+    },
+    { port: options.port, host: options.host },
+  );
 
   return {
-    url,
+    url: server.url,
     addRule,
     failNext: (count, errorCode = 'InternalFailure', errorMessage = 'Internal Failure') => {
       failing = { count, code: errorCode, message: errorMessage };
@@ -213,12 +237,7 @@ export async function startLocalEventBridge(options: LocalEventBridgeOptions): P
     idle: async () => {
       while (deliveries.size > 0) await Promise.allSettled([...deliveries]);
     },
-    close: async () => {
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      // The SDK keeps sockets alive; without this close() would wait for them to time out.
-      server.closeAllConnections();
-      await closed;
-    },
+    close: () => server.close(),
   };
 }
 
@@ -295,54 +314,4 @@ function busName(value: unknown): string {
 /** EventBridge's `time`: ISO 8601 in UTC to the second. */
 function isoSeconds(date: Date): string {
   return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
-}
-
-class ValidationError extends Error {}
-
-/** Answers one JSON 1.1 call: PutEvents or an AWS-shaped error. */
-async function handleRequest(
-  putEvents: (input: Record<string, unknown>) => object,
-  req: IncomingMessage,
-  res: ServerResponse,
-): Promise<void> {
-  req.on('error', () => undefined);
-  res.on('error', () => undefined);
-  const raw = await readBody(req, MAX_BODY_BYTES);
-  if (req.method !== 'POST' || req.headers['x-amz-target'] !== PUT_EVENTS) {
-    writeAwsJson(res, 400, { __type: 'UnknownOperationException' });
-    return;
-  }
-  if (raw === undefined) {
-    // PutEvents takes at most 256 KB of entries; a body past 1 MB is refused outright.
-    writeAwsJson(res, 413, { __type: 'RequestEntityTooLarge', message: 'Request is too large.' });
-    return;
-  }
-  let input: unknown;
-  try {
-    input = JSON.parse(raw);
-  } catch {
-    input = undefined;
-  }
-  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
-    writeAwsJson(res, 400, { __type: 'SerializationException' });
-    return;
-  }
-  try {
-    writeAwsJson(res, 200, putEvents(input as Record<string, unknown>));
-  } catch (error) {
-    if (!(error instanceof ValidationError)) throw error;
-    writeAwsJson(res, 400, { __type: 'ValidationException', message: error.message });
-  }
-}
-
-/** Sends a JSON 1.1 body unless the client has already gone away. */
-function writeAwsJson(res: ServerResponse, status: number, body: object): void {
-  if (res.destroyed || res.headersSent) return;
-  const text = JSON.stringify(body);
-  res.writeHead(status, {
-    'content-type': 'application/x-amz-json-1.1',
-    'content-length': Buffer.byteLength(text),
-    'x-amzn-requestid': randomUUID(),
-  });
-  res.end(text);
 }

@@ -9,7 +9,7 @@
  *   wrong one, it answers 403 {"message":"Forbidden"}, as API Gateway answers a request that is
  *   not signed or not allowed, and the function never runs. With it, the caller is the principal
  *   `local`: it reaches the function as `requestContext.authorizer.principalId`, which
- *   lib/http.ts's operatorOf reads when there is no IAM user ARN (there never is locally);
+ *   lib/handlers/http.ts's operatorOf reads when there is no IAM user ARN (there never is locally);
  * - every other endpoint is let through unchanged, with no credentials: its API key check (private
  *   routes) and everything else serverless-offline does for it stay exactly as without this file.
  *

@@ -46,7 +46,7 @@ function judge(payout: Payout, to: ResolveRequest['to'], answer: Answer, unreach
   if (answer.kind === 'rejected') {
     const said = `does not know this tradeNo (${answer.code}${answer.message ? ` ${answer.message}` : ''})`;
     // Sent but unknown to Paypro: it may still be on its way, or lost; only Paypro can say
-    // which, in writing (README, "Flagged payouts"). Never sent: it cannot have been paid.
+    // which, in writing (docs/operator-guide.md, "Flagged payouts"). Never sent: it cannot have been paid.
     if (payout.sentAt !== undefined) {
       return { agrees: false, words: `${said}, although it was sent at ${payout.sentAt}` };
     }

@@ -35,7 +35,7 @@ export const adminListQuerySchema = z.strictObject({
   to: instantOrDay('a day means its end, Kenya time'),
   flagged: z.optional(z.enum(['true', 'false'], { error: 'must be true or false' })),
   // Decimal digits only (lib/query-string.ts): z.coerce.number would take 0x10 and 1e1. A
-  // transform, so the API document states this one's schema itself (lib/openapi/document.ts).
+  // transform, so the API document states this one's schema itself (contract/paths-admin.ts).
   limit: z._default(
     z.pipe(
       z.string({ error: LIMIT }),

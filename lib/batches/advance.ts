@@ -3,7 +3,6 @@ import type { EventBus } from '../events/bus';
 import type { BatchRecord, BatchStatus } from './batch';
 import type { BatchStepQueue } from './queue';
 import { MAX_DELAY_SECONDS } from './queue';
-import type { HeaderChange } from './repository';
 import {
   awaitApproval,
   awaitLines,
@@ -15,6 +14,7 @@ import {
   type StepDeps,
   type StepResult,
 } from './steps';
+import type { HeaderChange } from './store';
 
 /** What advancing a batch needs. */
 export interface AdvanceDeps extends StepDeps {

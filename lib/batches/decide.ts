@@ -6,11 +6,11 @@ import { TRADE_NO_PATTERN, toFieldProblems } from '../payouts/schema';
 import { type BatchRecord, type BatchStatus, type BatchSummary, CANCELLABLE, toSummary } from './batch';
 import { batchEvent } from './events';
 import type { BatchStepQueue } from './queue';
-import type { BatchRepository } from './repository';
+import type { BatchStore } from './store';
 
 /** What an operator's decision about a batch needs. */
 export interface DecideDeps {
-  batches: BatchRepository;
+  batches: BatchStore;
   steps: BatchStepQueue;
   counter: Counter;
   log: Log;

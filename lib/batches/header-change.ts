@@ -1,19 +1,4 @@
-import type { BatchStatus } from './batch';
-import type { BatchEvent } from './events';
-
-/** A change of a batch's header, made only if its conditions hold. */
-export interface HeaderChange {
-  /** The statuses the batch must be in. */
-  from?: readonly BatchStatus[];
-  /** The run that must hold the batch's lease. */
-  lease?: string;
-  /** Attributes that must hold these values (undefined: must be absent). */
-  expect?: Record<string, string | number | boolean | undefined>;
-  set?: Record<string, unknown>;
-  remove?: readonly string[];
-  /** The event the change commits, in the same write (the version moves by one, conditionally). */
-  event?: BatchEvent;
-}
+import type { HeaderChange } from './store';
 
 /** A HeaderChange as the parts of one conditional UpdateCommand. */
 export interface HeaderUpdate {

@@ -5,12 +5,12 @@ import { kenyaDate } from '../shared/kenya-time';
 import { type BatchRecord, isFinalBatch } from './batch';
 import { batchEvent } from './events';
 import type { BatchStepQueue } from './queue';
-import type { BatchRepository } from './repository';
 import type { BatchRequest } from './schema';
+import type { BatchStore } from './store';
 
 /** What taking a batch in needs. */
 export interface IntakeDeps extends BatchCapDeps {
-  batches: BatchRepository;
+  batches: BatchStore;
   steps: BatchStepQueue;
   /** A batch whose total is above this many KES waits for an operator's approval; undefined: none does. */
   approvalAboveAmount?: number;

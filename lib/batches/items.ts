@@ -2,7 +2,7 @@ import { isFinal } from '../payouts/payout';
 import { maskMobile } from '../shared/mask';
 import type { BatchItemView, BatchLine, BatchRecord, ItemStatus, ItemTotals, LineRow } from './batch';
 import { zeroTotals } from './batch';
-import type { PayoutState } from './payouts';
+import type { PayoutState } from './store';
 
 /** One line of a batch with its position and what became of it. */
 export interface BatchItem {

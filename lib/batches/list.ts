@@ -1,11 +1,12 @@
 import { ValidationError } from '../errors';
 import { decimalInteger, decimalIntegerMessage, unknownParameters } from '../query-string';
 import { BATCH_STATUSES, type BatchStatus, type BatchSummary, toSummary } from './batch';
-import { type BatchRepository, listSortKey } from './repository';
+import { listSortKey } from './repository';
+import type { BatchStore } from './store';
 
 /** What listing batches needs. */
 export interface ListBatchesDeps {
-  batches: BatchRepository;
+  batches: BatchStore;
 }
 
 /** The most batches one page of `GET /admin/payout-batches` lists, and how many without `limit`. */

@@ -5,26 +5,9 @@ import type { Payout } from '../payouts/payout';
 import { PayoutRepository } from '../payouts/repository';
 import { chunksOf, forEachLimit } from '../shared/concurrency';
 import { storeCall } from '../shared/dynamo';
+import type { BatchPayouts, PayoutState } from './store';
 
-/** What a batch's view and its completion read of each payout: who owns it, where it stands, what Paypro said. */
-export type PayoutState = Pick<Payout, 'tradeNo' | 'status' | 'batchId' | 'paypro'>;
-
-/** What batches need of the payouts table: bulk reads, and recording or adopting a payout as a batch's. */
-export interface BatchPayouts {
-  /** Reads a payout (strongly consistent), or undefined. */
-  get(tradeNo: string): Promise<Payout | undefined>;
-  /** Reads many payouts (eventually consistent); the ones that do not exist are absent from the map. */
-  getMany(tradeNos: readonly string[]): Promise<Map<string, Payout>>;
-  /** As getMany, reading only each payout's state: a tenth of the bytes, for views of 10,000 items. */
-  getStates(tradeNos: readonly string[]): Promise<Map<string, PayoutState>>;
-  /** Writes a new payout, due for reconciliation at `checkAfter`; PayoutExistsError when its tradeNo is taken. */
-  create(payout: Payout, checkAfter: string): Promise<void>;
-  /**
-   * Makes an existing payout of no batch the batch's, only if it still belongs to none and pays
-   * what `requestHash` says: so a payout belongs to at most one batch. False when refused.
-   */
-  adopt(tradeNo: string, batchId: string, requestHash: string, at: string): Promise<boolean>;
-}
+export type { BatchPayouts, PayoutState } from './store';
 
 // BatchGetItem takes at most 100 keys a call; a few calls at once keep 10,000 within a second or two.
 const KEYS_PER_CALL = 100;

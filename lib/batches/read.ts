@@ -3,13 +3,12 @@ import { TRADE_NO_PATTERN } from '../payouts/schema';
 import { decimalInteger, decimalIntegerMessage, unknownParameters } from '../query-string';
 import { type BatchItemView, type BatchView, ITEM_STATUSES, type ItemStatus, toSummary } from './batch';
 import { type BatchItem, itemStatus, itemsOf, itemView, ownedTradeNos, totalsOf, withPayouts } from './items';
-import type { BatchPayouts } from './payouts';
-import type { BatchRepository } from './repository';
+import type { BatchPayouts, BatchStore } from './store';
 
 /** What reading a batch needs. */
 export interface ReadBatchDeps {
   payouts: Pick<BatchPayouts, 'getStates'>;
-  batches: BatchRepository;
+  batches: BatchStore;
 }
 
 /** A page of a batch's items: `status` filters, `cursor` continues, `limit` items at most. */

@@ -5,13 +5,12 @@ import { requestHash } from '../payouts/create';
 import { type Payout, pendingPayout } from '../payouts/payout';
 import { forEachLimit } from '../shared/concurrency';
 import type { BatchLine, BatchRecord, LineRow, RejectedLine } from './batch';
-import type { BatchPayouts } from './payouts';
 import type { BatchSendQueue } from './queue';
-import type { BatchRepository } from './repository';
+import type { BatchPayouts, BatchStore } from './store';
 
 /** What recording a batch's lines needs. */
 export interface RecordDeps {
-  batches: BatchRepository;
+  batches: BatchStore;
   payouts: BatchPayouts;
   sends: BatchSendQueue;
   counter: Counter;

@@ -8,10 +8,11 @@ import {
 import { storeCall } from '../shared/dynamo';
 import type { BatchLine, BatchRecord, BatchStatus, LineRow, RejectedLine } from './batch';
 import type { BatchEvent } from './events';
-import { type HeaderChange, headerUpdate } from './header-change';
+import { headerUpdate } from './header-change';
 import { BatchLines } from './lines';
+import type { BatchStore, HeaderChange } from './store';
 
-export type { HeaderChange } from './header-change';
+export type { HeaderChange } from './store';
 
 /**
  * Index of batch headers by status, newest first (`listSk` = `<createdAt>#<batchId>`): the
@@ -40,7 +41,7 @@ export function listSortKey(record: Pick<BatchRecord, 'createdAt' | 'batchId'>):
  * and the lease of the run advancing it) and its lines, LINES_PER_ROW a row, in submitted order.
  * SDK errors stop here: a refused condition is `undefined`/`false`, anything else StoreUnavailableError.
  */
-export class BatchRepository {
+export class BatchRepository implements BatchStore {
   private readonly lines: BatchLines;
 
   constructor(

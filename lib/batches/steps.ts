@@ -12,7 +12,7 @@ import type { BatchRecord, BatchRejection, BatchStatus, LineRow } from './batch'
 import { batchEvent } from './events';
 import { allSettled, itemsOf, ownedTradeNos, totalsOf, withPayouts } from './items';
 import { type RecordDeps, recordRow } from './record';
-import type { HeaderChange } from './repository';
+import type { HeaderChange } from './store';
 
 /** What the steps of a batch need. */
 export interface StepDeps extends RecordDeps, BatchCapDeps {

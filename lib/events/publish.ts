@@ -1,13 +1,13 @@
 import type { Log } from '../logger';
 import type { Counter } from '../metrics';
 import { OUTBOX_PARTITION_KEYS } from '../payouts/keys';
-import type { PayoutRepository } from '../payouts/repository';
+import type { PayoutOutbox } from '../payouts/store';
 import { forEachLimit } from '../shared/concurrency';
 import type { EventBus } from './bus';
 
 /** What publishing needs. */
 export interface PublishDeps {
-  repository: PayoutRepository;
+  repository: PayoutOutbox;
   bus: EventBus;
   log: Log;
   counter: Counter;

@@ -11,12 +11,12 @@ import {
   recipientKey,
   refusalOf,
 } from './caps';
-import type { BatchCapLedger, CounterValue } from './repository';
+import type { BatchCapLedger, CounterValue } from './store';
 
 /*
  * A batch's shares of the caps, each reserved and given back at most once per counter however
  * often a step runs again: every such write is one conditional write that also checks, adds or
- * removes the batch's mark on the counter itself (README, "Caps" and "Bulk payouts").
+ * removes the batch's mark on the counter itself (docs/payouts.md, "Caps"; docs/batches.md).
  *   reserve:  ADD share, mark           if the counter has no mark and room
  *   settle:   ADD -unused, mark#settled if it has the mark and not mark#settled
  *   release:  ADD -share, DELETE mark   if it has the mark

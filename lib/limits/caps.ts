@@ -3,9 +3,9 @@ import type { Log } from '../logger';
 import type { Counter } from '../metrics';
 import { forEachLimit } from '../shared/concurrency';
 import { maskMobile } from '../shared/mask';
-import type { CapLedger, CounterState, CounterValue } from './repository';
+import type { CapLedger, CounterState, CounterValue } from './store';
 
-/** A stage's caps, per Kenya calendar day (README, "Caps"). */
+/** A stage's caps, per Kenya calendar day (docs/payouts.md, "Caps"). */
 export interface DailyCaps {
   dailyMaxAmount: number;
   dailyMaxCount: number;

@@ -8,7 +8,7 @@ import {
   ValidationError,
 } from '../errors';
 import { verifyCallbackToken } from '../paypro/callback-token';
-import type { PayproClient } from '../paypro/client';
+import type { PayproApi } from '../paypro/client';
 import type { PayproSecret } from '../paypro/secret';
 import { kenyaTimeToIso } from '../shared/kenya-time';
 import { RAW_BODY_MAX_CHARS } from './payout';
@@ -18,7 +18,7 @@ import { amountAgrees, type PayproReport, type SettleDeps, type SettleOutcome, s
 
 /** What handling a callback needs. */
 export interface CallbackDeps extends SettleDeps {
-  paypro: PayproClient;
+  paypro: PayproApi;
   secret: () => Promise<PayproSecret>;
   verifyByQuery: boolean;
 }
@@ -120,7 +120,7 @@ async function queryPaypro(
   secret: PayproSecret,
   tradeNo: string,
 ): Promise<PayproReport & { amount: string }> {
-  let answer: Awaited<ReturnType<PayproClient['queryPayout']>>;
+  let answer: Awaited<ReturnType<PayproApi['queryPayout']>>;
   try {
     answer = await deps.paypro.queryPayout(secret, tradeNo);
   } catch (error) {

@@ -2,25 +2,7 @@ import { type DynamoDBDocumentClient, QueryCommand, UpdateCommand } from '@aws-s
 import { storeCall } from '../shared/dynamo';
 import { DUE_PAYOUTS_INDEX, fromItem, openPartitionKey } from './keys';
 import type { Payout } from './payout';
-
-/** An open payout as the index shows it: enough to claim it for a check. */
-export interface DueRef {
-  tradeNo: string;
-  checkAfter: string;
-  createdAt: string;
-}
-
-/** One page of due payouts under one partition key, and where the next page starts. */
-export interface DuePage {
-  refs: DueRef[];
-  cursor?: Record<string, unknown>;
-}
-
-/** How many open payouts under one partition key are due, and the due time of the most overdue. */
-export interface DueCount {
-  count: number;
-  oldestCheckAfter?: string;
-}
+import type { DueCount, DuePage, DueRef } from './store';
 
 const DUE = 'openPk = :pk AND checkAfter <= :now';
 

@@ -26,7 +26,7 @@ export const OPEN_SHARDS = 16;
 /**
  * The single key every open payout carried before the index was sharded. Items written by
  * that release keep it until their first check moves them to their shard, so the reconciler
- * reads it too for one release (README, "Upgrading").
+ * reads it too for one release (docs/deploy-and-upgrade.md, "Upgrading a stage").
  */
 export const LEGACY_OPEN_PK = 'OPEN';
 

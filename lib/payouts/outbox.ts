@@ -41,7 +41,7 @@ export interface OutboxPage {
 }
 
 /** DynamoDB storage of the payouts' outboxes: the events committed with a change and not yet published. */
-export class PayoutOutbox {
+export class PayoutOutboxTable {
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,

@@ -2,13 +2,13 @@ import { PayproUnknownOutcomeError } from '../errors';
 import type { PayoutRecord, RequestRejected } from '../paypro/client';
 import type { PayproSecret } from '../paypro/secret';
 import { pullLimit } from '../shared/concurrency';
-import type { DuePage, DueRef } from './due';
 import { flagged } from './events';
 import { OPEN_PARTITION_KEYS } from './keys';
 import { isFinal, type Payout } from './payout';
 import { reportFromQuery } from './query-report';
 import { type SendDeps, sendOnce } from './send';
 import { amountAgrees, settle } from './settle';
+import type { DuePage, DueRef } from './store';
 
 /** What a reconcile run needs. */
 export interface ReconcileDeps extends SendDeps {
@@ -219,7 +219,7 @@ async function flagIfTooOld(deps: ReconcileDeps, payout: Payout, summary: Reconc
     {
       at,
       source: 'reconciler',
-      note: 'still open past the flag age; needs a human (see README, "Flagged payouts")',
+      note: 'still open past the flag age; needs a human (see docs/operator-guide.md, "Flagged payouts")',
     },
     flagged(payout, at),
   );

@@ -1,45 +1,30 @@
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { PayoutExistsError, StaleStateError } from '../errors';
 import { storeCall } from '../shared/dynamo';
-import { type DueCount, type DuePage, DuePayouts, type DueRef } from './due';
+import { DuePayouts } from './due';
 import type { PayoutEvent } from './events';
 import { dayPartitionKey, daySortKey, fromItem, openPartitionKey } from './keys';
-import { eventWrite, type OutboxPage, PayoutOutbox } from './outbox';
-import {
-  allowedSources,
-  type HistoryEntry,
-  isFinal,
-  type Payout,
-  type PayoutStatus,
-  type PayproDetails,
-} from './payout';
+import { eventWrite, type OutboxPage, PayoutOutboxTable } from './outbox';
+import { allowedSources, type HistoryEntry, isFinal, type Payout } from './payout';
+import type { DueCount, DuePage, DueRef, PayoutOutbox, PayoutStore, Transition } from './store';
 
-/** A status change with what Paypro said, and its event, applied as one conditional write. */
-export interface Transition {
-  to: PayoutStatus;
-  at: string;
-  paypro?: PayproDetails;
-  entry: HistoryEntry;
-  event: PayoutEvent;
-  /** Only if the payout was never handed to Paypro (no `sentAt`): what an operator's FAILED may rest on. */
-  unsentOnly?: boolean;
-}
+export type { DueCount, DuePage, DueRef, Transition } from './store';
 
 /**
  * DynamoDB storage of payouts; SDK errors stop here and become domain errors. The reconciler's
- * reads (DuePayouts) and the outbox (PayoutOutbox) live in their own modules; this class is
+ * reads (DuePayouts) and the outbox (PayoutOutboxTable) live in their own modules; this class is
  * the one door to all three.
  */
-export class PayoutRepository {
+export class PayoutRepository implements PayoutStore, PayoutOutbox {
   private readonly due: DuePayouts;
-  private readonly outbox: PayoutOutbox;
+  private readonly outbox: PayoutOutboxTable;
 
   constructor(
     protected readonly client: DynamoDBDocumentClient,
     protected readonly tableName: string,
   ) {
     this.due = new DuePayouts(client, tableName);
-    this.outbox = new PayoutOutbox(client, tableName);
+    this.outbox = new PayoutOutboxTable(client, tableName);
   }
 
   /** Writes a new payout, due for reconciliation at `checkAfter`; PayoutExistsError when its tradeNo is taken. */
@@ -231,17 +216,17 @@ export class PayoutRepository {
     return this.due.claim(ref, nextCheckAfter);
   }
 
-  /** The events a payout's outbox holds, oldest version first (PayoutOutbox.read). */
+  /** The events a payout's outbox holds, oldest version first (PayoutOutboxTable.read). */
   readOutbox(tradeNo: string): Promise<PayoutEvent[]> {
     return this.outbox.read(tradeNo);
   }
 
-  /** Empties the outbox if it still holds exactly `count` events; false otherwise (PayoutOutbox.clear). */
+  /** Empties the outbox if it still holds exactly `count` events; false otherwise (PayoutOutboxTable.clear). */
   clearOutbox(tradeNo: string, count: number): Promise<boolean> {
     return this.outbox.clear(tradeNo, count);
   }
 
-  /** A page of the payouts under one outbox key with events waiting since `before` (PayoutOutbox.list). */
+  /** A page of the payouts under one outbox key with events waiting since `before` (PayoutOutboxTable.list). */
   listOutbox(
     partitionKey: string,
     before: string,

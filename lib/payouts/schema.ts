@@ -105,7 +105,7 @@ export function payoutRequestSchema(bounds: AmountLimits) {
 
 /*
  * amount and mobile are checked in transforms, which zod cannot turn into JSON Schema. These
- * state the same rules for the API document (lib/openapi), from the same regexes and bounds;
+ * state the same rules for the API document (contract/), from the same regexes and bounds;
  * no handler imports them, so they stay out of the function bundles.
  */
 

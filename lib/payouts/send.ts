@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { PayproUnknownOutcomeError } from '../errors';
 import { notifyUrl } from '../paypro/callback-token';
-import type { PayoutAccepted, PayproClient, RequestRejected } from '../paypro/client';
+import type { PayoutAccepted, PayproApi, RequestRejected } from '../paypro/client';
 import type { PayproSecret } from '../paypro/secret';
 import { maskMobile } from '../shared/mask';
 import type { Payout } from './payout';
@@ -10,7 +10,7 @@ import { amountAgrees, type SettleDeps, settle } from './settle';
 
 /** What sending needs. */
 export interface SendDeps extends SettleDeps {
-  paypro: PayproClient;
+  paypro: PayproApi;
   publicBaseUrl: string;
 }
 
@@ -113,7 +113,7 @@ async function settleRefusal(
   context: Context,
 ): Promise<SendResult> {
   const refused = `payout request refused by Paypro (${refusal.code} ${refusal.message})`;
-  let record: Awaited<ReturnType<PayproClient['queryPayout']>>;
+  let record: Awaited<ReturnType<PayproApi['queryPayout']>>;
   try {
     record = await deps.paypro.queryPayout(secret, payout.tradeNo);
   } catch (error) {

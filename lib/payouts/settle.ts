@@ -1,6 +1,6 @@
 import { StaleStateError } from '../errors';
 import { releaseCaps } from '../limits/caps';
-import type { CapLedger } from '../limits/repository';
+import type { CapLedger } from '../limits/store';
 import type { Log } from '../logger';
 import type { Counter } from '../metrics';
 import { outcomeOf } from '../paypro/codes';
@@ -15,7 +15,7 @@ import {
   type PayoutStatus,
   type PayproDetails,
 } from './payout';
-import type { PayoutRepository } from './repository';
+import type { PayoutStore } from './store';
 
 /** What Paypro said about a payout: its status code (or refusal code) and details, verbatim. */
 export interface PayproReport {
@@ -29,7 +29,7 @@ export interface PayproReport {
 
 /** What settling needs. */
 export interface SettleDeps {
-  repository: PayoutRepository;
+  repository: PayoutStore;
   /** The daily caps' counters: a payout that ends FAILED gives its share back. */
   caps: CapLedger;
   counter: Counter;

@@ -78,8 +78,16 @@ export interface PayproClientOptions {
 // Statuses that say the request was not processed but may be tried again are not rejections.
 const RETRYABLE_4XX = new Set([408, 425, 429]);
 
+/** Paypro's two calls as the use cases see them (port); PayproClient is the HTTP one. */
+export interface PayproApi {
+  /** Asks Paypro to pay out; throws PayproUnknownOutcomeError when the outcome cannot be known. */
+  payout(credentials: PayproCredentials, call: PayoutCall): Promise<PayoutAccepted | RequestRejected>;
+  /** Asks Paypro what became of a payout; a first-layer refusal (e.g. unknown tradeNo) is `rejected`. */
+  queryPayout(credentials: PayproCredentials, tradeNo: string): Promise<PayoutRecord | RequestRejected>;
+}
+
 /** Paypro's payout and payout-query calls, with timeouts and response schemas. */
-export class PayproClient {
+export class PayproClient implements PayproApi {
   private readonly fetch: typeof fetch;
 
   constructor(private readonly options: PayproClientOptions) {

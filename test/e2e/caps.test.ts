@@ -5,7 +5,7 @@ import { type RunningStack, runNpmStart } from '../support/local-stack-process';
 let stack: RunningStack;
 
 beforeAll(async () => {
-  // What the README tells an operator to try: a day capped at ten payouts.
+  // What docs/payouts.md ("Caps") tells an operator to try: a day capped at ten payouts.
   stack = await runNpmStart({ DAILY_MAX_COUNT: '10' });
 }, 120_000);
 afterAll(async () => {

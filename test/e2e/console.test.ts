@@ -128,7 +128,7 @@ describe('the operator console under npm start, in Chromium', () => {
     expect(history.map((line) => line.replace(/^.+? · /, ''))).toEqual([
       'api → PENDING · payout requested',
       'paypro-payout → PROCESSING · 0015 CREDIT_INPROGRESS · payout accepted by Paypro',
-      'reconciler · still open past the flag age; needs a human (see README, "Flagged payouts")',
+      'reconciler · still open past the flag age; needs a human (see docs/operator-guide.md, "Flagged payouts")',
     ]);
     expect(warningText).toContain('Paypro answered: Paypro is still processing it (0015 CREDIT_INPROGRESS)');
     expect(await resolved.locator('p').first().textContent()).toBe(`Resolved ${tradeNo}: now FAILED`);

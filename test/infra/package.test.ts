@@ -24,9 +24,11 @@ const FUNCTIONS = [
   'paypro-callback',
   'reconcile',
   'publish-events',
+  'sweep-outbox',
   'deliver-webhooks',
   'create-payout-batch',
   'get-payout-batch',
+  'get-payout-batch-report',
   'send-batch-items',
   'get-openapi',
   'admin-list-payouts',
@@ -140,7 +142,7 @@ describe('serverless package --stage prod (offline, no credentials)', () => {
             { Ref: 'AWS::NoValue' },
           ],
         },
-        // The pre-sharding index, kept only while a stage upgrades (README, "Upgrading a stage").
+        // The pre-sharding index, kept only while a stage upgrades (docs/deploy-and-upgrade.md, "Upgrading a stage").
         {
           'Fn::If': [
             'KeepLegacyOpenIndex',
@@ -269,11 +271,14 @@ describe('serverless package --stage prod (offline, no credentials)', () => {
     expect(target('ApiGatewayMethodPayoutDashbatchesPost')).toContain(
       'CreateDashpayoutDashbatchLambdaFunction',
     );
-    for (const id of [
-      'ApiGatewayMethodPayoutDashbatchesBatchidVarGet',
-      'ApiGatewayMethodPayoutDashbatchesBatchidVarReportcsvGet',
-    ]) {
-      expect(target(id)).toContain('GetDashpayoutDashbatchLambdaFunction');
+    for (const [id, fn] of [
+      ['ApiGatewayMethodPayoutDashbatchesBatchidVarGet', 'GetDashpayoutDashbatchLambdaFunction'],
+      [
+        'ApiGatewayMethodPayoutDashbatchesBatchidVarReportcsvGet',
+        'GetDashpayoutDashbatchDashreportLambdaFunction',
+      ],
+    ] as const) {
+      expect(target(id)).toContain(fn);
       expect(methods[id]?.Properties.HttpMethod).toBe('GET');
     }
     const paths = ofType('AWS::ApiGateway::Resource').map(([, r]) => r.Properties.PathPart);
@@ -489,6 +494,8 @@ describe('serverless package --stage prod (offline, no credentials)', () => {
     for (const [role, logGroup] of [
       ['CreatePayoutBatchRole', 'CreateDashpayoutDashbatchLogGroup'],
       ['GetPayoutBatchRole', 'GetDashpayoutDashbatchLogGroup'],
+      ['GetPayoutBatchReportRole', 'GetDashpayoutDashbatchDashreportLogGroup'],
+      ['SweepOutboxRole', 'SweepDashoutboxLogGroup'],
       ['SendBatchItemsRole', 'SendDashbatchDashitemsLogGroup'],
       ['GetOpenapiRole', 'GetDashopenapiLogGroup'],
       ['AdminListPayoutsRole', 'AdminDashlistDashpayoutsLogGroup'],

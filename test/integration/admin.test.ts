@@ -55,6 +55,33 @@ function tradeNo(label: string): string {
   return `adm-${label}-${Date.now()}-${seq}`;
 }
 
+/** When seed i was created: 41 minutes apart, batches of five together, two astride a Kenya midnight. */
+function seedTime(i: number, base: number): string {
+  if (i === 200) return kenyaDayStart('2031-03-03');
+  if (i === 201) return new Date(Date.parse(kenyaDayStart('2031-03-03')) - 1).toISOString();
+  const slot = i < 100 ? Math.floor(i / 5) : i - 80;
+  return new Date(base + slot * 41 * 60_000 + (slot % 3) * 7).toISOString();
+}
+
+/** Paypro's details for a seed in its status; messages that would break a naive CSV included. */
+function seedPaypro(i: number, status: PayoutStatus, at: string): Payout['paypro'] {
+  if (status === 'SUCCEEDED') {
+    return {
+      serialNumber: `sn-${i}`,
+      platFormTradeNo: `pf-${i}`,
+      code: '0000',
+      message: 'SUCCESS',
+      successTime: at,
+    };
+  }
+  if (status !== 'FAILED') return {};
+  const messages: Record<number, string> = {
+    3: 'REJECTED, "see" note',
+    7: '=HYPERLINK("http://x.test","y")',
+  };
+  return { serialNumber: `sn-${i}`, code: '00029', message: messages[i] ?? 'REJECTED_TRANSACTION' };
+}
+
 /**
  * 250 payouts over five Kenya days: 20 batches of 5 items sharing a createdAt, then singles
  * 41 minutes apart, every status, some flagged, and two on either side of a Kenya midnight.
@@ -62,32 +89,16 @@ function tradeNo(label: string): string {
 function seeds(): Payout[] {
   const base = Date.parse(kenyaDayStart(DAYS[0] as string));
   return Array.from({ length: 250 }, (_, i) => {
-    const slot = i < 100 ? Math.floor(i / 5) : i - 80;
-    let at = new Date(base + slot * 41 * 60_000 + (slot % 3) * 7).toISOString();
-    if (i === 200) at = kenyaDayStart('2031-03-03');
-    if (i === 201) at = new Date(Date.parse(kenyaDayStart('2031-03-03')) - 1).toISOString();
+    const at = seedTime(i, base);
     const status = STATUSES[i % 4] as PayoutStatus;
     const mobile = `25471${String(i).padStart(7, '0')}`;
-    const message =
-      i === 3 ? 'REJECTED, "see" note' : i === 7 ? '=HYPERLINK("http://x.test","y")' : 'REJECTED_TRANSACTION';
     return {
       tradeNo: `seed-${String(i).padStart(3, '0')}`,
       amount: 100 + i,
       mobile,
       status,
       requestHash: requestHash({ amount: 100 + i, mobile }),
-      paypro:
-        status === 'SUCCEEDED'
-          ? {
-              serialNumber: `sn-${i}`,
-              platFormTradeNo: `pf-${i}`,
-              code: '0000',
-              message: 'SUCCESS',
-              successTime: at,
-            }
-          : status === 'FAILED'
-            ? { serialNumber: `sn-${i}`, code: '00029', message }
-            : {},
+      paypro: seedPaypro(i, status, at),
       ...(i < 100 && { batchId: `batch-${Math.floor(i / 5)}` }),
       ...(status !== 'SUCCEEDED' && status !== 'FAILED' && i % 8 < 2 && { flaggedAt: at }),
       createdAt: at,
@@ -457,9 +468,8 @@ describe('GET /admin/reports/daily.csv', () => {
     const table: Record<string, { count: number; amount: number }> = {};
     for (const p of seeded) {
       const stored = (await stack.services.repository.get(p.tradeNo)) as Payout;
-      const t = (table[stored.status] ??= { count: 0, amount: 0 });
-      t.count += 1;
-      t.amount += stored.amount;
+      const t = table[stored.status] ?? { count: 0, amount: 0 };
+      table[stored.status] = { count: t.count + 1, amount: t.amount + stored.amount };
     }
     // Act
     const csv: Record<string, { count: number; amount: number }> = {};
@@ -467,9 +477,8 @@ describe('GET /admin/reports/daily.csv', () => {
       const reply = await report({ date });
       for (const row of rows(reply.body)) {
         expect(kenyaDate(row.createdAt as string)).toBe(date);
-        const t = (csv[row.status as string] ??= { count: 0, amount: 0 });
-        t.count += 1;
-        t.amount += Number(row.amount);
+        const t = csv[row.status as string] ?? { count: 0, amount: 0 };
+        csv[row.status as string] = { count: t.count + 1, amount: t.amount + Number(row.amount) };
       }
     }
     // Assess

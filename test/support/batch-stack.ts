@@ -5,6 +5,7 @@ import { adminListBatchesHandler } from '../../functions/admin-list-batches';
 import { advanceBatchesHandler } from '../../functions/advance-batches';
 import { createPayoutBatchHandler } from '../../functions/create-payout-batch';
 import { getPayoutBatchHandler } from '../../functions/get-payout-batch';
+import { getPayoutBatchReportHandler } from '../../functions/get-payout-batch-report';
 import { sendBatchItemsHandler } from '../../functions/send-batch-items';
 import { wakeBatchesHandler } from '../../functions/wake-batches';
 import { createSqsEventSource } from '../../infra/local/event-source';
@@ -53,6 +54,7 @@ export async function startBatchFunctions(stack: Stack, overrides: BatchOverride
   };
   const create = createPayoutBatchHandler(intake, config);
   const get = getPayoutBatchHandler(buildReadBatchServices(config));
+  const report = getPayoutBatchReportHandler(buildReadBatchServices(config));
   const steps = advanceBatchesHandler(advance);
   const send = sendBatchItemsHandler(buildSendItemServices(config), config);
   const decide = { ...buildDecideServices(config), ...pick(overrides, ['now']) };
@@ -114,7 +116,7 @@ export async function startBatchFunctions(stack: Stack, overrides: BatchOverride
       ),
     report: (batchId: string) =>
       reply(
-        get(
+        report(
           apiEvent({
             method: 'GET',
             path: `/payout-batches/${batchId}/report.csv`,

@@ -49,12 +49,21 @@ vi.mock('../../functions/create-payout-batch', async (importOriginal) => {
 
 vi.mock('../../functions/get-payout-batch', async (importOriginal) => {
   const actual = await importOriginal<typeof import('../../functions/get-payout-batch')>();
-  // One handler, two routes: told apart as the handler itself does.
-  const route = (event: APIGatewayProxyEvent) =>
-    event.resource?.endsWith('/report.csv') || event.path?.endsWith('/report.csv')
-      ? 'GET /payout-batches/{batchId}/report.csv'
-      : 'GET /payout-batches/{batchId}';
-  return { ...actual, getPayoutBatchHandler: checking(actual.getPayoutBatchHandler, route) };
+  return {
+    ...actual,
+    getPayoutBatchHandler: checking(actual.getPayoutBatchHandler, 'GET /payout-batches/{batchId}'),
+  };
+});
+
+vi.mock('../../functions/get-payout-batch-report', async (importOriginal) => {
+  const actual = await importOriginal<typeof import('../../functions/get-payout-batch-report')>();
+  return {
+    ...actual,
+    getPayoutBatchReportHandler: checking(
+      actual.getPayoutBatchReportHandler,
+      'GET /payout-batches/{batchId}/report.csv',
+    ),
+  };
 });
 
 vi.mock('../../functions/admin-list-payouts', async (importOriginal) => {

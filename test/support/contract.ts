@@ -73,24 +73,56 @@ function explain(errors: OutputUnit[]): string {
   return [...new Set(lines)].join('\n');
 }
 
+type Fail = (what: string) => never;
+
+/** A function that throws, naming the route, the status and what is wrong with the reply. */
+const failing =
+  (route: string, reply: Reply): Fail =>
+  (what) => {
+    throw new Error(
+      `Contract: ${route} replied ${reply.statusCode}, which openapi.json does not allow: ${what}\n` +
+        `  body: ${excerpt(reply.body)}\n` +
+        '  (If the API changed on purpose, change its schemas in contract/ and run `npm run openapi`.)',
+    );
+  };
+
+/** The document's response for this method, path and status, or a failure saying which is missing. */
+function documentedResponse(method: string, path: string, status: string, fail: Fail): ResponseObject {
+  const operation = documentOf().paths[path]?.[method.toLowerCase()];
+  if (!operation) return fail('the route is not in the document');
+  return operation.responses?.[status] ?? fail(`status ${status} is not documented for this route`);
+}
+
+/** The reply's content type, which the response must document. */
+function documentedContentType(content: Record<string, unknown>, reply: Reply, fail: Fail): string {
+  const contentType = headerOf(reply.headers, 'content-type')?.split(';')[0]?.trim().toLowerCase();
+  if (contentType === undefined || !(contentType in content)) {
+    return fail(
+      `content type ${contentType ?? '(none)'} is not documented (documented: ${Object.keys(content).join(', ')})`,
+    );
+  }
+  return contentType;
+}
+
+/** The body as the schema sees it: parsed for a JSON type, the text otherwise. */
+function bodyValue(contentType: string, reply: Reply, fail: Fail): unknown {
+  if (contentType !== 'application/json' && !contentType.endsWith('+json')) return reply.body ?? '';
+  try {
+    return JSON.parse(reply.body ?? '');
+  } catch {
+    return fail(`the body is not JSON although the content type is ${contentType}`);
+  }
+}
+
 /**
  * Throws, naming the route, the status and what is wrong, unless openapi.json documents this
  * reply to `route` ("POST /payouts/{tradeNo}": the method and the path as the document names it).
  */
 export async function checkReply(route: string, reply: Reply): Promise<void> {
   const [method = '', path = ''] = route.split(' ');
-  const operation = documentOf().paths[path]?.[method.toLowerCase()];
-  const fail = (what: string): never => {
-    throw new Error(
-      `Contract: ${route} replied ${reply.statusCode}, which openapi.json does not allow: ${what}\n` +
-        `  body: ${excerpt(reply.body)}\n` +
-        '  (If the API changed on purpose, change its schemas in lib/openapi and run `npm run openapi`.)',
-    );
-  };
-  if (!operation) return fail('the route is not in the document');
+  const fail = failing(route, reply);
   const status = String(reply.statusCode);
-  const response = operation.responses?.[status];
-  if (!response) return fail(`status ${status} is not documented for this route`);
+  const response = documentedResponse(method, path, status, fail);
   for (const [name, header] of Object.entries(response.headers ?? {})) {
     if (header.required && headerOf(reply.headers, name) === undefined) fail(`header ${name} is missing`);
   }
@@ -98,20 +130,8 @@ export async function checkReply(route: string, reply: Reply): Promise<void> {
     if (reply.body) fail('the document says this reply has no body');
     return;
   }
-  const contentType = headerOf(reply.headers, 'content-type')?.split(';')[0]?.trim().toLowerCase();
-  if (contentType === undefined || !(contentType in response.content)) {
-    return fail(
-      `content type ${contentType ?? '(none)'} is not documented (documented: ${Object.keys(response.content).join(', ')})`,
-    );
-  }
-  let value: unknown = reply.body ?? '';
-  if (contentType === 'application/json' || contentType.endsWith('+json')) {
-    try {
-      value = JSON.parse(reply.body ?? '');
-    } catch {
-      return fail(`the body is not JSON although the content type is ${contentType}`);
-    }
-  }
+  const contentType = documentedContentType(response.content, reply, fail);
+  const value = bodyValue(contentType, reply, fail);
   const pointer = `/paths/${segment(path)}/${method.toLowerCase()}/responses/${status}/content/${segment(contentType)}/schema`;
   const output = (await validatorAt(pointer))(value, BASIC);
   if (!output.valid)

@@ -276,13 +276,13 @@ describe('the console server in front of a stage', () => {
     const url = await consoleFor(localUpstream(stage.url, 'k'));
     // Act
     const page = await send(url, { path: '/' });
-    const escape = await send(url, { path: '/../server/server.ts' });
+    const traversal = await send(url, { path: '/../server/server.ts' });
     // Assess
     expect(page.status).toBe(200);
     expect(page.headers['content-type']).toBe('text/html; charset=utf-8');
     expect(page.headers['content-security-policy']).toContain("script-src 'self'");
     expect(page.body).toContain('<title>Payouts operator console</title>');
-    expect(escape.status).toBe(404);
+    expect(traversal.status).toBe(404);
   });
 
   it('answers 502 naming the cause when the stage does not answer', async () => {

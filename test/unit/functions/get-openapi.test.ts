@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { DOCUMENT_PATH } from '../../../contract/document';
 import { handler } from '../../../functions/get-openapi';
-import { DOCUMENT_PATH } from '../../../lib/openapi/document';
 import { checkReply } from '../../support/contract';
 
 describe('GET /openapi.json', () => {

@@ -12,13 +12,13 @@ function keyText(key: string, escaped: boolean): string {
   return `"${[...key].map((c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`).join('')}"`;
 }
 
-function render(tree: Tree, escaped: (path: string) => boolean, path = ''): string {
+function render(tree: Tree, escapes: (path: string) => boolean, path = ''): string {
   if ('leaf' in tree) return tree.leaf;
-  if ('array' in tree) return `[${tree.array.map((t, i) => render(t, escaped, `${path}[${i}]`)).join(',')}]`;
+  if ('array' in tree) return `[${tree.array.map((t, i) => render(t, escapes, `${path}[${i}]`)).join(',')}]`;
   return `{${tree.object
     .map(([key, value], i) => {
       const at = path === '' ? key : `${path}.${key}`;
-      return `${keyText(key, escaped(`${at}#${i}`))}:${render(value, escaped, at)}`;
+      return `${keyText(key, escapes(`${at}#${i}`))}:${render(value, escapes, at)}`;
     })
     .join(',')}}`;
 }
@@ -80,8 +80,8 @@ describe('duplicateKeys', () => {
 
   it('agrees with the tree a body was written from, for any body', () => {
     fc.assert(
-      fc.property(tree, fc.func(fc.boolean()), (generated, escaped) => {
-        expect(duplicateKeys(render(generated, escaped))).toEqual(expected(generated));
+      fc.property(tree, fc.func(fc.boolean()), (generated, escapes) => {
+        expect(duplicateKeys(render(generated, escapes))).toEqual(expected(generated));
       }),
       { numRuns: 2_000 },
     );

@@ -21,64 +21,70 @@ const isObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 const isName = (v: unknown): v is string => typeof v === 'string' && v.length >= 1 && v.length <= 255;
 
+/** What breaks a DimensionSet's rules: at most 30 keys, each naming a string member of the root. */
+function dimensionProblems(root: Record<string, unknown>, dimensions: unknown): string[] {
+  if (!Array.isArray(dimensions) || dimensions.length === 0) return ['Dimensions is not a non-empty array'];
+  return dimensions.flatMap((set: unknown) => {
+    if (!Array.isArray(set) || set.length > 30) return ['a DimensionSet is not an array of at most 30 keys'];
+    return set.flatMap((key: unknown) => {
+      if (!isName(key)) return [`dimension key ${String(key)} is not a 1-255 character string`];
+      return typeof root[key] === 'string' ? [] : [`dimension target ${key} is not a string`];
+    });
+  });
+}
+
+/** What breaks a MetricDefinition's rules: a name, a CloudWatch unit, and a numeric target member. */
+function definitionProblems(root: Record<string, unknown>, definition: unknown): string[] {
+  if (!isObject(definition) || !isName(definition.Name))
+    return ['a MetricDefinition has no 1-255 character Name'];
+  const problems: string[] = [];
+  if (definition.Unit !== undefined && !UNITS.has(String(definition.Unit))) {
+    problems.push(`unit ${String(definition.Unit)} is not a CloudWatch unit`);
+  }
+  const target = root[definition.Name];
+  const values = Array.isArray(target) ? target : [target];
+  if (values.length > 100 || !values.every((v) => typeof v === 'number' && Number.isFinite(v))) {
+    problems.push(`metric target ${definition.Name} is not a number or an array of at most 100 numbers`);
+  }
+  return problems;
+}
+
+/** What breaks a MetricDirective's rules: namespace, dimension sets, metric definitions. */
+function directiveProblems(root: Record<string, unknown>, directive: unknown): string[] {
+  if (!isObject(directive)) return ['a MetricDirective is not an object'];
+  const problems: string[] = [];
+  if (!isName(directive.Namespace)) problems.push('Namespace is not a 1-255 character string');
+  problems.push(...dimensionProblems(root, directive.Dimensions));
+  const { Metrics } = directive;
+  if (!Array.isArray(Metrics) || Metrics.length > 100) {
+    return [...problems, 'Metrics is not an array of at most 100 definitions'];
+  }
+  return [...problems, ...Metrics.flatMap((definition: unknown) => definitionProblems(root, definition))];
+}
+
 /**
  * What breaks the AWS specification of the embedded metric format in one log line
  * (CloudWatch_Embedded_Metric_Format_Specification: root node, metadata, MetricDirective,
  * DimensionSet, MetricDefinition, target members); empty when the line is valid EMF.
  */
 function emfProblems(line: string): string[] {
-  const problems: string[] = [];
   let root: unknown;
   try {
     root = JSON.parse(line);
   } catch {
     return ['not JSON'];
   }
+  const problems: string[] = [];
   if (line !== line.trim() || line.includes('\n')) problems.push('not one line of JSON alone');
   if (!isObject(root)) return ['root is not an object'];
   const aws = root._aws;
   if (!isObject(aws)) return ['_aws is not an object'];
   if (!Number.isInteger(aws.Timestamp)) problems.push('_aws.Timestamp is not an integer of ms');
   if (!Array.isArray(aws.CloudWatchMetrics)) return [...problems, '_aws.CloudWatchMetrics is not an array'];
-  for (const directive of aws.CloudWatchMetrics as unknown[]) {
-    if (!isObject(directive)) {
-      problems.push('a MetricDirective is not an object');
-      continue;
-    }
-    if (!isName(directive.Namespace)) problems.push('Namespace is not a 1-255 character string');
-    const { Dimensions, Metrics } = directive;
-    if (!Array.isArray(Dimensions) || Dimensions.length === 0)
-      problems.push('Dimensions is not a non-empty array');
-    for (const set of Array.isArray(Dimensions) ? Dimensions : []) {
-      if (!Array.isArray(set) || set.length > 30) {
-        problems.push('a DimensionSet is not an array of at most 30 keys');
-        continue;
-      }
-      for (const key of set) {
-        if (!isName(key)) problems.push(`dimension key ${String(key)} is not a 1-255 character string`);
-        else if (typeof root[key] !== 'string') problems.push(`dimension target ${key} is not a string`);
-      }
-    }
-    if (!Array.isArray(Metrics) || Metrics.length > 100) {
-      problems.push('Metrics is not an array of at most 100 definitions');
-      continue;
-    }
-    for (const definition of Metrics) {
-      if (!isObject(definition) || !isName(definition.Name)) {
-        problems.push('a MetricDefinition has no 1-255 character Name');
-        continue;
-      }
-      if (definition.Unit !== undefined && !UNITS.has(String(definition.Unit))) {
-        problems.push(`unit ${String(definition.Unit)} is not a CloudWatch unit`);
-      }
-      const target = root[definition.Name];
-      const values = Array.isArray(target) ? target : [target];
-      if (values.length > 100 || !values.every((v) => typeof v === 'number' && Number.isFinite(v))) {
-        problems.push(`metric target ${definition.Name} is not a number or an array of at most 100 numbers`);
-      }
-    }
-  }
-  return problems;
+  return [
+    ...problems,
+    ...aws.CloudWatchMetrics.flatMap((directive: unknown) => directiveProblems(root, directive)),
+  ];
 }
 
 /** A writer whose lines are kept, in production mode unless `env` says otherwise. */

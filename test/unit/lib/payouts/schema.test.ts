@@ -37,7 +37,7 @@ describe('normaliseMobile', () => {
     '+2540712345678',
     '0712.345.678',
     '07123456７8', // full-width digit
-    // Only spaces (U+0020) and hyphens (-) separate digits, as the README and the API document say.
+    // Only spaces (U+0020) and hyphens (-) separate digits, as docs/api.md and the API document say.
     '0712\u00a0345\u00a0678', // no-break space
     '0712\t345\t678',
     '0712\n345678',

@@ -1,7 +1,7 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
-import { ForbiddenError } from '../../../lib/errors';
-import { operatorOf } from '../../../lib/http';
+import { ForbiddenError } from '../../../../lib/errors';
+import { operatorOf } from '../../../../lib/handlers/http';
 
 const event = (requestContext: Record<string, unknown>) =>
   ({ requestContext }) as unknown as Pick<APIGatewayProxyEvent, 'requestContext'>;

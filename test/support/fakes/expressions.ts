@@ -173,7 +173,7 @@ export function evaluateCondition(
 }
 
 /** A value, a path, or `if_not_exists(path, value)`. */
-function valueOf(text: string, item: Item, ctx: ExpressionContext): unknown {
+function valueIn(text: string, item: Item, ctx: ExpressionContext): unknown {
   const m = /^if_not_exists\((.+)\)$/.exec(text.trim());
   if (!m?.[1]) return operand(text.trim(), item, ctx);
   const [path, fallback] = splitTopLevel(m[1]);
@@ -184,14 +184,47 @@ function valueOf(text: string, item: Item, ctx: ExpressionContext): unknown {
 /** The right-hand side of a SET action: a value, a path, if_not_exists, or list_append of two of those. */
 function setValue(text: string, item: Item, ctx: ExpressionContext): unknown {
   const m = /^list_append\((.+)\)$/.exec(text);
-  if (!m?.[1]) return valueOf(text, item, ctx);
+  if (!m?.[1]) return valueIn(text, item, ctx);
   const args = splitTopLevel(m[1]);
   if (args.length !== 2) throw unsupported(text);
-  const [a, b] = args.map((arg) => valueOf(arg, item, ctx));
+  const [a, b] = args.map((arg) => valueIn(arg, item, ctx));
   if (!Array.isArray(a) || !Array.isArray(b)) {
     throw new Error(`bench fake DynamoDB: list_append on a non-list in ${text}`);
   }
   return [...a, ...b];
+}
+
+/** `ADD path :n` on a top-level number: the right-hand side and the old value read from `before`. */
+function addAction(action: string, item: Item, before: Item, ctx: ExpressionContext): void {
+  const [pathText, valueText] = action.split(/\s+/);
+  if (!pathText || !valueText) throw unsupported(action);
+  const path = pathOf(pathText, ctx);
+  const add = operand(valueText, before, ctx);
+  const current = getPath(before, path) ?? 0;
+  if (path.length !== 1 || typeof add !== 'number' || typeof current !== 'number') throw unsupported(action);
+  item[path[0] as string] = current + add;
+}
+
+/** `REMOVE path`: nothing when the path's parent is missing. */
+function removeAction(action: string, item: Item, ctx: ExpressionContext): void {
+  const path = pathOf(action, ctx);
+  const parent = getPath(item, path.slice(0, -1)) as Item | undefined;
+  if (parent && typeof parent === 'object') delete parent[path.at(-1) as string];
+}
+
+/** `SET path = value`: refused, as DynamoDB does, inside a map that does not exist. */
+function setAction(action: string, item: Item, before: Item, ctx: ExpressionContext): void {
+  const eq = action.indexOf('=');
+  if (eq < 0) throw unsupported(action);
+  const path = pathOf(action.slice(0, eq), ctx);
+  const value = setValue(action.slice(eq + 1).trim(), before, ctx);
+  const parent = path.length === 1 ? item : getPath(item, path.slice(0, -1));
+  if (typeof parent !== 'object' || parent === null || Array.isArray(parent)) {
+    const error = new Error(`The document path provided in the update expression is invalid: ${action}`);
+    error.name = 'ValidationException';
+    throw error;
+  }
+  (parent as Item)[path.at(-1) as string] = value;
 }
 
 /** Applies `SET …`, `REMOVE …` and (numbers only) `ADD …` clauses to `item` in place. */
@@ -203,35 +236,9 @@ export function applyUpdate(expression: string, item: Item, ctx: ExpressionConte
     const [, keyword, body] = /^(SET|REMOVE|ADD)\s+(.+)$/s.exec(clause) ?? [];
     if (!keyword || !body) throw unsupported(clause);
     for (const action of splitTopLevel(body)) {
-      if (keyword === 'ADD') {
-        const [pathText, valueText] = action.split(/\s+/);
-        if (!pathText || !valueText) throw unsupported(action);
-        const path = pathOf(pathText, ctx);
-        const add = operand(valueText, before, ctx);
-        const current = getPath(before, path) ?? 0;
-        if (path.length !== 1 || typeof add !== 'number' || typeof current !== 'number')
-          throw unsupported(action);
-        item[path[0] as string] = current + add;
-        continue;
-      }
-      if (keyword === 'REMOVE') {
-        const path = pathOf(action, ctx);
-        const parent = getPath(item, path.slice(0, -1)) as Item | undefined;
-        if (parent && typeof parent === 'object') delete parent[path.at(-1) as string];
-        continue;
-      }
-      const eq = action.indexOf('=');
-      if (eq < 0) throw unsupported(action);
-      const path = pathOf(action.slice(0, eq), ctx);
-      const value = setValue(action.slice(eq + 1).trim(), before, ctx);
-      const parent = path.length === 1 ? item : getPath(item, path.slice(0, -1));
-      if (typeof parent !== 'object' || parent === null || Array.isArray(parent)) {
-        // DynamoDB refuses to SET inside a map that does not exist.
-        const error = new Error(`The document path provided in the update expression is invalid: ${action}`);
-        error.name = 'ValidationException';
-        throw error;
-      }
-      (parent as Item)[path.at(-1) as string] = value;
+      if (keyword === 'ADD') addAction(action, item, before, ctx);
+      else if (keyword === 'REMOVE') removeAction(action, item, ctx);
+      else setAction(action, item, before, ctx);
     }
   }
 }

@@ -1,7 +1,5 @@
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
-import { duplicateKeys } from './duplicate-keys';
+import { duplicateKeys } from '../duplicate-keys';
 import {
   AmountMismatchError,
   BatchConflictError,
@@ -20,9 +18,9 @@ import {
   ResolutionOvertakenError,
   StoreUnavailableError,
   ValidationError,
-} from './errors';
-import { logger } from './logger';
-import { publishMetrics } from './metrics';
+} from '../errors';
+import { logger } from '../logger';
+import { observed } from './observed';
 
 /** A raw API Gateway (REST, proxy) handler. */
 export type ApiHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
@@ -200,9 +198,7 @@ export function operatorOf(event: Pick<APIGatewayProxyEvent, 'requestContext'>):
 
 /** Wraps a raw handler in the shared middy stack: Lambda context in logs, errors to problem+json. */
 export function httpHandler(raw: ApiHandler) {
-  return middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
-    .use(injectLambdaContext(logger, { resetKeys: true }))
-    .use(publishMetrics())
+  return observed<APIGatewayProxyEvent, APIGatewayProxyResult>()
     .use({
       onError: async (request) => {
         const response = errorResponse(request.error);

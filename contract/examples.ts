@@ -1,0 +1,260 @@
+/*
+ * Examples of the document's bodies, after the README's own (order-1001, payroll-2026-11). Redocly's
+ * linter (npm test) checks every one against its schema, so an example cannot drift from the contract.
+ */
+import type { Example } from './responses';
+
+type Examples = Record<string, Example>;
+const one = (summary: string, value: unknown): Examples => ({ example: { summary, value } });
+
+const AT = '2026-11-25T09:00:00.000Z';
+const SENT_AT = '2026-11-25T09:00:00.412Z';
+const PAID_AT = '2026-11-25T09:00:02.000Z';
+
+/** order-1001 as POST /payouts records it when Paypro accepts it. */
+export const processingPayout = {
+  tradeNo: 'order-1001',
+  status: 'PROCESSING',
+  amount: 100,
+  mobile: '2547****5678',
+  remark: 'March wages',
+  paypro: { serialNumber: 'PP20261125090000123', code: '0015', message: 'CREDIT_INPROGRESS' },
+  createdAt: AT,
+  updatedAt: SENT_AT,
+  history: [
+    { at: AT, source: 'api', status: 'PENDING' },
+    {
+      at: SENT_AT,
+      source: 'paypro-payout',
+      status: 'PROCESSING',
+      code: '0015',
+      message: 'CREDIT_INPROGRESS',
+    },
+  ],
+};
+
+/** order-1001 once Paypro's callback, verified by query, says it was paid. */
+export const succeededPayout = {
+  ...processingPayout,
+  status: 'SUCCEEDED',
+  paypro: {
+    serialNumber: 'PP20261125090000123',
+    platFormTradeNo: 'KE20261125000000456',
+    code: '0000',
+    message: 'SUCCESS',
+    successTime: PAID_AT,
+  },
+  updatedAt: PAID_AT,
+  history: [
+    ...processingPayout.history,
+    { at: PAID_AT, source: 'callback', status: 'SUCCEEDED', code: '0000', message: 'SUCCESS' },
+  ],
+};
+
+/** A payout Paypro did not answer in time: still PENDING, settled later from Paypro. */
+const pendingPayout = {
+  ...processingPayout,
+  status: 'PENDING',
+  paypro: {},
+  updatedAt: SENT_AT,
+  history: [
+    { at: AT, source: 'api', status: 'PENDING' },
+    {
+      at: SENT_AT,
+      source: 'paypro-payout',
+      note: 'Paypro did not answer in 10000 ms; the reconciler settles it',
+    },
+  ],
+};
+
+/** payroll-2026-11 as POST /payout-batches stores it. */
+export const receivedBatch = {
+  batchId: 'payroll-2026-11',
+  status: 'RECEIVED',
+  itemCount: 1000,
+  totalAmount: 599500,
+  createdAt: AT,
+  updatedAt: AT,
+};
+
+const sendingBatch = {
+  ...receivedBatch,
+  status: 'SENDING',
+  updatedAt: PAID_AT,
+  progress: {
+    counts: { PENDING: 412, PROCESSING: 66, SUCCEEDED: 521, FAILED: 0, REJECTED: 1, CANCELLED: 0 },
+    amounts: {
+      PENDING: 368119,
+      PROCESSING: 37075,
+      SUCCEEDED: 193706,
+      FAILED: 0,
+      REJECTED: 600,
+      CANCELLED: 0,
+    },
+    at: PAID_AT,
+  },
+};
+
+const batchPage = {
+  ...receivedBatch,
+  status: 'SENDING',
+  updatedAt: PAID_AT,
+  counts: sendingBatch.progress.counts,
+  amounts: sendingBatch.progress.amounts,
+  items: [
+    {
+      index: 0,
+      tradeNo: 'pay-0',
+      status: 'SUCCEEDED',
+      amount: 100,
+      mobile: '2547****0000',
+      paypro: { code: '0000', message: 'SUCCESS', serialNumber: 'PP20261125090001000', successTime: PAID_AT },
+    },
+  ],
+  nextCursor: 'MTAw',
+};
+
+/** The usual example of each reply schema, by its id in `components.schemas`. */
+export const REPLY_EXAMPLES: Record<string, Examples> = {
+  Payout: one('A payout Paypro is paying', processingPayout),
+  BatchSummary: one('A batch being sent', sendingBatch),
+  BatchPage: one('A batch and its first item', batchPage),
+  BatchListPage: one('A page of batches', { batches: [sendingBatch], nextCursor: 'MQ' }),
+  AdminPayoutPage: one('A page of flagged payouts', {
+    payouts: [
+      {
+        tradeNo: 'order-1001',
+        status: 'PROCESSING',
+        amount: 100,
+        mobile: '2547****5678',
+        createdAt: AT,
+        paypro: { code: '0015', message: 'CREDIT_INPROGRESS', serialNumber: 'PP20261125090000123' },
+        flaggedAt: '2026-11-26T09:05:00.000Z',
+      },
+    ],
+    nextCursor: 'WyIyMDI2LTExLTI0VDA5OjMwOjAw',
+  }),
+  OpenApiDocument: one('This document, shortened', {
+    openapi: '3.1.0',
+    info: { title: 'Paypro Kenya payouts', version: '0.1.0' },
+    paths: {},
+  }),
+};
+
+/** POST /payouts: the stored payout (200), Paypro's answer (201), an unknown answer (202). */
+export const CREATE_EXAMPLES = {
+  replay: one('The same request again: the payout as stored, nothing sent', processingPayout),
+  created: {
+    processing: { summary: 'Paypro accepted it (0015)', value: processingPayout },
+    succeeded: { summary: 'Paypro paid it at once (0000)', value: succeededPayout },
+  },
+  unknown: {
+    pending: { summary: 'Paypro did not answer: PENDING', value: pendingPayout },
+    settled: {
+      summary: 'Settled by a callback while the answer was awaited: the stored status',
+      value: { ...succeededPayout, history: [...pendingPayout.history, succeededPayout.history[2]] },
+    },
+  },
+};
+
+/** The problems, one usual example each, by schema id. */
+export const PROBLEM_EXAMPLES: Record<string, Examples> = {
+  BadRequestProblem: one('Two fields wrong', {
+    type: 'about:blank',
+    title: 'Bad Request',
+    status: 400,
+    detail: 'The request has 2 problems.',
+    errors: [
+      { field: 'amount', message: 'must be between 50 and 250000 KES' },
+      { field: 'mobile', message: 'is required' },
+    ],
+    problemCount: 2,
+  }),
+  UnauthorizedProblem: one('A token of another tradeNo', {
+    type: 'about:blank',
+    title: 'Unauthorized',
+    status: 401,
+    detail: 'The callback token is not valid for this tradeNo.',
+  }),
+  ForbiddenProblem: one('No operator identity', {
+    type: 'about:blank',
+    title: 'Forbidden',
+    status: 403,
+    detail: 'Forbidden.',
+  }),
+  NotFoundProblem: one('Unknown tradeNo', {
+    type: 'about:blank',
+    title: 'Not Found',
+    status: 404,
+    detail: 'No payout with tradeNo order-1001.',
+  }),
+  ConflictProblem: one('The tradeNo is taken', {
+    type: 'about:blank',
+    title: 'Conflict',
+    status: 409,
+    detail:
+      'tradeNo order-1001 is already used by a payout with a different amount, mobile or remark; use a new tradeNo for a new payout.',
+  }),
+  CapExceededProblem: one('The day’s count cap is used up', {
+    type: 'about:blank',
+    title: 'Unprocessable Content',
+    status: 422,
+    detail: 'The payout would exceed the daily count cap for 2026-11-25 (Kenya time): limit 10, 0 left.',
+    cap: 'dailyCount',
+    limit: 10,
+    remaining: 0,
+    day: '2026-11-25',
+  }),
+  ServerErrorProblem: one('Anything unexpected', {
+    type: 'about:blank',
+    title: 'Internal Server Error',
+    status: 500,
+    detail: 'An unexpected error occurred.',
+  }),
+  UnavailableProblem: one('DynamoDB did not confirm the write', {
+    type: 'about:blank',
+    title: 'Service Unavailable',
+    status: 503,
+    detail:
+      'The payout store is unavailable; nothing has been sent. Retry with the same tradeNo to learn its state.',
+    tradeNo: 'order-1001',
+  }),
+};
+
+/** The request bodies' examples, by schema id. */
+export const REQUEST_EXAMPLES = {
+  PayoutRequest: {
+    typed: {
+      summary: 'As a person types the mobile',
+      value: { amount: 100, mobile: '0712 345 678', tradeNo: 'order-1001', remark: 'March wages' },
+    },
+    text: {
+      summary: 'The amount as digits',
+      value: { amount: '100', mobile: '+254712345678', tradeNo: 'order-1002' },
+    },
+  },
+  BatchRequest: one('A payroll of two', {
+    batchId: 'payroll-2026-11',
+    items: [
+      { tradeNo: 'pay-0', amount: 100, mobile: '0712000000', remark: 'line 0' },
+      { tradeNo: 'pay-1', amount: 101, mobile: '0712000001', remark: 'line 1' },
+    ],
+  }),
+  ResolveRequest: {
+    agreed: { summary: 'Paypro agrees', value: { to: 'FAILED', reason: 'Paypro ticket 4411: never paid' } },
+    forced: {
+      summary: 'Against Paypro’s answer',
+      value: { to: 'FAILED', reason: 'ticket 4411', force: true },
+    },
+  },
+  ApproveBatchRequest: one('With a reason', { reason: 'checked against the HR export' }),
+  CancelBatchRequest: one('The reason is required', { reason: 'wrong month: HR sends a new file' }),
+  PayproCallback: one('Paypro says it paid', {
+    platFormTradeNo: 'KE20261125000000456',
+    tradeNo: 'order-1001',
+    amount: '100.0000',
+    status: '0000',
+    message: 'SUCCESS',
+    successTime: '2026-11-25 12:00:02',
+  }),
+} satisfies Record<string, Examples>;

@@ -1,0 +1,279 @@
+/*
+ * The operators' operations, under /admin: SigV4 (AWS_IAM) in every stage; under `npm start` only,
+ * the local admin key stands in for the signature.
+ */
+import { z } from 'zod';
+import {
+  ADMIN_LIST_DEFAULT_LIMIT,
+  ADMIN_LIST_MAX_LIMIT,
+  adminListQuerySchema,
+  dailyReportQuerySchema,
+} from '../lib/admin/schema';
+import { BATCH_LIST_DEFAULT_LIMIT, BATCH_LIST_MAX_LIMIT } from '../lib/batches/list';
+import { REQUEST_EXAMPLES } from './examples';
+import { jsonSchema, ref } from './json-schema';
+import { batchIdParameter, batchPageParameters, batchReportReply, tradeNoParameter } from './paths-app';
+import {
+  ADMIN_SECURITY,
+  adminRouteReplies,
+  badRequest,
+  decimalIntegerParameter,
+  json,
+  jsonBody,
+  notFound,
+  problem,
+  queryParameters,
+  unavailable,
+} from './responses';
+
+/** The operators' paths. */
+export function adminPaths() {
+  const tradeNo = tradeNoParameter();
+  const batchId = batchIdParameter();
+  return {
+    '/admin/payouts': {
+      get: {
+        operationId: 'adminListPayouts',
+        tags: ['admin'],
+        summary: 'List payouts by status and creation time, newest first',
+        description:
+          'A page of payouts created in a range (a week by default), newest first, of one status or all, ' +
+          'flagged or not; follow nextCursor with the same parameters for the next page. No table scan.',
+        security: ADMIN_SECURITY,
+        parameters: queryParameters(
+          adminListQuerySchema,
+          {
+            status: 'Only payouts in this status',
+            from: 'Created at or after (default: 6 Kenya days before `to`, from the start of that day)',
+            to: 'Created at or before (default: now); from and to at most 31 days apart',
+            flagged:
+              'true: only payouts the reconciler flagged (open a day after creation); false: only others',
+            limit: 'Payouts in the page, in decimal digits',
+            cursor:
+              'The nextCursor of the previous page, with the same status, flagged, from and to (limit may change); it keeps the range the first page resolved',
+          },
+          {
+            status: ref('PayoutStatus'),
+            flagged: ref('QueryBoolean'),
+            limit: decimalIntegerParameter(1, ADMIN_LIST_MAX_LIMIT, ADMIN_LIST_DEFAULT_LIMIT),
+          },
+        ),
+        responses: {
+          '200': json('AdminPayoutPage', 'A page of payouts.'),
+          '400': badRequest('A malformed or unknown parameter, or a range that is not one'),
+          ...adminRouteReplies(),
+          '503': unavailable,
+        },
+      },
+    },
+    '/admin/payouts/{tradeNo}/resolve': {
+      post: {
+        operationId: 'adminResolvePayout',
+        tags: ['admin'],
+        summary: 'Settle an open payout by hand, after asking Paypro',
+        description:
+          "Moves a PENDING or PROCESSING payout to SUCCEEDED or FAILED. Paypro's query is asked first; if " +
+          "it contradicts `to`, 409 with Paypro's answer unless `force` is true. Never sends money; who and " +
+          'why go into the history, and the payout event reaches the webhooks.',
+        security: ADMIN_SECURITY,
+        parameters: [tradeNo],
+        requestBody: jsonBody('ResolveRequest', REQUEST_EXAMPLES.ResolveRequest),
+        responses: {
+          '200': json('Payout', 'Resolved: the payout as GET /payouts/{tradeNo} shows it.'),
+          '400': badRequest('A malformed tradeNo or body, or a query parameter (the route takes none)'),
+          '404': notFound('No payout has this tradeNo.'),
+          '409': problem(
+            'ConflictProblem',
+            "The payout is already final, or Paypro's query contradicts the resolution (`paypro` says what it said; send force: true to override).",
+          ),
+          ...adminRouteReplies(),
+          '503': unavailable,
+        },
+      },
+    },
+    '/admin/reports/daily.csv': {
+      get: {
+        operationId: 'adminDailyReport',
+        tags: ['admin'],
+        summary: 'Every payout created one Kenya day, as CSV',
+        description:
+          'One line per payout created that Kenya day (UTC+3), oldest first, to reconcile against ' +
+          "Paypro's statement; at most 25,000 rows a reply, the rest behind the Link header.",
+        security: ADMIN_SECURITY,
+        parameters: queryParameters(dailyReportQuerySchema, {
+          date: 'The Kenya day (UTC+3)',
+          cursor: 'Where the previous reply stopped: follow its Link header',
+        }),
+        responses: {
+          '200': {
+            description: 'The report, or its first part: a Link header (rel="next") points to the rest.',
+            headers: {
+              'Content-Disposition': {
+                description: 'attachment; filename="payouts-<date>.csv"',
+                schema: { type: 'string' },
+              },
+              Link: {
+                description:
+                  'When rows remain: <daily.csv?date=…&cursor=…>; rel="next", relative to this URL',
+                schema: { type: 'string' },
+              },
+            },
+            content: {
+              'text/csv': {
+                schema: ref('DailyReport'),
+                examples: {
+                  example: {
+                    summary: 'One payout',
+                    value:
+                      'tradeNo,createdAt,status,amount,mobile,batchId,serialNumber,platFormTradeNo,payproCode,payproMessage,successTime,flaggedAt\r\n' +
+                      'order-1001,2026-11-25T09:00:00.000Z,SUCCEEDED,100,2547****5678,,PP20261125090000123,KE20261125000000456,0000,SUCCESS,2026-11-25T09:00:02.000Z,\r\n',
+                  },
+                },
+              },
+            },
+          },
+          '400': badRequest('A malformed or unknown parameter'),
+          ...adminRouteReplies(),
+          '503': unavailable,
+        },
+      },
+    },
+    '/admin/payout-batches': {
+      get: {
+        operationId: 'adminListBatches',
+        tags: ['admin'],
+        summary: 'List batches, newest first, of one status or all',
+        description:
+          'A page of batch summaries (status, decisions, progress), newest first; e.g. status=AWAITING_APPROVAL ' +
+          'for the batches an operator must approve or cancel.',
+        security: ADMIN_SECURITY,
+        parameters: [
+          {
+            name: 'status',
+            in: 'query',
+            description: 'Only batches in this status',
+            schema: ref('BatchStatus'),
+          },
+          {
+            name: 'limit',
+            in: 'query',
+            description: 'Batches in the page, in decimal digits',
+            schema: decimalIntegerParameter(1, BATCH_LIST_MAX_LIMIT, BATCH_LIST_DEFAULT_LIMIT),
+          },
+          {
+            name: 'cursor',
+            in: 'query',
+            description: 'The nextCursor of the previous page',
+            schema: jsonSchema(z.string()),
+          },
+        ],
+        responses: {
+          '200': json('BatchListPage', 'A page of batches.'),
+          '400': badRequest('A malformed or unknown parameter'),
+          ...adminRouteReplies(),
+          '503': unavailable,
+        },
+      },
+    },
+    '/admin/payouts/{tradeNo}': {
+      get: {
+        operationId: 'adminGetPayout',
+        tags: ['admin'],
+        summary: 'Read a payout and its history, as apps see it',
+        description: 'The same reply as GET /payouts/{tradeNo}, for operators (SigV4, not the API key).',
+        security: ADMIN_SECURITY,
+        parameters: [tradeNo],
+        responses: {
+          '200': json('Payout', 'The payout.'),
+          '400': badRequest('The tradeNo is malformed, or a query parameter was sent'),
+          '404': notFound('No payout has this tradeNo.'),
+          ...adminRouteReplies(),
+          '503': unavailable,
+        },
+      },
+    },
+    '/admin/payout-batches/{batchId}': {
+      get: {
+        operationId: 'adminGetBatch',
+        tags: ['admin'],
+        summary: 'Read a batch and a page of its items, as apps see it',
+        description:
+          'The same reply as GET /payout-batches/{batchId}, for operators (SigV4, not the API key).',
+        security: ADMIN_SECURITY,
+        parameters: [batchId, ...batchPageParameters()],
+        responses: {
+          '200': json('BatchPage', 'The batch, its counts and amounts per item status, and a page of items.'),
+          '400': badRequest('A malformed batchId, status, cursor or limit, or an unknown parameter'),
+          '404': notFound('No batch has this batchId.'),
+          ...adminRouteReplies(),
+          '503': unavailable,
+        },
+      },
+    },
+    '/admin/payout-batches/{batchId}/report.csv': {
+      get: {
+        operationId: 'adminGetBatchReport',
+        tags: ['admin'],
+        summary: 'One CSV line per item of a batch, for finance',
+        description: 'The same report as GET /payout-batches/{batchId}/report.csv, for operators.',
+        security: ADMIN_SECURITY,
+        parameters: [batchId],
+        responses: {
+          '200': batchReportReply,
+          '400': badRequest('The batchId is malformed, or a query parameter was sent'),
+          '404': notFound('No batch has this batchId.'),
+          ...adminRouteReplies(),
+          '503': unavailable,
+        },
+      },
+    },
+    '/admin/payout-batches/{batchId}/approve': {
+      post: {
+        operationId: 'adminApproveBatch',
+        tags: ['admin'],
+        summary: 'Approve a batch awaiting approval: it is then recorded and sent',
+        description:
+          'The maker-checker step for batches above BATCH_APPROVAL_ABOVE_AMOUNT: one conditional write ' +
+          'keeps who, when and why on the batch, and its next step is asked for at once.',
+        security: ADMIN_SECURITY,
+        parameters: [batchId],
+        requestBody: jsonBody('ApproveBatchRequest', REQUEST_EXAMPLES.ApproveBatchRequest, false),
+        responses: {
+          '200': json('BatchSummary', 'Approved: who, when and why are kept on the batch.'),
+          '400': badRequest('A malformed batchId or body'),
+          '404': notFound('No batch has this batchId.'),
+          '409': problem(
+            'ConflictProblem',
+            'The batch is not awaiting approval (or its approval time is over).',
+          ),
+          ...adminRouteReplies(),
+          '503': unavailable,
+        },
+      },
+    },
+    '/admin/payout-batches/{batchId}/cancel': {
+      post: {
+        operationId: 'adminCancelBatch',
+        tags: ['admin'],
+        summary: 'Cancel a batch nothing of which is recorded yet; its cap shares go back',
+        description:
+          'Cancels a RECEIVED or AWAITING_APPROVAL batch: nothing of it is ever recorded or sent, and the ' +
+          "shares of the day's caps it reserved go back.",
+        security: ADMIN_SECURITY,
+        parameters: [batchId],
+        requestBody: jsonBody('CancelBatchRequest', REQUEST_EXAMPLES.CancelBatchRequest),
+        responses: {
+          '200': json('BatchSummary', 'Cancelled: who, when and why are kept on the batch.'),
+          '400': badRequest('A malformed batchId or body'),
+          '404': notFound('No batch has this batchId.'),
+          '409': problem(
+            'ConflictProblem',
+            'The batch is recording, sending or final: it can no longer be cancelled.',
+          ),
+          ...adminRouteReplies(),
+          '503': unavailable,
+        },
+      },
+    },
+  };
+}

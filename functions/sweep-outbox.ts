@@ -1,0 +1,18 @@
+import { type Config, loadConfig } from '../lib/config';
+import { type PublishDeps, sweepOutbox } from '../lib/events/publish';
+import { scheduleHandler } from '../lib/handlers/schedule';
+import { buildPublishServices } from '../lib/services';
+
+/**
+ * Schedule (every minute): publishes every outbox left waiting past OUTBOX_SWEEP_MIN_AGE_S, the
+ * safety net behind publish-events' stream trigger.
+ */
+export function sweepOutboxHandler(deps: PublishDeps, config: Pick<Config, 'outboxSweepMinAgeMs'>) {
+  return scheduleHandler((stopAt) => sweepOutbox(deps, config.outboxSweepMinAgeMs, stopAt), {
+    // Room to finish the payouts in hand before the Lambda timeout.
+    marginMs: 10_000,
+  });
+}
+
+const config = loadConfig();
+export const handler = sweepOutboxHandler(buildPublishServices(config), config);

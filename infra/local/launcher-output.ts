@@ -1,0 +1,90 @@
+/*
+ * What `npm start` prints: one line per event on the bus, and the banner once everything runs.
+ */
+import type { EventEnvelope } from './eventbridge';
+import { settings, type webhookEndpoint } from './launcher-settings';
+import { SANDBOX_MOBILES } from './paypro-sandbox';
+import type { LocalServices } from './services';
+
+/** One line per event the bus receives: type, payout or batch, version, the change, eventId; never the mobile. */
+export function eventLine(event: EventEnvelope): string {
+  const detail = event.detail;
+  const text = (value: unknown) => (typeof value === 'string' || typeof value === 'number' ? value : '?');
+  const change =
+    detail.previousStatus === detail.status
+      ? `(${text(detail.status)})`
+      : `(${text(detail.previousStatus)} → ${text(detail.status)})`;
+  const subject =
+    detail.tradeNo === undefined ? `batchId=${text(detail.batchId)}` : `tradeNo=${text(detail.tradeNo)}`;
+  return (
+    `[event] ${event['detail-type'].padEnd(17)} ${subject} v${text(detail.version)} ` +
+    `${change} eventId=${text(detail.eventId)}`
+  );
+}
+
+/** What `npm start` prints once everything runs: where each part is and how to try it. */
+export function readyBanner(
+  services: LocalServices,
+  {
+    apiUrl,
+    operatorConsole,
+    endpoint,
+    queues,
+  }: {
+    apiUrl: string;
+    operatorConsole: string;
+    endpoint: ReturnType<typeof webhookEndpoint>;
+    queues: { batchSteps: string; batchSends: string };
+  },
+  caps: Record<string, string>,
+): string {
+  const batchStepsQueue = queues.batchSteps;
+  const batchSendsQueue = queues.batchSends;
+  const batchDeadLetters = services.sqs.queue(`${batchSendsQueue.split('/').pop()}-dlq`).url;
+  const paypro = services.sandbox
+    ? `${services.sandbox.url} (local sandbox)`
+    : `${settings.payproBaseUrl} (PAYPRO_BASE_URL)`;
+  return [
+    '',
+    'Payout service ready.',
+    `  API:             ${apiUrl}   (header x-api-key: ${settings.apiKey})`,
+    `  API document:    ${apiUrl}/openapi.json   (OpenAPI 3.1, no key)`,
+    `  Operator API:    ${apiUrl}/admin/payouts, /admin/payouts/{tradeNo}/resolve, /admin/reports/daily.csv,`,
+    '                   /admin/payout-batches, /admin/payout-batches/{batchId}/approve, …/cancel',
+    `                   (header x-admin-key: ${settings.adminKey}, standing in for IAM; deployed: SigV4)`,
+    `  Console:         ${operatorConsole}   (operator console; CONSOLE_PORT sets the port)`,
+    `  Paypro:          ${paypro}`,
+    `  DynamoDB:        ${services.env.AWS_ENDPOINT_URL_DYNAMODB} (tables ${services.env.PAYOUTS_TABLE}, ${services.env.PAYOUT_BATCHES_TABLE}, ${services.env.PAYOUT_LIMITS_TABLE})`,
+    `  Daily caps:      ${caps.DAILY_MAX_AMOUNT} KES and ${caps.DAILY_MAX_COUNT} payouts a Kenya day; ` +
+      `${caps.RECIPIENT_DAILY_MAX_AMOUNT} KES and ${caps.RECIPIENT_DAILY_MAX_COUNT} per mobile (e.g. DAILY_MAX_COUNT=10 npm start)`,
+    `  Secrets Manager: ${services.env.AWS_ENDPOINT_URL_SECRETS_MANAGER} (secret ${services.env.PAYPRO_SECRET_ID})`,
+    `  Reconciler:      every ${settings.reconcileIntervalS} s (npm run reconcile runs it once)`,
+    `  Event bus:       ${services.env.EVENT_BUS_NAME} at ${services.env.AWS_ENDPOINT_URL_EVENTBRIDGE} (every event printed as [event])`,
+    `  Outbox:          ${
+      settings.outboxIntervalMs > 0
+        ? `published every ${settings.outboxIntervalMs} ms (sweep-outbox, standing in for the table stream)`
+        : 'not published (LOCAL_OUTBOX_INTERVAL_MS=0)'
+    }`,
+    `  Webhooks queue:  ${services.env.WEBHOOKS_QUEUE_URL} -> deliver-webhooks (DLQ ${services.env.WEBHOOKS_DLQ_URL})`,
+    `  Batch steps:     ${batchStepsQueue} -> advance-batches (woken every ${settings.wakeBatchesIntervalS} s by wake-batches)`,
+    `  Batch sends:     ${batchSendsQueue} -> send-batch-items, ${settings.batchSendConcurrency} at a time (DLQ ${batchDeadLetters})`,
+    `  Batch approval:  ${process.env.BATCH_APPROVAL_ABOVE_AMOUNT ? `above ${process.env.BATCH_APPROVAL_ABOVE_AMOUNT} KES` : 'off (BATCH_APPROVAL_ABOVE_AMOUNT=100000 npm start turns it on)'}`,
+    `  Webhook URL:     ${endpoint ? `${endpoint.url} (endpoint id local)` : 'none: set WEBHOOK_URL'}`,
+    ...(endpoint?.generated
+      ? [`  Webhook secret:  ${endpoint.secret} (generated for this run; set WEBHOOK_SECRET to choose one)`]
+      : []),
+    ...(services.sandbox
+      ? [
+          '  Sandbox mobiles: succeeds at once ' +
+            `${SANDBOX_MOBILES.succeeds} (without a callback ${SANDBOX_MOBILES.succeedsQuietly}), rejected ${SANDBOX_MOBILES.rejected}, ` +
+            `stays processing ${SANDBOX_MOBILES.staysProcessing}, slower than the timeout ${SANDBOX_MOBILES.slow}, ` +
+            `never calls back ${SANDBOX_MOBILES.neverCallsBack}, calls back twice ${SANDBOX_MOBILES.callsBackTwice}`,
+        ]
+      : []),
+    '',
+    `Try: curl -s -X POST ${apiUrl}/payouts -H 'x-api-key: ${settings.apiKey}' -H 'content-type: application/json' \\`,
+    `       -d '{"amount":100,"mobile":"0712345678","tradeNo":"demo-1"}'`,
+    'Ctrl-C stops everything.',
+    '',
+  ].join('\n');
+}

@@ -1,0 +1,59 @@
+/*
+ * What `npm start` runs with, read once from the environment: ports, keys, intervals, the dev
+ * secret unless PAYPRO_* name another, and the one local webhook endpoint.
+ */
+import { generateWebhookSecret, webhookKey } from '../../lib/webhooks/sign';
+import { LOCAL_DEV_SECRET } from './dev-secret';
+
+const env = process.env;
+
+/** A port from the environment variable `name`, else `fallback` (0: an ephemeral port). */
+export const port = (name: string, fallback: number) => Number(env[name] ?? fallback);
+
+/** The launcher's settings. */
+export const settings = {
+  stage: env.STAGE ?? 'dev',
+  apiPort: port('API_PORT', 3000),
+  lambdaPort: port('LAMBDA_PORT', 3002),
+  apiKey: env.LOCAL_API_KEY ?? 'local-dev-key',
+  // What the stand-in for IAM (infra/local/iam-authorizer.cjs) wants on the /admin routes.
+  adminKey: env.LOCAL_ADMIN_KEY || 'local-admin-key',
+  reconcileIntervalS: Number(env.RECONCILE_INTERVAL_S ?? 30),
+  // wake-batches' schedule is a minute deployed; locally a few seconds.
+  wakeBatchesIntervalS: Number(env.WAKE_BATCHES_INTERVAL_S ?? 5),
+  // send-batch-items invocations at once: the batchSendConcurrency param's default (AWS's minimum),
+  // which bounds how hard a batch hits Paypro; more to drain a big batch faster locally.
+  batchSendConcurrency: Number(env.LOCAL_BATCH_SEND_CONCURRENCY ?? 2),
+  salt: env.PAYPRO_SIGN_SALT === 'suffix' ? ('suffix' as const) : ('prefix' as const),
+  payproBaseUrl: env.PAYPRO_BASE_URL || undefined,
+  // Stands in for the table stream (see sweepOutbox); 0 turns it off.
+  outboxIntervalMs: Number(env.LOCAL_OUTBOX_INTERVAL_MS ?? 1000),
+  webhookUrl: env.WEBHOOK_URL || undefined,
+  secret: {
+    merchantNo: env.PAYPRO_MERCHANT_NO ?? LOCAL_DEV_SECRET.merchantNo,
+    appSecret: env.PAYPRO_APP_SECRET ?? LOCAL_DEV_SECRET.appSecret,
+    callbackKey: env.PAYPRO_CALLBACK_KEY ?? LOCAL_DEV_SECRET.callbackKey,
+  },
+};
+
+/**
+ * The one local webhook endpoint, from WEBHOOK_URL and WEBHOOK_SECRET; a secret is generated
+ * (and shown, being a throwaway dev secret) when none is given. A given secret is never printed.
+ */
+export function webhookEndpoint(): { url: string; secret: string; generated: boolean } | undefined {
+  const url = settings.webhookUrl;
+  if (url === undefined) return undefined;
+  if (!/^https?:\/\//i.test(url) || !URL.canParse(url)) {
+    throw new Error('WEBHOOK_URL must be an http(s) URL.');
+  }
+  const given = env.WEBHOOK_SECRET || undefined;
+  if (given === undefined) return { url, secret: generateWebhookSecret(), generated: true };
+  try {
+    webhookKey(given);
+  } catch {
+    throw new Error(
+      'WEBHOOK_SECRET must be a Standard Webhooks secret: whsec_ + base64 of 24 to 64 bytes (or unset it to have one generated).',
+    );
+  }
+  return { url, secret: given, generated: false };
+}

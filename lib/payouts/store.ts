@@ -1,0 +1,101 @@
+import type { EventOutbox } from '../shared/outbox';
+import type { PayoutEvent } from './events';
+import type { HistoryEntry, Payout, PayoutStatus, PayproDetails } from './payout';
+
+/*
+ * The payouts table as the use cases see it (ports). The rules live in the use cases; an
+ * implementation only stores, and turns a refused condition into the domain error each method
+ * names, so a use case never sees a storage SDK. The DynamoDB one is PayoutRepository; the
+ * in-memory one (test/support/fakes) is held to the same contract by a shared test.
+ */
+
+/** A status change with what Paypro said, and its event, applied as one conditional write. */
+export interface Transition {
+  to: PayoutStatus;
+  at: string;
+  paypro?: PayproDetails;
+  entry: HistoryEntry;
+  event: PayoutEvent;
+  /** Only if the payout was never handed to Paypro (no `sentAt`): what an operator's FAILED may rest on. */
+  unsentOnly?: boolean;
+}
+
+/** An open payout as the due index shows it: enough to claim it for a check. */
+export interface DueRef {
+  tradeNo: string;
+  checkAfter: string;
+  createdAt: string;
+}
+
+/** One page of due payouts under one partition key, and where the next page starts. */
+export interface DuePage {
+  refs: DueRef[];
+  cursor?: Record<string, unknown>;
+}
+
+/** How many open payouts under one partition key are due, and the due time of the most overdue. */
+export interface DueCount {
+  count: number;
+  oldestCheckAfter?: string;
+}
+
+/** Reading one payout: all that get-payout and the operator's read need. */
+export interface PayoutReader {
+  /** The payout as stored now (strongly consistent), or undefined when there is none. */
+  get(tradeNo: string): Promise<Payout | undefined>;
+}
+
+/** What create, send, settle and reconcile need of the payouts table. */
+export interface PayoutStore extends PayoutReader {
+  /** Writes a new payout, due for a check at `checkAfter` unless final; PayoutExistsError when its tradeNo is taken. */
+  create(payout: Payout, checkAfter: string): Promise<void>;
+  /** Sets `sentAt` and `sendClaim` on a PENDING payout never sent; StaleStateError otherwise (or when missing). */
+  markSent(tradeNo: string, at: string, claim: string): Promise<void>;
+  /**
+   * Applies `change` if the payout's status is one of `allowedSources(change.to)` and its version
+   * is the one the event was built on (and, with `unsentOnly`, it was never sent): the payout
+   * after it, its event in the outbox and, when final, out of the due index. StaleStateError when refused.
+   */
+  transition(tradeNo: string, change: Transition): Promise<Payout>;
+  /**
+   * Appends `entry` to the history if it holds fewer than `maxEntries` (default 50); with `event`,
+   * commits it in the same write under its version condition. StaleStateError when refused.
+   */
+  appendHistory(
+    tradeNo: string,
+    entry: HistoryEntry,
+    at: string,
+    maxEntries?: number,
+    event?: PayoutEvent,
+  ): Promise<void>;
+  /** A page of the open payouts under `partitionKey` whose `checkAfter` is at or before `now`, most overdue first. */
+  listDue(
+    partitionKey: string,
+    now: string,
+    limit: number,
+    cursor?: Record<string, unknown>,
+  ): Promise<DuePage>;
+  /** How many open payouts under `partitionKey` are due at `now`, and the oldest `checkAfter`. */
+  countDue(partitionKey: string, now: string): Promise<DueCount>;
+  /**
+   * Moves an open payout's `checkAfter` from `ref.checkAfter` to `nextCheckAfter`: the payout, or
+   * undefined when it is closed or its `checkAfter` moved (claimed by another run).
+   */
+  claimCheck(ref: DueRef, nextCheckAfter: string): Promise<Payout | undefined>;
+  /** Sets `flaggedAt` on an open payout not yet flagged, with `entry` and its event; false when refused. */
+  flag(tradeNo: string, entry: HistoryEntry, event: PayoutEvent): Promise<boolean>;
+}
+
+/** What the payout event publisher needs: the payouts' outboxes, and the sweep's list of those waiting. */
+export interface PayoutOutbox extends EventOutbox<PayoutEvent> {
+  /**
+   * A page of the tradeNos under one outbox partition key (OUTBOX_PARTITION_KEYS) whose events
+   * have waited since `before` or earlier.
+   */
+  listOutbox(
+    partitionKey: string,
+    before: string,
+    limit: number,
+    cursor?: Record<string, unknown>,
+  ): Promise<{ tradeNos: string[]; cursor?: Record<string, unknown> }>;
+}

@@ -1,0 +1,110 @@
+import { PayproUnknownOutcomeError } from '../../../lib/errors';
+import type {
+  PayoutAccepted,
+  PayoutCall,
+  PayoutRecord,
+  PayproApi,
+  PayproCredentials,
+  RequestRejected,
+} from '../../../lib/paypro/client';
+
+/** What the fake Paypro answers a payout call with: an answer, or `unknown` (a timeout: PayproUnknownOutcomeError). */
+export type PayoutReply = PayoutAccepted | RequestRejected | 'unknown';
+/** What it answers a query with: its record, `not-found` (1005 ORDER_NOT_EXIST) or `unknown`. */
+export type QueryReply = Omit<PayoutRecord, 'kind' | 'tradeNo'> | 'not-found' | 'unknown';
+
+/** Paypro accepting a payout with transaction status `status` (0015 in progress, 0000 paid, other failed). */
+export function accepted(tradeNo: string, status = '0015', message = 'CREDIT_INPROGRESS'): PayoutAccepted {
+  return { kind: 'accepted', serialNumber: `sn-${tradeNo}`, status, message };
+}
+
+/**
+ * Paypro as the use cases see it (PayproApi), in memory. By default it accepts every payout with
+ * 0015 and then knows it (its query answers 0015 with the amount sent); a test scripts other
+ * answers per tradeNo. Every call is kept, so a test can tell how often a payout was sent.
+ */
+export class FakePaypro implements PayproApi {
+  /** Every payout call, in order. */
+  readonly payoutCalls: PayoutCall[] = [];
+  /** Every query's tradeNo, in order. */
+  readonly queryCalls: string[] = [];
+  private readonly payoutReplies = new Map<string, PayoutReply>();
+  private readonly records = new Map<string, QueryReply>();
+
+  /** The next payout calls for `tradeNo` get `reply`. */
+  answerPayout(tradeNo: string, reply: PayoutReply): this {
+    this.payoutReplies.set(tradeNo, reply);
+    return this;
+  }
+
+  /** Queries for `tradeNo` get `reply` from now on. */
+  answerQuery(tradeNo: string, reply: QueryReply): this {
+    this.records.set(tradeNo, reply);
+    return this;
+  }
+
+  /** How many payout calls named `tradeNo`. */
+  sent(tradeNo: string): number {
+    return this.payoutCalls.filter((call) => call.tradeNo === tradeNo).length;
+  }
+
+  async payout(_credentials: PayproCredentials, call: PayoutCall): Promise<PayoutAccepted | RequestRejected> {
+    this.payoutCalls.push({ ...call });
+    const reply = this.payoutReplies.get(call.tradeNo) ?? accepted(call.tradeNo);
+    if (reply === 'unknown') throw new PayproUnknownOutcomeError('timed out (fake Paypro)');
+    if (reply.kind === 'accepted' && !this.records.has(call.tradeNo)) {
+      this.records.set(call.tradeNo, {
+        amount: `${call.amount}.0000`,
+        status: reply.status,
+        message: reply.message,
+      });
+    }
+    return { ...reply };
+  }
+
+  async queryPayout(
+    _credentials: PayproCredentials,
+    tradeNo: string,
+  ): Promise<PayoutRecord | RequestRejected> {
+    this.queryCalls.push(tradeNo);
+    const reply = this.records.get(tradeNo) ?? 'not-found';
+    if (reply === 'unknown') throw new PayproUnknownOutcomeError('timed out (fake Paypro)');
+    if (reply === 'not-found') return { kind: 'rejected', code: '1005', message: 'ORDER_NOT_EXIST' };
+    return { kind: 'found', tradeNo, ...reply };
+  }
+}
+
+/** A fetch for PayproClient that answers like Paypro: payouts accepted ('0015'), queries found ('0000'). */
+export function fakePayproFetch(): { fetch: typeof fetch; payoutCalls: Map<string, number> } {
+  const amounts = new Map<string, string>();
+  const payoutCalls = new Map<string, number>();
+  const answer = (data: unknown, code = '0000', msg = 'success') =>
+    new Response(JSON.stringify({ code, msg, success: code === '0000', timestamp: Date.now(), data }), {
+      status: 200,
+      headers: { 'content-type': 'application/json' },
+    });
+  const fake = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
+    const url = String(input instanceof Request ? input.url : input);
+    const body = JSON.parse(String(init?.body ?? '{}')) as Record<string, string>;
+    const tradeNo = String(body.tradeNo);
+    if (url.endsWith('/api/payout')) {
+      payoutCalls.set(tradeNo, (payoutCalls.get(tradeNo) ?? 0) + 1);
+      amounts.set(tradeNo, String(body.amount));
+      return answer({ serialNumber: `sn-${tradeNo}`, status: '0015', desc: 'CREDIT_INPROGRESS' });
+    }
+    if (url.endsWith('/api/queryPayOutResult')) {
+      const amount = amounts.get(tradeNo);
+      if (amount === undefined) return answer(null, '1005', 'ORDER_NOT_EXIST');
+      return answer({
+        platFormTradeNo: `pf-${tradeNo}`,
+        tradeNo,
+        amount: `${amount}.0000`,
+        status: '0000',
+        message: 'SUCCESS',
+        successTime: '2026-01-01 12:00:00',
+      });
+    }
+    return new Response('not found', { status: 404 });
+  };
+  return { fetch: fake as typeof fetch, payoutCalls };
+}
