@@ -1,13 +1,13 @@
 /*
  * The webhooks' bodies as zod schemas, for the API document only: the event details from the
- * types the publishers build (lib/events/payout-event.ts, lib/batches/events.ts), which the
+ * types the publishers build (lib/payouts/events.ts, lib/batches/events.ts), which the
  * assertions at the end keep equal to these schemas, and the webhook types from the very
- * function deliver-webhooks names them with (lib/webhooks/deliver.ts).
+ * function deliver-webhooks names them with (lib/webhooks/webhook-event.ts).
  */
 import { z } from 'zod';
 import type { BatchEventDetail, BatchEventType } from '../lib/batches/events';
-import type { AnomalyDetail, PayoutEventDetail, PayoutEventType } from '../lib/events/payout-event';
-import { webhookType } from '../lib/webhooks/deliver';
+import type { AnomalyDetail, PayoutEventDetail, PayoutEventType } from '../lib/payouts/events';
+import { webhookType } from '../lib/webhooks/webhook-event';
 import { batchStatus, batchSummaryShape, perItemStatus } from './batch-schemas';
 import { agree, payoutStatus, payoutView, replies, type Same, timestamp } from './schemas';
 

@@ -2,7 +2,7 @@
  * The `webhooks` section: one entry per event type, named as deliver-webhooks names it, with the
  * Standard Webhooks headers and the body the receiver gets.
  */
-import { webhookType } from '../lib/webhooks/deliver';
+import { webhookType } from '../lib/webhooks/webhook-event';
 import { BATCH_EVENTS, PAYOUT_EVENTS } from './events';
 import { processingPayout, receivedBatch, succeededPayout } from './examples';
 import { ref, type Schema } from './json-schema';

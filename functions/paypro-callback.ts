@@ -14,7 +14,7 @@ export function payproCallbackHandler(services: CallbackDeps) {
       tradeNo,
       token,
       body: () => parseJsonBody(event),
-      raw: event.body ?? '',
+      bodyText: event.body ?? '',
     });
     logger.info('callback handled', { outcome });
     return { statusCode: 200, headers: { 'content-type': 'text/plain' }, body: 'OK' };

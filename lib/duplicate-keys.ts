@@ -46,6 +46,50 @@ function pathOf(frames: readonly Frame[], key: string): string {
   return path === '' ? fieldName(key) : `${path}.${fieldName(key)}`;
 }
 
+/** Records the key just read in the innermost object, and its path in `found` the first time it repeats. */
+function noteKey(frames: Frame[], top: Frame, quoted: string, found: string[]): void {
+  const key = quoted.includes('\\') ? (JSON.parse(`"${quoted}"`) as string) : quoted;
+  top.key = key;
+  top.expectingKey = false;
+  // Only an object's frame expects keys: it has its set.
+  const keys = top.keys as Set<string>;
+  if (!keys.has(key)) {
+    keys.add(key);
+    return;
+  }
+  if (top.reported?.has(key)) return;
+  top.reported ??= new Set();
+  top.reported.add(key);
+  found.push(pathOf(frames, key));
+}
+
+/** The innermost frame after one character outside strings: brackets open and close frames, commas and colons move on. */
+function afterPunctuation(code: number, frames: Frame[], top: Frame | undefined): Frame | undefined {
+  if (code === OPEN_OBJECT || code === OPEN_ARRAY) {
+    const object = code === OPEN_OBJECT;
+    const frame: Frame = {
+      keys: object ? new Set() : undefined,
+      reported: undefined,
+      key: '',
+      index: 0,
+      expectingKey: object,
+    };
+    frames.push(frame);
+    return frame;
+  }
+  if (code === CLOSE_OBJECT || code === CLOSE_ARRAY) {
+    frames.pop();
+    return frames.at(-1);
+  }
+  if (code === COMMA && top) {
+    if (top.keys === undefined) top.index += 1;
+    else top.expectingKey = true;
+  } else if (code === COLON && top) {
+    top.expectingKey = false;
+  }
+  return top;
+}
+
 /**
  * The path of every key given more than once in one object of `text` (valid JSON), each once,
  * in the order they appear: `["amount", "items[3].mobile"]`. Empty when there is none.
@@ -61,39 +105,10 @@ export function duplicateKeys(text: string): string[] {
       STRING_REST.lastIndex = at + 1;
       // Valid JSON: every string is closed.
       const end = STRING_REST.test(text) ? STRING_REST.lastIndex - 1 : length;
-      if (top?.expectingKey) {
-        const raw = text.slice(at + 1, end);
-        const key = raw.includes('\\') ? (JSON.parse(`"${raw}"`) as string) : raw;
-        top.key = key;
-        top.expectingKey = false;
-        // Only an object's frame expects keys: it has its set.
-        const keys = top.keys as Set<string>;
-        if (!keys.has(key)) keys.add(key);
-        else if (!top.reported?.has(key)) {
-          top.reported ??= new Set();
-          top.reported.add(key);
-          found.push(pathOf(frames, key));
-        }
-      }
+      if (top?.expectingKey) noteKey(frames, top, text.slice(at + 1, end), found);
       at = end;
-    } else if (code === OPEN_OBJECT || code === OPEN_ARRAY) {
-      const object = code === OPEN_OBJECT;
-      top = {
-        keys: object ? new Set() : undefined,
-        reported: undefined,
-        key: '',
-        index: 0,
-        expectingKey: object,
-      };
-      frames.push(top);
-    } else if (code === CLOSE_OBJECT || code === CLOSE_ARRAY) {
-      frames.pop();
-      top = frames.at(-1);
-    } else if (code === COMMA && top) {
-      if (top.keys === undefined) top.index += 1;
-      else top.expectingKey = true;
-    } else if (code === COLON && top) {
-      top.expectingKey = false;
+    } else {
+      top = afterPunctuation(code, frames, top);
     }
   }
   return found;

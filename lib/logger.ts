@@ -20,25 +20,29 @@ function boundedReplacer(inner: Replacer): Replacer {
   let spent = 0;
   let cut = false;
   return function (this: unknown, key: string, value: unknown): unknown {
-    let v = inner.call(this, key, value);
+    const v = shortened(inner.call(this, key, value));
     if (cut) return undefined;
-    if (typeof v === 'string' && v.length > MAX_STRING_CHARS) v = `${v.slice(0, MAX_STRING_CHARS)}${CUT}`;
-    if (Array.isArray(v) && v.length > MAX_ARRAY_ITEMS) v = [...v.slice(0, MAX_ARRAY_ITEMS), CUT];
-    const size =
-      Buffer.byteLength(key, 'utf8') +
-      4 +
-      (typeof v === 'string'
-        ? Buffer.byteLength(JSON.stringify(v), 'utf8')
-        : typeof v === 'object' && v !== null
-          ? 2
-          : String(v).length);
-    spent += size;
+    spent += Buffer.byteLength(key, 'utf8') + 4 + sizeOf(v);
     if (spent > LINE_BUDGET_BYTES) {
       cut = true;
       return CUT;
     }
     return v;
   };
+}
+
+/** A long string or list cut, with the marker; any other value as it is. */
+function shortened(v: unknown): unknown {
+  if (typeof v === 'string' && v.length > MAX_STRING_CHARS) return `${v.slice(0, MAX_STRING_CHARS)}${CUT}`;
+  if (Array.isArray(v) && v.length > MAX_ARRAY_ITEMS) return [...v.slice(0, MAX_ARRAY_ITEMS), CUT];
+  return v;
+}
+
+/** About how many bytes a value adds to the line (an object or list: its brackets; its members count on their own). */
+function sizeOf(v: unknown): number {
+  if (typeof v === 'string') return Buffer.byteLength(JSON.stringify(v), 'utf8');
+  if (typeof v === 'object' && v !== null) return 2;
+  return String(v).length;
 }
 
 /** Powertools' logger with every line bounded (see boundedReplacer); nothing else changes. */

@@ -1,3 +1,5 @@
+import { powertoolsFlag } from './shared/env';
+
 /*
  * Why a hand-written writer and not @aws-lambda-powertools/metrics: issue 8 holds every function
  * bundle to at most 1.15× the size and load time of a floor bundle with the same AWS clients
@@ -49,14 +51,6 @@ type Unit = 'Count' | 'Seconds';
 const MAX_METRICS = 100;
 const MAX_VALUES = 100;
 
-/** A boolean environment variable as Powertools reads it; undefined when unset or not a boolean. */
-function envFlag(value: string | undefined): boolean | undefined {
-  const v = value?.trim().toLowerCase() ?? '';
-  if (['1', 'y', 'yes', 't', 'true', 'on'].includes(v)) return true;
-  if (['0', 'n', 'no', 'f', 'false', 'off'].includes(v)) return false;
-  return undefined;
-}
-
 export interface EmfWriterOptions {
   /** Read once, at construction, as Powertools does; default `process.env`. */
   env?: Readonly<Record<string, string | undefined>>;
@@ -87,9 +81,9 @@ export class EmfWriter {
   #stored = new Map<string, { unit: Unit; values: number[] }>();
 
   constructor({ env = process.env, print, now = Date.now }: EmfWriterOptions = {}) {
-    const dev = envFlag(env.POWERTOOLS_DEV) === true;
+    const dev = powertoolsFlag(env.POWERTOOLS_DEV) === true;
     this.#service = env.POWERTOOLS_SERVICE_NAME?.trim() || 'service_undefined';
-    this.#enabled = !(envFlag(env.POWERTOOLS_METRICS_DISABLED) ?? dev);
+    this.#enabled = !(powertoolsFlag(env.POWERTOOLS_METRICS_DISABLED) ?? dev);
     this.#print = print ?? (dev ? (line) => console.log(line) : (line) => process.stdout.write(`${line}\n`));
     this.#now = now;
   }

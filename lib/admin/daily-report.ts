@@ -1,6 +1,6 @@
 import { ValidationError } from '../errors';
-import { maskMobile } from '../payouts/payout';
-import { kenyaDate } from '../paypro/kenya-time';
+import { kenyaDate } from '../shared/kenya-time';
+import { maskMobile } from '../shared/mask';
 import { decodeCursor, encodeCursor } from './cursor';
 import type { DayRow, PayoutDayIndex } from './repository';
 import { parseDailyReportQuery } from './schema';

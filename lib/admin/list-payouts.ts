@@ -1,8 +1,8 @@
 import { type FieldProblem, ValidationError } from '../errors';
-import { maskMobile } from '../payouts/payout';
-import { kenyaDate, kenyaDayStart } from '../paypro/kenya-time';
+import { kenyaDate, kenyaDayStart } from '../shared/kenya-time';
+import { maskMobile } from '../shared/mask';
 import { decodeListCursor, encodeListCursor, type ListParameters } from './cursor';
-import type { DayRow, PayoutDayIndex } from './repository';
+import type { DayRow, DayScan, PayoutDayIndex } from './repository';
 import { type AdminListQuery, parseAdminListQuery } from './schema';
 
 /** What listing needs: the day index and the clock (for the default `to`). */
@@ -96,9 +96,9 @@ function lineOf(row: DayRow): AdminPayoutLine {
  */
 export async function listPayouts(
   deps: ListPayoutsDeps,
-  rawQuery: Record<string, string | undefined> | null | undefined,
+  queryParameters: Record<string, string | undefined> | null | undefined,
 ): Promise<AdminPayoutPage> {
-  const query = parseAdminListQuery(rawQuery);
+  const query = parseAdminListQuery(queryParameters);
   const parameters: ListParameters = {
     status: query.status,
     flagged: query.flagged,
@@ -109,33 +109,13 @@ export async function listPayouts(
   // against the clock would move it a day once 21:00 UTC passes, and lose that day's payouts.
   const after = query.cursor === undefined ? undefined : decodeListCursor(query.cursor, parameters);
   const { from, to } = after ?? resolveRange(query, deps.now());
-  // '$' sorts right after '#': every `<to>#<tradeNo>` is below `<to>$`.
-  let upper = { key: `${to}$`, inclusive: true };
-  let newest = to;
-  if (after) {
-    upper = { key: after.daySk, inclusive: false };
-    newest = after.createdAt;
-  }
-  const lower = { key: from, inclusive: true };
-  const filtered = query.status !== undefined || query.flagged !== undefined;
-  const scan = {
-    order: 'desc' as const,
-    lower,
-    upper,
-    ...(query.status !== undefined && { status: query.status }),
-    ...(query.flagged !== undefined && { flagged: query.flagged === 'true' }),
-    pageSize: filtered ? Math.max(FILTERED_PAGE_SIZE, query.limit + 1) : query.limit + 1,
-  };
-
-  const rows: DayRow[] = [];
-  const lastDay = kenyaDate(from);
-  for (let day = kenyaDate(newest); day >= lastDay; day = addDays(day, -1)) {
-    for await (const row of deps.days.rows(day, scan)) {
-      rows.push(row);
-      if (rows.length > query.limit) break;
-    }
-    if (rows.length > query.limit) break;
-  }
+  const rows = await newestRows(
+    deps,
+    scanOf(query, from, to, after),
+    from,
+    after?.createdAt ?? to,
+    query.limit + 1,
+  );
   const page = rows.slice(0, query.limit);
   const last = page.at(-1);
   return {
@@ -143,4 +123,43 @@ export async function listPayouts(
     ...(rows.length > query.limit &&
       last && { nextCursor: encodeListCursor({ daySk: last.daySk, from, to }, parameters) }),
   };
+}
+
+/** The day index scan of a page: newest first, from `from` to `to` or to where the previous page stopped. */
+function scanOf(
+  query: AdminListQuery,
+  from: string,
+  to: string,
+  after: { daySk: string } | undefined,
+): DayScan {
+  // '$' sorts right after '#': every `<to>#<tradeNo>` is below `<to>$`.
+  const upper = after ? { key: after.daySk, inclusive: false } : { key: `${to}$`, inclusive: true };
+  const filtered = query.status !== undefined || query.flagged !== undefined;
+  return {
+    order: 'desc',
+    lower: { key: from, inclusive: true },
+    upper,
+    ...(query.status !== undefined && { status: query.status }),
+    ...(query.flagged !== undefined && { flagged: query.flagged === 'true' }),
+    pageSize: filtered ? Math.max(FILTERED_PAGE_SIZE, query.limit + 1) : query.limit + 1,
+  };
+}
+
+/** Up to `count` rows the scan selects, newest first, reading day by day from `newest`'s Kenya day back to `from`'s. */
+async function newestRows(
+  deps: ListPayoutsDeps,
+  scan: DayScan,
+  from: string,
+  newest: string,
+  count: number,
+): Promise<DayRow[]> {
+  const rows: DayRow[] = [];
+  const lastDay = kenyaDate(from);
+  for (let day = kenyaDate(newest); day >= lastDay && rows.length < count; day = addDays(day, -1)) {
+    for await (const row of deps.days.rows(day, scan)) {
+      rows.push(row);
+      if (rows.length >= count) break;
+    }
+  }
+  return rows;
 }

@@ -1,7 +1,7 @@
 import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { StoreUnavailableError } from '../errors';
+import { dayPartitionKeys, PAYOUTS_BY_DAY_INDEX } from '../payouts/keys';
 import type { PayoutStatus, PayproDetails } from '../payouts/payout';
-import { dayPartitionKeys, PAYOUTS_BY_DAY_INDEX } from '../payouts/repository';
+import { storeCall } from '../shared/dynamo';
 
 /** A payout as the day index shows it: what a list line and a report row need. */
 export interface DayRow {
@@ -88,55 +88,75 @@ export class PayoutDayIndex {
   }
 
   private async page(partitionKey: string, scan: DayScan, start?: Record<string, unknown>): Promise<Page> {
-    const names: Record<string, string> = {};
-    const values: Record<string, unknown> = { ':pk': partitionKey };
-    const { lower, upper } = scan;
-    let range = '';
-    if (lower && upper) {
-      // BETWEEN is inclusive at both ends: an exclusive end is dropped from the page below.
-      range = ' AND daySk BETWEEN :lower AND :upper';
-      values[':lower'] = lower.key;
-      values[':upper'] = upper.key;
-    } else if (lower) {
-      range = ` AND daySk ${lower.inclusive ? '>=' : '>'} :lower`;
-      values[':lower'] = lower.key;
-    } else if (upper) {
-      range = ` AND daySk ${upper.inclusive ? '<=' : '<'} :upper`;
-      values[':upper'] = upper.key;
-    }
-    const filters: string[] = [];
-    if (scan.status !== undefined) {
-      names['#status'] = 'status';
-      values[':status'] = scan.status;
-      filters.push('#status = :status');
-    }
-    if (scan.flagged !== undefined) {
-      filters.push(scan.flagged ? 'attribute_exists(flaggedAt)' : 'attribute_not_exists(flaggedAt)');
-    }
-    try {
-      const { Items = [], LastEvaluatedKey } = await this.client.send(
+    const range = rangeOf(scan);
+    const filter = filterOf(scan);
+    const { Items = [], LastEvaluatedKey } = await storeCall('Could not read the payouts of a day.', () =>
+      this.client.send(
         new QueryCommand({
           TableName: this.tableName,
           IndexName: PAYOUTS_BY_DAY_INDEX,
-          KeyConditionExpression: `dayPk = :pk${range}`,
-          ...(filters.length > 0 && { FilterExpression: filters.join(' AND ') }),
-          ...(Object.keys(names).length > 0 && { ExpressionAttributeNames: names }),
-          ExpressionAttributeValues: values,
+          KeyConditionExpression: `dayPk = :pk${range.condition}`,
+          ...(filter.expression && { FilterExpression: filter.expression }),
+          ...(filter.names && { ExpressionAttributeNames: filter.names }),
+          ExpressionAttributeValues: { ':pk': partitionKey, ...range.values, ...filter.values },
           ScanIndexForward: scan.order === 'asc',
           Limit: scan.pageSize,
           ...(start && { ExclusiveStartKey: start }),
         }),
-      );
-      const rows = Items.map(toRow).filter(
-        (row) =>
-          !(lower && upper && !lower.inclusive && row.daySk === lower.key) &&
-          !(lower && upper && !upper.inclusive && row.daySk === upper.key),
-      );
-      return { rows, ...(LastEvaluatedKey && { next: LastEvaluatedKey }) };
-    } catch (error) {
-      throw new StoreUnavailableError('Could not read the payouts of a day.', { cause: error });
-    }
+      ),
+    );
+    const rows = Items.map(toRow).filter((row) => !range.dropped.includes(row.daySk));
+    return { rows, ...(LastEvaluatedKey && { next: LastEvaluatedKey }) };
   }
+}
+
+/** The sort key condition of a scan's bounds, and the bound keys the query returns but the scan excludes. */
+function rangeOf({ lower, upper }: DayScan): {
+  condition: string;
+  values: Record<string, string>;
+  dropped: string[];
+} {
+  if (lower && upper) {
+    // BETWEEN is inclusive at both ends: an exclusive end is dropped from the page.
+    return {
+      condition: ' AND daySk BETWEEN :lower AND :upper',
+      values: { ':lower': lower.key, ':upper': upper.key },
+      dropped: [...(lower.inclusive ? [] : [lower.key]), ...(upper.inclusive ? [] : [upper.key])],
+    };
+  }
+  if (lower) {
+    return {
+      condition: ` AND daySk ${lower.inclusive ? '>=' : '>'} :lower`,
+      values: { ':lower': lower.key },
+      dropped: [],
+    };
+  }
+  if (upper) {
+    return {
+      condition: ` AND daySk ${upper.inclusive ? '<=' : '<'} :upper`,
+      values: { ':upper': upper.key },
+      dropped: [],
+    };
+  }
+  return { condition: '', values: {}, dropped: [] };
+}
+
+/** The filter of a scan's status and flagged selections, if it has any. */
+function filterOf(scan: DayScan): {
+  expression?: string;
+  names?: Record<string, string>;
+  values: Record<string, unknown>;
+} {
+  const filters: string[] = [];
+  if (scan.status !== undefined) filters.push('#status = :status');
+  if (scan.flagged !== undefined) {
+    filters.push(scan.flagged ? 'attribute_exists(flaggedAt)' : 'attribute_not_exists(flaggedAt)');
+  }
+  return {
+    ...(filters.length > 0 && { expression: filters.join(' AND ') }),
+    ...(scan.status !== undefined && { names: { '#status': 'status' } }),
+    values: scan.status === undefined ? {} : { ':status': scan.status },
+  };
 }
 
 function toRow(item: Record<string, unknown>): DayRow {

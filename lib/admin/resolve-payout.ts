@@ -7,9 +7,9 @@ import {
   ResolutionOvertakenError,
   StaleStateError,
 } from '../errors';
-import { statusChanged } from '../events/payout-event';
 import { releaseCaps } from '../limits/caps';
 import { sameAmount } from '../payouts/amount';
+import { statusChanged } from '../payouts/events';
 import { getPayout } from '../payouts/get';
 import { type HistoryEntry, isFinal, type Payout, type PayproDetails } from '../payouts/payout';
 import { reportFromQuery } from '../payouts/query-report';
@@ -92,16 +92,7 @@ export async function resolvePayout(
   const request = parseResolveRequest(body);
   let current = await getPayout(deps.repository, tradeNo);
   if (isFinal(current.status)) throw new PayoutNotOpenError(current.tradeNo, current.status);
-
-  let answer: Answer;
-  let unreachable = '';
-  try {
-    answer = await deps.paypro.queryPayout(await deps.secret(), current.tradeNo);
-  } catch (error) {
-    if (!(error instanceof PayproUnknownOutcomeError)) throw error;
-    if (!request.force) throw new PayproUnavailableError(error.message, { cause: error });
-    unreachable = error.message;
-  }
+  const { answer, unreachable } = await askPaypro(deps, current, request);
 
   for (let attempt = 1; ; attempt += 1) {
     const verdict = judge(current, request.to, answer, unreachable);
@@ -113,59 +104,89 @@ export async function resolvePayout(
       });
       throw new ResolutionContradictedError(current.tradeNo, request.to, `Paypro ${verdict.words}`);
     }
-    const at = deps.now().toISOString();
-    const paypro = detailsOf(answer);
-    const forced = !verdict.agrees;
-    const entry: HistoryEntry = {
-      at,
-      source: 'operator',
-      status: request.to,
-      ...(paypro.code !== undefined && { code: paypro.code }),
-      ...(paypro.message !== undefined && { message: paypro.message }),
-      operator,
-      reason: request.reason,
-      note: `resolved by operator${forced ? ' (forced)' : ''}; Paypro: ${verdict.words}`,
-    };
-    const after: Payout = {
-      ...current,
-      status: request.to,
-      paypro: { ...current.paypro, ...paypro },
-      updatedAt: at,
-    };
     try {
-      const updated = await deps.repository.transition(current.tradeNo, {
-        to: request.to,
-        at,
-        paypro,
-        entry,
-        event: statusChanged(current, after, at),
-        // A FAILED that rests on "never sent" holds only while nothing has sent it meanwhile.
-        unsentOnly: request.to === 'FAILED' && current.sentAt === undefined,
-      });
-      deps.counter.count('PayoutResolved');
-      deps.counter.count(request.to === 'SUCCEEDED' ? 'PayoutSucceeded' : 'PayoutFailed');
-      deps.log.info('payout resolved by operator', {
-        tradeNo: updated.tradeNo,
-        from: current.status,
-        to: request.to,
-        forced,
-        operator,
-      });
-      // Once only: only the write that moved the payout to FAILED gets here.
-      if (request.to === 'FAILED') await releaseCaps(deps, updated);
-      return updated;
+      return await resolveAs(deps, current, request, { verdict, answer, operator });
     } catch (error) {
       if (!(error instanceof StaleStateError) || attempt >= MAX_ATTEMPTS) throw error;
-      // Settled, flagged or sent meanwhile: read again, and decide again on what is there now.
-      const reread = await deps.repository.get(current.tradeNo);
-      if (!reread) throw new PayoutNotFoundError(current.tradeNo);
-      if (isFinal(reread.status)) throw new PayoutNotOpenError(reread.tradeNo, reread.status);
-      // Sent since the operator's decision (the batch consumer, create or the reconciler): what
-      // they decided on no longer holds, and money may be on its way. Refused even when forced.
-      if (current.sentAt === undefined && reread.sentAt !== undefined) {
-        throw new ResolutionOvertakenError(reread.tradeNo, reread.sentAt);
-      }
-      current = reread;
+      current = await rereadOpen(deps, current);
     }
   }
+}
+
+/** Paypro's query answer; when it cannot be asked, a PayproUnavailableError unless forced, then why not. */
+async function askPaypro(
+  deps: ResolvePayoutDeps,
+  payout: Payout,
+  request: ResolveRequest,
+): Promise<{ answer: Answer; unreachable: string }> {
+  try {
+    return { answer: await deps.paypro.queryPayout(await deps.secret(), payout.tradeNo), unreachable: '' };
+  } catch (error) {
+    if (!(error instanceof PayproUnknownOutcomeError)) throw error;
+    if (!request.force) throw new PayproUnavailableError(error.message, { cause: error });
+    return { answer: undefined, unreachable: error.message };
+  }
+}
+
+/** The one conditional write of a resolution, with its history entry and event; counted and logged. */
+async function resolveAs(
+  deps: ResolvePayoutDeps,
+  current: Payout,
+  request: ResolveRequest,
+  decision: { verdict: Verdict; answer: Answer; operator: string },
+): Promise<Payout> {
+  const { verdict, answer, operator } = decision;
+  const at = deps.now().toISOString();
+  const paypro = detailsOf(answer);
+  const forced = !verdict.agrees;
+  const entry: HistoryEntry = {
+    at,
+    source: 'operator',
+    status: request.to,
+    ...(paypro.code !== undefined && { code: paypro.code }),
+    ...(paypro.message !== undefined && { message: paypro.message }),
+    operator,
+    reason: request.reason,
+    note: `resolved by operator${forced ? ' (forced)' : ''}; Paypro: ${verdict.words}`,
+  };
+  const after: Payout = {
+    ...current,
+    status: request.to,
+    paypro: { ...current.paypro, ...paypro },
+    updatedAt: at,
+  };
+  const updated = await deps.repository.transition(current.tradeNo, {
+    to: request.to,
+    at,
+    paypro,
+    entry,
+    event: statusChanged(current, after, at),
+    // A FAILED that rests on "never sent" holds only while nothing has sent it meanwhile.
+    unsentOnly: request.to === 'FAILED' && current.sentAt === undefined,
+  });
+  deps.counter.count('PayoutResolved');
+  deps.counter.count(request.to === 'SUCCEEDED' ? 'PayoutSucceeded' : 'PayoutFailed');
+  deps.log.info('payout resolved by operator', {
+    tradeNo: updated.tradeNo,
+    from: current.status,
+    to: request.to,
+    forced,
+    operator,
+  });
+  // Once only: only the write that moved the payout to FAILED gets here.
+  if (request.to === 'FAILED') await releaseCaps(deps, updated);
+  return updated;
+}
+
+/** The payout again after a lost write: settled, flagged or sent meanwhile, to decide again on what is there now. */
+async function rereadOpen(deps: ResolvePayoutDeps, current: Payout): Promise<Payout> {
+  const reread = await deps.repository.get(current.tradeNo);
+  if (!reread) throw new PayoutNotFoundError(current.tradeNo);
+  if (isFinal(reread.status)) throw new PayoutNotOpenError(reread.tradeNo, reread.status);
+  // Sent since the operator's decision (the batch consumer, create or the reconciler): what
+  // they decided on no longer holds, and money may be on its way. Refused even when forced.
+  if (current.sentAt === undefined && reread.sentAt !== undefined) {
+    throw new ResolutionOvertakenError(reread.tradeNo, reread.sentAt);
+  }
+  return reread;
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { EventBus } from '../events/bus';
-import type { BatchStatus } from './batch';
+import type { BatchRecord, BatchStatus } from './batch';
 import type { BatchStepQueue } from './queue';
 import { MAX_DELAY_SECONDS } from './queue';
 import {
@@ -52,10 +52,58 @@ async function step(deps: AdvanceDeps, context: StepContext): Promise<StepResult
       return checkCompletion(deps, context);
     case 'REJECTED':
     case 'CANCELLED':
-      return record.sharesSettled ? { then: 'stop', record } : releaseShares(deps, context);
+      return record.sharesSettled ? { afterwards: 'stop', record } : releaseShares(deps, context);
     default:
-      return { then: 'stop', record };
+      return { afterwards: 'stop', record };
   }
+}
+
+/** Runs the batch's steps until it must wait, is done, is no longer ours, or time runs out. */
+async function runSteps(
+  deps: AdvanceDeps,
+  context: StepContext,
+  acquire: () => Promise<BatchRecord | undefined>,
+  timeLeftMs: () => number,
+): Promise<void> {
+  const { batchId } = context.record;
+  let refusals = 0;
+  for (;;) {
+    if (timeLeftMs() < MARGIN_MS || refusals >= MAX_REFUSALS) {
+      await deps.steps.wake(batchId);
+      return;
+    }
+    const result = await step(deps, context);
+    if (result.afterwards === 'refused') {
+      // An operator decided meanwhile, or the lease is gone: read again, go on only if still ours.
+      refusals += 1;
+      const again = await acquire();
+      if (!again) return;
+      context.record = again;
+      continue;
+    }
+    context.record = result.record;
+    if (result.afterwards !== 'continue') {
+      await pause(deps, context, result);
+      return;
+    }
+  }
+}
+
+/** Ends a run that has nothing to do now: done for good, or due again after the step's wait. */
+async function pause(
+  deps: AdvanceDeps,
+  context: StepContext,
+  result: Extract<StepResult, { afterwards: 'stop' | 'wait' }>,
+): Promise<void> {
+  if (result.afterwards === 'stop') {
+    // Nothing left to do: the wake-up stops looking at it.
+    await context.write({ remove: ['nextStepAt'] });
+    return;
+  }
+  const at = new Date(deps.now().getTime() + result.ms).toISOString();
+  await context.write({ set: { nextStepAt: at } });
+  // Further than SQS can delay a message: the wake-up finds it by its nextStepAt.
+  if (result.ms <= MAX_DELAY_SECONDS * 1000) await deps.steps.wake(context.record.batchId, result.ms / 1000);
 }
 
 /**
@@ -89,35 +137,7 @@ export async function advanceBatch(
       }),
   };
   try {
-    let refusals = 0;
-    for (;;) {
-      if (timeLeftMs() < MARGIN_MS || refusals >= MAX_REFUSALS) {
-        await deps.steps.wake(batchId);
-        break;
-      }
-      const result = await step(deps, context);
-      if (result.then === 'refused') {
-        // An operator decided meanwhile, or the lease is gone: read again, go on only if still ours.
-        refusals += 1;
-        const again = await acquire();
-        if (!again) break;
-        context.record = again;
-        continue;
-      }
-      context.record = result.record;
-      if (result.then === 'stop') {
-        // Nothing left to do: the wake-up stops looking at it.
-        await context.write({ remove: ['nextStepAt'] });
-        break;
-      }
-      if (result.then === 'wait') {
-        const at = new Date(deps.now().getTime() + result.ms).toISOString();
-        await context.write({ set: { nextStepAt: at } });
-        // Further than SQS can delay a message: the wake-up finds it by its nextStepAt.
-        if (result.ms <= MAX_DELAY_SECONDS * 1000) await deps.steps.wake(batchId, result.ms / 1000);
-        break;
-      }
-    }
+    await runSteps(deps, context, acquire, timeLeftMs);
   } finally {
     await deps.batches.releaseLease(batchId, owner).catch((error: unknown) => {
       deps.log.warn('could not release a batch lease; it expires by itself', { batchId, error });

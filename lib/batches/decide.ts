@@ -74,8 +74,8 @@ async function decide(
   });
   if (!stored) {
     // Decided or moved on meanwhile: answer from where it stands now.
-    const now = await deps.batches.get(record.batchId);
-    throw new BatchStateError(record.batchId, now?.status ?? record.status, refusal);
+    const current = await deps.batches.get(record.batchId);
+    throw new BatchStateError(record.batchId, current?.status ?? record.status, refusal);
   }
   await deps.steps.wake(record.batchId);
   return stored;

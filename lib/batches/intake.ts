@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { BatchConflictError, CapExceededError, StoreUnavailableError } from '../errors';
 import { type BatchCapDeps, batchMark, holdDayShare, releaseDayShare } from '../limits/batch-shares';
-import { kenyaDate } from '../paypro/kenya-time';
+import { kenyaDate } from '../shared/kenya-time';
 import { type BatchRecord, isFinalBatch } from './batch';
 import { batchEvent } from './events';
 import type { BatchStepQueue } from './queue';

@@ -1,4 +1,5 @@
-import { isFinal, maskMobile } from '../payouts/payout';
+import { isFinal } from '../payouts/payout';
+import { maskMobile } from '../shared/mask';
 import type { BatchItemView, BatchLine, BatchRecord, ItemStatus, ItemTotals, LineRow } from './batch';
 import { zeroTotals } from './batch';
 import type { PayoutState } from './store';

@@ -1,7 +1,8 @@
 import { BatchGetCommand, type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { StoreUnavailableError } from '../errors';
+import { fromItem } from '../payouts/keys';
 import type { Payout } from '../payouts/payout';
-import { fromItem, PayoutRepository } from '../payouts/repository';
+import { PayoutRepository } from '../payouts/repository';
 import { chunksOf, forEachLimit } from '../shared/concurrency';
 import { storeCall } from '../shared/dynamo';
 import type { BatchPayouts, PayoutState } from './store';

@@ -2,7 +2,7 @@ import { PayoutExistsError, StoreUnavailableError } from '../errors';
 import type { Log } from '../logger';
 import type { Counter } from '../metrics';
 import { requestHash } from '../payouts/create';
-import type { Payout } from '../payouts/payout';
+import { type Payout, pendingPayout } from '../payouts/payout';
 import { forEachLimit } from '../shared/concurrency';
 import type { BatchLine, BatchRecord, LineRow, RejectedLine } from './batch';
 import type { BatchSendQueue } from './queue';
@@ -29,21 +29,50 @@ type LineOutcome = { kind: 'created' | 'adopted'; payout: Payout } | { kind: 're
 
 /** The payout a line of a batch becomes: PENDING, created at the batch's instant, its share reserved on capDay. */
 function batchPayout(line: BatchLine, record: BatchRecord, at: string): Payout {
-  return {
-    tradeNo: line.tradeNo,
-    amount: line.amount,
-    mobile: line.mobile,
-    ...(line.remark !== undefined && { remark: line.remark }),
-    batchId: record.batchId,
-    capDay: record.capDay,
-    status: 'PENDING',
+  return pendingPayout({
+    request: line,
     requestHash: requestHash(line),
-    paypro: {},
+    capDay: record.capDay,
+    batchId: record.batchId,
     // The batch's own instant: an item's Kenya day (the daily report's) is the day its share was reserved on.
     createdAt: record.createdAt,
-    updatedAt: at,
-    history: [{ at, source: 'api', status: 'PENDING', note: `payout requested in batch ${record.batchId}` }],
-  };
+    recordedAt: at,
+    note: `payout requested in batch ${record.batchId}`,
+  });
+}
+
+/** Records a line as a new payout: the payout, or undefined when its tradeNo is taken. */
+async function createLine(
+  deps: RecordDeps,
+  record: BatchRecord,
+  line: BatchLine,
+  at: string,
+  checkAfter: string,
+): Promise<Payout | undefined> {
+  const payout = batchPayout(line, record, at);
+  try {
+    await deps.payouts.create(payout, checkAfter);
+    return payout;
+  } catch (error) {
+    if (!(error instanceof PayoutExistsError)) throw error;
+    return undefined;
+  }
+}
+
+/** What a payout already under a line's tradeNo makes of the line: the batch's already, taken, or adoptable. */
+function verdictOn(current: Payout, record: BatchRecord, hash: string): LineOutcome | 'adopt' {
+  if (current.batchId === record.batchId) {
+    return { kind: current.adoptedAt !== undefined ? 'adopted' : 'created', payout: current };
+  }
+  if (current.batchId !== undefined)
+    return { kind: 'rejected', reason: `tradeNo belongs to batch ${current.batchId}` };
+  if (current.requestHash !== hash) {
+    return {
+      kind: 'rejected',
+      reason: 'tradeNo is used by another payout with a different amount, mobile or remark',
+    };
+  }
+  return 'adopt';
 }
 
 /**
@@ -64,29 +93,14 @@ async function recordLine(
   for (let attempt = 1; attempt <= LINE_ATTEMPTS; attempt += 1) {
     const at = deps.now().toISOString();
     if (!current) {
-      const payout = batchPayout(line, record, at);
-      try {
-        await deps.payouts.create(payout, checkAfter);
-        return { kind: 'created', payout };
-      } catch (error) {
-        if (!(error instanceof PayoutExistsError)) throw error;
-        current = await deps.payouts.get(line.tradeNo);
-        continue;
+      const created = await createLine(deps, record, line, at, checkAfter);
+      if (created) return { kind: 'created', payout: created };
+    } else {
+      const verdict = verdictOn(current, record, hash);
+      if (verdict !== 'adopt') return verdict;
+      if (await deps.payouts.adopt(line.tradeNo, record.batchId, hash, at)) {
+        return { kind: 'adopted', payout: { ...current, batchId: record.batchId, adoptedAt: at } };
       }
-    }
-    if (current.batchId === record.batchId) {
-      return { kind: current.adoptedAt !== undefined ? 'adopted' : 'created', payout: current };
-    }
-    if (current.batchId !== undefined)
-      return { kind: 'rejected', reason: `tradeNo belongs to batch ${current.batchId}` };
-    if (current.requestHash !== hash) {
-      return {
-        kind: 'rejected',
-        reason: 'tradeNo is used by another payout with a different amount, mobile or remark',
-      };
-    }
-    if (await deps.payouts.adopt(line.tradeNo, record.batchId, hash, at)) {
-      return { kind: 'adopted', payout: { ...current, batchId: record.batchId, adoptedAt: at } };
     }
     current = await deps.payouts.get(line.tradeNo);
   }

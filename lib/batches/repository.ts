@@ -1,23 +1,15 @@
 import {
-  BatchWriteCommand,
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
   QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { StoreUnavailableError } from '../errors';
-import { chunksOf } from '../shared/concurrency';
 import { storeCall } from '../shared/dynamo';
-import {
-  type BatchLine,
-  type BatchRecord,
-  type BatchStatus,
-  LINES_PER_ROW,
-  type LineRow,
-  type RejectedLine,
-} from './batch';
+import type { BatchLine, BatchRecord, BatchStatus, LineRow, RejectedLine } from './batch';
 import type { BatchEvent } from './events';
+import { headerUpdate } from './header-change';
+import { BatchLines } from './lines';
 import type { BatchStore, HeaderChange } from './store';
 
 export type { HeaderChange } from './store';
@@ -30,7 +22,6 @@ export type { HeaderChange } from './store';
 export const BATCHES_BY_STATUS_INDEX = 'batches-by-status';
 
 const HEADER = 'BATCH';
-const rowKey = (row: number) => `LINES#${String(row).padStart(5, '0')}`;
 /** The attributes a header keeps that the use cases never see. */
 const INTERNAL = ['sk', 'listSk', 'outbox', 'leaseOwner', 'leaseUntil'] as const;
 
@@ -51,10 +42,14 @@ export function listSortKey(record: Pick<BatchRecord, 'createdAt' | 'batchId'>):
  * SDK errors stop here: a refused condition is `undefined`/`false`, anything else StoreUnavailableError.
  */
 export class BatchRepository implements BatchStore {
+  private readonly lines: BatchLines;
+
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
-  ) {}
+  ) {
+    this.lines = new BatchLines(client, tableName);
+  }
 
   /** Reads a batch's header (strongly consistent), or undefined. */
   async get(batchId: string): Promise<BatchRecord | undefined> {
@@ -86,50 +81,6 @@ export class BatchRepository implements BatchStore {
 
   /** Applies `change` to the header if its conditions hold: the header after it, or undefined when refused. */
   async update(batchId: string, change: HeaderChange): Promise<BatchRecord | undefined> {
-    const names: Record<string, string> = {};
-    const values: Record<string, unknown> = {};
-    const sets: string[] = [];
-    const conditions = ['attribute_exists(batchId)'];
-    let n = 0;
-    const name = (attribute: string) => {
-      n += 1;
-      names[`#n${n}`] = attribute;
-      return `#n${n}`;
-    };
-    const value = (v: unknown) => {
-      n += 1;
-      values[`:v${n}`] = v;
-      return `:v${n}`;
-    };
-    for (const [attribute, v] of Object.entries(change.set ?? {})) {
-      if (v !== undefined) sets.push(`${name(attribute)} = ${value(v)}`);
-    }
-    if (change.from) {
-      conditions.push(`${name('status')} IN (${change.from.map((s) => value(s)).join(', ')})`);
-    }
-    if (change.lease !== undefined) conditions.push(`${name('leaseOwner')} = ${value(change.lease)}`);
-    for (const [attribute, v] of Object.entries(change.expect ?? {})) {
-      conditions.push(
-        v === undefined ? `attribute_not_exists(${name(attribute)})` : `${name(attribute)} = ${value(v)}`,
-      );
-    }
-    if (change.event) {
-      const previous = change.event.version - 1;
-      sets.push(
-        `${name('version')} = ${value(change.event.version)}`,
-        `${name('outbox')} = list_append(if_not_exists(${name('outbox')}, ${value([])}), ${value([change.event])})`,
-      );
-      conditions.push(
-        previous === 0
-          ? `attribute_not_exists(${name('version')})`
-          : `${name('version')} = ${value(previous)}`,
-      );
-    }
-    const removes = (change.remove ?? []).map((attribute) => name(attribute));
-    const expression = [
-      sets.length > 0 ? `SET ${sets.join(', ')}` : '',
-      removes.length > 0 ? `REMOVE ${removes.join(', ')}` : '',
-    ].join(' ');
     const { Attributes } = await storeCall(
       `Could not update batch ${batchId}.`,
       () =>
@@ -137,10 +88,7 @@ export class BatchRepository implements BatchStore {
           new UpdateCommand({
             TableName: this.tableName,
             Key: { batchId, sk: HEADER },
-            UpdateExpression: expression.trim(),
-            ConditionExpression: conditions.join(' AND '),
-            ExpressionAttributeNames: names,
-            ...(Object.keys(values).length > 0 && { ExpressionAttributeValues: values }),
+            ...headerUpdate(change),
             ReturnValues: 'ALL_NEW',
           }),
         ),
@@ -197,74 +145,19 @@ export class BatchRepository implements BatchStore {
     );
   }
 
-  /**
-   * Writes the batch's lines in rows of LINES_PER_ROW. Unconditional on purpose: only requests
-   * with the header's own content write them, always the same rows. Returns how many rows.
-   */
-  async putLines(batchId: string, lines: readonly BatchLine[]): Promise<number> {
-    const rows = chunksOf(lines, LINES_PER_ROW).map((chunk, row) => ({
-      batchId,
-      sk: rowKey(row),
-      first: row * LINES_PER_ROW,
-      lines: chunk,
-    }));
-    for (const group of chunksOf(rows, 25)) {
-      let requests: Array<Record<string, unknown>> = group.map((Item) => ({ PutRequest: { Item } }));
-      for (let attempt = 1; requests.length > 0; attempt += 1) {
-        if (attempt > 8) throw new StoreUnavailableError(`Could not write the lines of batch ${batchId}.`);
-        const { UnprocessedItems } = await storeCall(`Could not write the lines of batch ${batchId}.`, () =>
-          this.client.send(new BatchWriteCommand({ RequestItems: { [this.tableName]: requests } })),
-        );
-        requests = (UnprocessedItems?.[this.tableName] ?? []) as Array<Record<string, unknown>>;
-        if (requests.length > 0) await new Promise((resolve) => setTimeout(resolve, 20 * 2 ** attempt));
-      }
-    }
-    return rows.length;
+  /** Writes the batch's lines in rows of LINES_PER_ROW; how many rows (BatchLines.put). */
+  putLines(batchId: string, lines: readonly BatchLine[]): Promise<number> {
+    return this.lines.put(batchId, lines);
   }
 
-  /** The batch's rows of lines, in order (strongly consistent). */
-  async rows(batchId: string): Promise<LineRow[]> {
-    const rows: LineRow[] = [];
-    let cursor: Record<string, unknown> | undefined;
-    do {
-      const page = await storeCall(`Could not read the lines of batch ${batchId}.`, () =>
-        this.client.send(
-          new QueryCommand({
-            TableName: this.tableName,
-            KeyConditionExpression: 'batchId = :id AND begins_with(sk, :lines)',
-            ExpressionAttributeValues: { ':id': batchId, ':lines': 'LINES#' },
-            ConsistentRead: true,
-            ...(cursor && { ExclusiveStartKey: cursor }),
-          }),
-        ),
-      );
-      for (const item of page.Items ?? []) {
-        rows.push({
-          row: Number(String(item.sk).slice('LINES#'.length)),
-          first: Number(item.first),
-          lines: item.lines as BatchLine[],
-          ...(item.rejected !== undefined && { rejected: item.rejected as RejectedLine[] }),
-          ...(item.adopted !== undefined && { adopted: item.adopted as number[] }),
-        });
-      }
-      cursor = page.LastEvaluatedKey;
-    } while (cursor);
-    return rows;
+  /** The batch's rows of lines, in order (BatchLines.rows). */
+  rows(batchId: string): Promise<LineRow[]> {
+    return this.lines.rows(batchId);
   }
 
-  /** Keeps what recording found for a row: the lines it rejected and those it adopted. Idempotent. */
-  async markRow(batchId: string, row: number, rejected: RejectedLine[], adopted: number[]): Promise<void> {
-    await storeCall(`Could not update the lines of batch ${batchId}.`, () =>
-      this.client.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: { batchId, sk: rowKey(row) },
-          UpdateExpression: 'SET rejected = :rejected, adopted = :adopted',
-          ConditionExpression: 'attribute_exists(batchId)',
-          ExpressionAttributeValues: { ':rejected': rejected, ':adopted': adopted },
-        }),
-      ),
-    );
+  /** Keeps what recording found for a row (BatchLines.mark). */
+  markRow(batchId: string, row: number, rejected: RejectedLine[], adopted: number[]): Promise<void> {
+    return this.lines.mark(batchId, row, rejected, adopted);
   }
 
   /** The events the header's outbox holds, oldest version first (strongly consistent). */

@@ -38,8 +38,8 @@ export function batchRequestSchema<Item extends z.core.SomeType>(item: Item) {
 }
 
 /** One batch item as the API document shows it: a payout request whose tradeNo is required. */
-export function batchItemSchema(limits: AmountLimits) {
-  return z.required(payoutRequestSchema(limits), { tradeNo: true });
+export function batchItemSchema(bounds: AmountLimits) {
+  return z.required(payoutRequestSchema(bounds), { tradeNo: true });
 }
 
 let envelope: ReturnType<typeof batchRequestSchema<z.ZodMiniUnknown>> | undefined;
@@ -49,7 +49,7 @@ let envelope: ReturnType<typeof batchRequestSchema<z.ZodMiniUnknown>> | undefine
  * `POST /payouts` (fields named `items[i].field`), tradeNo required and unique in the batch.
  * Throws one ValidationError listing every problem.
  */
-export function parseBatchRequest(body: unknown, limits: AmountLimits): BatchRequest {
+export function parseBatchRequest(body: unknown, bounds: AmountLimits): BatchRequest {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     throw new ValidationError([{ field: 'body', message: 'must be a JSON object' }]);
   }
@@ -66,22 +66,10 @@ export function parseBatchRequest(body: unknown, limits: AmountLimits): BatchReq
   const problems: FieldProblem[] = [];
   const parsed: BatchItem[] = [];
   const firstIndex = new Map<string, number>();
-  items.forEach((raw, index) => {
+  items.forEach((entry, index) => {
     const prefix = `items[${index}]`;
-    const noTradeNo =
-      typeof raw === 'object' && raw !== null && !Array.isArray(raw) && !Object.hasOwn(raw, 'tradeNo');
-    if (noTradeNo) problems.push({ field: `${prefix}.tradeNo`, message: 'is required' });
-    let item: PayoutRequest;
-    try {
-      item = parsePayoutRequest(raw, limits);
-    } catch (error) {
-      if (!(error instanceof ValidationError)) throw error;
-      for (const p of error.problems) {
-        problems.push({ field: p.field === 'body' ? prefix : `${prefix}.${p.field}`, message: p.message });
-      }
-      return;
-    }
-    if (item.tradeNo === undefined) return;
+    const item = parseItem(entry, prefix, bounds, problems);
+    if (item?.tradeNo === undefined) return;
     const first = firstIndex.get(item.tradeNo);
     if (first !== undefined) {
       problems.push({ field: `${prefix}.tradeNo`, message: `duplicates items[${first}].tradeNo` });
@@ -92,4 +80,25 @@ export function parseBatchRequest(body: unknown, limits: AmountLimits): BatchReq
   });
   if (problems.length > 0) throw new ValidationError(problems);
   return { batchId, items: parsed };
+}
+
+/** One item as a payout request, its problems (under `prefix`) added to `problems`; undefined when it has any. */
+function parseItem(
+  entry: unknown,
+  prefix: string,
+  bounds: AmountLimits,
+  problems: FieldProblem[],
+): PayoutRequest | undefined {
+  const noTradeNo =
+    typeof entry === 'object' && entry !== null && !Array.isArray(entry) && !Object.hasOwn(entry, 'tradeNo');
+  if (noTradeNo) problems.push({ field: `${prefix}.tradeNo`, message: 'is required' });
+  try {
+    return parsePayoutRequest(entry, bounds);
+  } catch (error) {
+    if (!(error instanceof ValidationError)) throw error;
+    for (const p of error.problems) {
+      problems.push({ field: p.field === 'body' ? prefix : `${prefix}.${p.field}`, message: p.message });
+    }
+    return undefined;
+  }
 }

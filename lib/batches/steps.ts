@@ -32,10 +32,10 @@ export interface StepContext {
 
 /** What a step leaves: go on now, wait `ms` for the next step, or stop (the batch is done). */
 export type StepResult =
-  | { then: 'continue'; record: BatchRecord }
-  | { then: 'wait'; record: BatchRecord; ms: number }
-  | { then: 'stop'; record: BatchRecord }
-  | { then: 'refused' };
+  | { afterwards: 'continue'; record: BatchRecord }
+  | { afterwards: 'wait'; record: BatchRecord; ms: number }
+  | { afterwards: 'stop'; record: BatchRecord }
+  | { afterwards: 'refused' };
 
 // Counting reads every item the batch owns: while many are open, count less often (10 ms an open item).
 const WAIT_PER_OPEN_ITEM_MS = 10;
@@ -73,20 +73,20 @@ async function move(
 }
 
 const outcome = (record: BatchRecord | undefined, next: (r: BatchRecord) => StepResult): StepResult =>
-  record ? next(record) : { then: 'refused' };
+  record ? next(record) : { afterwards: 'refused' };
 
 /** RECEIVED without lines: wait for them, or cancel the batch once its intake has plainly died. */
 export async function awaitLines(deps: StepDeps, context: StepContext): Promise<StepResult> {
   const age = deps.now().getTime() - Date.parse(context.record.createdAt);
   if (age < INTAKE_ABANDONED_MS) {
-    return { then: 'wait', record: context.record, ms: INTAKE_ABANDONED_MS - age };
+    return { afterwards: 'wait', record: context.record, ms: INTAKE_ABANDONED_MS - age };
   }
   const at = deps.now().toISOString();
   const reason =
     'its lines were never stored (the request that sent it ended first); send it again under a new batchId';
   deps.counter.count('BatchCancelled');
   const record = await move(deps, context, 'CANCELLED', { cancellation: { by: 'intake', at, reason } });
-  return outcome(record, (r) => ({ then: 'continue', record: r }));
+  return outcome(record, (r) => ({ afterwards: 'continue', record: r }));
 }
 
 /**
@@ -116,15 +116,15 @@ export async function reserveRecipients(deps: StepDeps, context: StepContext): P
     };
     deps.counter.count('BatchRejected');
     const rejected = await move(deps, context, 'REJECTED', { rejection });
-    return outcome(rejected, (r) => ({ then: 'continue', record: r }));
+    return outcome(rejected, (r) => ({ afterwards: 'continue', record: r }));
   }
   if (record.needsApproval) {
     const deadline = new Date(deps.now().getTime() + deps.approvalTtlMs).toISOString();
     const waiting = await move(deps, context, 'AWAITING_APPROVAL', { approvalDeadline: deadline });
-    return outcome(waiting, (r) => ({ then: 'wait', record: r, ms: deps.approvalTtlMs }));
+    return outcome(waiting, (r) => ({ afterwards: 'wait', record: r, ms: deps.approvalTtlMs }));
   }
   const recording = await move(deps, context, 'RECORDING', { recordedRows: 0 });
-  return outcome(recording, (r) => ({ then: 'continue', record: r }));
+  return outcome(recording, (r) => ({ afterwards: 'continue', record: r }));
 }
 
 /** AWAITING_APPROVAL: wait for an operator, or cancel once the approval's time is over. */
@@ -132,14 +132,14 @@ export async function awaitApproval(deps: StepDeps, context: StepContext): Promi
   const { record } = context;
   const deadline = Date.parse(record.approvalDeadline ?? record.createdAt);
   const left = deadline - deps.now().getTime();
-  if (left > 0) return { then: 'wait', record, ms: left };
+  if (left > 0) return { afterwards: 'wait', record, ms: left };
   const at = deps.now().toISOString();
   const hours = Math.round((deps.approvalTtlMs / 3_600_000) * 10) / 10;
   deps.counter.count('BatchCancelled');
   const cancelled = await move(deps, context, 'CANCELLED', {
     cancellation: { by: 'expiry', at, reason: `not approved within ${hours} h` },
   });
-  return outcome(cancelled, (r) => ({ then: 'continue', record: r }));
+  return outcome(cancelled, (r) => ({ afterwards: 'continue', record: r }));
 }
 
 /** RECORDING: records the next row of lines and notes the progress; after the last, settles the caps. */
@@ -156,7 +156,7 @@ export async function recordNext(deps: StepDeps, context: StepContext): Promise<
       expect: { recordedRows: done },
       set: { recordedRows: done + 1, updatedAt: deps.now().toISOString() },
     });
-    return outcome(next, (r) => ({ then: 'continue', record: r }));
+    return outcome(next, (r) => ({ afterwards: 'continue', record: r }));
   }
   // Every line is recorded: give back what the batch reserved and does not use, once.
   const items = itemsOf(rows).filter((item) => item.rejected !== undefined || item.adopted);
@@ -167,7 +167,7 @@ export async function recordNext(deps: StepDeps, context: StepContext): Promise<
   }));
   await settleBatchShares(deps, record.capDay, sharesByRecipient(unused), mark(record));
   const sending = await move(deps, context, 'SENDING', { sharesSettled: true });
-  return outcome(sending, (r) => ({ then: 'wait', record: r, ms: deps.checkIntervalMs }));
+  return outcome(sending, (r) => ({ afterwards: 'wait', record: r, ms: deps.checkIntervalMs }));
 }
 
 /** SENDING: counts the items as stored now; once every one is final, the batch is COMPLETED (or with failures). */
@@ -183,7 +183,7 @@ export async function checkCompletion(deps: StepDeps, context: StepContext): Pro
     const open = totals.counts.PENDING + totals.counts.PROCESSING;
     const wait = Math.min(MAX_CHECK_WAIT_MS, Math.max(deps.checkIntervalMs, open * WAIT_PER_OPEN_ITEM_MS));
     const next = await context.write({ from: ['SENDING'], set: { progress } });
-    return outcome(next, (r) => ({ then: 'wait', record: r, ms: wait }));
+    return outcome(next, (r) => ({ afterwards: 'wait', record: r, ms: wait }));
   }
   const failures = totals.counts.FAILED + totals.counts.REJECTED;
   // Before the batch is final: a late duplicate of its intake then knows its own reservation is extra.
@@ -196,7 +196,7 @@ export async function checkCompletion(deps: StepDeps, context: StepContext): Pro
     { progress, completedAt: at },
     { totals },
   );
-  return outcome(completed, (r) => ({ then: 'stop', record: r }));
+  return outcome(completed, (r) => ({ afterwards: 'stop', record: r }));
 }
 
 /** REJECTED or CANCELLED: gives back everything the batch reserved, once per counter, then it is done. */
@@ -211,5 +211,5 @@ export async function releaseShares(deps: StepDeps, context: StepContext): Promi
     mark(record),
   );
   const released = await context.write({ from: [record.status], set: { sharesSettled: true } });
-  return outcome(released, (r) => ({ then: 'stop', record: r }));
+  return outcome(released, (r) => ({ afterwards: 'stop', record: r }));
 }

@@ -1,5 +1,5 @@
-import type { EventOutbox } from '../events/outbox';
 import type { Payout } from '../payouts/payout';
+import type { EventOutbox } from '../shared/outbox';
 import type { BatchLine, BatchRecord, BatchStatus, LineRow, RejectedLine } from './batch';
 import type { BatchEvent } from './events';
 

@@ -1,6 +1,8 @@
 import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { EventBusUnavailableError } from '../errors';
-import { EVENT_SOURCE } from './payout-event';
+
+/** EventBridge `source` of every event the service publishes. */
+export const EVENT_SOURCE = 'paypro-payouts';
 
 /** What the bus publishes: a committed event of a payout or of a batch, as its outbox keeps it. */
 export interface BusEvent {

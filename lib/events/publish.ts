@@ -1,8 +1,9 @@
 import type { Log } from '../logger';
 import type { Counter } from '../metrics';
-import { OUTBOX_PARTITION_KEYS } from '../payouts/repository';
+import { OUTBOX_PARTITION_KEYS } from '../payouts/keys';
+import type { PayoutOutbox } from '../payouts/store';
+import { forEachLimit } from '../shared/concurrency';
 import type { EventBus } from './bus';
-import type { PayoutOutbox } from './outbox';
 
 /** What publishing needs. */
 export interface PublishDeps {
@@ -68,13 +69,9 @@ const CONCURRENCY = 4;
  */
 export async function publishChanged(deps: PublishDeps, tradeNos: readonly string[]): Promise<SweepSummary> {
   const summary: SweepSummary = { payouts: 0, events: 0, failed: 0 };
-  const queue = [...new Set(tradeNos)];
-  const worker = async () => {
-    for (let tradeNo = queue.shift(); tradeNo !== undefined; tradeNo = queue.shift()) {
-      await publishCounted(deps, tradeNo, summary);
-    }
-  };
-  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+  await forEachLimit([...new Set(tradeNos)], CONCURRENCY, (tradeNo) =>
+    publishCounted(deps, tradeNo, summary),
+  );
   return summary;
 }
 

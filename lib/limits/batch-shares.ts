@@ -49,9 +49,9 @@ async function holdOne(
 ): Promise<'added' | 'held' | Refusal> {
   for (let attempt = 1; attempt <= HOLD_ATTEMPTS; attempt += 1) {
     if (await ledger.tryAddMarked(key, add, limit, expiresAt, mark)) return 'added';
-    const now = await ledger.read(key);
-    if (now.marks?.includes(mark)) return 'held';
-    const refusal = refusalOf(now, add, limit);
+    const counted = await ledger.read(key);
+    if (counted.marks?.includes(mark)) return 'held';
+    const refusal = refusalOf(counted, add, limit);
     if (refusal) return refusal;
   }
   return { which: 'amount', limit: limit.amount, remaining: 0 };

@@ -1,8 +1,8 @@
 import { CapExceededError, type CapName, type FieldProblem } from '../errors';
 import type { Log } from '../logger';
 import type { Counter } from '../metrics';
-import { maskMobile, type Payout } from '../payouts/payout';
 import { forEachLimit } from '../shared/concurrency';
+import { maskMobile } from '../shared/mask';
 import type { CapLedger, CounterState, CounterValue } from './store';
 
 /** A stage's caps, per Kenya calendar day (docs/payouts.md, "Caps"). */
@@ -32,6 +32,13 @@ export interface CapShare {
   count: number;
   /** In a batch: the indexes of the items this share adds up, to name them in a refusal. */
   items?: number[];
+}
+
+/** What of a payout its caps count: the day its share was reserved on (none before caps existed), whose, how much. */
+export interface CappedPayout {
+  capDay?: string;
+  mobile: string;
+  amount: number;
 }
 
 /** Budget reserved by one call of `reserveCaps`, to give back if the payout is not recorded after all. */
@@ -70,10 +77,14 @@ export function counterExpiry(day: string): number {
 }
 
 /** The refusal a counter as read gives `add`, or undefined when it has room for it after all. */
-export function refusalOf(now: CounterState, add: CounterValue, limit: CounterValue): Refusal | undefined {
+export function refusalOf(
+  counted: CounterState,
+  add: CounterValue,
+  limit: CounterValue,
+): Refusal | undefined {
   const left = {
-    amount: Math.max(0, limit.amount - now.amount),
-    count: Math.max(0, limit.count - now.count),
+    amount: Math.max(0, limit.amount - counted.amount),
+    count: Math.max(0, limit.count - counted.count),
   };
   if (add.count > left.count) return { which: 'count', limit: limit.count, remaining: left.count };
   if (add.amount > left.amount) return { which: 'amount', limit: limit.amount, remaining: left.amount };
@@ -142,7 +153,7 @@ export async function reserveCaps(deps: ReserveDeps, day: string, shares: CapSha
 }
 
 /** Gives a payout's share back to the day it was reserved against; for a payout that ended FAILED. */
-export async function releaseCaps(deps: CapDeps, payout: Payout): Promise<void> {
+export async function releaseCaps(deps: CapDeps, payout: CappedPayout): Promise<void> {
   // Recorded before caps existed: nothing was reserved, so nothing is given back.
   if (payout.capDay === undefined) return;
   await releaseShare(deps, payout.capDay, { mobile: payout.mobile, amount: payout.amount, count: 1 });

@@ -9,8 +9,8 @@ import {
 } from '../errors';
 import { verifyCallbackToken } from '../paypro/callback-token';
 import type { PayproApi } from '../paypro/client';
-import { kenyaTimeToIso } from '../paypro/kenya-time';
 import type { PayproSecret } from '../paypro/secret';
+import { kenyaTimeToIso } from '../shared/kenya-time';
 import { RAW_BODY_MAX_CHARS } from './payout';
 import { reportFromQuery } from './query-report';
 import { refuse, TRADE_NO_PATTERN, toFieldProblems } from './schema';
@@ -28,7 +28,8 @@ export interface CallbackInput {
   tradeNo: string;
   token: string;
   body: () => unknown;
-  raw: string;
+  /** The body as received, for the history. */
+  bodyText: string;
 }
 
 const text = (max: number) =>
@@ -87,7 +88,7 @@ export async function handleCallback(deps: CallbackDeps, input: CallbackInput): 
     throw new AmountMismatchError(payout.tradeNo, payout.amount, String(callback.amount));
   }
 
-  const raw = input.raw.slice(0, RAW_BODY_MAX_CHARS);
+  const received = input.bodyText.slice(0, RAW_BODY_MAX_CHARS);
   if (!deps.verifyByQuery) {
     const report: PayproReport = {
       status: callback.status,
@@ -95,7 +96,7 @@ export async function handleCallback(deps: CallbackDeps, input: CallbackInput): 
       ...(callback.platFormTradeNo && { platFormTradeNo: callback.platFormTradeNo }),
       ...(callback.successTime && { successTime: callback.successTime }),
     };
-    return (await settle(deps, payout, report, 'callback', { raw })).outcome;
+    return (await settle(deps, payout, report, 'callback', { raw: received })).outcome;
   }
 
   const answer = await queryPaypro(deps, secret, payout.tradeNo);
@@ -110,7 +111,7 @@ export async function handleCallback(deps: CallbackDeps, input: CallbackInput): 
     });
   }
   const note = `callback said ${callback.status}; applied Paypro query`;
-  return (await settle(deps, payout, answer, 'query', { note, raw })).outcome;
+  return (await settle(deps, payout, answer, 'query', { note, raw: received })).outcome;
 }
 
 /** Asks Paypro for its record of a payout; any failure or refusal means "ask again later". */

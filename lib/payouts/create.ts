@@ -1,9 +1,9 @@
 import { createHash, randomInt } from 'node:crypto';
 import { CapExceededError, PayoutConflictError, PayoutExistsError, StoreUnavailableError } from '../errors';
 import { type DailyCaps, type Reservation, reserveCaps } from '../limits/caps';
-import { kenyaDate } from '../paypro/kenya-time';
 import type { PayproSecret } from '../paypro/secret';
-import type { Payout } from './payout';
+import { kenyaDate, kenyaStamp } from '../shared/kenya-time';
+import { type Payout, pendingPayout } from './payout';
 import type { PayoutRequest } from './schema';
 import { type SendDeps, sendOnce } from './send';
 
@@ -22,12 +22,9 @@ export interface CreatePayoutDeps extends SendDeps {
  */
 export type CreateOutcome = 'created' | 'replayed' | 'pending';
 
-const KENYA_OFFSET_MS = 3 * 60 * 60 * 1000;
-
 /** A tradeNo as Paypro recommends: `yyyyMMddHHmmss` (Kenya time) + 6 random digits. */
 export function generateTradeNo(now: Date): string {
-  const stamp = new Date(now.getTime() + KENYA_OFFSET_MS).toISOString().replace(/\D/g, '').slice(0, 14);
-  return `${stamp}${String(randomInt(0, 1_000_000)).padStart(6, '0')}`;
+  return `${kenyaStamp(now)}${String(randomInt(0, 1_000_000)).padStart(6, '0')}`;
 }
 
 /** Fingerprint of what a payout pays, so a retry can be told from a different payout. */
@@ -60,7 +57,14 @@ export async function createPayout(
   if (!('release' in reservation)) return reservation;
 
   for (let attempt = 1; ; attempt += 1) {
-    const pending = pendingPayout(request, request.tradeNo ?? generateTradeNo(now), hash, now, day);
+    const pending = pendingPayout({
+      request: { ...request, tradeNo: request.tradeNo ?? generateTradeNo(now) },
+      requestHash: hash,
+      capDay: day,
+      createdAt: now.toISOString(),
+      recordedAt: now.toISOString(),
+      note: 'payout requested',
+    });
     const checkAfter = new Date(now.getTime() + deps.reconcileMinAgeMs).toISOString();
     // A store failure keeps the reservation: the record may have landed, and a share counted
     // twice only lowers the day's budget, while one counted never could overspend it.
@@ -102,29 +106,6 @@ async function reserve(
     if (!existing) throw error;
     return replay(deps, request.tradeNo, hash);
   }
-}
-
-function pendingPayout(
-  request: PayoutRequest,
-  tradeNo: string,
-  hash: string,
-  now: Date,
-  capDay: string,
-): Payout {
-  const createdAt = now.toISOString();
-  return {
-    tradeNo,
-    amount: request.amount,
-    mobile: request.mobile,
-    ...(request.remark !== undefined && { remark: request.remark }),
-    status: 'PENDING',
-    requestHash: hash,
-    capDay,
-    paypro: {},
-    createdAt,
-    updatedAt: createdAt,
-    history: [{ at: createdAt, source: 'api', status: 'PENDING', note: 'payout requested' }],
-  };
 }
 
 /**

@@ -1,3 +1,5 @@
+import { maskMobile } from '../shared/mask';
+
 /** Where a payout stands. SUCCEEDED and FAILED are final. */
 export type PayoutStatus = 'PENDING' | 'PROCESSING' | 'SUCCEEDED' | 'FAILED';
 
@@ -88,6 +90,42 @@ export interface Payout {
   history: HistoryEntry[];
 }
 
+/** What a new payout is made of. */
+export interface NewPayout {
+  /** What it pays: the request's or the batch line's fields. */
+  request: { tradeNo: string; amount: number; mobile: string; remark?: string };
+  requestHash: string;
+  /** The Kenya day its share of the caps was reserved on. */
+  capDay: string;
+  /** The batch it is recorded for, if any. */
+  batchId?: string;
+  /** Its creation instant (a batch item's: the batch's, so its Kenya day is the day its share was reserved on). */
+  createdAt: string;
+  /** When it was recorded: its `updatedAt` and its first history entry's time. */
+  recordedAt: string;
+  /** Its first history entry's note. */
+  note: string;
+}
+
+/** A new payout, PENDING and never sent: the one place a payout is born, alone or in a batch. */
+export function pendingPayout(fields: NewPayout): Payout {
+  const { request, recordedAt } = fields;
+  return {
+    tradeNo: request.tradeNo,
+    amount: request.amount,
+    mobile: request.mobile,
+    ...(request.remark !== undefined && { remark: request.remark }),
+    ...(fields.batchId !== undefined && { batchId: fields.batchId }),
+    capDay: fields.capDay,
+    status: 'PENDING',
+    requestHash: fields.requestHash,
+    paypro: {},
+    createdAt: fields.createdAt,
+    updatedAt: recordedAt,
+    history: [{ at: recordedAt, source: 'api', status: 'PENDING', note: fields.note }],
+  };
+}
+
 /** What the API shows of a payout: the mobile masked, internals left out. */
 export interface PayoutView {
   tradeNo: string;
@@ -100,12 +138,6 @@ export interface PayoutView {
   createdAt: string;
   updatedAt: string;
   history: HistoryEntry[];
-}
-
-/** Masks a mobile for logs and replies: `254712345088` → `2547****5088`. */
-export function maskMobile(mobile: string): string {
-  if (mobile.length <= 8) return '*'.repeat(mobile.length);
-  return `${mobile.slice(0, 4)}${'*'.repeat(mobile.length - 8)}${mobile.slice(-4)}`;
 }
 
 /** The API's view of a stored payout. */

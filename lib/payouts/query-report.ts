@@ -1,5 +1,5 @@
 import type { PayoutRecord } from '../paypro/client';
-import { kenyaTimeToIso } from '../paypro/kenya-time';
+import { kenyaTimeToIso } from '../shared/kenya-time';
 import type { PayproReport } from './settle';
 
 /** Paypro's query answer as a report for the state machine, its Kenya time made UTC. */

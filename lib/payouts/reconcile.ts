@@ -1,10 +1,11 @@
 import { PayproUnknownOutcomeError } from '../errors';
-import { flagged } from '../events/payout-event';
 import type { PayoutRecord, RequestRejected } from '../paypro/client';
 import type { PayproSecret } from '../paypro/secret';
+import { pullLimit } from '../shared/concurrency';
+import { flagged } from './events';
+import { OPEN_PARTITION_KEYS } from './keys';
 import { isFinal, type Payout } from './payout';
 import { reportFromQuery } from './query-report';
-import { OPEN_PARTITION_KEYS } from './repository';
 import { type SendDeps, sendOnce } from './send';
 import { amountAgrees, settle } from './settle';
 import type { DuePage, DueRef } from './store';
@@ -66,16 +67,16 @@ export async function reconcile(
 
   let secret: Promise<PayproSecret> | undefined;
   const refs = dueRefs(deps, now.toISOString(), deps.reconcileBatchSize);
-  const worker = async () => {
-    // What is left when the deadline comes stays due and is taken by the next run.
-    while (Date.now() < stopAt) {
-      const next = await refs.next();
-      if (next.done) return;
+  // What is left when the deadline comes stays due and is taken by the next run.
+  await pullLimit(
+    refs,
+    deps.reconcileConcurrency,
+    async (ref) => {
       secret ??= deps.secret();
-      await checkOne(deps, await secret, next.value, summary);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, deps.reconcileConcurrency) }, worker));
+      await checkOne(deps, await secret, ref, summary);
+    },
+    () => Date.now() < stopAt,
+  );
   deps.log.info('reconcile run finished', { ...summary });
   return summary;
 }
@@ -101,8 +102,7 @@ async function measureBacklog(deps: ReconcileDeps, now: Date): Promise<number> {
 
 /**
  * The due payouts of every partition key, a page of each in turn so that no shard waits
- * behind another, at most `max`. Safe to pull from several workers: an async generator
- * serves one `next()` at a time.
+ * behind another, at most `max`. Pulled by several workers (pullLimit).
  */
 async function* dueRefs(deps: ReconcileDeps, now: string, max: number): AsyncGenerator<DueRef> {
   let open = OPEN_PARTITION_KEYS.map((key) => ({ key, cursor: undefined as DuePage['cursor'] }));

@@ -33,9 +33,9 @@ export const MOBILE_MAX_LENGTH = 32;
 export const MOBILE_PATTERN = /^[ -]*(?:(?:\+[ -]*)?2[ -]*5[ -]*4[ -]*|0[ -]*)?([17](?:[ -]*\d){8})[ -]*$/;
 
 /** Normalises a Kenyan mobile to `2547xxxxxxxx`/`2541xxxxxxxx`, or undefined when it is not one. */
-export function normaliseMobile(raw: string): string | undefined {
-  if (raw.length > MOBILE_MAX_LENGTH) return undefined;
-  const match = MOBILE_PATTERN.exec(raw);
+export function normaliseMobile(input: string): string | undefined {
+  if (input.length > MOBILE_MAX_LENGTH) return undefined;
+  const match = MOBILE_PATTERN.exec(input);
   return match ? `254${match[1]?.replace(/[ -]/g, '')}` : undefined;
 }
 
@@ -52,7 +52,7 @@ export function refuse(ctx: z.core.ParsePayload, message: string): never {
   return z.NEVER;
 }
 
-function amountSchema(limits: AmountLimits) {
+function amountSchema(bounds: AmountLimits) {
   return z.pipe(
     z.unknown(),
     z.transform((raw, ctx) => {
@@ -63,8 +63,8 @@ function amountSchema(limits: AmountLimits) {
             ? Number(raw)
             : undefined;
       if (amount === undefined) return refuse(ctx, WHOLE_SHILLINGS);
-      if (amount < limits.min || amount > limits.max) {
-        return refuse(ctx, `must be between ${limits.min} and ${limits.max} KES`);
+      if (amount < bounds.min || amount > bounds.max) {
+        return refuse(ctx, `must be between ${bounds.min} and ${bounds.max} KES`);
       }
       return amount;
     }),
@@ -86,9 +86,9 @@ function mobileSchema() {
  * at import: esbuild keeps any top-level zod call, and get-payout imports this module only for
  * TRADE_NO_PATTERN.
  */
-export function payoutRequestSchema(limits: AmountLimits) {
+export function payoutRequestSchema(bounds: AmountLimits) {
   return z.strictObject({
-    amount: amountSchema(limits),
+    amount: amountSchema(bounds),
     mobile: mobileSchema(),
     tradeNo: z.optional(
       z
@@ -110,11 +110,11 @@ export function payoutRequestSchema(limits: AmountLimits) {
  */
 
 /** JSON Schema of what `amount` accepts, for the API document. */
-export function amountInputSchema(limits: AmountLimits): JSONSchema.JSONSchema {
+export function amountInputSchema(bounds: AmountLimits): JSONSchema.JSONSchema {
   return {
-    description: `Whole shillings (KES), from ${limits.min} to ${limits.max}: an integer, or a string of digits.`,
+    description: `Whole shillings (KES), from ${bounds.min} to ${bounds.max}: an integer, or a string of digits.`,
     anyOf: [
-      { type: 'integer', minimum: limits.min, maximum: limits.max },
+      { type: 'integer', minimum: bounds.min, maximum: bounds.max },
       { type: 'string', pattern: AMOUNT_DIGITS.source },
     ],
   };
@@ -148,22 +148,22 @@ export function toFieldProblems(error: z.core.$ZodError, body: Record<string, un
   });
 }
 
-// Building the schema costs ~50-100 µs, parsing with it ~5 µs: keep the one for the configured limits.
+// Building the schema costs ~50-100 µs, parsing with it ~5 µs: keep the one for the configured amount bounds.
 let cached: { min: number; max: number; schema: ReturnType<typeof payoutRequestSchema> } | undefined;
 
-function schemaFor(limits: AmountLimits) {
-  if (cached?.min !== limits.min || cached.max !== limits.max) {
-    cached = { min: limits.min, max: limits.max, schema: payoutRequestSchema(limits) };
+function schemaFor(bounds: AmountLimits) {
+  if (cached?.min !== bounds.min || cached.max !== bounds.max) {
+    cached = { min: bounds.min, max: bounds.max, schema: payoutRequestSchema(bounds) };
   }
   return cached.schema;
 }
 
 /** Validates a parsed JSON body; throws ValidationError listing every problem. */
-export function parsePayoutRequest(body: unknown, limits: AmountLimits): PayoutRequest {
+export function parsePayoutRequest(body: unknown, bounds: AmountLimits): PayoutRequest {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     throw new ValidationError([{ field: 'body', message: 'must be a JSON object' }]);
   }
-  const parsed = schemaFor(limits).safeParse(body);
+  const parsed = schemaFor(bounds).safeParse(body);
   if (!parsed.success)
     throw new ValidationError(toFieldProblems(parsed.error, body as Record<string, unknown>));
   const { amount, mobile, tradeNo, remark } = parsed.data;

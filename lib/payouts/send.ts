@@ -3,7 +3,8 @@ import { PayproUnknownOutcomeError } from '../errors';
 import { notifyUrl } from '../paypro/callback-token';
 import type { PayoutAccepted, PayproApi, RequestRejected } from '../paypro/client';
 import type { PayproSecret } from '../paypro/secret';
-import { maskMobile, type Payout } from './payout';
+import { maskMobile } from '../shared/mask';
+import type { Payout } from './payout';
 import { reportFromQuery } from './query-report';
 import { amountAgrees, type SettleDeps, settle } from './settle';
 

@@ -1,17 +1,18 @@
 import { StaleStateError } from '../errors';
-import { type AnomalyDetail, anomaly, statusChanged } from '../events/payout-event';
 import { releaseCaps } from '../limits/caps';
 import type { CapLedger } from '../limits/store';
 import type { Log } from '../logger';
 import type { Counter } from '../metrics';
 import { outcomeOf } from '../paypro/codes';
 import { sameAmount } from './amount';
+import { type AnomalyDetail, anomaly, statusChanged } from './events';
 import {
   canTransition,
   type HistoryEntry,
   type HistorySource,
   isFinal,
   type Payout,
+  type PayoutStatus,
   type PayproDetails,
 } from './payout';
 import type { PayoutStore } from './store';
@@ -63,30 +64,15 @@ export async function settle(
   const target = outcomeOf(report.status);
   let current = payout;
   for (let attempt = 1; ; attempt += 1) {
-    if (current.status === target || (isFinal(current.status) && target === 'PROCESSING')) {
-      return { outcome: 'unchanged', payout: current };
-    }
+    if (alreadyThere(current.status, target)) return { outcome: 'unchanged', payout: current };
     if (!canTransition(current.status, target)) {
       return { outcome: 'anomaly', payout: await noteAnomaly(deps, current, report, source, extra) };
     }
-    const at = deps.now().toISOString();
-    const paypro = detailsOf(report);
-    const after = { ...current, status: target, paypro: { ...current.paypro, ...paypro }, updatedAt: at };
     try {
-      const updated = await deps.repository.transition(current.tradeNo, {
-        to: target,
-        at,
-        paypro,
-        entry: { at, source, status: target, code: report.status, message: report.message, ...extra },
-        event: statusChanged(current, after, at),
-      });
-      if (target === 'SUCCEEDED') deps.counter.count('PayoutSucceeded');
-      if (target === 'FAILED') {
-        deps.counter.count('PayoutFailed');
-        // Once only: only the write that moved the payout to FAILED gets here.
-        await releaseCaps(deps, updated);
-      }
-      return { outcome: 'applied', payout: updated };
+      return {
+        outcome: 'applied',
+        payout: await moveTo(deps, current, target, report, source, extra),
+      };
     } catch (error) {
       if (!(error instanceof StaleStateError) || attempt >= MAX_ATTEMPTS) throw error;
       const reread = await deps.repository.get(current.tradeNo);
@@ -94,6 +80,46 @@ export async function settle(
       current = reread;
     }
   }
+}
+
+/** True when a report changes nothing: the payout is there already, or a late 0015 follows a final state. */
+function alreadyThere(status: PayoutStatus, target: PayoutStatus): boolean {
+  return status === target || (isFinal(status) && target === 'PROCESSING');
+}
+
+/** The one conditional write that moves a payout to `target`, with its event; counted, and FAILED gives its caps back. */
+async function moveTo(
+  deps: SettleDeps,
+  current: Payout,
+  target: PayoutStatus,
+  report: PayproReport,
+  source: HistorySource,
+  extra: Pick<HistoryEntry, 'note' | 'raw'>,
+): Promise<Payout> {
+  const at = deps.now().toISOString();
+  const paypro = detailsOf(report);
+  const after = { ...current, status: target, paypro: { ...current.paypro, ...paypro }, updatedAt: at };
+  const updated = await deps.repository.transition(current.tradeNo, {
+    to: target,
+    at,
+    paypro,
+    entry: {
+      at,
+      source,
+      status: target,
+      code: report.status,
+      message: report.message,
+      ...extra,
+    },
+    event: statusChanged(current, after, at),
+  });
+  if (target === 'SUCCEEDED') deps.counter.count('PayoutSucceeded');
+  if (target === 'FAILED') {
+    deps.counter.count('PayoutFailed');
+    // Once only: only the write that moved the payout to FAILED gets here.
+    await releaseCaps(deps, updated);
+  }
+  return updated;
 }
 
 function detailsOf(report: PayproReport): PayproDetails {

@@ -1,4 +1,5 @@
-import type { PayoutEvent } from '../events/payout-event';
+import type { EventOutbox } from '../shared/outbox';
+import type { PayoutEvent } from './events';
 import type { HistoryEntry, Payout, PayoutStatus, PayproDetails } from './payout';
 
 /*
@@ -83,4 +84,18 @@ export interface PayoutStore extends PayoutReader {
   claimCheck(ref: DueRef, nextCheckAfter: string): Promise<Payout | undefined>;
   /** Sets `flaggedAt` on an open payout not yet flagged, with `entry` and its event; false when refused. */
   flag(tradeNo: string, entry: HistoryEntry, event: PayoutEvent): Promise<boolean>;
+}
+
+/** What the payout event publisher needs: the payouts' outboxes, and the sweep's list of those waiting. */
+export interface PayoutOutbox extends EventOutbox<PayoutEvent> {
+  /**
+   * A page of the tradeNos under one outbox partition key (OUTBOX_PARTITION_KEYS) whose events
+   * have waited since `before` or earlier.
+   */
+  listOutbox(
+    partitionKey: string,
+    before: string,
+    limit: number,
+    cursor?: Record<string, unknown>,
+  ): Promise<{ tradeNos: string[]; cursor?: Record<string, unknown> }>;
 }

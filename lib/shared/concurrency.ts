@@ -25,6 +25,35 @@ export async function forEachLimit<T>(
   if (failure) throw failure.error;
 }
 
+/**
+ * `forEachLimit` over an async iterator that several workers pull from: each worker takes the
+ * next item only when it is free, so a lazily paged source is read no faster than it is worked.
+ * Stops taking items once `keepGoing()` is false (what is left stays in the source). Errors of
+ * `work` or of the source end it as in `forEachLimit`. An async generator serves one `next()` at
+ * a time, so it is safe to share.
+ */
+export async function pullLimit<T>(
+  source: AsyncIterator<T>,
+  width: number,
+  work: (item: T) => Promise<void>,
+  keepGoing: () => boolean = () => true,
+): Promise<void> {
+  let failure: { error: unknown } | undefined;
+  const worker = async () => {
+    while (failure === undefined && keepGoing()) {
+      try {
+        const next = await source.next();
+        if (next.done) return;
+        await work(next.value);
+      } catch (error) {
+        failure ??= { error };
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, width) }, worker));
+  if (failure) throw failure.error;
+}
+
 /** `forEachLimit` that keeps each item's result, in the items' order. */
 export async function mapLimit<T, R>(
   items: readonly T[],

@@ -1,9 +1,10 @@
 import { PayoutServiceError } from '../errors';
 import type { Log } from '../logger';
 import type { Counter } from '../metrics';
-import type { EndpointsSource, WebhookEndpoint } from './endpoints';
+import type { EndpointsSource } from './endpoints';
+import { post } from './post';
 import { retryDelayMs, WEBHOOK_MAX_RECEIVES } from './retry';
-import { signWebhook } from './sign';
+import { parseEvent, type WebhookEvent } from './webhook-event';
 
 /*
  * Webhook delivery, off the payout path: an EventBridge rule puts every payout event on the
@@ -64,30 +65,10 @@ export interface DeliverWebhooksDeps {
   fetch?: typeof fetch;
 }
 
-/** The body POSTed to an endpoint. */
-export interface WebhookBody {
-  /** The detail-type, lower-cased and dotted: `Payout Succeeded` → `payout.succeeded`. */
-  type: string;
-  /** When the event happened (the envelope's `time`), ISO 8601. */
-  timestamp: string;
-  /** The event's detail: the payout view (masked mobile) with `eventId`, `version`, `previousStatus`. */
-  data: Record<string, unknown>;
-}
-
-/** Sent as `user-agent`, so receivers can tell our calls apart. */
-export const WEBHOOK_USER_AGENT = 'paypro-payouts-webhooks/1';
-
 /** Why a message went to the dead-letter queue (its `reason` attribute). */
 export type DeadLetterReason = 'rejected' | 'retries-exhausted' | 'unknown-endpoint' | 'malformed-event';
 
 type Outcome = 'ack' | 'retry';
-
-interface PayoutEvent {
-  eventId: string;
-  type: string;
-  timestamp: string;
-  detail: Record<string, unknown>;
-}
 
 /** Handles one batch of the webhooks queue; returns the records SQS must hand over again. */
 export async function deliverWebhooks(
@@ -101,11 +82,6 @@ export async function deliverWebhooks(
       .filter((_, i) => outcomes[i] === 'retry')
       .map((record) => ({ itemIdentifier: record.messageId })),
   };
-}
-
-/** A webhook type from an EventBridge detail-type: `Payout Succeeded` → `payout.succeeded`. */
-export function webhookType(detailType: string): string {
-  return detailType.trim().toLowerCase().split(/\s+/).join('.');
 }
 
 async function handleRecord(deps: DeliverWebhooksDeps, record: QueueRecord): Promise<Outcome> {
@@ -134,7 +110,7 @@ async function handleRecord(deps: DeliverWebhooksDeps, record: QueueRecord): Pro
 async function fanOut(
   deps: DeliverWebhooksDeps,
   record: QueueRecord,
-  event: PayoutEvent,
+  event: WebhookEvent,
   attempt: number,
 ): Promise<Outcome> {
   const endpoints = await deps.endpoints();
@@ -156,7 +132,7 @@ async function fanOut(
 async function deliver(
   deps: DeliverWebhooksDeps,
   record: QueueRecord,
-  event: PayoutEvent,
+  event: WebhookEvent,
   endpointId: string,
   attempt: number,
 ): Promise<Outcome> {
@@ -183,48 +159,6 @@ async function deliver(
   return retryLater(deps, record, attempt);
 }
 
-type AttemptResult =
-  | { kind: 'delivered' | 'rejected'; status: number }
-  | { kind: 'retry'; status: number | 'timeout' | 'connection-error' };
-
-async function post(
-  deps: DeliverWebhooksDeps,
-  endpoint: WebhookEndpoint,
-  event: PayoutEvent,
-): Promise<AttemptResult> {
-  const body = bodyOf(event);
-  // Signed per attempt: receivers refuse timestamps more than 5 minutes from their clock.
-  const timestamp = Math.floor(deps.now().getTime() / 1000);
-  const headers = {
-    'content-type': 'application/json',
-    'user-agent': WEBHOOK_USER_AGENT,
-    'webhook-id': event.eventId,
-    'webhook-timestamp': String(timestamp),
-    'webhook-signature': signWebhook(endpoint.secret, event.eventId, timestamp, body),
-  };
-  const fetchFn = deps.fetch ?? globalThis.fetch;
-  let status: number;
-  try {
-    const response = await fetchFn(endpoint.url, {
-      method: 'POST',
-      headers,
-      body,
-      // A redirect is the receiver's misconfiguration, not ours to follow with a signed body.
-      redirect: 'manual',
-      signal: AbortSignal.timeout(deps.timeoutMs),
-    });
-    status = response.status;
-    // Only the status matters; releasing the body frees the connection.
-    await response.body?.cancel().catch(() => undefined);
-  } catch (error) {
-    const timedOut = error instanceof Error && error.name === 'TimeoutError';
-    return { kind: 'retry', status: timedOut ? 'timeout' : 'connection-error' };
-  }
-  if (status >= 200 && status < 300) return { kind: 'delivered', status };
-  if (status === 408 || status === 429 || status >= 500) return { kind: 'retry', status };
-  return { kind: 'rejected', status };
-}
-
 async function retryLater(deps: DeliverWebhooksDeps, record: QueueRecord, attempt: number): Promise<Outcome> {
   try {
     await deps.queue.changeVisibility(record.receiptHandle, retryDelayMs(attempt, deps.retryScale));
@@ -245,7 +179,7 @@ async function deadLetter(
   context: {
     attempt: number;
     endpoint?: string | undefined;
-    event?: PayoutEvent;
+    event?: WebhookEvent;
     status?: number | string;
   },
 ): Promise<Outcome> {
@@ -269,38 +203,8 @@ async function deadLetter(
   return 'ack';
 }
 
-function parseEvent(text: string): PayoutEvent | undefined {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-  if (!isObject(json)) return undefined;
-  const detailType = json['detail-type'];
-  const { time, detail } = json;
-  if (typeof detailType !== 'string' || detailType.trim() === '') return undefined;
-  if (typeof time !== 'string' || Number.isNaN(Date.parse(time))) return undefined;
-  if (!isObject(detail) || typeof detail.eventId !== 'string' || detail.eventId === '') return undefined;
-  return {
-    eventId: detail.eventId,
-    type: webhookType(detailType),
-    timestamp: new Date(time).toISOString(),
-    detail,
-  };
-}
-
-function bodyOf(event: PayoutEvent): string {
-  const body: WebhookBody = { type: event.type, timestamp: event.timestamp, data: event.detail };
-  return JSON.stringify(body);
-}
-
 // Our own errors' messages name ids and fields, never values; anything else only by its name.
 function describe(error: unknown): string {
   if (error instanceof PayoutServiceError) return `${error.name}: ${error.message}`;
   return error instanceof Error ? error.name : 'unknown error';
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -55,21 +55,12 @@ export function parseEndpoints(secretId: string, json: unknown): WebhookEndpoint
   const ids = new Set<string>();
   list.forEach((item: unknown, i) => {
     const field = `endpoints[${i}]`;
-    if (!isObject(item)) {
-      bad.push(field);
-      return;
-    }
-    const { id, url, secret } = item;
-    const urlOk = typeof url === 'string' && /^https?:\/\//i.test(url) && URL.canParse(url);
-    if (!urlOk) bad.push(`${field}.url`);
-    if (id !== undefined && (typeof id !== 'string' || !ID.test(id))) bad.push(`${field}.id`);
-    if (typeof secret !== 'string' || !isWebhookSecret(secret)) bad.push(`${field}.secret`);
-    const endpointId = typeof id === 'string' ? id : urlOk ? defaultEndpointId(url) : undefined;
+    const checked = checkEndpoint(item, field, bad);
     // Messages in flight name their endpoint by id, so two endpoints must never share one.
-    if (endpointId === undefined) return;
-    if (ids.has(endpointId)) bad.push(`${field}.id (duplicate)`);
-    ids.add(endpointId);
-    if (urlOk && typeof secret === 'string') endpoints.push({ id: endpointId, url, secret });
+    if (checked.id === undefined) return;
+    if (ids.has(checked.id)) bad.push(`${field}.id (duplicate)`);
+    ids.add(checked.id);
+    if (checked.endpoint) endpoints.push(checked.endpoint);
   });
   if (bad.length > 0) {
     throw new SecretUnavailableError(
@@ -78,6 +69,26 @@ export function parseEndpoints(secretId: string, json: unknown): WebhookEndpoint
     );
   }
   return endpoints;
+}
+
+/** One entry of the list: its id (given, or made from a good url), and the endpoint when it is good; bad fields added to `bad`. */
+function checkEndpoint(
+  item: unknown,
+  field: string,
+  bad: string[],
+): { id?: string | undefined; endpoint?: WebhookEndpoint } {
+  if (!isObject(item)) {
+    bad.push(field);
+    return {};
+  }
+  const { id, url, secret } = item;
+  const urlOk = typeof url === 'string' && /^https?:\/\//i.test(url) && URL.canParse(url);
+  if (!urlOk) bad.push(`${field}.url`);
+  if (id !== undefined && (typeof id !== 'string' || !ID.test(id))) bad.push(`${field}.id`);
+  if (typeof secret !== 'string' || !isWebhookSecret(secret)) bad.push(`${field}.secret`);
+  const endpointId = typeof id === 'string' ? id : urlOk ? defaultEndpointId(url) : undefined;
+  if (endpointId === undefined || !urlOk || typeof secret !== 'string') return { id: endpointId };
+  return { id: endpointId, endpoint: { id: endpointId, url, secret } };
 }
 
 function isWebhookSecret(secret: string): boolean {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { kenyaDate } from '../../lib/paypro/kenya-time';
+import { kenyaDate } from '../../lib/shared/kenya-time';
 import { type RunningStack, runNpmStart } from '../support/local-stack-process';
 
 let stack: RunningStack;

@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { kenyaDate } from '../../lib/paypro/kenya-time';
+import { kenyaDate } from '../../lib/shared/kenya-time';
 import { type RunningStack, runNpmStart } from '../support/local-stack-process';
 
 /** Where each page's screenshot is kept (git-ignored), for a person to look at after a run. */

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DOCUMENT_PATH } from '../../contract/document';
 import { LOCAL_DEV_SECRET } from '../../infra/local/dev-secret';
 import { callbackToken } from '../../lib/paypro/callback-token';
-import { kenyaDate } from '../../lib/paypro/kenya-time';
+import { kenyaDate } from '../../lib/shared/kenya-time';
 import { generateWebhookSecret } from '../../lib/webhooks/sign';
 import { type RunningStack, runNpmStart } from '../support/local-stack-process';
 import { until as waitFor } from '../support/wait';

@@ -11,11 +11,11 @@ import { createPayoutsTable, type LocalDynamo, startLocalDynamo } from '../../in
 import { DynamoBatchPayouts } from '../../lib/batches/payouts';
 import type { BatchPayouts } from '../../lib/batches/store';
 import { PayoutExistsError, StaleStateError } from '../../lib/errors';
-import type { PayoutOutbox } from '../../lib/events/outbox';
-import { anomaly, flagged, statusChanged } from '../../lib/events/payout-event';
+import { anomaly, flagged, statusChanged } from '../../lib/payouts/events';
+import { openPartitionKey, outboxPartitionKey } from '../../lib/payouts/keys';
 import type { Payout, PayoutStatus } from '../../lib/payouts/payout';
-import { openPartitionKey, outboxPartitionKey, PayoutRepository } from '../../lib/payouts/repository';
-import type { PayoutStore, Transition } from '../../lib/payouts/store';
+import { PayoutRepository } from '../../lib/payouts/repository';
+import type { PayoutOutbox, PayoutStore, Transition } from '../../lib/payouts/store';
 import { InMemoryPayoutStore } from '../support/fakes/payout-store';
 
 /** What a refused call threw, so Act can go on and Assess compare it. */

@@ -9,7 +9,7 @@ import {
   QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { DUE_PAYOUTS_INDEX } from '../../../lib/payouts/repository';
+import { DUE_PAYOUTS_INDEX } from '../../../lib/payouts/keys';
 import { applyUpdate, conditionFailed, evaluateCondition, type Item } from './expressions';
 
 /** How many commands of each kind the fake DynamoDB has served. */

@@ -1,10 +1,16 @@
 import type { BatchPayouts, PayoutState } from '../../../lib/batches/store';
 import { PayoutExistsError, StaleStateError } from '../../../lib/errors';
-import type { PayoutOutbox } from '../../../lib/events/outbox';
-import type { PayoutEvent } from '../../../lib/events/payout-event';
+import type { PayoutEvent } from '../../../lib/payouts/events';
+import { openPartitionKey, outboxPartitionKey } from '../../../lib/payouts/keys';
 import { allowedSources, type HistoryEntry, isFinal, type Payout } from '../../../lib/payouts/payout';
-import { openPartitionKey, outboxPartitionKey } from '../../../lib/payouts/repository';
-import type { DueCount, DuePage, DueRef, PayoutStore, Transition } from '../../../lib/payouts/store';
+import type {
+  DueCount,
+  DuePage,
+  DueRef,
+  PayoutOutbox,
+  PayoutStore,
+  Transition,
+} from '../../../lib/payouts/store';
 
 /** A payout as the table holds it: the payout, and the index and outbox attributes the use cases never see. */
 interface Row {

@@ -9,7 +9,7 @@ import { BATCH_EVENTS, PAYOUT_EVENTS } from '../../../contract/events';
 import type { BatchRecord } from '../../../lib/batches/batch';
 import { batchEvent } from '../../../lib/batches/events';
 import { type BusEvent, EventBridgeBus } from '../../../lib/events/bus';
-import { anomaly, flagged, statusChanged } from '../../../lib/events/payout-event';
+import { anomaly, flagged, statusChanged } from '../../../lib/payouts/events';
 import type { Payout } from '../../../lib/payouts/payout';
 import { deliverWebhooks, type QueueRecord } from '../../../lib/webhooks/deliver';
 import { generateWebhookSecret } from '../../../lib/webhooks/sign';

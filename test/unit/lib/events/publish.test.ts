@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { EventBusUnavailableError } from '../../../../lib/errors';
-import { statusChanged } from '../../../../lib/events/payout-event';
 import {
   type PublishDeps,
   publishChanged,
   publishPending,
   sweepOutbox,
 } from '../../../../lib/events/publish';
+import { statusChanged } from '../../../../lib/payouts/events';
 import type { Payout, PayoutStatus } from '../../../../lib/payouts/payout';
 import { RecordingBus } from '../../../support/fakes/event-bus';
 import { countingCounter, manualClock, silentLog } from '../../../support/fakes/observability';

@@ -13,8 +13,8 @@ import {
   OPEN_PARTITION_KEYS,
   OPEN_SHARDS,
   openPartitionKey,
-  PayoutRepository,
-} from '../../../../lib/payouts/repository';
+} from '../../../../lib/payouts/keys';
+import { PayoutRepository } from '../../../../lib/payouts/repository';
 
 const dynamo = mockClient(DynamoDBDocumentClient);
 const repository = () =>

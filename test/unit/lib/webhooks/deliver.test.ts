@@ -8,13 +8,13 @@ import {
   deliverWebhooks,
   type EndpointMessage,
   type QueueRecord,
-  WEBHOOK_USER_AGENT,
   type WebhookQueue,
-  webhookType,
 } from '../../../../lib/webhooks/deliver';
 import type { WebhookEndpoint } from '../../../../lib/webhooks/endpoints';
+import { WEBHOOK_USER_AGENT } from '../../../../lib/webhooks/post';
 import { retryDelayMs, WEBHOOK_MAX_RECEIVES, WEBHOOK_RETRY_SCHEDULE_S } from '../../../../lib/webhooks/retry';
 import { generateWebhookSecret } from '../../../../lib/webhooks/sign';
+import { webhookType } from '../../../../lib/webhooks/webhook-event';
 import { type Answer, startWebhookReceiver, type WebhookReceiver } from '../../../support/webhook-receiver';
 
 /** Records what the use case asks of the queue; each operation can be made to fail. */

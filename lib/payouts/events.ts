@@ -1,7 +1,4 @@
-import { type Payout, type PayoutStatus, type PayoutView, toView } from '../payouts/payout';
-
-/** EventBridge `source` of every payout event. */
-export const EVENT_SOURCE = 'paypro-payouts';
+import { type Payout, type PayoutStatus, type PayoutView, toView } from './payout';
 
 /** EventBridge `detail-type`s: one per status a payout can move to, and the two operator facts. */
 export type PayoutEventType =

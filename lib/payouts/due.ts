@@ -1,0 +1,97 @@
+import { type DynamoDBDocumentClient, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { storeCall } from '../shared/dynamo';
+import { DUE_PAYOUTS_INDEX, fromItem, openPartitionKey } from './keys';
+import type { Payout } from './payout';
+import type { DueCount, DuePage, DueRef } from './store';
+
+const DUE = 'openPk = :pk AND checkAfter <= :now';
+
+/** DynamoDB reads and claims of the open payouts the reconciler checks (the due-payouts index). */
+export class DuePayouts {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  /** A page of the payouts under `partitionKey` due at `now`, most overdue first. */
+  async list(
+    partitionKey: string,
+    now: string,
+    limit: number,
+    cursor?: Record<string, unknown>,
+  ): Promise<DuePage> {
+    const { Items = [], LastEvaluatedKey } = await storeCall('Could not list open payouts.', () =>
+      this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: DUE_PAYOUTS_INDEX,
+          KeyConditionExpression: DUE,
+          ExpressionAttributeValues: { ':pk': partitionKey, ':now': now },
+          Limit: limit,
+          ...(cursor && { ExclusiveStartKey: cursor }),
+        }),
+      ),
+    );
+    const refs = Items.map((item) => ({
+      tradeNo: String(item.tradeNo),
+      checkAfter: String(item.checkAfter),
+      createdAt: String(item.createdAt),
+    }));
+    return { refs, ...(LastEvaluatedKey && { cursor: LastEvaluatedKey }) };
+  }
+
+  /** Counts the payouts under `partitionKey` due at `now` (the backlog), reading keys only. */
+  async count(partitionKey: string, now: string): Promise<DueCount> {
+    return storeCall('Could not count open payouts.', async () => {
+      const query = {
+        TableName: this.tableName,
+        IndexName: DUE_PAYOUTS_INDEX,
+        KeyConditionExpression: DUE,
+        ExpressionAttributeValues: { ':pk': partitionKey, ':now': now },
+      };
+      const { Items = [] } = await this.client.send(new QueryCommand({ ...query, Limit: 1 }));
+      const oldest = Items[0]?.checkAfter;
+      if (oldest === undefined) return { count: 0 };
+      let count = 0;
+      let cursor: Record<string, unknown> | undefined;
+      do {
+        const page = await this.client.send(
+          new QueryCommand({ ...query, Select: 'COUNT', ...(cursor && { ExclusiveStartKey: cursor }) }),
+        );
+        count += page.Count ?? 0;
+        cursor = page.LastEvaluatedKey;
+      } while (cursor);
+      return { count, oldestCheckAfter: String(oldest) };
+    });
+  }
+
+  /**
+   * Claims an open payout for one check by moving its `checkAfter` from the value the index
+   * showed to `nextCheckAfter` (and a legacy item to its shard). Returns the payout as stored,
+   * or undefined when another run claimed it first, it was closed, or it was rescheduled: two
+   * overlapping reconcilers never check the same payout in the same round.
+   */
+  async claim(ref: DueRef, nextCheckAfter: string): Promise<Payout | undefined> {
+    return storeCall(
+      `Could not claim payout ${ref.tradeNo} for a check.`,
+      async () => {
+        const { Attributes } = await this.client.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: { tradeNo: ref.tradeNo },
+            UpdateExpression: 'SET checkAfter = :next, openPk = :pk',
+            ConditionExpression: 'attribute_exists(openPk) AND checkAfter = :seen',
+            ExpressionAttributeValues: {
+              ':next': nextCheckAfter,
+              ':seen': ref.checkAfter,
+              ':pk': openPartitionKey(ref.tradeNo),
+            },
+            ReturnValues: 'ALL_NEW',
+          }),
+        );
+        return Attributes ? fromItem(Attributes) : undefined;
+      },
+      () => undefined,
+    );
+  }
+}
