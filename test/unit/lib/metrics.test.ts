@@ -270,19 +270,19 @@ describe('cloudWatchCounter and publishMetrics', () => {
     // vitest.config.ts sets POWERTOOLS_DEV, so the shared writer prints nothing in tests.
     const write = vi.spyOn(process.stdout, 'write');
     const log = vi.spyOn(console, 'log');
-    const { after, onError } = publishMetrics();
+    const { after: afterHandler, onError } = publishMetrics();
 
     cloudWatchCounter.count('PayoutCreated');
     cloudWatchCounter.count('ReconcileOldestDueSeconds', 5, 'Seconds');
     expect(metrics.hasStoredMetrics()).toBe(true);
-    await after();
+    await afterHandler();
     expect(metrics.hasStoredMetrics()).toBe(false);
 
     cloudWatchCounter.count('PayoutFailed');
     await onError();
     expect(metrics.hasStoredMetrics()).toBe(false);
 
-    await after(); // nothing counted: nothing printed, no warning
+    await afterHandler(); // nothing counted: nothing printed, no warning
     expect(write).not.toHaveBeenCalled();
     expect(log).not.toHaveBeenCalled();
   });
