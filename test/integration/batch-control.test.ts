@@ -55,7 +55,7 @@ const line = (batch: string, i: number, mobile: string, amount: number) => ({
   mobile,
 });
 const counter = async (key: string) => {
-  const { amount, count } = await stack.services.caps.read(key);
+  const { amount, count } = await stack.deps.caps.read(key);
   return { amount, count };
 };
 const M1 = '254711000001';
@@ -115,7 +115,7 @@ describe('caps on a batch: reserved once, all or nothing, given back when nothin
     );
     expect(await counter(dayKey('2032-01-02'))).toEqual({ amount: 0, count: 0 });
     expect(await counter(recipientKey(M1, '2032-01-02'))).toEqual({ amount: 0, count: 0 });
-    for (const item of items) expect(await stack.services.repository.get(item.tradeNo)).toBeUndefined();
+    for (const item of items) expect(await stack.deps.repository.get(item.tradeNo)).toBeUndefined();
   });
 });
 
@@ -136,7 +136,7 @@ describe('approval (maker-checker)', () => {
       const listed = bodyOf(await batches.list({ status: 'AWAITING_APPROVAL' })) as {
         batches: Array<{ batchId: string }>;
       };
-      const recordedMeanwhile = await stack.services.repository.get(items[0]?.tradeNo ?? '');
+      const recordedMeanwhile = await stack.deps.repository.get(items[0]?.tradeNo ?? '');
       const approved = await batches.approve(batch, { reason: 'payroll checked against HR export' });
       const again = await batches.approve(batch);
       const done = await batches.settled(batch, ['COMPLETED']);
@@ -267,7 +267,7 @@ describe('a crash anywhere in a batch resumes without recording or reserving twi
         line(batch, 3, M3, 250),
         line(batch, 4, M2, 300),
       ];
-      const single = createPayoutHandler({ ...stack.services, limits, now }, stack.config);
+      const single = createPayoutHandler({ ...stack.deps, limits, now }, stack.config);
       for (const body of [{ ...lines[3], amount: 999 }, lines[4]]) {
         expect(
           ((await single(apiEvent({ body }), lambdaContext())) as { statusCode: number }).statusCode,
@@ -329,7 +329,7 @@ describe('a crash anywhere in a batch resumes without recording or reserving twi
         amount: 999,
         count: 1,
       });
-      const owned = await Promise.all(lines.map((l) => stack.services.repository.get(l.tradeNo)));
+      const owned = await Promise.all(lines.map((l) => stack.deps.repository.get(l.tradeNo)));
       expect(owned.map((p) => p?.batchId === batch)).toEqual([true, true, true, false, true]);
     }
   }, 120_000);

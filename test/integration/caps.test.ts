@@ -31,10 +31,7 @@ function clockFrom(start: string): () => Date {
 
 /** POST /payouts as the Lambda runs it, with these caps and this clock. */
 function createWith(limits: Partial<DailyCaps>, now: () => Date) {
-  const handler = createPayoutHandler(
-    { ...stack.services, limits: { ...ROOMY, ...limits }, now },
-    stack.config,
-  );
+  const handler = createPayoutHandler({ ...stack.deps, limits: { ...ROOMY, ...limits }, now }, stack.config);
   return (body: Record<string, unknown>) =>
     handler(apiEvent({ body }), lambdaContext()) as Promise<APIGatewayProxyResult>;
 }
@@ -44,7 +41,7 @@ function tradeNo(label: string): string {
   return `cap-${label}-${Date.now()}-${seq}`;
 }
 
-const counter = (key: string) => stack.services.caps.read(key);
+const counter = (key: string) => stack.deps.caps.read(key);
 
 describe('daily caps on POST /payouts', () => {
   it('lets exactly 10 of 100 concurrent payouts through a daily count cap of 10, refusing 90 with 422', async () => {
@@ -78,7 +75,7 @@ describe('daily caps on POST /payouts', () => {
     }
     const sent = ids.reduce((sum, id) => sum + stack.sandbox.payoutCalls(id), 0);
     expect(sent).toBe(10);
-    const recorded = await Promise.all(ids.map((id) => stack.services.repository.get(id)));
+    const recorded = await Promise.all(ids.map((id) => stack.deps.repository.get(id)));
     expect(recorded.filter((p) => p !== undefined).map((p) => p?.tradeNo)).toEqual(accepted);
     expect(await counter(dayKey('2031-01-10'))).toEqual({ amount: 1_000, count: 10 });
     expect(await counter(recipientKey(SANDBOX_MOBILES.succeeds, '2031-01-10'))).toEqual({
