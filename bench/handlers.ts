@@ -116,7 +116,7 @@ export async function benchHandlers(n: number, warmup: number): Promise<HandlerR
   const base: Omit<Deps, 'secret'> = {
     repository: new PayoutRepository(dynamo.asDocumentClient(), config.payoutsTable),
     caps: new DynamoCapLedger(new FakeDocumentClient('pk').asDocumentClient(), config.payoutLimitsTable),
-    limits: requireDailyCaps(config),
+    dailyCaps: requireDailyCaps(config),
     paypro: new PayproClient({
       baseUrl: config.payproBaseUrl,
       timeoutMs: config.payproTimeoutMs,

@@ -15,10 +15,10 @@ export function createPayoutBatchHandler(
   deps: IntakeDeps,
   config: Pick<Config, 'payoutMinAmount' | 'payoutMaxAmount'>,
 ) {
-  const limits = { min: config.payoutMinAmount, max: config.payoutMaxAmount };
+  const bounds = { min: config.payoutMinAmount, max: config.payoutMaxAmount };
   const handle: ApiHandler = async (event) => {
     refuseQueryParameters(event.queryStringParameters);
-    const request = parseBatchRequest(parseJsonBody(event, MAX_BATCH_BODY_BYTES), limits);
+    const request = parseBatchRequest(parseJsonBody(event, MAX_BATCH_BODY_BYTES), bounds);
     logger.setCorrelationId(request.batchId);
     const { outcome, batch } = await acceptBatch(deps, request);
     return jsonResponse(outcome === 'accepted' ? 202 : 200, toSummary(batch));

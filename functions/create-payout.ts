@@ -14,10 +14,10 @@ export function createPayoutHandler(
   deps: CreatePayoutDeps,
   config: Pick<Config, 'payoutMinAmount' | 'payoutMaxAmount'>,
 ) {
-  const limits = { min: config.payoutMinAmount, max: config.payoutMaxAmount };
+  const bounds = { min: config.payoutMinAmount, max: config.payoutMaxAmount };
   const raw: ApiHandler = async (event) => {
     refuseQueryParameters(event.queryStringParameters);
-    const request = parsePayoutRequest(parseJsonBody(event), limits);
+    const request = parsePayoutRequest(parseJsonBody(event), bounds);
     if (request.tradeNo) logger.setCorrelationId(request.tradeNo);
     const { outcome, payout } = await createPayout(deps, request);
     logger.setCorrelationId(payout.tradeNo);

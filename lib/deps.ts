@@ -61,7 +61,7 @@ function buildPayproDeps(
 export function buildCreatePayoutDeps(config: Config): CreatePayoutDeps {
   return {
     ...buildPayproDeps(config),
-    limits: requireDailyCaps(config),
+    dailyCaps: requireDailyCaps(config),
     reconcileMinAgeMs: config.reconcileMinAgeMs,
   };
 }
@@ -103,7 +103,7 @@ export function buildPublishDeps(config: Config): PublishDeps {
 export function buildDeps(config: Config): Deps {
   return {
     ...buildReconcileDeps(config),
-    limits: requireDailyCaps(config),
+    dailyCaps: requireDailyCaps(config),
     verifyByQuery: config.callbackVerifyByQuery,
   };
 }

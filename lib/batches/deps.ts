@@ -53,7 +53,7 @@ export function buildIntakeDeps(config: Config): IntakeDeps {
     batches,
     caps,
     steps: stepQueue(config),
-    limits: requireDailyCaps(config),
+    dailyCaps: requireDailyCaps(config),
     ...(config.batchApprovalAboveAmount !== undefined && {
       approvalAboveAmount: config.batchApprovalAboveAmount,
     }),
@@ -72,7 +72,7 @@ export function buildAdvanceDeps(config: Config): AdvanceDeps {
     sends: new SqsBatchSendQueue(sqs, requireSetting('BATCH_SENDS_QUEUE_URL', config.batchSendsQueueUrl)),
     steps: new SqsBatchStepQueue(sqs, requireSetting('BATCH_STEPS_QUEUE_URL', config.batchStepsQueueUrl)),
     bus: new EventBridgeBus(config.eventBusName),
-    limits: requireDailyCaps(config),
+    dailyCaps: requireDailyCaps(config),
     approvalTtlMs: config.batchApprovalTtlMs,
     checkIntervalMs: config.batchCheckIntervalMs,
     leaseMs: BATCH_LEASE_MS,

@@ -25,7 +25,7 @@ import type { BatchCapLedger, CounterValue } from './store';
 /** What a batch's cap writes need. */
 export interface BatchCapDeps extends CapDeps {
   caps: BatchCapLedger;
-  limits: DailyCaps;
+  dailyCaps: DailyCaps;
 }
 
 /** The mark a batch leaves on the counters it reserves against: its batchId and a prefix of its request hash. */
@@ -67,7 +67,7 @@ export async function holdDayShare(
   share: CounterValue,
   mark: string,
 ): Promise<'added' | 'held'> {
-  const limit = { amount: deps.limits.dailyMaxAmount, count: deps.limits.dailyMaxCount };
+  const limit = { amount: deps.dailyCaps.dailyMaxAmount, count: deps.dailyCaps.dailyMaxCount };
   const outcome = await holdOne(deps.caps, dayKey(day), share, limit, counterExpiry(day), mark);
   if (outcome === 'added' || outcome === 'held') return outcome;
   deps.counter.count('CapRefused');
@@ -94,7 +94,10 @@ export async function holdRecipientShares(
   mark: string,
   stop: () => boolean = () => false,
 ): Promise<RecipientRefusal[]> {
-  const limit = { amount: deps.limits.recipientDailyMaxAmount, count: deps.limits.recipientDailyMaxCount };
+  const limit = {
+    amount: deps.dailyCaps.recipientDailyMaxAmount,
+    count: deps.dailyCaps.recipientDailyMaxCount,
+  };
   const expiresAt = counterExpiry(day);
   const refused: RecipientRefusal[] = [];
   await forEachLimit(shares, COUNTER_CONCURRENCY, async (share) => {

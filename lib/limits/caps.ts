@@ -22,7 +22,7 @@ export interface CapDeps {
 
 /** What reserving needs: the counters and the stage's limits. */
 export interface ReserveDeps extends CapDeps {
-  limits: DailyCaps;
+  dailyCaps: DailyCaps;
 }
 
 /** What one payout, or all of one recipient's items in a batch, takes from the caps. */
@@ -109,8 +109,8 @@ export async function reserveCaps(deps: ReserveDeps, day: string, shares: CapSha
     // Recipients first: their counters are spread over mobiles and rarely contended, so the day's
     // counter, which every payout shares, is only written for payouts that fit their recipient.
     const recipientLimit = {
-      amount: deps.limits.recipientDailyMaxAmount,
-      count: deps.limits.recipientDailyMaxCount,
+      amount: deps.dailyCaps.recipientDailyMaxAmount,
+      count: deps.dailyCaps.recipientDailyMaxCount,
     };
     const refused: Array<{ share: CapShare; refusal: Refusal }> = [];
     await forEachLimit(shares, COUNTER_CONCURRENCY, async (share) => {
@@ -129,7 +129,7 @@ export async function reserveCaps(deps: ReserveDeps, day: string, shares: CapSha
       amount: shares.reduce((sum, s) => sum + s.amount, 0),
       count: shares.reduce((sum, s) => sum + s.count, 0),
     };
-    const dayLimit = { amount: deps.limits.dailyMaxAmount, count: deps.limits.dailyMaxCount };
+    const dayLimit = { amount: deps.dailyCaps.dailyMaxAmount, count: deps.dailyCaps.dailyMaxCount };
     const refusal = await reserveOne(deps.caps, dayKey(day), total, dayLimit, expiresAt);
     if (refusal) {
       await release();

@@ -26,18 +26,18 @@ const ROOMY: DailyCaps = {
   recipientDailyMaxCount: 100_000,
 };
 // Every test counts against a Kenya day of its own: the clock and caps the batch functions use.
-const limits: DailyCaps = { ...ROOMY };
+const dailyCaps: DailyCaps = { ...ROOMY };
 let offsetMs = 0;
 const now = () => new Date(Date.now() + offsetMs);
 function onDay(day: string, caps: Partial<DailyCaps> = {}): void {
   offsetMs = Date.parse(`${day}T08:00:00Z`) - Date.now();
-  Object.assign(limits, ROOMY, caps);
+  Object.assign(dailyCaps, ROOMY, caps);
 }
 
 beforeAll(async () => {
   stack = await startStack({ PAYPRO_TIMEOUT_MS: '1000' }, { slowMs: 1_500, settleMs: 200 });
   stack.callbacks.accepting = true;
-  batches = await startBatchFunctions(stack, { limits, now });
+  batches = await startBatchFunctions(stack, { dailyCaps, now });
 });
 afterAll(async () => {
   await batches?.stop();
@@ -267,7 +267,7 @@ describe('a crash anywhere in a batch resumes without recording or reserving twi
         line(batch, 3, M3, 250),
         line(batch, 4, M2, 300),
       ];
-      const single = createPayoutHandler({ ...stack.deps, limits, now }, stack.config);
+      const single = createPayoutHandler({ ...stack.deps, dailyCaps, now }, stack.config);
       for (const body of [{ ...lines[3], amount: 999 }, lines[4]]) {
         expect(
           ((await single(apiEvent({ body }), lambdaContext())) as { statusCode: number }).statusCode,
@@ -278,7 +278,7 @@ describe('a crash anywhere in a batch resumes without recording or reserving twi
         const common = {
           batches: new BatchRepository(client, stack.config.payoutBatchesTable),
           caps: new DynamoCapLedger(client, stack.config.payoutLimitsTable),
-          limits,
+          dailyCaps,
           counter: { count: () => undefined },
           log: silent,
           now: at,

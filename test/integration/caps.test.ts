@@ -30,8 +30,8 @@ function clockFrom(start: string): () => Date {
 }
 
 /** POST /payouts as the Lambda runs it, with these caps and this clock. */
-function createWith(limits: Partial<DailyCaps>, now: () => Date) {
-  const handler = createPayoutHandler({ ...stack.deps, limits: { ...ROOMY, ...limits }, now }, stack.config);
+function createWith(caps: Partial<DailyCaps>, now: () => Date) {
+  const handler = createPayoutHandler({ ...stack.deps, dailyCaps: { ...ROOMY, ...caps }, now }, stack.config);
   return (body: Record<string, unknown>) =>
     handler(apiEvent({ body }), lambdaContext()) as Promise<APIGatewayProxyResult>;
 }

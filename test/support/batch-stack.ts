@@ -28,7 +28,7 @@ import { until } from './wait';
 type Stack = Awaited<ReturnType<typeof startStack>>;
 
 /** What a test may change of the batch functions' wiring: caps, clock, approval threshold. */
-export type BatchOverrides = Partial<Pick<IntakeDeps, 'limits' | 'now' | 'approvalAboveAmount'>> &
+export type BatchOverrides = Partial<Pick<IntakeDeps, 'dailyCaps' | 'now' | 'approvalAboveAmount'>> &
   Partial<Pick<AdvanceDeps, 'approvalTtlMs' | 'checkIntervalMs'>>;
 
 const context = () => ({ ...lambdaContext(), getRemainingTimeInMillis: () => 100_000 });
@@ -44,13 +44,13 @@ export async function startBatchFunctions(stack: Stack, overrides: BatchOverride
   const bus = { publish: async (events: readonly BusEvent[]) => void published.push(...events) };
   const intake: IntakeDeps = {
     ...buildIntakeDeps(config),
-    ...pick(overrides, ['limits', 'now', 'approvalAboveAmount']),
+    ...pick(overrides, ['dailyCaps', 'now', 'approvalAboveAmount']),
   };
   const advance: AdvanceDeps = {
     ...buildAdvanceDeps(config),
     bus,
     checkIntervalMs: 200,
-    ...pick(overrides, ['limits', 'now', 'approvalTtlMs', 'checkIntervalMs']),
+    ...pick(overrides, ['dailyCaps', 'now', 'approvalTtlMs', 'checkIntervalMs']),
   };
   const create = createPayoutBatchHandler(intake, config);
   const get = getPayoutBatchHandler(buildReadBatchDeps(config));
