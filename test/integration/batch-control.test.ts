@@ -54,7 +54,7 @@ const line = (batch: string, i: number, mobile: string, amount: number) => ({
   amount,
   mobile,
 });
-const counter = async (key: string) => {
+const capTotal = async (key: string) => {
   const { amount, count } = await stack.deps.caps.read(key);
   return { amount, count };
 };
@@ -74,7 +74,7 @@ describe('caps on a batch: reserved once, all or nothing, given back when nothin
     expect(reply.statusCode).toBe(422);
     expect(bodyOf(reply)).toMatchObject({ cap: 'dailyCount', limit: 2, remaining: 2, day: '2032-01-01' });
     expect((await batches.get(batch)).statusCode).toBe(404);
-    expect(await counter(dayKey('2032-01-01'))).toEqual({ amount: 0, count: 0 });
+    expect(await capTotal(dayKey('2032-01-01'))).toEqual({ amount: 0, count: 0 });
   });
 
   it("REJECTS a batch over a recipient's cap, naming the cap and every item concerned, and gives back all it took", async () => {
@@ -110,11 +110,11 @@ describe('caps on a batch: reserved once, all or nothing, given back when nothin
       amounts: { REJECTED: 1_500 },
     });
     await until(
-      () => counter(dayKey('2032-01-02')),
+      () => capTotal(dayKey('2032-01-02')),
       (c) => c.count === 0,
     );
-    expect(await counter(dayKey('2032-01-02'))).toEqual({ amount: 0, count: 0 });
-    expect(await counter(recipientKey(M1, '2032-01-02'))).toEqual({ amount: 0, count: 0 });
+    expect(await capTotal(dayKey('2032-01-02'))).toEqual({ amount: 0, count: 0 });
+    expect(await capTotal(recipientKey(M1, '2032-01-02'))).toEqual({ amount: 0, count: 0 });
     for (const item of items) expect(await stack.deps.repository.get(item.tradeNo)).toBeUndefined();
   });
 });
@@ -174,13 +174,13 @@ describe('approval (maker-checker)', () => {
     try {
       expect((await batches.post({ batchId: batch, items })).statusCode).toBe(202);
       await batches.settled(batch, ['AWAITING_APPROVAL']);
-      const reserved = await counter(dayKey('2032-02-02'));
+      const reserved = await capTotal(dayKey('2032-02-02'));
       // Act
       const noReason = await batches.cancel(batch, {});
       const cancelled = await batches.cancel(batch, { reason: 'wrong month' });
       const view = await batches.settled(batch, ['CANCELLED']);
       await until(
-        () => counter(dayKey('2032-02-02')),
+        () => capTotal(dayKey('2032-02-02')),
         (c) => c.count === 0,
       );
       const approveLate = await batches.approve(batch);
@@ -194,8 +194,8 @@ describe('approval (maker-checker)', () => {
         counts: { CANCELLED: 2 },
         amounts: { CANCELLED: 200 },
       });
-      expect(await counter(dayKey('2032-02-02'))).toEqual({ amount: 0, count: 0 });
-      expect(await counter(recipientKey(M1, '2032-02-02'))).toEqual({ amount: 0, count: 0 });
+      expect(await capTotal(dayKey('2032-02-02'))).toEqual({ amount: 0, count: 0 });
+      expect(await capTotal(recipientKey(M1, '2032-02-02'))).toEqual({ amount: 0, count: 0 });
       expect(approveLate.statusCode).toBe(409);
       for (const item of items) expect(stack.sandbox.payoutCalls(item.tradeNo)).toBe(0);
     } finally {
@@ -220,15 +220,15 @@ describe('approval (maker-checker)', () => {
       await batches.wake();
       const view = await batches.settled(batch, ['CANCELLED']);
       await until(
-        () => counter(dayKey('2032-02-03')),
+        () => capTotal(dayKey('2032-02-03')),
         (c) => c.count === 0,
       );
       // Assess
       expect(view).toMatchObject({
         cancellation: { by: 'expiry', reason: expect.stringContaining('not approved') },
       });
-      expect(await counter(dayKey('2032-02-03'))).toEqual({ amount: 0, count: 0 });
-      expect(await counter(recipientKey(M1, '2032-02-03'))).toEqual({ amount: 0, count: 0 });
+      expect(await capTotal(dayKey('2032-02-03'))).toEqual({ amount: 0, count: 0 });
+      expect(await capTotal(recipientKey(M1, '2032-02-03'))).toEqual({ amount: 0, count: 0 });
     } finally {
       batches.intake.approvalAboveAmount = undefined;
       batches.advance.approvalTtlMs = 24 * 60 * 60 * 1000;
@@ -313,19 +313,19 @@ describe('a crash anywhere in a batch resumes without recording or reserving twi
       }
       // Assess: the payouts made alone hold their own shares; the batch holds exactly its three own lines.
       expect(status, `crash after ${writes} writes`).toBe('SENDING');
-      expect(await counter(dayKey(day)), `crash after ${writes} writes`).toEqual({
+      expect(await capTotal(dayKey(day)), `crash after ${writes} writes`).toEqual({
         amount: 999 + 300 + 450,
         count: 5,
       });
-      expect(await counter(recipientKey(M1, day)), `crash after ${writes} writes`).toEqual({
+      expect(await capTotal(recipientKey(M1, day)), `crash after ${writes} writes`).toEqual({
         amount: 250,
         count: 2,
       });
-      expect(await counter(recipientKey(M2, day)), `crash after ${writes} writes`).toEqual({
+      expect(await capTotal(recipientKey(M2, day)), `crash after ${writes} writes`).toEqual({
         amount: 500,
         count: 2,
       });
-      expect(await counter(recipientKey(M3, day)), `crash after ${writes} writes`).toEqual({
+      expect(await capTotal(recipientKey(M3, day)), `crash after ${writes} writes`).toEqual({
         amount: 999,
         count: 1,
       });
