@@ -8,8 +8,8 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyResult } from 'aws-lambda';
+import { startLocalDeps } from '../infra/local/deps';
 import { createSqsEventSource } from '../infra/local/event-source';
-import { startLocalServices } from '../infra/local/services';
 import { BatchRepository } from '../lib/batches/repository';
 import { loadConfig } from '../lib/config';
 import { DynamoCapLedger } from '../lib/limits/repository';
@@ -84,7 +84,7 @@ async function sendTimes(
 
 /** Posts batches of 100, 1,000 and 10,000 items, replays the largest, and waits until all of it is sent. */
 export async function benchBatch(progress: (message: string) => void): Promise<BatchResults> {
-  const local = await startLocalServices({
+  const local = await startLocalDeps({
     stage: 'bench-batch',
     secret: BENCH_SECRET,
     salt: 'prefix',
@@ -102,18 +102,15 @@ export async function benchBatch(progress: (message: string) => void): Promise<B
     const endpoint = local.env.AWS_ENDPOINT_URL_DYNAMODB ?? '';
     const counted = countedClient(endpoint, config.payoutLimitsTable);
     const caps = new DynamoCapLedger(counted.client, config.payoutLimitsTable);
-    // The function modules build their services at import, from the environment just set.
+    // The function modules build their deps at import, from the environment just set.
     const { createPayoutBatchHandler } = await import('../functions/create-payout-batch');
     const { advanceBatchesHandler } = await import('../functions/advance-batches');
     const { sendBatchItemsHandler } = await import('../functions/send-batch-items');
-    const services = await import('../lib/batches/services');
+    const deps = await import('../lib/batches/deps');
     const quiet = { counter: noopCounter, log: silentLog };
-    const accept = createPayoutBatchHandler(
-      { ...services.buildIntakeServices(config), caps, ...quiet },
-      config,
-    );
-    const advance = advanceBatchesHandler({ ...services.buildAdvanceServices(config), caps, ...quiet });
-    const send = sendBatchItemsHandler({ ...services.buildSendItemServices(config), ...quiet }, config);
+    const accept = createPayoutBatchHandler({ ...deps.buildIntakeDeps(config), caps, ...quiet }, config);
+    const advance = advanceBatchesHandler({ ...deps.buildAdvanceDeps(config), caps, ...quiet });
+    const send = sendBatchItemsHandler({ ...deps.buildSendItemDeps(config), ...quiet }, config);
     const batches = new BatchRepository(counted.client, config.payoutBatchesTable);
 
     const run = Date.now().toString(36);

@@ -5,12 +5,12 @@
  */
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import { loadConfig, requireDailyCaps } from '../lib/config';
+import type { Deps } from '../lib/deps';
 import { DynamoCapLedger } from '../lib/limits/repository';
 import { PayoutRepository } from '../lib/payouts/repository';
 import { callbackToken } from '../lib/paypro/callback-token';
 import { PayproClient } from '../lib/paypro/client';
 import { cachedPayproSecret } from '../lib/paypro/secret';
-import type { Services } from '../lib/services';
 import { apiEvent, lambdaContext } from '../test/support/events';
 import {
   BENCH_SECRET,
@@ -113,10 +113,10 @@ export async function benchHandlers(n: number, warmup: number): Promise<HandlerR
   const config = loadConfig();
   const dynamo = new FakeDocumentClient();
   const paypro = fakePayproFetch();
-  const base: Omit<Services, 'secret'> = {
+  const base: Omit<Deps, 'secret'> = {
     repository: new PayoutRepository(dynamo.asDocumentClient(), config.payoutsTable),
     caps: new DynamoCapLedger(new FakeDocumentClient('pk').asDocumentClient(), config.payoutLimitsTable),
-    limits: requireDailyCaps(config),
+    dailyCaps: requireDailyCaps(config),
     paypro: new PayproClient({
       baseUrl: config.payproBaseUrl,
       timeoutMs: config.payproTimeoutMs,
@@ -137,9 +137,9 @@ export async function benchHandlers(n: number, warmup: number): Promise<HandlerR
   const onCallback = (tradeNo: string, i: number) => callbackEvent(key, tradeNo, i);
 
   // Timed pass: the secret is a plain function, so only the handlers' own work is timed.
-  const services: Services = { ...base, secret: async () => BENCH_SECRET };
-  const create = createPayoutHandler(services, config) as Handler;
-  const callback = payproCallbackHandler(services) as Handler;
+  const deps: Deps = { ...base, secret: async () => BENCH_SECRET };
+  const create = createPayoutHandler(deps, config) as Handler;
+  const callback = payproCallbackHandler(deps) as Handler;
   const warm = names('warm', warmup);
   const measured = names('timed', n);
   await invokeAll(create, warm, createEvent);
@@ -157,7 +157,7 @@ export async function benchHandlers(n: number, warmup: number): Promise<HandlerR
 
   // Warm-path pass: the real cached secret over a counted Secrets Manager client, same workload.
   const secrets = countedSecretsManager(BENCH_SECRET);
-  const cached: Services = {
+  const cached: Deps = {
     ...base,
     secret: cachedPayproSecret(secrets.client, config.payproSecretId, config.secretCacheTtlMs),
   };

@@ -1,6 +1,6 @@
 /*
  * 100 concurrent payouts through the local stack: dynalite, the Secrets Manager endpoint and the
- * Paypro sandbox from infra/local (startLocalServices), the composed handlers built from the
+ * Paypro sandbox from infra/local (startLocalDeps), the composed handlers built from the
  * environment as the Lambdas build them, behind a loopback HTTP front. In process rather than
  * `npm start`: serverless-offline loads a fresh worker per concurrent request and times out
  * (504) under 100 at once on a small machine, which would measure the emulator, not the service.
@@ -8,9 +8,9 @@
  */
 import { createPayoutHandler } from '../functions/create-payout';
 import { payproCallbackHandler } from '../functions/paypro-callback';
-import { startLocalServices } from '../infra/local/services';
+import { startLocalDeps } from '../infra/local/deps';
 import { loadConfig } from '../lib/config';
-import { buildServices } from '../lib/services';
+import { buildDeps } from '../lib/deps';
 import { BENCH_SECRET } from './fakes';
 import { type LocalApiRoutes, startLocalApi } from './local-api';
 import { latencySummary, tally } from './stats';
@@ -65,7 +65,7 @@ async function burst(baseUrl: string, bodies: readonly unknown[]): Promise<Burst
 
 /** Starts the local stack, fires the two bursts of `concurrency` payouts, and stops everything. */
 export async function benchLocalStack(concurrency: number): Promise<LocalStackResults> {
-  const local = await startLocalServices({
+  const local = await startLocalDeps({
     stage: STAGE,
     secret: BENCH_SECRET,
     salt: 'prefix',
@@ -84,10 +84,10 @@ export async function benchLocalStack(concurrency: number): Promise<LocalStackRe
     // The Lambdas' own wiring: configuration and clients from the environment.
     Object.assign(process.env, local.env, { PUBLIC_BASE_URL: api.baseUrl });
     const config = loadConfig();
-    const services = buildServices(config);
+    const deps = buildDeps(config);
     routes = {
-      createPayout: createPayoutHandler(services, config),
-      callback: payproCallbackHandler(services),
+      createPayout: createPayoutHandler(deps, config),
+      callback: payproCallbackHandler(deps),
     };
 
     const run = Date.now().toString(36);

@@ -8,7 +8,7 @@
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { startLocalServices } from '../infra/local/services';
+import { startLocalDeps } from '../infra/local/deps';
 import { loadConfig } from '../lib/config';
 import { DynamoCapLedger } from '../lib/limits/repository';
 import type { Payout } from '../lib/payouts/payout';
@@ -53,7 +53,7 @@ export async function benchReconcileDrain(
   queryDelayMs: number,
   progress: (message: string) => void,
 ): Promise<DrainResults> {
-  const local = await startLocalServices({
+  const local = await startLocalDeps({
     stage: 'bench-drain',
     secret: BENCH_SECRET,
     salt: 'prefix',

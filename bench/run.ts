@@ -223,7 +223,7 @@ function batchRows(r: BatchResults): Row[] {
 
 function localStackRows(r: LocalStackResults): Row[] {
   const stack =
-    'in-process startLocalServices (dynalite + Secrets Manager endpoint + Paypro sandbox) + composed handlers behind a loopback HTTP front; not serverless-offline';
+    'in-process startLocalDeps (dynalite + Secrets Manager endpoint + Paypro sandbox) + composed handlers behind a loopback HTTP front; not serverless-offline';
   const n = r.concurrency;
   const allCreated = r.distinct.statuses['201'] === n;
   const oneCreated = r.identical.statuses['201'] === 1 && r.identical.statuses['200'] === n - 1;

@@ -13,17 +13,17 @@ import { componentsOf } from './json-schema';
 import { adminPaths } from './paths-admin';
 import { appPaths } from './paths-app';
 import { PROBLEM_BASE } from './problems';
-import { defaultLimits, requestComponents } from './requests';
+import { defaultAmountBounds, requestComponents } from './requests';
 import { replies } from './schemas';
 import { webhooks } from './webhooks';
 
 /** The OpenAPI 3.1 document of the whole API. */
 export function buildDocument() {
-  const limits = defaultLimits();
+  const bounds = defaultAmountBounds();
   const paths = { ...appPaths(), ...adminPaths() };
   const schemas = {
     ...componentsOf(replies, 'output'),
-    ...requestComponents(limits),
+    ...requestComponents(bounds),
     Problem: PROBLEM_BASE,
   };
   return {

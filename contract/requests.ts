@@ -10,7 +10,7 @@ import { loadConfig } from '../lib/config';
 import { callbackSchema } from '../lib/payouts/callback';
 import {
   AMOUNT_DIGITS,
-  type AmountLimits,
+  type AmountBounds,
   amountInputSchema,
   mobileInputSchema,
   payoutRequestSchema,
@@ -22,8 +22,8 @@ import { componentsOf, type Meta, type Schema } from './json-schema';
  * What `amount` accepts: an integer in bounds, or digits (at most 15, as AMOUNT_DIGITS says) whose
  * value is in bounds, so that the document bounds the text form exactly as the service does.
  */
-function amountSchema(limits: AmountLimits): Schema {
-  const stated = amountInputSchema(limits);
+function amountSchema(bounds: AmountBounds): Schema {
+  const stated = amountInputSchema(bounds);
   const digits = Number(/\\d\{1,(\d+)\}/.exec(AMOUNT_DIGITS.source)?.[1]);
   return {
     ...stated,
@@ -31,10 +31,10 @@ function amountSchema(limits: AmountLimits): Schema {
       `${stated.description} These are the default bounds (PAYOUT_MIN_AMOUNT, PAYOUT_MAX_AMOUNT); ` +
       'a stage may set others, and a 400 names the bounds in force.',
     anyOf: [
-      { type: 'integer', minimum: limits.min, maximum: limits.max },
-      { type: 'string', maxLength: digits, pattern: digitRangePattern(limits.min, limits.max) },
+      { type: 'integer', minimum: bounds.min, maximum: bounds.max },
+      { type: 'string', maxLength: digits, pattern: digitRangePattern(bounds.min, bounds.max) },
     ],
-    examples: [limits.min, String(limits.max)],
+    examples: [bounds.min, String(bounds.max)],
   };
 }
 
@@ -43,7 +43,7 @@ function amountSchema(limits: AmountLimits): Schema {
  * through loadConfig, with placeholders for the two URLs it requires, so the numbers are the
  * ones the service itself falls back to.
  */
-export function defaultLimits(): AmountLimits {
+export function defaultAmountBounds(): AmountBounds {
   const config = loadConfig({
     PAYPRO_BASE_URL: 'https://paypro.invalid',
     PUBLIC_BASE_URL: 'https://api.invalid',
@@ -52,14 +52,14 @@ export function defaultLimits(): AmountLimits {
 }
 
 /** The request bodies, from the handlers' own schemas; amount and mobile described by their rules' owners. */
-export function requestComponents(limits: AmountLimits): Record<string, Schema> {
+export function requestComponents(bounds: AmountBounds): Record<string, Schema> {
   const requests = z.registry<Meta>();
-  const amount = amountSchema(limits);
+  const amount = amountSchema(bounds);
   const describeFields = (schema: { shape: { amount: z.core.$ZodType; mobile: z.core.$ZodType } }) => {
     requests.add(schema.shape.amount, amount);
     requests.add(schema.shape.mobile, mobileInputSchema());
   };
-  const payout = payoutRequestSchema(limits);
+  const payout = payoutRequestSchema(bounds);
   describeFields(payout);
   requests.add(payout, {
     id: 'PayoutRequest',
@@ -67,7 +67,7 @@ export function requestComponents(limits: AmountLimits): Record<string, Schema> 
       'A payout. Send your own tradeNo: it is the idempotency key, so a retry of the same request ' +
       'is answered with the stored payout and never sent twice.',
   });
-  const item = batchItemSchema(limits);
+  const item = batchItemSchema(bounds);
   describeFields(item);
   requests.add(item, { id: 'BatchRequestItem', description: 'One payout of a batch: tradeNo is required.' });
   requests.add(batchRequestSchema(item), {

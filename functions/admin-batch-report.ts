@@ -1,21 +1,21 @@
+import { buildReadBatchDeps } from '../lib/batches/deps';
 import { batchReport, type ReadBatchDeps } from '../lib/batches/read';
-import { buildReadBatchServices } from '../lib/batches/services';
 import { loadConfig } from '../lib/config';
 import { type ApiHandler, csvResponse, httpHandler, operatorOf } from '../lib/handlers/http';
 import { logger } from '../lib/logger';
 import { refuseQueryParameters } from '../lib/query-string';
 
 /** GET /admin/payout-batches/{batchId}/report.csv (IAM): one line per item, for finance. */
-export function adminBatchReportHandler(services: ReadBatchDeps) {
+export function adminBatchReportHandler(deps: ReadBatchDeps) {
   const handle: ApiHandler = async (event) => {
     const operator = operatorOf(event);
     const batchId = event.pathParameters?.batchId;
     if (batchId) logger.setCorrelationId(batchId);
     refuseQueryParameters(event.queryStringParameters);
     logger.info('operator reads a batch report', { operator });
-    return csvResponse(await batchReport(services, batchId), `${batchId}.csv`);
+    return csvResponse(await batchReport(deps, batchId), `${batchId}.csv`);
   };
   return httpHandler(handle);
 }
 
-export const handler = adminBatchReportHandler(buildReadBatchServices(loadConfig()));
+export const handler = adminBatchReportHandler(buildReadBatchDeps(loadConfig()));

@@ -1,21 +1,21 @@
 import { cancelBatch, type DecideDeps } from '../lib/batches/decide';
-import { buildDecideServices } from '../lib/batches/services';
+import { buildDecideDeps } from '../lib/batches/deps';
 import { loadConfig } from '../lib/config';
 import { type ApiHandler, httpHandler, jsonResponse, operatorOf, parseJsonBody } from '../lib/handlers/http';
 import { logger } from '../lib/logger';
 import { refuseQueryParameters } from '../lib/query-string';
 
 /** POST /admin/payout-batches/{batchId}/cancel (IAM): an operator cancels a batch nothing of which is recorded yet. */
-export function adminCancelBatchHandler(services: DecideDeps) {
+export function adminCancelBatchHandler(deps: DecideDeps) {
   const handle: ApiHandler = async (event) => {
     const operator = operatorOf(event);
     refuseQueryParameters(event.queryStringParameters);
     const batchId = event.pathParameters?.batchId;
     if (batchId) logger.setCorrelationId(batchId);
     const body = event.body ? parseJsonBody(event) : undefined;
-    return jsonResponse(200, await cancelBatch(services, batchId, body, operator));
+    return jsonResponse(200, await cancelBatch(deps, batchId, body, operator));
   };
   return httpHandler(handle);
 }
 
-export const handler = adminCancelBatchHandler(buildDecideServices(loadConfig()));
+export const handler = adminCancelBatchHandler(buildDecideDeps(loadConfig()));

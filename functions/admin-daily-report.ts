@@ -1,14 +1,14 @@
 import { type DailyReportDeps, dailyReport } from '../lib/admin/daily-report';
-import { buildAdminReadServices } from '../lib/admin/services';
+import { buildAdminReadDeps } from '../lib/admin/deps';
 import { loadConfig } from '../lib/config';
 import { type ApiHandler, httpHandler, operatorOf } from '../lib/handlers/http';
 import { logger } from '../lib/logger';
 
 /** GET /admin/reports/daily.csv?date= (IAM): every payout created that Kenya day, for reconciliation. */
-export function adminDailyReportHandler(services: DailyReportDeps) {
+export function adminDailyReportHandler(deps: DailyReportDeps) {
   const raw: ApiHandler = async (event) => {
     const operator = operatorOf(event);
-    const report = await dailyReport(services, event.queryStringParameters);
+    const report = await dailyReport(deps, event.queryStringParameters);
     logger.info('operator reads the daily report', {
       operator,
       date: report.date,
@@ -32,4 +32,4 @@ export function adminDailyReportHandler(services: DailyReportDeps) {
 }
 
 // Reads only the payouts-by-day index: no Paypro client or Secrets Manager in this bundle.
-export const handler = adminDailyReportHandler(buildAdminReadServices(loadConfig()));
+export const handler = adminDailyReportHandler(buildAdminReadDeps(loadConfig()));

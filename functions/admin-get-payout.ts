@@ -8,14 +8,14 @@ import { refuseQueryParameters } from '../lib/query-string';
 import { buildRepository } from '../lib/store';
 
 /** GET /admin/payouts/{tradeNo} (IAM): a payout and its history, as GET /payouts/{tradeNo} shows it to apps. */
-export function adminGetPayoutHandler(services: { repository: PayoutRepository }) {
+export function adminGetPayoutHandler(deps: { repository: PayoutRepository }) {
   const handle: ApiHandler = async (event) => {
     const operator = operatorOf(event);
     const tradeNo = event.pathParameters?.tradeNo;
     if (tradeNo) logger.setCorrelationId(tradeNo);
     refuseQueryParameters(event.queryStringParameters);
     logger.info('operator reads a payout', { operator });
-    return jsonResponse(200, toView(await getPayout(services.repository, tradeNo)));
+    return jsonResponse(200, toView(await getPayout(deps.repository, tradeNo)));
   };
   return httpHandler(handle);
 }

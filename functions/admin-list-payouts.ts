@@ -1,18 +1,18 @@
+import { buildAdminReadDeps } from '../lib/admin/deps';
 import { type ListPayoutsDeps, listPayouts } from '../lib/admin/list-payouts';
-import { buildAdminReadServices } from '../lib/admin/services';
 import { loadConfig } from '../lib/config';
 import { type ApiHandler, httpHandler, jsonResponse, operatorOf } from '../lib/handlers/http';
 import { logger } from '../lib/logger';
 
 /** GET /admin/payouts (IAM): payouts by status and creation time, newest first, a page at a time. */
-export function adminListPayoutsHandler(services: ListPayoutsDeps) {
+export function adminListPayoutsHandler(deps: ListPayoutsDeps) {
   const raw: ApiHandler = async (event) => {
     const operator = operatorOf(event);
     logger.info('operator lists payouts', { operator });
-    return jsonResponse(200, await listPayouts(services, event.queryStringParameters));
+    return jsonResponse(200, await listPayouts(deps, event.queryStringParameters));
   };
   return httpHandler(raw);
 }
 
 // Reads only the payouts-by-day index: no Paypro client or Secrets Manager in this bundle.
-export const handler = adminListPayoutsHandler(buildAdminReadServices(loadConfig()));
+export const handler = adminListPayoutsHandler(buildAdminReadDeps(loadConfig()));

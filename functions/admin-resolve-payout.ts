@@ -1,25 +1,25 @@
 import { type ResolvePayoutDeps, resolvePayout } from '../lib/admin/resolve-payout';
 import { loadConfig } from '../lib/config';
+import { buildResolvePayoutDeps } from '../lib/deps';
 import { type ApiHandler, httpHandler, jsonResponse, operatorOf, parseJsonBody } from '../lib/handlers/http';
 import { logger } from '../lib/logger';
 import { toView } from '../lib/payouts/payout';
 import { refuseQueryParameters } from '../lib/query-string';
-import { buildResolvePayoutServices } from '../lib/services';
 
 /**
  * POST /admin/payouts/{tradeNo}/resolve (IAM): an operator settles an open payout by hand, after
  * Paypro's query; replies with the payout as GET /payouts/{tradeNo} shows it.
  */
-export function adminResolvePayoutHandler(services: ResolvePayoutDeps) {
+export function adminResolvePayoutHandler(deps: ResolvePayoutDeps) {
   const raw: ApiHandler = async (event) => {
     const operator = operatorOf(event);
     const tradeNo = event.pathParameters?.tradeNo;
     if (tradeNo) logger.setCorrelationId(tradeNo);
     refuseQueryParameters(event.queryStringParameters);
-    const payout = await resolvePayout(services, tradeNo, parseJsonBody(event), operator);
+    const payout = await resolvePayout(deps, tradeNo, parseJsonBody(event), operator);
     return jsonResponse(200, toView(payout));
   };
   return httpHandler(raw);
 }
 
-export const handler = adminResolvePayoutHandler(buildResolvePayoutServices(loadConfig()));
+export const handler = adminResolvePayoutHandler(buildResolvePayoutDeps(loadConfig()));

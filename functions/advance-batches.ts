@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import { type AdvanceDeps, advanceBatch } from '../lib/batches/advance';
-import { buildAdvanceServices } from '../lib/batches/services';
+import { buildAdvanceDeps } from '../lib/batches/deps';
 import { loadConfig } from '../lib/config';
 import { sqsHandler } from '../lib/handlers/sqs';
 
@@ -12,17 +12,17 @@ const BatchStep = z.object({ batchId: z.string().check(z.minLength(1)) });
  * now (lib/batches/advance.ts). A record whose run failed comes back after the visibility
  * timeout, and after five failures goes to the dead-letter queue (alarmed).
  */
-export function advanceBatchesHandler(services: AdvanceDeps) {
+export function advanceBatchesHandler(deps: AdvanceDeps) {
   return sqsHandler(
-    ({ batchId }, context) => advanceBatch(services, batchId, () => context.getRemainingTimeInMillis()),
+    ({ batchId }, context) => advanceBatch(deps, batchId, () => context.getRemainingTimeInMillis()),
     {
       queue: 'batch-steps',
       schema: BatchStep,
       describe: ({ batchId }) => ({ batchId }),
       doneMessage: 'batch advanced',
-      onFailure: () => services.counter.count('BatchStepFailure'),
+      onFailure: () => deps.counter.count('BatchStepFailure'),
     },
   );
 }
 
-export const handler = advanceBatchesHandler(buildAdvanceServices(loadConfig()));
+export const handler = advanceBatchesHandler(buildAdvanceDeps(loadConfig()));

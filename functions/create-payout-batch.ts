@@ -1,7 +1,7 @@
 import { MAX_BATCH_BODY_BYTES, toSummary } from '../lib/batches/batch';
+import { buildIntakeDeps } from '../lib/batches/deps';
 import { acceptBatch, type IntakeDeps } from '../lib/batches/intake';
 import { parseBatchRequest } from '../lib/batches/schema';
-import { buildIntakeServices } from '../lib/batches/services';
 import { type Config, loadConfig } from '../lib/config';
 import { type ApiHandler, httpHandler, jsonResponse, parseJsonBody } from '../lib/handlers/http';
 import { logger } from '../lib/logger';
@@ -12,19 +12,19 @@ import { refuseQueryParameters } from '../lib/query-string';
  * 202 at once, whatever its size; the same batch again, 200; the same batchId with other items, 409.
  */
 export function createPayoutBatchHandler(
-  services: IntakeDeps,
+  deps: IntakeDeps,
   config: Pick<Config, 'payoutMinAmount' | 'payoutMaxAmount'>,
 ) {
-  const limits = { min: config.payoutMinAmount, max: config.payoutMaxAmount };
+  const bounds = { min: config.payoutMinAmount, max: config.payoutMaxAmount };
   const handle: ApiHandler = async (event) => {
     refuseQueryParameters(event.queryStringParameters);
-    const request = parseBatchRequest(parseJsonBody(event, MAX_BATCH_BODY_BYTES), limits);
+    const request = parseBatchRequest(parseJsonBody(event, MAX_BATCH_BODY_BYTES), bounds);
     logger.setCorrelationId(request.batchId);
-    const { outcome, batch } = await acceptBatch(services, request);
+    const { outcome, batch } = await acceptBatch(deps, request);
     return jsonResponse(outcome === 'accepted' ? 202 : 200, toSummary(batch));
   };
   return httpHandler(handle);
 }
 
 const config = loadConfig();
-export const handler = createPayoutBatchHandler(buildIntakeServices(config), config);
+export const handler = createPayoutBatchHandler(buildIntakeDeps(config), config);

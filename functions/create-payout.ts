@@ -1,25 +1,25 @@
 import { type Config, loadConfig } from '../lib/config';
+import { buildCreatePayoutDeps } from '../lib/deps';
 import { type ApiHandler, httpHandler, jsonResponse, parseJsonBody } from '../lib/handlers/http';
 import { logger } from '../lib/logger';
 import { type CreateOutcome, type CreatePayoutDeps, createPayout } from '../lib/payouts/create';
 import { toView } from '../lib/payouts/payout';
 import { parsePayoutRequest } from '../lib/payouts/schema';
 import { refuseQueryParameters } from '../lib/query-string';
-import { buildCreatePayoutServices } from '../lib/services';
 
 const STATUS: Record<CreateOutcome, number> = { created: 201, replayed: 200, pending: 202 };
 
 /** POST /payouts: validate, record, send once, reply with the payout. */
 export function createPayoutHandler(
-  services: CreatePayoutDeps,
+  deps: CreatePayoutDeps,
   config: Pick<Config, 'payoutMinAmount' | 'payoutMaxAmount'>,
 ) {
-  const limits = { min: config.payoutMinAmount, max: config.payoutMaxAmount };
+  const bounds = { min: config.payoutMinAmount, max: config.payoutMaxAmount };
   const raw: ApiHandler = async (event) => {
     refuseQueryParameters(event.queryStringParameters);
-    const request = parsePayoutRequest(parseJsonBody(event), limits);
+    const request = parsePayoutRequest(parseJsonBody(event), bounds);
     if (request.tradeNo) logger.setCorrelationId(request.tradeNo);
-    const { outcome, payout } = await createPayout(services, request);
+    const { outcome, payout } = await createPayout(deps, request);
     logger.setCorrelationId(payout.tradeNo);
     return jsonResponse(STATUS[outcome], toView(payout));
   };
@@ -27,4 +27,4 @@ export function createPayoutHandler(
 }
 
 const config = loadConfig();
-export const handler = createPayoutHandler(buildCreatePayoutServices(config), config);
+export const handler = createPayoutHandler(buildCreatePayoutDeps(config), config);

@@ -8,12 +8,12 @@ import { refuseQueryParameters } from '../lib/query-string';
 import { buildRepository } from '../lib/store';
 
 /** GET /payouts/{tradeNo}: the payout's current state and history. */
-export function getPayoutHandler(services: { repository: PayoutRepository }) {
+export function getPayoutHandler(deps: { repository: PayoutRepository }) {
   const raw: ApiHandler = async (event) => {
     const tradeNo = event.pathParameters?.tradeNo;
     if (tradeNo) logger.setCorrelationId(tradeNo);
     refuseQueryParameters(event.queryStringParameters);
-    const payout = await getPayout(services.repository, tradeNo);
+    const payout = await getPayout(deps.repository, tradeNo);
     return jsonResponse(200, toView(payout));
   };
   return httpHandler(raw);

@@ -1,16 +1,16 @@
 import { loadConfig } from '../lib/config';
+import { buildCallbackDeps } from '../lib/deps';
 import { type ApiHandler, httpHandler, parseJsonBody } from '../lib/handlers/http';
 import { logger } from '../lib/logger';
 import { type CallbackDeps, handleCallback } from '../lib/payouts/callback';
-import { buildCallbackServices } from '../lib/services';
 
 /** POST /callbacks/paypro/{tradeNo}/{token}: Paypro's notify, public, answered `OK` once handled. */
-export function payproCallbackHandler(services: CallbackDeps) {
+export function payproCallbackHandler(deps: CallbackDeps) {
   const raw: ApiHandler = async (event) => {
     const tradeNo = event.pathParameters?.tradeNo ?? '';
     const token = event.pathParameters?.token ?? '';
     logger.setCorrelationId(tradeNo);
-    const outcome = await handleCallback(services, {
+    const outcome = await handleCallback(deps, {
       tradeNo,
       token,
       body: () => parseJsonBody(event),
@@ -22,4 +22,4 @@ export function payproCallbackHandler(services: CallbackDeps) {
   return httpHandler(raw);
 }
 
-export const handler = payproCallbackHandler(buildCallbackServices(loadConfig()));
+export const handler = payproCallbackHandler(buildCallbackDeps(loadConfig()));

@@ -1,14 +1,14 @@
 import { loadConfig } from '../lib/config';
+import { buildReconcileDeps } from '../lib/deps';
 import { scheduleHandler } from '../lib/handlers/schedule';
 import { type ReconcileDeps, reconcile } from '../lib/payouts/reconcile';
-import { buildReconcileServices } from '../lib/services';
 
 /** Scheduled: settles open payouts by asking Paypro; throws only when the run itself fails. */
-export function reconcileHandler(services: ReconcileDeps) {
-  return scheduleHandler((stopAt) => reconcile(services, stopAt), {
+export function reconcileHandler(deps: ReconcileDeps) {
+  return scheduleHandler((stopAt) => reconcile(deps, stopAt), {
     // Room to finish the payout in hand (a query and a send, each bounded by PAYPRO_TIMEOUT_MS ≤ 15 s).
     marginMs: 40_000,
   });
 }
 
-export const handler = reconcileHandler(buildReconcileServices(loadConfig()));
+export const handler = reconcileHandler(buildReconcileDeps(loadConfig()));

@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
+import { buildSendItemDeps } from '../lib/batches/deps';
 import { type SendItemDeps, sendQueuedItem } from '../lib/batches/send-item';
-import { buildSendItemServices } from '../lib/batches/services';
 import { type Config, loadConfig } from '../lib/config';
 import { sqsHandler } from '../lib/handlers/sqs';
 
@@ -12,8 +12,8 @@ const QueuedItem = z.object({ tradeNo: z.string().check(z.minLength(1)) });
  * another, so Paypro sees at most the event source's maximum concurrency at a time. A record
  * whose item could not be read comes back; so does an unreadable one, until the DLQ takes it.
  */
-export function sendBatchItemsHandler(services: SendItemDeps, config: Pick<Config, 'payproTimeoutMs'>) {
-  return sqsHandler(({ tradeNo }) => sendQueuedItem(services, tradeNo), {
+export function sendBatchItemsHandler(deps: SendItemDeps, config: Pick<Config, 'payproTimeoutMs'>) {
+  return sqsHandler(({ tradeNo }) => sendQueuedItem(deps, tradeNo), {
     queue: 'batch-sends',
     schema: QueuedItem,
     // One send at worst: a Paypro call and a confirming query, each bounded by PAYPRO_TIMEOUT_MS, and the writes.
@@ -23,4 +23,4 @@ export function sendBatchItemsHandler(services: SendItemDeps, config: Pick<Confi
 }
 
 const config = loadConfig();
-export const handler = sendBatchItemsHandler(buildSendItemServices(config), config);
+export const handler = sendBatchItemsHandler(buildSendItemDeps(config), config);

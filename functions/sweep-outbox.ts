@@ -1,7 +1,7 @@
 import { type Config, loadConfig } from '../lib/config';
+import { buildPublishDeps } from '../lib/deps';
 import { type PublishDeps, sweepOutbox } from '../lib/events/publish';
 import { scheduleHandler } from '../lib/handlers/schedule';
-import { buildPublishServices } from '../lib/services';
 
 /**
  * Schedule (every minute): publishes every outbox left waiting past OUTBOX_SWEEP_MIN_AGE_S, the
@@ -15,4 +15,4 @@ export function sweepOutboxHandler(deps: PublishDeps, config: Pick<Config, 'outb
 }
 
 const config = loadConfig();
-export const handler = sweepOutboxHandler(buildPublishServices(config), config);
+export const handler = sweepOutboxHandler(buildPublishDeps(config), config);

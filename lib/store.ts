@@ -5,8 +5,8 @@ import { DynamoCapLedger } from './limits/repository';
 import { PayoutRepository } from './payouts/repository';
 
 /*
- * The payout store's wiring, apart from lib/services.ts: get-payout needs only this, and
- * importing lib/services.ts would bring the Paypro client and its response schemas along.
+ * The payout store's wiring, apart from lib/deps.ts: get-payout needs only this, and
+ * importing lib/deps.ts would bring the Paypro client and its response schemas along.
  */
 
 /** The DynamoDB document client; endpoint and region come from the environment, as the SDK reads them. */

@@ -1,10 +1,10 @@
 import { parse } from 'csv-parse/sync';
+import { kenyaHour } from '../../lib/shared/kenya-time';
 import { callStage, type ProxiedReply } from './proxy';
 import type { Upstream } from './upstream';
 
 /** The payout statuses, in the order the console shows them. */
 export const STATUSES = ['PENDING', 'PROCESSING', 'SUCCEEDED', 'FAILED'] as const;
-const KENYA_OFFSET_MS = 3 * 60 * 60 * 1000;
 // Enough for a few million payouts; a loop of `next` links must end somewhere.
 const MAX_PAGES = 200;
 
@@ -83,7 +83,7 @@ export function summarizeDay(date: string, csv: string): DaySummary {
     if (row.flaggedAt) flagged += 1;
     const created = Date.parse(row.createdAt ?? '');
     if (!Number.isNaN(created)) {
-      const hour = new Date(created + KENYA_OFFSET_MS).getUTCHours();
+      const hour = kenyaHour(created);
       const bucket = hours[hour] as Record<string, number>;
       bucket[status] = (bucket[status] ?? 0) + 1;
     }

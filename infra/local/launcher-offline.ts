@@ -5,25 +5,22 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { localCaps } from './caps';
+import type { LocalDeps } from './deps';
 import { settings } from './launcher-settings';
-import type { LocalServices } from './services';
 
 const env = process.env;
 
 const QUIET_LINE = /^\(λ: sweep-outbox\) RequestId: \S+\s+Duration: /;
 
 /** Starts serverless-offline; `ready` resolves once it serves. */
-export function startOffline(
-  services: LocalServices,
-  apiUrl: string,
-): { child: ChildProcess; ready: Promise<void> } {
+export function startOffline(deps: LocalDeps, apiUrl: string): { child: ChildProcess; ready: Promise<void> } {
   const child = spawn(
     process.execPath,
     ['node_modules/serverless/bin/serverless.js', 'offline', 'start', '--stage', settings.stage],
     {
       env: {
         ...env,
-        ...services.env,
+        ...deps.env,
         // The caps of this local stage: generous unless DAILY_MAX_COUNT and the like name others.
         ...localCaps(env),
         PUBLIC_BASE_URL: apiUrl,

@@ -1,10 +1,11 @@
 /*
  * What `npm start` prints: one line per event on the bus, and the banner once everything runs.
  */
+
+import type { LocalDeps } from './deps';
 import type { EventEnvelope } from './eventbridge';
 import { settings, type webhookEndpoint } from './launcher-settings';
 import { SANDBOX_MOBILES } from './paypro-sandbox';
-import type { LocalServices } from './services';
 
 /** One line per event the bus receives: type, payout or batch, version, the change, eventId; never the mobile. */
 export function eventLine(event: EventEnvelope): string {
@@ -24,7 +25,7 @@ export function eventLine(event: EventEnvelope): string {
 
 /** What `npm start` prints once everything runs: where each part is and how to try it. */
 export function readyBanner(
-  services: LocalServices,
+  deps: LocalDeps,
   {
     apiUrl,
     operatorConsole,
@@ -40,9 +41,9 @@ export function readyBanner(
 ): string {
   const batchStepsQueue = queues.batchSteps;
   const batchSendsQueue = queues.batchSends;
-  const batchDeadLetters = services.sqs.queue(`${batchSendsQueue.split('/').pop()}-dlq`).url;
-  const paypro = services.sandbox
-    ? `${services.sandbox.url} (local sandbox)`
+  const batchDeadLetters = deps.sqs.queue(`${batchSendsQueue.split('/').pop()}-dlq`).url;
+  const paypro = deps.sandbox
+    ? `${deps.sandbox.url} (local sandbox)`
     : `${settings.payproBaseUrl} (PAYPRO_BASE_URL)`;
   return [
     '',
@@ -54,18 +55,18 @@ export function readyBanner(
     `                   (header x-admin-key: ${settings.adminKey}, standing in for IAM; deployed: SigV4)`,
     `  Console:         ${operatorConsole}   (operator console; CONSOLE_PORT sets the port)`,
     `  Paypro:          ${paypro}`,
-    `  DynamoDB:        ${services.env.AWS_ENDPOINT_URL_DYNAMODB} (tables ${services.env.PAYOUTS_TABLE}, ${services.env.PAYOUT_BATCHES_TABLE}, ${services.env.PAYOUT_LIMITS_TABLE})`,
+    `  DynamoDB:        ${deps.env.AWS_ENDPOINT_URL_DYNAMODB} (tables ${deps.env.PAYOUTS_TABLE}, ${deps.env.PAYOUT_BATCHES_TABLE}, ${deps.env.PAYOUT_LIMITS_TABLE})`,
     `  Daily caps:      ${caps.DAILY_MAX_AMOUNT} KES and ${caps.DAILY_MAX_COUNT} payouts a Kenya day; ` +
       `${caps.RECIPIENT_DAILY_MAX_AMOUNT} KES and ${caps.RECIPIENT_DAILY_MAX_COUNT} per mobile (e.g. DAILY_MAX_COUNT=10 npm start)`,
-    `  Secrets Manager: ${services.env.AWS_ENDPOINT_URL_SECRETS_MANAGER} (secret ${services.env.PAYPRO_SECRET_ID})`,
+    `  Secrets Manager: ${deps.env.AWS_ENDPOINT_URL_SECRETS_MANAGER} (secret ${deps.env.PAYPRO_SECRET_ID})`,
     `  Reconciler:      every ${settings.reconcileIntervalS} s (npm run reconcile runs it once)`,
-    `  Event bus:       ${services.env.EVENT_BUS_NAME} at ${services.env.AWS_ENDPOINT_URL_EVENTBRIDGE} (every event printed as [event])`,
+    `  Event bus:       ${deps.env.EVENT_BUS_NAME} at ${deps.env.AWS_ENDPOINT_URL_EVENTBRIDGE} (every event printed as [event])`,
     `  Outbox:          ${
       settings.outboxIntervalMs > 0
         ? `published every ${settings.outboxIntervalMs} ms (sweep-outbox, standing in for the table stream)`
         : 'not published (LOCAL_OUTBOX_INTERVAL_MS=0)'
     }`,
-    `  Webhooks queue:  ${services.env.WEBHOOKS_QUEUE_URL} -> deliver-webhooks (DLQ ${services.env.WEBHOOKS_DLQ_URL})`,
+    `  Webhooks queue:  ${deps.env.WEBHOOKS_QUEUE_URL} -> deliver-webhooks (DLQ ${deps.env.WEBHOOKS_DLQ_URL})`,
     `  Batch steps:     ${batchStepsQueue} -> advance-batches (woken every ${settings.wakeBatchesIntervalS} s by wake-batches)`,
     `  Batch sends:     ${batchSendsQueue} -> send-batch-items, ${settings.batchSendConcurrency} at a time (DLQ ${batchDeadLetters})`,
     `  Batch approval:  ${process.env.BATCH_APPROVAL_ABOVE_AMOUNT ? `above ${process.env.BATCH_APPROVAL_ABOVE_AMOUNT} KES` : 'off (BATCH_APPROVAL_ABOVE_AMOUNT=100000 npm start turns it on)'}`,
@@ -73,7 +74,7 @@ export function readyBanner(
     ...(endpoint?.generated
       ? [`  Webhook secret:  ${endpoint.secret} (generated for this run; set WEBHOOK_SECRET to choose one)`]
       : []),
-    ...(services.sandbox
+    ...(deps.sandbox
       ? [
           '  Sandbox mobiles: succeeds at once ' +
             `${SANDBOX_MOBILES.succeeds} (without a callback ${SANDBOX_MOBILES.succeedsQuietly}), rejected ${SANDBOX_MOBILES.rejected}, ` +

@@ -3,10 +3,10 @@
  * wake-batches, the table stream of publish-events (sweep-outbox), and the SQS event sources.
  */
 import type { SQSBatchResponse } from 'aws-lambda';
+import type { LocalDeps } from './deps';
 import { createSqsEventSource, type SqsEventSource } from './event-source';
 import { functionName, invokeLocal } from './invoke';
 import { settings } from './launcher-settings';
-import type { LocalServices } from './services';
 
 let waking = false;
 
@@ -84,14 +84,14 @@ export async function sweepOutbox(stopping: () => boolean): Promise<void> {
  * serverless-offline (which runs no SQS event sources itself).
  */
 export function queueConsumer(
-  services: LocalServices,
+  deps: LocalDeps,
   queueUrl: string,
   name: string,
   { batchSize, maximumConcurrency }: { batchSize: number; maximumConcurrency: number },
   onError: (error: unknown) => void,
 ): SqsEventSource {
   return createSqsEventSource({
-    endpoint: services.sqs.url,
+    endpoint: deps.sqs.url,
     queueName: queueUrl.split('/').pop() as string,
     batchSize,
     maximumConcurrency,

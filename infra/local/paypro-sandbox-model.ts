@@ -3,6 +3,7 @@
  * first-layer replies and faults, and the helpers every route shares (checks, result JSON, timers).
  */
 import { type SaltPosition, type SignableFields, verifySign } from '../../lib/paypro/sign';
+import { kenyaTime } from '../../lib/shared/kenya-time';
 
 /**
  * Mobiles with a scripted outcome; any other valid mobile answers '0015', settles to '0000'
@@ -84,8 +85,6 @@ export interface SandboxPayout {
   /** When the payout reached a final status (success or failure), as Paypro reports it. */
   successTime?: Date;
 }
-
-const KENYA_UTC_OFFSET_MS = 3 * 60 * 60 * 1000;
 
 /** The transaction statuses (`data.status`) the sandbox gives. */
 export const STATUS = {
@@ -196,9 +195,4 @@ export function schedule(state: SandboxState, ms: number, run: () => void): void
 /** Resolves after `ms`, or never if close() clears it first (its socket is destroyed by then). */
 export function sleep(state: SandboxState, ms: number): Promise<void> {
   return new Promise((resolve) => schedule(state, ms, resolve));
-}
-
-/** `yyyy-MM-dd HH:mm:ss` in Kenya time (UTC+3 all year). */
-function kenyaTime(date: Date): string {
-  return new Date(date.getTime() + KENYA_UTC_OFFSET_MS).toISOString().slice(0, 19).replace('T', ' ');
 }

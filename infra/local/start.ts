@@ -10,12 +10,12 @@
 import { startConsole } from '../../console/server/server';
 import { localUpstream } from '../../console/server/upstream';
 import { localCaps } from './caps';
+import { type LocalDeps, startLocalDeps } from './deps';
 import { startOffline } from './launcher-offline';
 import { eventLine, readyBanner } from './launcher-output';
 import { port, settings, webhookEndpoint } from './launcher-settings';
 import { queueConsumer, runReconciler, sweepOutbox, wakeBatches } from './launcher-triggers';
 import { maskCallbackTokensIn } from './log-mask';
-import { type LocalServices, startLocalServices } from './services';
 
 // First, before anything prints: no line of npm start may show a callback token.
 maskCallbackTokensIn(process.stdout);
@@ -39,18 +39,18 @@ function webhookEndpointOrExit(): ReturnType<typeof webhookEndpoint> {
 }
 
 /** The three SQS event sources serverless.yml configures, as the launcher polls them. */
-function consumersOf(services: LocalServices, report: (label: string) => (error: unknown) => void) {
+function consumersOf(deps: LocalDeps, report: (label: string) => (error: unknown) => void) {
   const queues = {
-    webhooks: services.env.WEBHOOKS_QUEUE_URL as string,
-    batchSends: services.env.BATCH_SENDS_QUEUE_URL as string,
-    batchSteps: services.env.BATCH_STEPS_QUEUE_URL as string,
+    webhooks: deps.env.WEBHOOKS_QUEUE_URL as string,
+    batchSends: deps.env.BATCH_SENDS_QUEUE_URL as string,
+    batchSteps: deps.env.BATCH_STEPS_QUEUE_URL as string,
   };
   const consumers = [
     {
       label: 'webhooks',
       queueUrl: queues.webhooks,
       source: queueConsumer(
-        services,
+        deps,
         queues.webhooks,
         'deliver-webhooks',
         { batchSize: 10, maximumConcurrency: 5 },
@@ -61,7 +61,7 @@ function consumersOf(services: LocalServices, report: (label: string) => (error:
       label: 'batches',
       queueUrl: queues.batchSends,
       source: queueConsumer(
-        services,
+        deps,
         queues.batchSends,
         'send-batch-items',
         { batchSize: 5, maximumConcurrency: settings.batchSendConcurrency },
@@ -72,7 +72,7 @@ function consumersOf(services: LocalServices, report: (label: string) => (error:
       label: 'batches',
       queueUrl: queues.batchSteps,
       source: queueConsumer(
-        services,
+        deps,
         queues.batchSteps,
         'advance-batches',
         { batchSize: 1, maximumConcurrency: 5 },
@@ -98,7 +98,7 @@ async function startConsumers(consumers: ReturnType<typeof consumersOf>['consume
 
 async function main(): Promise<void> {
   const endpoint = webhookEndpointOrExit();
-  const services = await startLocalServices({
+  const deps = await startLocalDeps({
     stage: settings.stage,
     secret: settings.secret,
     salt: settings.salt,
@@ -115,9 +115,9 @@ async function main(): Promise<void> {
   const reportAs = (label: string) => (error: unknown) => {
     if (!stopping) console.error(`[${label}] ${error instanceof Error ? error.message : String(error)}`);
   };
-  const { queues, consumers } = consumersOf(services, reportAs);
+  const { queues, consumers } = consumersOf(deps, reportAs);
   const apiUrl = `http://localhost:${settings.apiPort}/${settings.stage}`;
-  const offline = startOffline(services, apiUrl);
+  const offline = startOffline(deps, apiUrl);
 
   const timers: NodeJS.Timeout[] = [];
   const stop = async (code: number) => {
@@ -130,7 +130,7 @@ async function main(): Promise<void> {
       new Promise((resolve) => setTimeout(resolve, 3000).unref()),
     ]);
     offline.child.kill('SIGTERM');
-    await services.close();
+    await deps.close();
     process.exit(code);
   };
   process.on('SIGINT', () => void stop(0));
@@ -166,7 +166,7 @@ async function main(): Promise<void> {
     await stop(1);
     return;
   }
-  console.log(readyBanner(services, { apiUrl, operatorConsole, endpoint, queues }, localCaps(env)));
+  console.log(readyBanner(deps, { apiUrl, operatorConsole, endpoint, queues }, localCaps(env)));
 }
 
 main().catch((error) => {

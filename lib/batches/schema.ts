@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
 import { type FieldProblem, ValidationError } from '../errors';
 import {
-  type AmountLimits,
+  type AmountBounds,
   type PayoutRequest,
   parsePayoutRequest,
   payoutRequestSchema,
@@ -38,7 +38,7 @@ export function batchRequestSchema<Item extends z.core.SomeType>(item: Item) {
 }
 
 /** One batch item as the API document shows it: a payout request whose tradeNo is required. */
-export function batchItemSchema(bounds: AmountLimits) {
+export function batchItemSchema(bounds: AmountBounds) {
   return z.required(payoutRequestSchema(bounds), { tradeNo: true });
 }
 
@@ -49,7 +49,7 @@ let envelope: ReturnType<typeof batchRequestSchema<z.ZodMiniUnknown>> | undefine
  * `POST /payouts` (fields named `items[i].field`), tradeNo required and unique in the batch.
  * Throws one ValidationError listing every problem.
  */
-export function parseBatchRequest(body: unknown, bounds: AmountLimits): BatchRequest {
+export function parseBatchRequest(body: unknown, bounds: AmountBounds): BatchRequest {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     throw new ValidationError([{ field: 'body', message: 'must be a JSON object' }]);
   }
@@ -86,7 +86,7 @@ export function parseBatchRequest(body: unknown, bounds: AmountLimits): BatchReq
 function parseItem(
   entry: unknown,
   prefix: string,
-  bounds: AmountLimits,
+  bounds: AmountBounds,
   problems: FieldProblem[],
 ): PayoutRequest | undefined {
   const noTradeNo =

@@ -1,17 +1,17 @@
 import { CapExceededError, type CapName } from '../errors';
 import { forEachLimit } from '../shared/concurrency';
 import {
+  CAP_TOTAL_CONCURRENCY,
   type CapDeps,
   type CapShare,
-  COUNTER_CONCURRENCY,
-  counterExpiry,
+  capTotalExpiry,
   type DailyCaps,
   dayKey,
   type Refusal,
   recipientKey,
   refusalOf,
 } from './caps';
-import type { BatchCapLedger, CounterValue } from './store';
+import type { BatchCapLedger, CapTotal } from './store';
 
 /*
  * A batch's shares of the caps, each reserved and given back at most once per counter however
@@ -25,7 +25,7 @@ import type { BatchCapLedger, CounterValue } from './store';
 /** What a batch's cap writes need. */
 export interface BatchCapDeps extends CapDeps {
   caps: BatchCapLedger;
-  limits: DailyCaps;
+  dailyCaps: DailyCaps;
 }
 
 /** The mark a batch leaves on the counters it reserves against: its batchId and a prefix of its request hash. */
@@ -42,8 +42,8 @@ const HOLD_ATTEMPTS = 3;
 async function holdOne(
   ledger: BatchCapLedger,
   key: string,
-  add: CounterValue,
-  limit: CounterValue,
+  add: CapTotal,
+  limit: CapTotal,
   expiresAt: number,
   mark: string,
 ): Promise<'added' | 'held' | Refusal> {
@@ -64,11 +64,11 @@ async function holdOne(
 export async function holdDayShare(
   deps: BatchCapDeps,
   day: string,
-  share: CounterValue,
+  share: CapTotal,
   mark: string,
 ): Promise<'added' | 'held'> {
-  const limit = { amount: deps.limits.dailyMaxAmount, count: deps.limits.dailyMaxCount };
-  const outcome = await holdOne(deps.caps, dayKey(day), share, limit, counterExpiry(day), mark);
+  const limit = { amount: deps.dailyCaps.dailyMaxAmount, count: deps.dailyCaps.dailyMaxCount };
+  const outcome = await holdOne(deps.caps, dayKey(day), share, limit, capTotalExpiry(day), mark);
   if (outcome === 'added' || outcome === 'held') return outcome;
   deps.counter.count('CapRefused');
   const cap: CapName = outcome.which === 'count' ? 'dailyCount' : 'dailyAmount';
@@ -83,7 +83,7 @@ export interface RecipientRefusal {
 }
 
 /**
- * Reserves each recipient's share of a batch, at most once per recipient, COUNTER_CONCURRENCY at a
+ * Reserves each recipient's share of a batch, at most once per recipient, CAP_TOTAL_CONCURRENCY at a
  * time; returns the refused recipients (nothing reserved for them). Stops starting new ones once
  * `stop()` says so (the batch was cancelled meanwhile); what was reserved stays, marked.
  */
@@ -94,10 +94,13 @@ export async function holdRecipientShares(
   mark: string,
   stop: () => boolean = () => false,
 ): Promise<RecipientRefusal[]> {
-  const limit = { amount: deps.limits.recipientDailyMaxAmount, count: deps.limits.recipientDailyMaxCount };
-  const expiresAt = counterExpiry(day);
+  const limit = {
+    amount: deps.dailyCaps.recipientDailyMaxAmount,
+    count: deps.dailyCaps.recipientDailyMaxCount,
+  };
+  const expiresAt = capTotalExpiry(day);
   const refused: RecipientRefusal[] = [];
-  await forEachLimit(shares, COUNTER_CONCURRENCY, async (share) => {
+  await forEachLimit(shares, CAP_TOTAL_CONCURRENCY, async (share) => {
     if (stop()) return;
     const value = { amount: share.amount, count: share.count };
     const outcome = await holdOne(deps.caps, recipientKey(share.mobile, day), value, limit, expiresAt, mark);
@@ -115,11 +118,11 @@ export async function releaseBatchShares(
   deps: BatchCapDeps,
   day: string,
   recipients: readonly CapShare[],
-  dayShare: CounterValue,
+  dayShare: CapTotal,
   mark: string,
 ): Promise<void> {
   const change = { requires: mark, removes: [mark] };
-  await forEachLimit(recipients, COUNTER_CONCURRENCY, async (share) => {
+  await forEachLimit(recipients, CAP_TOTAL_CONCURRENCY, async (share) => {
     await deps.caps.subtractMarked(
       recipientKey(share.mobile, day),
       { amount: share.amount, count: share.count },
@@ -141,7 +144,7 @@ export async function settleBatchShares(
 ): Promise<void> {
   if (unused.length === 0) return;
   const change = { requires: mark, adds: settledMark(mark) };
-  await forEachLimit(unused, COUNTER_CONCURRENCY, async (share) => {
+  await forEachLimit(unused, CAP_TOTAL_CONCURRENCY, async (share) => {
     await deps.caps.subtractMarked(
       recipientKey(share.mobile, day),
       { amount: share.amount, count: share.count },
@@ -158,7 +161,7 @@ export async function settleBatchShares(
 export async function releaseDayShare(
   deps: BatchCapDeps,
   day: string,
-  share: CounterValue,
+  share: CapTotal,
   mark: string,
 ): Promise<void> {
   await deps.caps.subtractMarked(dayKey(day), share, { requires: mark, removes: [mark] });
@@ -173,7 +176,7 @@ export async function dropDayMarks(deps: BatchCapDeps, day: string, mark: string
 }
 
 /** The sum of shares. */
-export function totalOf(shares: readonly CounterValue[]): CounterValue {
+export function totalOf(shares: readonly CapTotal[]): CapTotal {
   return {
     amount: shares.reduce((sum, s) => sum + s.amount, 0),
     count: shares.reduce((sum, s) => sum + s.count, 0),

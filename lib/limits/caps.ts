@@ -3,7 +3,7 @@ import type { Log } from '../logger';
 import type { Counter } from '../metrics';
 import { forEachLimit } from '../shared/concurrency';
 import { maskMobile } from '../shared/mask';
-import type { CapLedger, CounterState, CounterValue } from './store';
+import type { CapLedger, CapTotal, CapTotalState } from './store';
 
 /** A stage's caps, per Kenya calendar day (docs/payouts.md, "Caps"). */
 export interface DailyCaps {
@@ -22,7 +22,7 @@ export interface CapDeps {
 
 /** What reserving needs: the counters and the stage's limits. */
 export interface ReserveDeps extends CapDeps {
-  limits: DailyCaps;
+  dailyCaps: DailyCaps;
 }
 
 /** What one payout, or all of one recipient's items in a batch, takes from the caps. */
@@ -58,9 +58,9 @@ export function recipientKey(mobile: string, day: string): string {
 
 // Counters outlive their day by this long before DynamoDB's TTL deletes them, so a payout that
 // fails weeks later still finds its counter; nothing reads an old day's counter otherwise.
-const COUNTER_RETENTION_DAYS = 40;
+const CAP_TOTAL_RETENTION_DAYS = 40;
 /** Recipient counters are written this many at a time for a batch (one per distinct mobile). */
-export const COUNTER_CONCURRENCY = 64;
+export const CAP_TOTAL_CONCURRENCY = 64;
 // A refusal read back with room to spare means a release landed in between: try again, this often.
 const RESERVE_ATTEMPTS = 3;
 
@@ -72,16 +72,12 @@ export interface Refusal {
 }
 
 /** When a day's counters may be deleted by DynamoDB's TTL (epoch seconds). */
-export function counterExpiry(day: string): number {
-  return Math.floor(Date.parse(`${day}T00:00:00Z`) / 1000) + COUNTER_RETENTION_DAYS * 86_400;
+export function capTotalExpiry(day: string): number {
+  return Math.floor(Date.parse(`${day}T00:00:00Z`) / 1000) + CAP_TOTAL_RETENTION_DAYS * 86_400;
 }
 
 /** The refusal a counter as read gives `add`, or undefined when it has room for it after all. */
-export function refusalOf(
-  counted: CounterState,
-  add: CounterValue,
-  limit: CounterValue,
-): Refusal | undefined {
+export function refusalOf(counted: CapTotalState, add: CapTotal, limit: CapTotal): Refusal | undefined {
   const left = {
     amount: Math.max(0, limit.amount - counted.amount),
     count: Math.max(0, limit.count - counted.count),
@@ -98,22 +94,22 @@ export function refusalOf(
  * CapExceededError names the cap, its limit and what is left.
  */
 export async function reserveCaps(deps: ReserveDeps, day: string, shares: CapShare[]): Promise<Reservation> {
-  const expiresAt = counterExpiry(day);
-  const taken: Array<{ key: string; value: CounterValue }> = [];
+  const expiresAt = capTotalExpiry(day);
+  const taken: Array<{ key: string; value: CapTotal }> = [];
   const release = async () => {
     const back = taken.splice(0);
-    await forEachLimit(back, COUNTER_CONCURRENCY, ({ key, value }) => giveBack(deps, key, value));
+    await forEachLimit(back, CAP_TOTAL_CONCURRENCY, ({ key, value }) => giveBack(deps, key, value));
   };
   if (shares.length === 0) return { release };
   try {
     // Recipients first: their counters are spread over mobiles and rarely contended, so the day's
     // counter, which every payout shares, is only written for payouts that fit their recipient.
     const recipientLimit = {
-      amount: deps.limits.recipientDailyMaxAmount,
-      count: deps.limits.recipientDailyMaxCount,
+      amount: deps.dailyCaps.recipientDailyMaxAmount,
+      count: deps.dailyCaps.recipientDailyMaxCount,
     };
     const refused: Array<{ share: CapShare; refusal: Refusal }> = [];
-    await forEachLimit(shares, COUNTER_CONCURRENCY, async (share) => {
+    await forEachLimit(shares, CAP_TOTAL_CONCURRENCY, async (share) => {
       const key = recipientKey(share.mobile, day);
       const value = { amount: share.amount, count: share.count };
       const refusal = await reserveOne(deps.caps, key, value, recipientLimit, expiresAt);
@@ -129,7 +125,7 @@ export async function reserveCaps(deps: ReserveDeps, day: string, shares: CapSha
       amount: shares.reduce((sum, s) => sum + s.amount, 0),
       count: shares.reduce((sum, s) => sum + s.count, 0),
     };
-    const dayLimit = { amount: deps.limits.dailyMaxAmount, count: deps.limits.dailyMaxCount };
+    const dayLimit = { amount: deps.dailyCaps.dailyMaxAmount, count: deps.dailyCaps.dailyMaxCount };
     const refusal = await reserveOne(deps.caps, dayKey(day), total, dayLimit, expiresAt);
     if (refusal) {
       await release();
@@ -172,8 +168,8 @@ export async function releaseShare(deps: CapDeps, day: string, share: CapShare):
 async function reserveOne(
   ledger: CapLedger,
   key: string,
-  add: CounterValue,
-  limit: CounterValue,
+  add: CapTotal,
+  limit: CapTotal,
   expiresAt: number,
 ): Promise<Refusal | undefined> {
   for (let attempt = 1; attempt <= RESERVE_ATTEMPTS; attempt += 1) {
@@ -217,7 +213,7 @@ export function recipientRefusal(
  * Takes reserved budget back. A failure only costs budget (the day's caps stay lower than they
  * should, never higher), so it is logged and counted for an operator, not thrown.
  */
-async function giveBack(deps: CapDeps, key: string, value: CounterValue): Promise<void> {
+async function giveBack(deps: CapDeps, key: string, value: CapTotal): Promise<void> {
   try {
     if (await deps.caps.subtract(key, value)) return;
     deps.log.error('cap counter holds less than the share given back; left as it is', {

@@ -1,8 +1,8 @@
 import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { storeCall } from '../shared/dynamo';
-import type { BatchCapLedger, CounterState, CounterValue } from './store';
+import type { BatchCapLedger, CapTotal, CapTotalState } from './store';
 
-export type { BatchCapLedger, CapLedger, CounterState, CounterValue } from './store';
+export type { BatchCapLedger, CapLedger, CapTotal, CapTotalState } from './store';
 
 /**
  * Cap counters in the `payout-limits-<stage>` table, one item per key (`pk`). Every change is a
@@ -15,14 +15,14 @@ export class DynamoCapLedger implements BatchCapLedger {
     private readonly tableName: string,
   ) {}
 
-  async tryAdd(key: string, add: CounterValue, limit: CounterValue, expiresAt: number): Promise<boolean> {
+  async tryAdd(key: string, add: CapTotal, limit: CapTotal, expiresAt: number): Promise<boolean> {
     return this.reserve(key, add, limit, expiresAt);
   }
 
   async tryAddMarked(
     key: string,
-    add: CounterValue,
-    limit: CounterValue,
+    add: CapTotal,
+    limit: CapTotal,
     expiresAt: number,
     mark: string,
   ): Promise<boolean> {
@@ -31,8 +31,8 @@ export class DynamoCapLedger implements BatchCapLedger {
 
   private async reserve(
     key: string,
-    add: CounterValue,
-    limit: CounterValue,
+    add: CapTotal,
+    limit: CapTotal,
     expiresAt: number,
     mark?: string,
   ): Promise<boolean> {
@@ -68,13 +68,13 @@ export class DynamoCapLedger implements BatchCapLedger {
     );
   }
 
-  async subtract(key: string, sub: CounterValue): Promise<boolean> {
+  async subtract(key: string, sub: CapTotal): Promise<boolean> {
     return this.takeBack(key, sub);
   }
 
   async subtractMarked(
     key: string,
-    sub: CounterValue,
+    sub: CapTotal,
     change: { requires: string; adds?: string; removes?: string[] },
   ): Promise<boolean> {
     return this.takeBack(key, sub, change);
@@ -83,7 +83,7 @@ export class DynamoCapLedger implements BatchCapLedger {
   /** One conditional ADD of `-sub`, never below zero, with the mark conditions and changes of `change`. */
   private async takeBack(
     key: string,
-    sub: CounterValue,
+    sub: CapTotal,
     change?: { requires: string; adds?: string; removes?: string[] },
   ): Promise<boolean> {
     const removes = change?.removes ?? [];
@@ -136,7 +136,7 @@ export class DynamoCapLedger implements BatchCapLedger {
     );
   }
 
-  async read(key: string): Promise<CounterState> {
+  async read(key: string): Promise<CapTotalState> {
     const { Item } = await storeCall(`Could not read cap counter ${key}.`, () =>
       this.client.send(new GetCommand({ TableName: this.tableName, Key: { pk: key }, ConsistentRead: true })),
     );

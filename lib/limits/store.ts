@@ -1,13 +1,13 @@
 /* The caps' counters as the use cases see them (ports): no storage SDK here. */
 
 /** What one counter holds: shillings and payouts reserved against it. */
-export interface CounterValue {
+export interface CapTotal {
   amount: number;
   count: number;
 }
 
 /** A counter as read: its value and the marks batches left on it (see `tryAddMarked`). */
-export interface CounterState extends CounterValue {
+export interface CapTotalState extends CapTotal {
   marks?: string[];
 }
 
@@ -17,11 +17,11 @@ export interface CapLedger {
    * Adds `add` to the counter `key` in one conditional write, only if the result stays within
    * `limit` (both amount and count); false, writing nothing, when it would not.
    */
-  tryAdd(key: string, add: CounterValue, limit: CounterValue, expiresAt: number): Promise<boolean>;
+  tryAdd(key: string, add: CapTotal, limit: CapTotal, expiresAt: number): Promise<boolean>;
   /** Takes `sub` back from the counter `key`, never below zero; false when it holds less. */
-  subtract(key: string, sub: CounterValue): Promise<boolean>;
+  subtract(key: string, sub: CapTotal): Promise<boolean>;
   /** The counter `key` as stored now (strongly consistent); zero and no marks when never written. */
-  read(key: string): Promise<CounterState>;
+  read(key: string): Promise<CapTotalState>;
 }
 
 /** What batches need beyond single payouts: reservations and give-backs made at most once, by mark. */
@@ -32,8 +32,8 @@ export interface BatchCapLedger extends CapLedger {
    */
   tryAddMarked(
     key: string,
-    add: CounterValue,
-    limit: CounterValue,
+    add: CapTotal,
+    limit: CapTotal,
     expiresAt: number,
     mark: string,
   ): Promise<boolean>;
@@ -44,7 +44,7 @@ export interface BatchCapLedger extends CapLedger {
    */
   subtractMarked(
     key: string,
-    sub: CounterValue,
+    sub: CapTotal,
     change: { requires: string; adds?: string; removes?: string[] },
   ): Promise<boolean>;
   /** Removes marks from the counter `key` (those it does not hold are ignored); no value changes. */

@@ -11,7 +11,7 @@ import { type SendDeps, sendOnce } from './send';
 export interface CreatePayoutDeps extends SendDeps {
   secret: () => Promise<PayproSecret>;
   /** The stage's daily caps, reserved before a payout is recorded. */
-  limits: DailyCaps;
+  dailyCaps: DailyCaps;
   /** How long after creation the reconciler first asks Paypro about a still-open payout. */
   reconcileMinAgeMs: number;
 }

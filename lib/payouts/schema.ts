@@ -4,7 +4,7 @@ import type { JSONSchema } from 'zod/v4/core';
 import { type FieldProblem, ValidationError } from '../errors';
 
 /** Amount bounds in whole Kenyan shillings. */
-export interface AmountLimits {
+export interface AmountBounds {
   min: number;
   max: number;
 }
@@ -52,7 +52,7 @@ export function refuse(ctx: z.core.ParsePayload, message: string): never {
   return z.NEVER;
 }
 
-function amountSchema(bounds: AmountLimits) {
+function amountSchema(bounds: AmountBounds) {
   return z.pipe(
     z.unknown(),
     z.transform((raw, ctx) => {
@@ -86,7 +86,7 @@ function mobileSchema() {
  * at import: esbuild keeps any top-level zod call, and get-payout imports this module only for
  * TRADE_NO_PATTERN.
  */
-export function payoutRequestSchema(bounds: AmountLimits) {
+export function payoutRequestSchema(bounds: AmountBounds) {
   return z.strictObject({
     amount: amountSchema(bounds),
     mobile: mobileSchema(),
@@ -110,7 +110,7 @@ export function payoutRequestSchema(bounds: AmountLimits) {
  */
 
 /** JSON Schema of what `amount` accepts, for the API document. */
-export function amountInputSchema(bounds: AmountLimits): JSONSchema.JSONSchema {
+export function amountInputSchema(bounds: AmountBounds): JSONSchema.JSONSchema {
   return {
     description: `Whole shillings (KES), from ${bounds.min} to ${bounds.max}: an integer, or a string of digits.`,
     anyOf: [
@@ -151,7 +151,7 @@ export function toFieldProblems(error: z.core.$ZodError, body: Record<string, un
 // Building the schema costs ~50-100 µs, parsing with it ~5 µs: keep the one for the configured amount bounds.
 let cached: { min: number; max: number; schema: ReturnType<typeof payoutRequestSchema> } | undefined;
 
-function schemaFor(bounds: AmountLimits) {
+function schemaFor(bounds: AmountBounds) {
   if (cached?.min !== bounds.min || cached.max !== bounds.max) {
     cached = { min: bounds.min, max: bounds.max, schema: payoutRequestSchema(bounds) };
   }
@@ -159,7 +159,7 @@ function schemaFor(bounds: AmountLimits) {
 }
 
 /** Validates a parsed JSON body; throws ValidationError listing every problem. */
-export function parsePayoutRequest(body: unknown, bounds: AmountLimits): PayoutRequest {
+export function parsePayoutRequest(body: unknown, bounds: AmountBounds): PayoutRequest {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     throw new ValidationError([{ field: 'body', message: 'must be a JSON object' }]);
   }

@@ -7,10 +7,10 @@ import { adminListPayoutsHandler } from '../../functions/admin-list-payouts';
 import { adminResolvePayoutHandler } from '../../functions/admin-resolve-payout';
 import { SANDBOX_MOBILES } from '../../infra/local/paypro-sandbox';
 import { PayoutDayIndex } from '../../lib/admin/repository';
+import { createDocumentClient } from '../../lib/deps';
 import { recipientKey } from '../../lib/limits/caps';
 import { requestHash } from '../../lib/payouts/create';
 import { type Payout, type PayoutStatus, toView } from '../../lib/payouts/payout';
-import { createDocumentClient } from '../../lib/services';
 import { kenyaDate, kenyaDayStart } from '../../lib/shared/kenya-time';
 import { maskMobile } from '../../lib/shared/mask';
 import { apiEvent, bodyOf, lambdaContext } from '../support/events';
@@ -133,7 +133,7 @@ beforeAll(async () => {
   seeded = seeds();
   for (let i = 0; i < seeded.length; i += 25) {
     await Promise.all(
-      seeded.slice(i, i + 25).map((p) => stack.services.repository.create(p, '2099-01-01T00:00:00.000Z')),
+      seeded.slice(i, i + 25).map((p) => stack.deps.repository.create(p, '2099-01-01T00:00:00.000Z')),
     );
   }
 });
@@ -148,7 +148,7 @@ describe('operator API: who may call it', () => {
     const handlers = [
       adminListPayoutsHandler({ days: days(), now: () => new Date() }),
       adminDailyReportHandler({ days: days() }),
-      adminResolvePayoutHandler(stack.services),
+      adminResolvePayoutHandler(stack.deps),
     ];
     for (const identity of anonymous) {
       for (const handler of handlers) {
@@ -175,7 +175,7 @@ describe('operator API: who may call it', () => {
         });
       }
     }
-    expect((await stack.services.repository.get('seed-000'))?.status).toBe('PENDING');
+    expect((await stack.deps.repository.get('seed-000'))?.status).toBe('PENDING');
   });
 });
 
@@ -305,7 +305,7 @@ describe('GET /admin/payouts', () => {
         { at: createdAt, source: 'api' as const, status: 'PENDING' as const, note: 'payout requested' },
       ],
     }));
-    await Promise.all(payouts.map((p) => stack.services.repository.create(p, '2099-01-01T00:00:00.000Z')));
+    await Promise.all(payouts.map((p) => stack.deps.repository.create(p, '2099-01-01T00:00:00.000Z')));
     const byLabel = Object.fromEntries(Object.keys(seededAt).map((label, i) => [label, payouts[i]?.tradeNo]));
     // The first page at 20:59:30 UTC on the 8th (Kenya), every later one after 21:00 UTC: the 9th.
     let calls = 0;
@@ -467,7 +467,7 @@ describe('GET /admin/reports/daily.csv', () => {
     // Prepare: the table's own totals, read item by item.
     const table: Record<string, { count: number; amount: number }> = {};
     for (const p of seeded) {
-      const stored = (await stack.services.repository.get(p.tradeNo)) as Payout;
+      const stored = (await stack.deps.repository.get(p.tradeNo)) as Payout;
       const t = table[stored.status] ?? { count: 0, amount: 0 };
       table[stored.status] = { count: t.count + 1, amount: t.amount + stored.amount };
     }
@@ -516,7 +516,7 @@ describe('GET /admin/reports/daily.csv', () => {
 
 describe('POST /admin/payouts/{tradeNo}/resolve', () => {
   const resolve = (id: string, body: unknown, identity?: Record<string, unknown>) =>
-    adminResolvePayoutHandler(stack.services)(
+    adminResolvePayoutHandler(stack.deps)(
       adminEvent(
         { method: 'POST', path: `/admin/payouts/${id}/resolve`, pathParameters: { tradeNo: id }, body },
         identity,
@@ -530,7 +530,7 @@ describe('POST /admin/payouts/{tradeNo}/resolve', () => {
     // Prepare
     const done = tradeNo('final');
     await create(done, SANDBOX_MOBILES.succeeds);
-    const before = await stack.services.repository.get(done);
+    const before = await stack.deps.repository.get(done);
     const queries = stack.sandbox.queryCalls();
     // Act
     const reply = await resolve(done, { to: 'FAILED', reason: 'customer says not received', force: true });
@@ -543,16 +543,16 @@ describe('POST /admin/payouts/{tradeNo}/resolve', () => {
       detail: `Payout ${done} is already SUCCEEDED; only a PENDING or PROCESSING payout can be resolved.`,
     });
     expect(stack.sandbox.queryCalls()).toBe(queries);
-    expect(await stack.services.repository.get(done)).toEqual(before);
+    expect(await stack.deps.repository.get(done)).toEqual(before);
   });
 
   it("refuses (409) a resolution Paypro's query contradicts, and applies it when forced, recording who, why and Paypro's answer", async () => {
     // Prepare: Paypro keeps this one processing forever.
     const id = tradeNo('stuck');
     await create(id, SANDBOX_MOBILES.staysProcessing, 95);
-    const opened = (await stack.services.repository.get(id)) as Payout;
+    const opened = (await stack.deps.repository.get(id)) as Payout;
     const capKey = recipientKey(SANDBOX_MOBILES.staysProcessing, kenyaDate(opened.createdAt));
-    const reservedBefore = await stack.services.caps.read(capKey);
+    const reservedBefore = await stack.deps.caps.read(capKey);
     const resolved = stack.counter.counts.PayoutResolved ?? 0;
     const reason = 'Paypro support confirmed by e-mail (ticket 4411) that it was never paid';
     // Act
@@ -569,7 +569,7 @@ describe('POST /admin/payouts/{tradeNo}/resolve', () => {
         'Send "force": true to resolve it anyway.',
       paypro: 'Paypro is still processing it (0015 CREDIT_INPROGRESS)',
     });
-    const stored = (await stack.services.repository.get(id)) as Payout;
+    const stored = (await stack.deps.repository.get(id)) as Payout;
     expect(forced.statusCode).toBe(200);
     expect(bodyOf(forced)).toEqual(JSON.parse(JSON.stringify(toView(stored))));
     expect(stored.status).toBe('FAILED');
@@ -584,7 +584,7 @@ describe('POST /admin/payouts/{tradeNo}/resolve', () => {
       note: 'resolved by operator (forced); Paypro: is still processing it (0015 CREDIT_INPROGRESS)',
     });
     // Its event is committed with the change, for the bus and the merchant's webhooks.
-    const events = await stack.services.repository.readOutbox(id);
+    const events = await stack.deps.repository.readOutbox(id);
     expect(events.at(-1)).toMatchObject({
       type: 'Payout Failed',
       version: (opened.version ?? 0) + 1,
@@ -592,7 +592,7 @@ describe('POST /admin/payouts/{tradeNo}/resolve', () => {
     });
     expect(stack.counter.counts.PayoutResolved).toBe(resolved + 1);
     // FAILED gives the payout's share of the day's caps back; and nothing was ever sent again.
-    const reservedAfter = await stack.services.caps.read(capKey);
+    const reservedAfter = await stack.deps.caps.read(capKey);
     expect(reservedAfter.amount).toBe(reservedBefore.amount - 95);
     expect(stack.sandbox.payoutCalls(id)).toBe(1);
   });
@@ -648,13 +648,13 @@ describe('POST /admin/payouts/{tradeNo}/resolve', () => {
       expect(reply.statusCode).toBe(409);
       expect(bodyOf(reply).paypro).toBe('Paypro reports amount 84 (recorded 83), status 0000 SUCCESS');
     }
-    expect((await stack.services.repository.get(id))?.status).toBe('PENDING');
+    expect((await stack.deps.repository.get(id))?.status).toBe('PENDING');
   });
 
   it('resolves a payout never sent as FAILED when Paypro does not know it, and it is never sent afterwards', async () => {
     // Prepare: recorded, then a crash before the send: no sentAt.
     const id = tradeNo('unsent');
-    await recordCrashedPayout(stack.services.repository, id, false);
+    await recordCrashedPayout(stack.deps.repository, id, false);
     // Act
     const asSucceeded = await resolve(id, { to: 'SUCCEEDED', reason: 'sure?' });
     const asFailed = await resolve(id, { to: 'FAILED', reason: 'app cancelled the order' });
@@ -694,7 +694,7 @@ describe('POST /admin/payouts/{tradeNo}/resolve', () => {
     const id = tradeNo('dup');
     await create(id, SANDBOX_MOBILES.staysProcessing);
     // Act
-    const reply = await adminResolvePayoutHandler(stack.services)(
+    const reply = await adminResolvePayoutHandler(stack.deps)(
       adminEvent({
         method: 'POST',
         path: `/admin/payouts/${id}/resolve`,
@@ -706,7 +706,7 @@ describe('POST /admin/payouts/{tradeNo}/resolve', () => {
     // Assess
     expect(reply.statusCode).toBe(400);
     expect(bodyOf(reply).errors).toEqual([{ field: 'force', message: 'is given more than once' }]);
-    expect((await stack.services.repository.get(id))?.status).toBe('PROCESSING');
+    expect((await stack.deps.repository.get(id))?.status).toBe('PROCESSING');
   });
 
   it('refuses a query parameter it does not take (400 naming it), resolving nothing', async () => {
@@ -714,7 +714,7 @@ describe('POST /admin/payouts/{tradeNo}/resolve', () => {
     const id = tradeNo('query');
     await create(id, SANDBOX_MOBILES.staysProcessing);
     // Act
-    const reply = await adminResolvePayoutHandler(stack.services)(
+    const reply = await adminResolvePayoutHandler(stack.deps)(
       adminEvent({
         method: 'POST',
         path: `/admin/payouts/${id}/resolve`,
@@ -727,7 +727,7 @@ describe('POST /admin/payouts/{tradeNo}/resolve', () => {
     // Assess
     expect(reply.statusCode).toBe(400);
     expect(bodyOf(reply).errors).toEqual([{ field: 'force', message: 'is not a parameter of this route' }]);
-    expect((await stack.services.repository.get(id))?.status).toBe('PROCESSING');
+    expect((await stack.deps.repository.get(id))?.status).toBe('PROCESSING');
   });
 
   it('answers 404 for an unknown tradeNo and 400 naming each bad or unknown field', async () => {

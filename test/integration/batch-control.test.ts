@@ -26,18 +26,18 @@ const ROOMY: DailyCaps = {
   recipientDailyMaxCount: 100_000,
 };
 // Every test counts against a Kenya day of its own: the clock and caps the batch functions use.
-const limits: DailyCaps = { ...ROOMY };
+const dailyCaps: DailyCaps = { ...ROOMY };
 let offsetMs = 0;
 const now = () => new Date(Date.now() + offsetMs);
 function onDay(day: string, caps: Partial<DailyCaps> = {}): void {
   offsetMs = Date.parse(`${day}T08:00:00Z`) - Date.now();
-  Object.assign(limits, ROOMY, caps);
+  Object.assign(dailyCaps, ROOMY, caps);
 }
 
 beforeAll(async () => {
   stack = await startStack({ PAYPRO_TIMEOUT_MS: '1000' }, { slowMs: 1_500, settleMs: 200 });
   stack.callbacks.accepting = true;
-  batches = await startBatchFunctions(stack, { limits, now });
+  batches = await startBatchFunctions(stack, { dailyCaps, now });
 });
 afterAll(async () => {
   await batches?.stop();
@@ -54,8 +54,8 @@ const line = (batch: string, i: number, mobile: string, amount: number) => ({
   amount,
   mobile,
 });
-const counter = async (key: string) => {
-  const { amount, count } = await stack.services.caps.read(key);
+const capTotal = async (key: string) => {
+  const { amount, count } = await stack.deps.caps.read(key);
   return { amount, count };
 };
 const M1 = '254711000001';
@@ -74,7 +74,7 @@ describe('caps on a batch: reserved once, all or nothing, given back when nothin
     expect(reply.statusCode).toBe(422);
     expect(bodyOf(reply)).toMatchObject({ cap: 'dailyCount', limit: 2, remaining: 2, day: '2032-01-01' });
     expect((await batches.get(batch)).statusCode).toBe(404);
-    expect(await counter(dayKey('2032-01-01'))).toEqual({ amount: 0, count: 0 });
+    expect(await capTotal(dayKey('2032-01-01'))).toEqual({ amount: 0, count: 0 });
   });
 
   it("REJECTS a batch over a recipient's cap, naming the cap and every item concerned, and gives back all it took", async () => {
@@ -110,12 +110,12 @@ describe('caps on a batch: reserved once, all or nothing, given back when nothin
       amounts: { REJECTED: 1_500 },
     });
     await until(
-      () => counter(dayKey('2032-01-02')),
+      () => capTotal(dayKey('2032-01-02')),
       (c) => c.count === 0,
     );
-    expect(await counter(dayKey('2032-01-02'))).toEqual({ amount: 0, count: 0 });
-    expect(await counter(recipientKey(M1, '2032-01-02'))).toEqual({ amount: 0, count: 0 });
-    for (const item of items) expect(await stack.services.repository.get(item.tradeNo)).toBeUndefined();
+    expect(await capTotal(dayKey('2032-01-02'))).toEqual({ amount: 0, count: 0 });
+    expect(await capTotal(recipientKey(M1, '2032-01-02'))).toEqual({ amount: 0, count: 0 });
+    for (const item of items) expect(await stack.deps.repository.get(item.tradeNo)).toBeUndefined();
   });
 });
 
@@ -136,7 +136,7 @@ describe('approval (maker-checker)', () => {
       const listed = bodyOf(await batches.list({ status: 'AWAITING_APPROVAL' })) as {
         batches: Array<{ batchId: string }>;
       };
-      const recordedMeanwhile = await stack.services.repository.get(items[0]?.tradeNo ?? '');
+      const recordedMeanwhile = await stack.deps.repository.get(items[0]?.tradeNo ?? '');
       const approved = await batches.approve(batch, { reason: 'payroll checked against HR export' });
       const again = await batches.approve(batch);
       const done = await batches.settled(batch, ['COMPLETED']);
@@ -174,13 +174,13 @@ describe('approval (maker-checker)', () => {
     try {
       expect((await batches.post({ batchId: batch, items })).statusCode).toBe(202);
       await batches.settled(batch, ['AWAITING_APPROVAL']);
-      const reserved = await counter(dayKey('2032-02-02'));
+      const reserved = await capTotal(dayKey('2032-02-02'));
       // Act
       const noReason = await batches.cancel(batch, {});
       const cancelled = await batches.cancel(batch, { reason: 'wrong month' });
       const view = await batches.settled(batch, ['CANCELLED']);
       await until(
-        () => counter(dayKey('2032-02-02')),
+        () => capTotal(dayKey('2032-02-02')),
         (c) => c.count === 0,
       );
       const approveLate = await batches.approve(batch);
@@ -194,8 +194,8 @@ describe('approval (maker-checker)', () => {
         counts: { CANCELLED: 2 },
         amounts: { CANCELLED: 200 },
       });
-      expect(await counter(dayKey('2032-02-02'))).toEqual({ amount: 0, count: 0 });
-      expect(await counter(recipientKey(M1, '2032-02-02'))).toEqual({ amount: 0, count: 0 });
+      expect(await capTotal(dayKey('2032-02-02'))).toEqual({ amount: 0, count: 0 });
+      expect(await capTotal(recipientKey(M1, '2032-02-02'))).toEqual({ amount: 0, count: 0 });
       expect(approveLate.statusCode).toBe(409);
       for (const item of items) expect(stack.sandbox.payoutCalls(item.tradeNo)).toBe(0);
     } finally {
@@ -220,15 +220,15 @@ describe('approval (maker-checker)', () => {
       await batches.wake();
       const view = await batches.settled(batch, ['CANCELLED']);
       await until(
-        () => counter(dayKey('2032-02-03')),
+        () => capTotal(dayKey('2032-02-03')),
         (c) => c.count === 0,
       );
       // Assess
       expect(view).toMatchObject({
         cancellation: { by: 'expiry', reason: expect.stringContaining('not approved') },
       });
-      expect(await counter(dayKey('2032-02-03'))).toEqual({ amount: 0, count: 0 });
-      expect(await counter(recipientKey(M1, '2032-02-03'))).toEqual({ amount: 0, count: 0 });
+      expect(await capTotal(dayKey('2032-02-03'))).toEqual({ amount: 0, count: 0 });
+      expect(await capTotal(recipientKey(M1, '2032-02-03'))).toEqual({ amount: 0, count: 0 });
     } finally {
       batches.intake.approvalAboveAmount = undefined;
       batches.advance.approvalTtlMs = 24 * 60 * 60 * 1000;
@@ -267,7 +267,7 @@ describe('a crash anywhere in a batch resumes without recording or reserving twi
         line(batch, 3, M3, 250),
         line(batch, 4, M2, 300),
       ];
-      const single = createPayoutHandler({ ...stack.services, limits, now }, stack.config);
+      const single = createPayoutHandler({ ...stack.deps, dailyCaps, now }, stack.config);
       for (const body of [{ ...lines[3], amount: 999 }, lines[4]]) {
         expect(
           ((await single(apiEvent({ body }), lambdaContext())) as { statusCode: number }).statusCode,
@@ -278,7 +278,7 @@ describe('a crash anywhere in a batch resumes without recording or reserving twi
         const common = {
           batches: new BatchRepository(client, stack.config.payoutBatchesTable),
           caps: new DynamoCapLedger(client, stack.config.payoutLimitsTable),
-          limits,
+          dailyCaps,
           counter: { count: () => undefined },
           log: silent,
           now: at,
@@ -313,23 +313,23 @@ describe('a crash anywhere in a batch resumes without recording or reserving twi
       }
       // Assess: the payouts made alone hold their own shares; the batch holds exactly its three own lines.
       expect(status, `crash after ${writes} writes`).toBe('SENDING');
-      expect(await counter(dayKey(day)), `crash after ${writes} writes`).toEqual({
+      expect(await capTotal(dayKey(day)), `crash after ${writes} writes`).toEqual({
         amount: 999 + 300 + 450,
         count: 5,
       });
-      expect(await counter(recipientKey(M1, day)), `crash after ${writes} writes`).toEqual({
+      expect(await capTotal(recipientKey(M1, day)), `crash after ${writes} writes`).toEqual({
         amount: 250,
         count: 2,
       });
-      expect(await counter(recipientKey(M2, day)), `crash after ${writes} writes`).toEqual({
+      expect(await capTotal(recipientKey(M2, day)), `crash after ${writes} writes`).toEqual({
         amount: 500,
         count: 2,
       });
-      expect(await counter(recipientKey(M3, day)), `crash after ${writes} writes`).toEqual({
+      expect(await capTotal(recipientKey(M3, day)), `crash after ${writes} writes`).toEqual({
         amount: 999,
         count: 1,
       });
-      const owned = await Promise.all(lines.map((l) => stack.services.repository.get(l.tradeNo)));
+      const owned = await Promise.all(lines.map((l) => stack.deps.repository.get(l.tradeNo)));
       expect(owned.map((p) => p?.batchId === batch)).toEqual([true, true, true, false, true]);
     }
   }, 120_000);

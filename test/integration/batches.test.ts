@@ -34,7 +34,7 @@ const item = (id: string, i: number, mobile = '0712345678', amount = 100 + (i % 
   remark: `item ${i}`,
 });
 
-const stored = (tradeNo: string): Promise<Payout | undefined> => stack.services.repository.get(tradeNo);
+const stored = (tradeNo: string): Promise<Payout | undefined> => stack.deps.repository.get(tradeNo);
 const createSingle = (body: Record<string, unknown>) =>
   stack.createPayout(apiEvent({ body }), lambdaContext()) as Promise<{ statusCode: number; body: string }>;
 
@@ -270,8 +270,8 @@ describe('a batch from intake to its end', () => {
         20_000,
       );
       const { sendBatchItemsHandler } = await import('../../functions/send-batch-items');
-      const { buildSendItemServices } = await import('../../lib/batches/services');
-      const send = sendBatchItemsHandler(buildSendItemServices(stack.config), stack.config);
+      const { buildSendItemDeps } = await import('../../lib/batches/deps');
+      const send = sendBatchItemsHandler(buildSendItemDeps(stack.config), stack.config);
       const record = {
         messageId: 'm-1',
         receiptHandle: 'r-1',

@@ -30,11 +30,8 @@ function clockFrom(start: string): () => Date {
 }
 
 /** POST /payouts as the Lambda runs it, with these caps and this clock. */
-function createWith(limits: Partial<DailyCaps>, now: () => Date) {
-  const handler = createPayoutHandler(
-    { ...stack.services, limits: { ...ROOMY, ...limits }, now },
-    stack.config,
-  );
+function createWith(caps: Partial<DailyCaps>, now: () => Date) {
+  const handler = createPayoutHandler({ ...stack.deps, dailyCaps: { ...ROOMY, ...caps }, now }, stack.config);
   return (body: Record<string, unknown>) =>
     handler(apiEvent({ body }), lambdaContext()) as Promise<APIGatewayProxyResult>;
 }
@@ -44,7 +41,7 @@ function tradeNo(label: string): string {
   return `cap-${label}-${Date.now()}-${seq}`;
 }
 
-const counter = (key: string) => stack.services.caps.read(key);
+const capTotal = (key: string) => stack.deps.caps.read(key);
 
 describe('daily caps on POST /payouts', () => {
   it('lets exactly 10 of 100 concurrent payouts through a daily count cap of 10, refusing 90 with 422', async () => {
@@ -78,10 +75,10 @@ describe('daily caps on POST /payouts', () => {
     }
     const sent = ids.reduce((sum, id) => sum + stack.sandbox.payoutCalls(id), 0);
     expect(sent).toBe(10);
-    const recorded = await Promise.all(ids.map((id) => stack.services.repository.get(id)));
+    const recorded = await Promise.all(ids.map((id) => stack.deps.repository.get(id)));
     expect(recorded.filter((p) => p !== undefined).map((p) => p?.tradeNo)).toEqual(accepted);
-    expect(await counter(dayKey('2031-01-10'))).toEqual({ amount: 1_000, count: 10 });
-    expect(await counter(recipientKey(SANDBOX_MOBILES.succeeds, '2031-01-10'))).toEqual({
+    expect(await capTotal(dayKey('2031-01-10'))).toEqual({ amount: 1_000, count: 10 });
+    expect(await capTotal(recipientKey(SANDBOX_MOBILES.succeeds, '2031-01-10'))).toEqual({
       amount: 1_000,
       count: 10,
     });
@@ -100,8 +97,8 @@ describe('daily caps on POST /payouts', () => {
     // Assess
     expect(bodyOf(failed).status).toBe('FAILED');
     expect([first.statusCode, second.statusCode, third.statusCode]).toEqual([201, 201, 422]);
-    expect(await counter(dayKey('2031-01-11'))).toEqual({ amount: 200, count: 2 });
-    expect(await counter(recipientKey(SANDBOX_MOBILES.rejected, '2031-01-11'))).toEqual({
+    expect(await capTotal(dayKey('2031-01-11'))).toEqual({ amount: 200, count: 2 });
+    expect(await capTotal(recipientKey(SANDBOX_MOBILES.rejected, '2031-01-11'))).toEqual({
       amount: 0,
       count: 0,
     });
@@ -121,8 +118,8 @@ describe('daily caps on POST /payouts', () => {
     // Assess
     expect([last.statusCode, refused.statusCode, first.statusCode]).toEqual([201, 422, 201]);
     expect(bodyOf(refused).day).toBe('2031-01-12');
-    expect(await counter(dayKey('2031-01-12'))).toEqual({ amount: 100, count: 1 });
-    expect(await counter(dayKey('2031-01-13'))).toEqual({ amount: 100, count: 1 });
+    expect(await capTotal(dayKey('2031-01-12'))).toEqual({ amount: 100, count: 1 });
+    expect(await capTotal(dayKey('2031-01-13'))).toEqual({ amount: 100, count: 1 });
   });
 
   it('names the amount cap, its limit and what is left', async () => {
@@ -143,7 +140,7 @@ describe('daily caps on POST /payouts', () => {
       detail:
         'The payout would exceed the daily amount cap for 2031-01-20 (Kenya time): limit 1000 KES, 300 KES left.',
     });
-    expect(await counter(dayKey('2031-01-20'))).toEqual({ amount: 700, count: 1 });
+    expect(await capTotal(dayKey('2031-01-20'))).toEqual({ amount: 700, count: 1 });
   });
 
   it('caps each recipient apart, without counting a refused payout against the day', async () => {
@@ -163,7 +160,7 @@ describe('daily caps on POST /payouts', () => {
     expect(again.statusCode).toBe(422);
     expect(bodyOf(again)).toMatchObject({ cap: 'recipientDailyCount', limit: 1, remaining: 0 });
     expect(other.statusCode).toBe(201);
-    expect(await counter(dayKey('2031-01-14'))).toEqual({ amount: 200, count: 2 });
+    expect(await capTotal(dayKey('2031-01-14'))).toEqual({ amount: 200, count: 2 });
   });
 
   it('answers a retry of a recorded payout with the payout, even when the day is full', async () => {
@@ -180,6 +177,6 @@ describe('daily caps on POST /payouts', () => {
     expect(retry.statusCode).toBe(200);
     expect(bodyOf(retry).tradeNo).toBe(body.tradeNo);
     expect(stack.sandbox.payoutCalls(body.tradeNo)).toBe(1);
-    expect(await counter(dayKey('2031-01-15'))).toEqual({ amount: 100, count: 1 });
+    expect(await capTotal(dayKey('2031-01-15'))).toEqual({ amount: 100, count: 1 });
   });
 });

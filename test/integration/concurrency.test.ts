@@ -32,7 +32,7 @@ function tradeNo(label: string): string {
 const create = (body: Record<string, unknown>) => stack.createPayout(apiEvent({ body }), lambdaContext());
 
 async function stored(id: string): Promise<Payout> {
-  const payout = await stack.services.repository.get(id);
+  const payout = await stack.deps.repository.get(id);
   if (!payout) throw new Error(`no payout ${id}`);
   return payout;
 }
@@ -85,10 +85,10 @@ describe('concurrency against dynalite and the sandbox', () => {
     // 202 is a correct answer too: a reply slower than the timeout leaves the payout PENDING.
     expect(responses.every((r) => r.statusCode === 201 || r.statusCode === 202)).toBe(true);
     expect(ids.map((id) => stack.sandbox.payoutCalls(id))).toEqual(ids.map(() => 1));
-    const records = await Promise.all(ids.map((id) => stack.services.repository.get(id)));
+    const records = await Promise.all(ids.map((id) => stack.deps.repository.get(id)));
     expect(records.map((r) => r?.tradeNo)).toEqual(ids);
     await settledAtSandbox(stack.sandbox, ...ids);
-    await reconcile({ ...stack.services, now: () => new Date(Date.now() + 5_000), reconcileBatchSize: 500 });
+    await reconcile({ ...stack.deps, now: () => new Date(Date.now() + 5_000), reconcileBatchSize: 500 });
     const settled = await Promise.all(ids.map((id) => stored(id)));
     expect(settled.map((p) => p.status)).toEqual(ids.map(() => 'SUCCEEDED'));
     expect(ids.map((id) => stack.sandbox.payoutCalls(id))).toEqual(ids.map(() => 1));
@@ -108,7 +108,7 @@ describe('concurrency against dynalite and the sandbox', () => {
       ...Array.from({ length: 3 }, () => callback(id, '00029')),
     ]);
     const runs = Array.from({ length: 3 }, () =>
-      reconcile({ ...stack.services, now: () => new Date(Date.now() + 5_000), reconcileBatchSize: 500 }),
+      reconcile({ ...stack.deps, now: () => new Date(Date.now() + 5_000), reconcileBatchSize: 500 }),
     );
     const [responses] = await Promise.all([Promise.all(storm), Promise.all(runs)]);
 
@@ -124,7 +124,7 @@ describe('concurrency against dynalite and the sandbox', () => {
   it('never changes a final state under a storm of contradicting callbacks applied without a query', async () => {
     const id = tradeNo('contradict');
     await create({ amount: 100, mobile: SANDBOX_MOBILES.staysProcessing, tradeNo: id });
-    const direct = payproCallbackHandler({ ...stack.services, verifyByQuery: false });
+    const direct = payproCallbackHandler({ ...stack.deps, verifyByQuery: false });
     const anomaliesBefore = stack.counter.counts.PayoutAnomaly ?? 0;
 
     const responses = await Promise.all(

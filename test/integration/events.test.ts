@@ -45,9 +45,9 @@ beforeEach(() => {
 });
 
 const publisher = (overrides: Partial<PublishDeps> = {}): PublishDeps => ({
-  repository: stack.services.repository,
+  repository: stack.deps.repository,
   bus,
-  log: stack.services.log,
+  log: stack.deps.log,
   counter: stack.counter,
   now: () => new Date(),
   ...overrides,
@@ -68,7 +68,7 @@ async function create(mobile: string, amount = 100): Promise<string> {
 }
 
 async function stored(id: string): Promise<Payout> {
-  const payout = await stack.services.repository.get(id);
+  const payout = await stack.deps.repository.get(id);
   if (!payout) throw new Error(`no payout ${id}`);
   return payout;
 }
@@ -148,7 +148,7 @@ describe('payout events: one per committed change, published from the outbox', (
   it('success by the reconciler: Payout Succeeded, previousStatus PROCESSING', async () => {
     const id = await create(SANDBOX_MOBILES.neverCallsBack);
     await settledAtSandbox(stack.sandbox, id);
-    await reconcile({ ...stack.services, now: () => new Date(Date.now() + 5_000) });
+    await reconcile({ ...stack.deps, now: () => new Date(Date.now() + 5_000) });
 
     await sweep();
 
@@ -175,8 +175,8 @@ describe('payout events: one per committed change, published from the outbox', (
   it('flag: one Payout Flagged when the reconciler flags a payout open past 24 h, not again on later runs', async () => {
     stack.callbacks.accepting = false;
     const id = await create(SANDBOX_MOBILES.staysProcessing);
-    await reconcile({ ...stack.services, now: () => new Date(Date.now() + 25 * 3600_000) });
-    await reconcile({ ...stack.services, now: () => new Date(Date.now() + 27 * 3600_000) });
+    await reconcile({ ...stack.deps, now: () => new Date(Date.now() + 25 * 3600_000) });
+    await reconcile({ ...stack.deps, now: () => new Date(Date.now() + 27 * 3600_000) });
 
     await sweep();
 
@@ -204,7 +204,7 @@ describe('payout events: one per committed change, published from the outbox', (
     );
 
     // Act
-    await reconcile({ ...stack.services, now: () => new Date(Date.now() + 5_000) });
+    await reconcile({ ...stack.deps, now: () => new Date(Date.now() + 5_000) });
     await sweep();
 
     // Assess
@@ -252,7 +252,7 @@ describe('payout events: one per committed change, published from the outbox', (
 
   it('a publisher that dies after publishing and before emptying the outbox: published again with the same eventIds', async () => {
     const id = await create(SANDBOX_MOBILES.rejected);
-    const repository = stack.services.repository;
+    const repository = stack.deps.repository;
     const dying = Object.assign(Object.create(repository), {
       clearOutbox: async () => {
         throw new Error('process died');

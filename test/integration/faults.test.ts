@@ -2,12 +2,12 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createPayoutHandler } from '../../functions/create-payout';
 import { payproCallbackHandler } from '../../functions/paypro-callback';
 import { type PayoutFailure, SANDBOX_MOBILES } from '../../infra/local/paypro-sandbox';
+import { createDocumentClient, type Deps } from '../../lib/deps';
 import type { Payout } from '../../lib/payouts/payout';
 import { reconcile } from '../../lib/payouts/reconcile';
 import { PayoutRepository } from '../../lib/payouts/repository';
 import { callbackToken } from '../../lib/paypro/callback-token';
 import { PayproClient } from '../../lib/paypro/client';
-import { createDocumentClient, type Services } from '../../lib/services';
 import { apiEvent, bodyOf, lambdaContext } from '../support/events';
 import { type Fault, faultyDynamo, type WriteStep } from '../support/faulty-dynamo';
 import { startStack, TEST_SECRET } from '../support/stack';
@@ -34,27 +34,27 @@ function tradeNo(label: string): string {
 }
 
 async function stored(id: string): Promise<Payout | undefined> {
-  return stack.services.repository.get(id);
+  return stack.deps.repository.get(id);
 }
 
-function createWith(services: Services, id: string, mobile = '0712345678') {
-  return createPayoutHandler(services, stack.config)(
+function createWith(deps: Deps, id: string, mobile = '0712345678') {
+  return createPayoutHandler(deps, stack.config)(
     apiEvent({ body: { amount: 100, mobile, tradeNo: id } }),
     lambdaContext(),
   );
 }
 
-function withFaultyStore(step: WriteStep, fault: Fault): Services {
+function withFaultyStore(step: WriteStep, fault: Fault): Deps {
   const repository = new PayoutRepository(
     faultyDynamo(createDocumentClient(), step, fault),
     stack.config.payoutsTable,
   );
-  return { ...stack.services, repository };
+  return { ...stack.deps, repository };
 }
 
 /** Runs the reconciler as if `aheadMs` had passed, settling what is due. */
 const reconcileAhead = (aheadMs = 5_000) =>
-  reconcile({ ...stack.services, now: () => new Date(Date.now() + aheadMs), reconcileBatchSize: 500 });
+  reconcile({ ...stack.deps, now: () => new Date(Date.now() + aheadMs), reconcileBatchSize: 500 });
 
 describe('Paypro faults at the payout call', () => {
   it.each<[string, PayoutFailure]>([
@@ -67,7 +67,7 @@ describe('Paypro faults at the payout call', () => {
       const id = tradeNo(mode);
       stack.sandbox.failPayouts(mode);
       // Act
-      const response = await createWith(stack.services, id);
+      const response = await createWith(stack.deps, id);
       stack.sandbox.failPayouts('none');
       await settledAtSandbox(stack.sandbox, id);
       await reconcileAhead();
@@ -82,7 +82,7 @@ describe('Paypro faults at the payout call', () => {
   it('settles a payout whose answer timed out through the reconciler, sent once', async () => {
     const id = tradeNo('timeout');
 
-    const response = await createWith(stack.services, id, SANDBOX_MOBILES.slow);
+    const response = await createWith(stack.deps, id, SANDBOX_MOBILES.slow);
     await settledAtSandbox(stack.sandbox, id);
     await reconcileAhead();
 
@@ -100,7 +100,7 @@ describe('Paypro faults at the payout call', () => {
       const id = tradeNo(mode);
       stack.sandbox.failPayouts(mode);
 
-      const response = await createWith(stack.services, id);
+      const response = await createWith(stack.deps, id);
       stack.sandbox.failPayouts('none');
       await reconcileAhead();
       await reconcileAhead(25 * 3600_000);
@@ -121,7 +121,7 @@ describe('Paypro faults at the payout call', () => {
       salt: 'suffix',
     });
 
-    const response = await createWith({ ...stack.services, paypro: wrongSalt }, id);
+    const response = await createWith({ ...stack.deps, paypro: wrongSalt }, id);
     await reconcileAhead();
 
     expect(response.statusCode).toBe(201);
@@ -138,15 +138,15 @@ describe('Paypro refusals are checked with its query before a payout is called F
   it("applies Paypro's own record when it refuses a payout it already has (duplicate tradeNo)", async () => {
     // Prepare: another system already sent this tradeNo to the same merchant account.
     const id = tradeNo('duplicate');
-    const secret = await stack.services.secret();
-    await stack.services.paypro.payout(secret, {
+    const secret = await stack.deps.secret();
+    await stack.deps.paypro.payout(secret, {
       tradeNo: id,
       amount: 100,
       mobile: '254712345678',
       notifyUrl: 'http://127.0.0.1:9/none',
     });
     // Act
-    const response = await createWith(stack.services, id);
+    const response = await createWith(stack.deps, id);
     // Assess: refused with 1004, but Paypro's query knows it, so it is not FAILED.
     expect(response.statusCode).toBe(201);
     expect(bodyOf(response)).toMatchObject({ status: 'PROCESSING' });
@@ -164,7 +164,7 @@ describe('Paypro refusals are checked with its query before a payout is called F
     });
     stack.sandbox.failQueries('http500');
     try {
-      const response = await createWith({ ...stack.services, paypro: wrongSalt }, id);
+      const response = await createWith({ ...stack.deps, paypro: wrongSalt }, id);
 
       expect(response.statusCode).toBe(202);
       expect((await stored(id))?.status).toBe('PENDING');
@@ -242,7 +242,7 @@ describe('DynamoDB faults at each write', () => {
 
   it('answers 503 to a callback whose update is throttled, so Paypro retries; the retry applies it', async () => {
     const id = tradeNo('callback-throttled');
-    await createWith(stack.services, id, SANDBOX_MOBILES.neverCallsBack);
+    await createWith(stack.deps, id, SANDBOX_MOBILES.neverCallsBack);
     await settledAtSandbox(stack.sandbox, id);
     const token = callbackToken(TEST_SECRET.callbackKey, id);
     const event = apiEvent({

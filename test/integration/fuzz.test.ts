@@ -349,7 +349,7 @@ async function expectRefusedUntouched(
   expectFieldProblems(response);
   const tradeNo = acceptableTradeNoIn(body);
   if (tradeNo !== undefined) {
-    expect(await stack.services.repository.get(tradeNo)).toBeUndefined();
+    expect(await stack.deps.repository.get(tradeNo)).toBeUndefined();
     expect(stack.sandbox.payoutCalls(tradeNo)).toBe(0);
   }
   expect(stack.sandbox.payouts.size).toBe(sentBefore);
@@ -563,7 +563,7 @@ async function createRealPayout(): Promise<Payout> {
   const tradeNo = freshTradeNo();
   const response = await postPayout(json({ amount: REAL_AMOUNT, mobile: '0712345678', tradeNo }));
   expect(response.statusCode, response.body).toBe(201);
-  const payout = await stack.services.repository.get(tradeNo);
+  const payout = await stack.deps.repository.get(tradeNo);
   if (!payout) throw new Error(`payout ${tradeNo} was not recorded`);
   expect(payout.status).toBe('PROCESSING');
   return payout;
@@ -651,7 +651,7 @@ async function checkCallback(generated: CallbackCase): Promise<void> {
   expect(response.statusCode, response.body).toBeLessThan(500);
   expect(prototypeIsClean()).toBe(true);
   expectCallbackReply(response, call);
-  if (call.real) expect(await stack.services.repository.get(call.tradeNo)).toEqual(call.real);
+  if (call.real) expect(await stack.deps.repository.get(call.tradeNo)).toEqual(call.real);
 }
 
 const STATUS_RANK: Record<PayoutStatus, number> = { PENDING: 0, PROCESSING: 1, SUCCEEDED: 2, FAILED: 2 };
@@ -675,7 +675,7 @@ describe('POST /callbacks/paypro/{tradeNo}/{token} under fuzzing', () => {
       await fc.assert(fc.asyncProperty(anyCallback, checkCallback), { numRuns: NUM_RUNS });
       // Assess: Paypro's query says 0015 for all of them, so nothing may have settled any.
       for (const before of realPayouts) {
-        const after = await stack.services.repository.get(before.tradeNo);
+        const after = await stack.deps.repository.get(before.tradeNo);
         expect(after?.status).toBe('PROCESSING');
         expectOnlyForward(after?.history ?? []);
         expect(after).toEqual(before);

@@ -74,9 +74,9 @@ async function exerciseEveryPath(): Promise<void> {
     await post({ tradeNo: id, amount: 100, status: '0000' }, `${token.slice(0, -2)}xx`); // wrong token
   }
   await new Promise((r) => setTimeout(r, 1_200));
-  await reconcile({ ...stack.services, now: () => new Date(Date.now() + 25 * 3600_000) }); // settles, flags
+  await reconcile({ ...stack.deps, now: () => new Date(Date.now() + 25 * 3600_000) }); // settles, flags
   stack.sandbox.failQueries('http500');
-  await reconcile({ ...stack.services, now: () => new Date(Date.now() + 30 * 3600_000) }); // query failures
+  await reconcile({ ...stack.deps, now: () => new Date(Date.now() + 30 * 3600_000) }); // query failures
   stack.sandbox.failQueries('none');
 }
 

@@ -33,7 +33,7 @@ async function create(mobile: string, amount = 100) {
 }
 
 async function stored(id: string): Promise<Payout> {
-  const payout = await stack.services.repository.get(id);
+  const payout = await stack.deps.repository.get(id);
   if (!payout) throw new Error(`no payout ${id}`);
   return payout;
 }
@@ -115,7 +115,7 @@ describe('Paypro callbacks over HTTP from the sandbox', () => {
 
   it('records a failure callback as FAILED (callback applied directly when verify-by-query is off)', async () => {
     const id = await create(SANDBOX_MOBILES.staysProcessing);
-    const direct = payproCallbackHandler({ ...stack.services, verifyByQuery: false });
+    const direct = payproCallbackHandler({ ...stack.deps, verifyByQuery: false });
 
     const response = await postCallback(
       id,
@@ -141,7 +141,7 @@ describe('Paypro callbacks over HTTP from the sandbox', () => {
   it('refuses a callback body that gives a key twice (400 naming it) and applies nothing', async () => {
     // Prepare: applied directly (no query), the last status would win: FAILED.
     const id = await create(SANDBOX_MOBILES.staysProcessing);
-    const direct = payproCallbackHandler({ ...stack.services, verifyByQuery: false });
+    const direct = payproCallbackHandler({ ...stack.deps, verifyByQuery: false });
     const rawBody = `{"tradeNo":"${id}","amount":100,"status":"0000","message":"SUCCESS","status":"00029"}`;
     // Act
     const response = await postCallback(id, undefined, { rawBody, handler: direct });
@@ -153,7 +153,7 @@ describe('Paypro callbacks over HTTP from the sandbox', () => {
 
   it('notes a contradicting result after a final state as an anomaly, never applies it', async () => {
     const id = await create(SANDBOX_MOBILES.succeeds);
-    const direct = payproCallbackHandler({ ...stack.services, verifyByQuery: false });
+    const direct = payproCallbackHandler({ ...stack.deps, verifyByQuery: false });
     const before = stack.counter.counts.PayoutAnomaly ?? 0;
 
     const response = await postCallback(

@@ -2,11 +2,11 @@ import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { reconcileHandler } from '../../functions/reconcile';
 import { SANDBOX_MOBILES } from '../../infra/local/paypro-sandbox';
+import { createDocumentClient } from '../../lib/deps';
 import { requestHash } from '../../lib/payouts/create';
 import { LEGACY_OPEN_PK, openPartitionKey } from '../../lib/payouts/keys';
 import type { Payout } from '../../lib/payouts/payout';
 import { reconcile } from '../../lib/payouts/reconcile';
-import { createDocumentClient } from '../../lib/services';
 import { apiEvent, lambdaContext } from '../support/events';
 import { recordCrashedPayout, startStack } from '../support/stack';
 import { settledAtSandbox } from '../support/wait';
@@ -29,7 +29,7 @@ function tradeNo(label: string): string {
 }
 
 async function stored(id: string): Promise<Payout> {
-  const payout = await stack.services.repository.get(id);
+  const payout = await stack.deps.repository.get(id);
   if (!payout) throw new Error(`no payout ${id}`);
   return payout;
 }
@@ -37,12 +37,12 @@ async function stored(id: string): Promise<Payout> {
 const later = (ms: number) => () => new Date(Date.now() + ms);
 
 /** Runs the reconciler as if `aheadMs` had passed, so every payout created so far is due. */
-function reconcileAhead(aheadMs = 5_000, overrides: Partial<typeof stack.services> = {}) {
-  return reconcile({ ...stack.services, now: later(aheadMs), ...overrides });
+function reconcileAhead(aheadMs = 5_000, overrides: Partial<typeof stack.deps> = {}) {
+  return reconcile({ ...stack.deps, now: later(aheadMs), ...overrides });
 }
 
 /** A PENDING record as a crash would leave it: written, with or without `sentAt`. */
-const crashedRecord = (id: string, sent: boolean) => recordCrashedPayout(stack.services.repository, id, sent);
+const crashedRecord = (id: string, sent: boolean) => recordCrashedPayout(stack.deps.repository, id, sent);
 
 beforeEach(async () => {
   // Settle what earlier tests left open, and check the rest two hours ahead, so their next
@@ -53,7 +53,7 @@ beforeEach(async () => {
 
 describe('reconciler against dynalite and the sandbox', () => {
   it('runs as the scheduled Lambda and returns its summary', async () => {
-    const summary = await reconcileHandler(stack.services)({}, lambdaContext());
+    const summary = await reconcileHandler(stack.deps)({}, lambdaContext());
     expect(summary).toEqual({
       due: 0,
       checked: 0,
@@ -158,7 +158,7 @@ describe('reconciler against dynalite and the sandbox', () => {
       );
     }
 
-    const notDue = await reconcile(stack.services);
+    const notDue = await reconcile(stack.deps);
     const batch = await reconcileAhead(5_000, { reconcileBatchSize: 2 });
 
     expect(notDue.checked).toBe(0);
@@ -172,7 +172,7 @@ describe('reconciler against dynalite and the sandbox', () => {
       lambdaContext(),
     );
 
-    const late = await reconcile({ ...stack.services, now: later(5_000) }, Date.now() - 1);
+    const late = await reconcile({ ...stack.deps, now: later(5_000) }, Date.now() - 1);
     const next = await reconcileAhead();
 
     expect(late.checked).toBe(0);
@@ -245,7 +245,7 @@ describe('reconciler against dynalite and the sandbox', () => {
     );
 
     const cut = await reconcile(
-      { ...stack.services, now: later(5_000), reconcileConcurrency: 2 },
+      { ...stack.deps, now: later(5_000), reconcileConcurrency: 2 },
       Date.now() + 100,
     );
     const next = await reconcileAhead(5_000);
@@ -264,7 +264,7 @@ describe('reconciler against dynalite and the sandbox', () => {
         lambdaContext(),
       ),
     );
-    const real = stack.services.paypro;
+    const real = stack.deps.paypro;
     let inFlight = 0;
     let most = 0;
     const counting = Object.assign(Object.create(real), {

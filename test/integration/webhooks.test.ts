@@ -5,9 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSqsEventSource } from '../../infra/local/event-source';
 import { SANDBOX_MOBILES } from '../../infra/local/paypro-sandbox';
 import { loadConfig } from '../../lib/config';
+import { buildPublishDeps } from '../../lib/deps';
 import { sweepOutbox } from '../../lib/events/publish';
 import { callbackToken } from '../../lib/paypro/callback-token';
-import { buildPublishServices } from '../../lib/services';
 import { WEBHOOK_MAX_RECEIVES } from '../../lib/webhooks/retry';
 import { generateWebhookSecret } from '../../lib/webhooks/sign';
 import { apiEvent, lambdaContext } from '../support/events';
@@ -73,9 +73,9 @@ beforeAll(async () => {
   stack.callbacks.accepting = false;
   // Built as the Lambda builds it, from the environment the stack set.
   const { deliverWebhooksHandler } = await import('../../functions/deliver-webhooks');
-  const { buildWebhookServices } = await import('../../lib/webhooks/services');
+  const { buildWebhookDeps } = await import('../../lib/webhooks/deps');
   const { loadWebhookConfig } = await import('../../lib/webhooks/config');
-  const deliver = deliverWebhooksHandler(buildWebhookServices(loadWebhookConfig()));
+  const deliver = deliverWebhooksHandler(buildWebhookDeps(loadWebhookConfig()));
   const source = createSqsEventSource({
     endpoint: stack.local.sqs.url,
     queueName: 'paypro-payouts-test-webhooks',
@@ -101,7 +101,7 @@ function tradeNo(label: string): string {
 async function payoutWithEvent(mobile: string): Promise<string> {
   const id = tradeNo('p');
   await stack.createPayout(apiEvent({ body: { amount: 100, mobile, tradeNo: id } }), lambdaContext());
-  await sweepOutbox(buildPublishServices(loadConfig()), 0);
+  await sweepOutbox(buildPublishDeps(loadConfig()), 0);
   return id;
 }
 
@@ -225,7 +225,7 @@ describe('webhooks: bus → rule → queue → deliver-webhooks → the merchant
       lambdaContext(),
     );
     const createMs = performance.now() - t0;
-    await sweepOutbox(buildPublishServices(loadConfig()), 0);
+    await sweepOutbox(buildPublishDeps(loadConfig()), 0);
     const token = callbackToken(TEST_SECRET.callbackKey, id);
     const t1 = performance.now();
     const reply = await stack.callback(

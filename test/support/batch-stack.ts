@@ -10,16 +10,16 @@ import { sendBatchItemsHandler } from '../../functions/send-batch-items';
 import { wakeBatchesHandler } from '../../functions/wake-batches';
 import { createSqsEventSource } from '../../infra/local/event-source';
 import type { AdvanceDeps } from '../../lib/batches/advance';
-import type { IntakeDeps } from '../../lib/batches/intake';
 import {
-  buildAdvanceServices,
-  buildDecideServices,
-  buildIntakeServices,
-  buildListBatchesServices,
-  buildReadBatchServices,
-  buildSendItemServices,
-  buildWakeServices,
-} from '../../lib/batches/services';
+  buildAdvanceDeps,
+  buildDecideDeps,
+  buildIntakeDeps,
+  buildListBatchesDeps,
+  buildReadBatchDeps,
+  buildSendItemDeps,
+  buildWakeDeps,
+} from '../../lib/batches/deps';
+import type { IntakeDeps } from '../../lib/batches/intake';
 import type { BusEvent } from '../../lib/events/bus';
 import { apiEvent, bodyOf, lambdaContext } from './events';
 import type { startStack } from './stack';
@@ -28,7 +28,7 @@ import { until } from './wait';
 type Stack = Awaited<ReturnType<typeof startStack>>;
 
 /** What a test may change of the batch functions' wiring: caps, clock, approval threshold. */
-export type BatchOverrides = Partial<Pick<IntakeDeps, 'limits' | 'now' | 'approvalAboveAmount'>> &
+export type BatchOverrides = Partial<Pick<IntakeDeps, 'dailyCaps' | 'now' | 'approvalAboveAmount'>> &
   Partial<Pick<AdvanceDeps, 'approvalTtlMs' | 'checkIntervalMs'>>;
 
 const context = () => ({ ...lambdaContext(), getRemainingTimeInMillis: () => 100_000 });
@@ -43,25 +43,25 @@ export async function startBatchFunctions(stack: Stack, overrides: BatchOverride
   const published: BusEvent[] = [];
   const bus = { publish: async (events: readonly BusEvent[]) => void published.push(...events) };
   const intake: IntakeDeps = {
-    ...buildIntakeServices(config),
-    ...pick(overrides, ['limits', 'now', 'approvalAboveAmount']),
+    ...buildIntakeDeps(config),
+    ...pick(overrides, ['dailyCaps', 'now', 'approvalAboveAmount']),
   };
   const advance: AdvanceDeps = {
-    ...buildAdvanceServices(config),
+    ...buildAdvanceDeps(config),
     bus,
     checkIntervalMs: 200,
-    ...pick(overrides, ['limits', 'now', 'approvalTtlMs', 'checkIntervalMs']),
+    ...pick(overrides, ['dailyCaps', 'now', 'approvalTtlMs', 'checkIntervalMs']),
   };
   const create = createPayoutBatchHandler(intake, config);
-  const get = getPayoutBatchHandler(buildReadBatchServices(config));
-  const report = getPayoutBatchReportHandler(buildReadBatchServices(config));
+  const get = getPayoutBatchHandler(buildReadBatchDeps(config));
+  const report = getPayoutBatchReportHandler(buildReadBatchDeps(config));
   const steps = advanceBatchesHandler(advance);
-  const send = sendBatchItemsHandler(buildSendItemServices(config), config);
-  const decide = { ...buildDecideServices(config), ...pick(overrides, ['now']) };
+  const send = sendBatchItemsHandler(buildSendItemDeps(config), config);
+  const decide = { ...buildDecideDeps(config), ...pick(overrides, ['now']) };
   const approve = adminApproveBatchHandler(decide);
   const cancel = adminCancelBatchHandler(decide);
-  const list = adminListBatchesHandler(buildListBatchesServices(config));
-  const wake = wakeBatchesHandler({ ...buildWakeServices(config), ...pick(overrides, ['now']) });
+  const list = adminListBatchesHandler(buildListBatchesDeps(config));
+  const wake = wakeBatchesHandler({ ...buildWakeDeps(config), ...pick(overrides, ['now']) });
   let draining = true;
   const sources = [
     createSqsEventSource({

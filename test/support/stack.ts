@@ -3,12 +3,12 @@ import { getPayoutHandler } from '../../functions/get-payout';
 import { payproCallbackHandler } from '../../functions/paypro-callback';
 import { reconcileHandler } from '../../functions/reconcile';
 import { LOCAL_CAPS } from '../../infra/local/caps';
-import { type LocalServicesOptions, startLocalServices } from '../../infra/local/services';
+import { type LocalDepsOptions, startLocalDeps } from '../../infra/local/deps';
 import { type Config, loadConfig } from '../../lib/config';
+import { buildDeps, type Deps } from '../../lib/deps';
 import type { Counter, MetricName } from '../../lib/metrics';
 import { requestHash } from '../../lib/payouts/create';
 import type { PayoutRepository } from '../../lib/payouts/repository';
-import { buildServices, type Services } from '../../lib/services';
 import { startCallbackServer } from './callback-server';
 import { lambdaContext } from './events';
 
@@ -37,9 +37,9 @@ export function recordingCounter(): Counter & { counts: Partial<Record<MetricNam
 export async function startStack(
   env: Record<string, string> = {},
   sandbox: { slowMs: number; settleMs: number; queryDelayMs?: number } = { slowMs: 1_500, settleMs: 200 },
-  options: Pick<LocalServicesOptions, 'webhooks' | 'onEvent'> = {},
+  options: Pick<LocalDepsOptions, 'webhooks' | 'onEvent'> = {},
 ) {
-  const local = await startLocalServices({
+  const local = await startLocalDeps({
     ...options,
     stage: 'test',
     secret: TEST_SECRET,
@@ -60,19 +60,19 @@ export async function startStack(
   );
   const config: Config = loadConfig();
   const counter = recordingCounter();
-  const services: Services = { ...buildServices(config), counter };
-  callbackHandler = payproCallbackHandler(services);
-  const reconcile = reconcileHandler(services);
+  const deps: Deps = { ...buildDeps(config), counter };
+  callbackHandler = payproCallbackHandler(deps);
+  const reconcile = reconcileHandler(deps);
   if (!local.sandbox) throw new Error('the test stack always runs the sandbox');
   return {
     config,
-    services,
+    deps,
     counter,
     sandbox: local.sandbox,
     local,
     callbacks,
-    createPayout: createPayoutHandler(services, config),
-    getPayout: getPayoutHandler(services),
+    createPayout: createPayoutHandler(deps, config),
+    getPayout: getPayoutHandler(deps),
     callback: callbackHandler,
     reconcile: () => reconcile({}, lambdaContext()),
     close: async () => {

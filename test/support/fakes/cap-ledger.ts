@@ -1,6 +1,6 @@
-import type { BatchCapLedger, CounterState, CounterValue } from '../../../lib/limits/store';
+import type { BatchCapLedger, CapTotal, CapTotalState } from '../../../lib/limits/store';
 
-interface Counter extends CounterValue {
+interface HeldCapTotal extends CapTotal {
   marks: Set<string>;
 }
 
@@ -10,56 +10,56 @@ interface Counter extends CounterValue {
  * zero; a refused write changes nothing.
  */
 export class InMemoryCapLedger implements BatchCapLedger {
-  private readonly counters = new Map<string, Counter>();
+  private readonly totals = new Map<string, HeldCapTotal>();
   /** How many writes landed: a refusal that "writes nothing" leaves it as it was. */
   writes = 0;
 
   /** Every counter as it stands now, by key: for a test's Assess. */
-  snapshot(): Record<string, CounterState> {
-    const all: Record<string, CounterState> = {};
-    for (const key of [...this.counters.keys()].sort()) all[key] = this.stateOf(key);
+  snapshot(): Record<string, CapTotalState> {
+    const all: Record<string, CapTotalState> = {};
+    for (const key of [...this.totals.keys()].sort()) all[key] = this.stateOf(key);
     return all;
   }
 
-  async tryAdd(key: string, add: CounterValue, limit: CounterValue, _expiresAt: number): Promise<boolean> {
+  async tryAdd(key: string, add: CapTotal, limit: CapTotal, _expiresAt: number): Promise<boolean> {
     return this.reserve(key, add, limit);
   }
 
   async tryAddMarked(
     key: string,
-    add: CounterValue,
-    limit: CounterValue,
+    add: CapTotal,
+    limit: CapTotal,
     _expiresAt: number,
     mark: string,
   ): Promise<boolean> {
     return this.reserve(key, add, limit, mark);
   }
 
-  async subtract(key: string, sub: CounterValue): Promise<boolean> {
+  async subtract(key: string, sub: CapTotal): Promise<boolean> {
     return this.takeBack(key, sub);
   }
 
   async subtractMarked(
     key: string,
-    sub: CounterValue,
+    sub: CapTotal,
     change: { requires: string; adds?: string; removes?: string[] },
   ): Promise<boolean> {
     return this.takeBack(key, sub, change);
   }
 
   async removeMarks(key: string, marks: readonly string[]): Promise<void> {
-    const counter = this.counters.get(key);
+    const counter = this.totals.get(key);
     if (!counter || marks.length === 0) return;
     for (const mark of marks) counter.marks.delete(mark);
     this.writes += 1;
   }
 
-  async read(key: string): Promise<CounterState> {
+  async read(key: string): Promise<CapTotalState> {
     return this.stateOf(key);
   }
 
-  private stateOf(key: string): CounterState {
-    const counter = this.counters.get(key);
+  private stateOf(key: string): CapTotalState {
+    const counter = this.totals.get(key);
     const marks = counter ? [...counter.marks] : [];
     return {
       amount: counter?.amount ?? 0,
@@ -68,24 +68,24 @@ export class InMemoryCapLedger implements BatchCapLedger {
     };
   }
 
-  private reserve(key: string, add: CounterValue, limit: CounterValue, mark?: string): boolean {
-    const counter = this.counters.get(key) ?? { amount: 0, count: 0, marks: new Set<string>() };
+  private reserve(key: string, add: CapTotal, limit: CapTotal, mark?: string): boolean {
+    const counter = this.totals.get(key) ?? { amount: 0, count: 0, marks: new Set<string>() };
     const fits = counter.amount + add.amount <= limit.amount && counter.count + add.count <= limit.count;
     if (!fits || (mark !== undefined && counter.marks.has(mark))) return false;
     counter.amount += add.amount;
     counter.count += add.count;
     if (mark !== undefined) counter.marks.add(mark);
-    this.counters.set(key, counter);
+    this.totals.set(key, counter);
     this.writes += 1;
     return true;
   }
 
   private takeBack(
     key: string,
-    sub: CounterValue,
+    sub: CapTotal,
     change?: { requires: string; adds?: string; removes?: string[] },
   ): boolean {
-    const counter = this.counters.get(key);
+    const counter = this.totals.get(key);
     if (!counter || counter.amount < sub.amount || counter.count < sub.count) return false;
     if (change && !counter.marks.has(change.requires)) return false;
     if (change?.adds !== undefined && counter.marks.has(change.adds)) return false;

@@ -21,7 +21,7 @@ export const ROOMY_CAPS: DailyCaps = {
  * a clock the test moves, and a log and counter that remember. `deps` fits createPayout, sendOnce,
  * settle, handleCallback and reconcile alike.
  */
-export function payoutWorld(options: { start?: string; limits?: DailyCaps } = {}) {
+export function payoutWorld(options: { start?: string; dailyCaps?: DailyCaps } = {}) {
   const store = new InMemoryPayoutStore();
   const caps = new InMemoryCapLedger();
   const paypro = new FakePaypro();
@@ -37,7 +37,7 @@ export function payoutWorld(options: { start?: string; limits?: DailyCaps } = {}
     now: clock.now,
     secret: async () => FAKE_SECRET,
     publicBaseUrl: 'https://payouts.test/test',
-    limits: options.limits ?? ROOMY_CAPS,
+    dailyCaps: options.dailyCaps ?? ROOMY_CAPS,
     reconcileMinAgeMs: 60_000,
     reconcileBatchSize: 100,
     reconcileFlagAfterMs: 24 * 60 * 60_000,

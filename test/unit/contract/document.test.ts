@@ -14,7 +14,7 @@ import { parsePayoutRequest } from '../../../lib/payouts/schema';
 const ROOT = resolve(import.meta.dirname, '../../..');
 const checkedIn = () => readFileSync(DOCUMENT_PATH, 'utf8');
 const DOCUMENT_URL = pathToFileURL(DOCUMENT_PATH).href;
-const limits = { min: 50, max: 250_000 };
+const bounds = { min: 50, max: 250_000 };
 
 type Check = (value: unknown, format: typeof BASIC) => { valid: boolean };
 // Compiled once per schema: compiling is what costs, and the property tests validate hundreds of values.
@@ -136,7 +136,7 @@ describe('openapi.json', () => {
     );
     await fc.assert(
       fc.asyncProperty(body, async (request) => {
-        const service = accepted(() => parsePayoutRequest(request, limits));
+        const service = accepted(() => parsePayoutRequest(request, bounds));
         const document = await documentAccepts('/components/schemas/PayoutRequest', request);
         // The digit form too is bounded as the service bounds it (contract/decimal-range.ts).
         expect(document, JSON.stringify(request)).toBe(service);
@@ -160,7 +160,7 @@ describe('openapi.json', () => {
       },
     ];
     for (const request of cases) {
-      const service = accepted(() => parseBatchRequest(request, limits));
+      const service = accepted(() => parseBatchRequest(request, bounds));
       expect(
         await documentAccepts('/components/schemas/BatchRequest', request),
         JSON.stringify(request).slice(0, 80),

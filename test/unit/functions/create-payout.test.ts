@@ -12,9 +12,9 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, type MockInstance, vi } from 'vitest';
 import { createPayoutHandler } from '../../../functions/create-payout';
 import { loadConfig } from '../../../lib/config';
+import { buildDeps } from '../../../lib/deps';
 import type { CapLedger } from '../../../lib/limits/repository';
 import { requestHash } from '../../../lib/payouts/create';
-import { buildServices } from '../../../lib/services';
 import { apiEvent, bodyOf, lambdaContext } from '../../support/events';
 
 const dynamo = mockClient(DynamoDBDocumentClient);
@@ -49,7 +49,7 @@ function handler() {
     RECIPIENT_DAILY_MAX_AMOUNT: '300000',
     RECIPIENT_DAILY_MAX_COUNT: '10',
   });
-  return createPayoutHandler({ ...buildServices(config), caps: roomyCaps }, config);
+  return createPayoutHandler({ ...buildDeps(config), caps: roomyCaps }, config);
 }
 
 const request = { amount: 100, mobile: '0712345678', tradeNo: 'unit-1' };

@@ -4,7 +4,7 @@ import type { DeadLetter, DeliverWebhooksDeps, EndpointMessage } from '../../../
 import { generateWebhookSecret } from '../../../lib/webhooks/sign';
 import { lambdaContext } from '../../support/events';
 
-// The module builds its services at import, from the environment.
+// The module builds its deps at import, from the environment.
 vi.hoisted(() => {
   process.env.WEBHOOKS_QUEUE_URL = 'http://127.0.0.1:9/000000000000/payouts-test-webhooks';
   process.env.WEBHOOKS_DLQ_URL = 'http://127.0.0.1:9/000000000000/payouts-test-webhooks-dlq';
@@ -46,7 +46,7 @@ describe('deliver-webhooks', () => {
     // Prepare
     const sent: EndpointMessage[] = [];
     const deadLetters: DeadLetter[] = [];
-    const services: DeliverWebhooksDeps = {
+    const deps: DeliverWebhooksDeps = {
       queue: {
         sendBatch: async (messages) => {
           sent.push(...messages);
@@ -74,11 +74,11 @@ describe('deliver-webhooks', () => {
       Records: [sqsRecord('fan', ENVELOPE), sqsRecord('bad', 'nope'), sqsRecord('post', ENVELOPE, 'erp')],
     };
     // Act
-    const result = await deliverWebhooksHandler(services)(event, lambdaContext());
+    const result = await deliverWebhooksHandler(deps)(event, lambdaContext());
     // Assess
     expect(result).toEqual({ batchItemFailures: [{ itemIdentifier: 'post' }] });
     expect(sent).toEqual([{ endpoint: 'erp', body: ENVELOPE }]);
     expect(deadLetters.map((letter) => letter.attributes.reason)).toEqual(['malformed-event']);
-    expect(services.fetch).toHaveBeenCalledTimes(1);
+    expect(deps.fetch).toHaveBeenCalledTimes(1);
   });
 });

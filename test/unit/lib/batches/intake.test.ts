@@ -22,7 +22,7 @@ const REQUEST: BatchRequest = {
   ],
 };
 
-function world(options: { limits?: DailyCaps; approvalAboveAmount?: number } = {}) {
+function world(options: { dailyCaps?: DailyCaps; approvalAboveAmount?: number } = {}) {
   const batches = new InMemoryBatchStore();
   const caps = new InMemoryCapLedger();
   const steps = new RecordingStepQueue();
@@ -31,7 +31,7 @@ function world(options: { limits?: DailyCaps; approvalAboveAmount?: number } = {
     batches,
     caps,
     steps,
-    limits: options.limits ?? ROOMY_CAPS,
+    dailyCaps: options.dailyCaps ?? ROOMY_CAPS,
     ...(options.approvalAboveAmount !== undefined && { approvalAboveAmount: options.approvalAboveAmount }),
     counter: countingCounter(),
     log: silentLog,
@@ -114,7 +114,7 @@ describe('acceptBatch', () => {
 
   it("refuses a batch over what is left of the day's cap with CapExceededError: nothing stored, reserved or asked for", async () => {
     // Prepare
-    const w = world({ limits: { ...ROOMY_CAPS, dailyMaxAmount: 3000 } });
+    const w = world({ dailyCaps: { ...ROOMY_CAPS, dailyMaxAmount: 3000 } });
 
     // Act
     const refused = await acceptBatch(w.deps, REQUEST).catch((e: unknown) => e);

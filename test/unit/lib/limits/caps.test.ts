@@ -10,7 +10,7 @@ import type { Payout } from '../../../../lib/payouts/payout';
 import { recordingCounter } from '../../../support/stack';
 
 const dynamo = mockClient(DynamoDBDocumentClient);
-const LIMITS: DailyCaps = {
+const DAILY_CAPS: DailyCaps = {
   dailyMaxAmount: 1_000_000,
   dailyMaxCount: 1_000,
   recipientDailyMaxAmount: 300_000,
@@ -27,7 +27,7 @@ function deps() {
       DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'eu-west-1' })),
       'payout-limits-unit',
     ),
-    limits: LIMITS,
+    dailyCaps: DAILY_CAPS,
     counter: recordingCounter(),
     log: { info: record, warn: record, error: record } as Log,
     lines,

@@ -107,7 +107,7 @@ describe('createPayout', () => {
 
   it("refuses a payout over the recipient's daily cap with CapExceededError, writing, recording and sending nothing", async () => {
     // Prepare
-    const world = payoutWorld({ start: NOW, limits: { ...ROOMY_CAPS, recipientDailyMaxAmount: 1000 } });
+    const world = payoutWorld({ start: NOW, dailyCaps: { ...ROOMY_CAPS, recipientDailyMaxAmount: 1000 } });
 
     // Act
     const refused = await createPayout(world.deps, REQUEST).catch((e: unknown) => e);
@@ -130,7 +130,7 @@ describe('createPayout', () => {
 
   it("refuses a payout over what is left of the day's cap, leaving the day's counters as they were", async () => {
     // Prepare
-    const world = payoutWorld({ start: NOW, limits: { ...ROOMY_CAPS, dailyMaxAmount: 2000 } });
+    const world = payoutWorld({ start: NOW, dailyCaps: { ...ROOMY_CAPS, dailyMaxAmount: 2000 } });
     const first = await createPayout(world.deps, REQUEST);
     const capsAfterFirst = world.caps.snapshot();
 

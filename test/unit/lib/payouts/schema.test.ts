@@ -2,11 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../../../../lib/errors';
 import { normaliseMobile, parsePayoutRequest } from '../../../../lib/payouts/schema';
 
-const limits = { min: 50, max: 250_000 };
+const bounds = { min: 50, max: 250_000 };
 
 function problemsOf(body: unknown) {
   try {
-    parsePayoutRequest(body, limits);
+    parsePayoutRequest(body, bounds);
   } catch (error) {
     if (error instanceof ValidationError) return error.problems;
     throw error;
@@ -69,21 +69,21 @@ describe('parsePayoutRequest', () => {
   });
 
   it('accepts amount as digits or integer and normalises the mobile', () => {
-    expect(parsePayoutRequest({ amount: '100', mobile: '0712 345 678' }, limits)).toEqual({
+    expect(parsePayoutRequest({ amount: '100', mobile: '0712 345 678' }, bounds)).toEqual({
       amount: 100,
       mobile: '254712345678',
     });
     expect(
       parsePayoutRequest(
         { amount: 250_000, mobile: '+254112345678', tradeNo: 'A-b_9', remark: 'rent' },
-        limits,
+        bounds,
       ),
     ).toEqual({ amount: 250_000, mobile: '254112345678', tradeNo: 'A-b_9', remark: 'rent' });
   });
 
   it('accepts the bounds themselves', () => {
-    expect(parsePayoutRequest({ amount: 50, mobile: '0712345678' }, limits).amount).toBe(50);
-    expect(parsePayoutRequest({ amount: '250000', mobile: '0712345678' }, limits).amount).toBe(250_000);
+    expect(parsePayoutRequest({ amount: 50, mobile: '0712345678' }, bounds).amount).toBe(50);
+    expect(parsePayoutRequest({ amount: '250000', mobile: '0712345678' }, bounds).amount).toBe(250_000);
   });
 
   it.each([

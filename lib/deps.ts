@@ -26,7 +26,7 @@ export { buildRepository, createDocumentClient } from './store';
 type OnDynamo = { repository: PayoutRepository };
 
 /** Everything every use case needs, for tests, the bench and the local launcher. */
-export type Services = CreatePayoutDeps & CallbackDeps & ReconcileDeps & OnDynamo;
+export type Deps = CreatePayoutDeps & CallbackDeps & ReconcileDeps & OnDynamo;
 
 function buildPaypro(config: Pick<Config, 'payproBaseUrl' | 'payproTimeoutMs' | 'payproSignSalt'>) {
   return new PayproClient({
@@ -45,7 +45,7 @@ function buildSecret(
 /** The store, the Paypro client, the secret and the log, metrics and clock that every writer shares. */
 function buildPayproDeps(
   config: Config,
-): SettleDeps & OnDynamo & Pick<Services, 'paypro' | 'secret' | 'publicBaseUrl'> {
+): SettleDeps & OnDynamo & Pick<Deps, 'paypro' | 'secret' | 'publicBaseUrl'> {
   return {
     ...buildPayoutStores(config),
     paypro: buildPaypro(config),
@@ -58,21 +58,21 @@ function buildPayproDeps(
 }
 
 /** create-payout: record, send once. */
-export function buildCreatePayoutServices(config: Config): CreatePayoutDeps {
+export function buildCreatePayoutDeps(config: Config): CreatePayoutDeps {
   return {
     ...buildPayproDeps(config),
-    limits: requireDailyCaps(config),
+    dailyCaps: requireDailyCaps(config),
     reconcileMinAgeMs: config.reconcileMinAgeMs,
   };
 }
 
 /** paypro-callback: authenticate, verify by query, settle. */
-export function buildCallbackServices(config: Config): CallbackDeps {
+export function buildCallbackDeps(config: Config): CallbackDeps {
   return { ...buildPayproDeps(config), verifyByQuery: config.callbackVerifyByQuery };
 }
 
 /** reconcile: query, settle, send what was never sent. */
-export function buildReconcileServices(config: Config): ReconcileDeps & OnDynamo {
+export function buildReconcileDeps(config: Config): ReconcileDeps & OnDynamo {
   return {
     ...buildPayproDeps(config),
     reconcileMinAgeMs: config.reconcileMinAgeMs,
@@ -83,13 +83,13 @@ export function buildReconcileServices(config: Config): ReconcileDeps & OnDynamo
 }
 
 /** admin-resolve-payout: ask Paypro's query, then one conditional write; never a payout call. */
-export function buildResolvePayoutServices(config: Config): ResolvePayoutDeps {
+export function buildResolvePayoutDeps(config: Config): ResolvePayoutDeps {
   const { repository, caps, paypro, secret, log, counter, now } = buildPayproDeps(config);
   return { repository, caps, paypro, secret, log, counter, now };
 }
 
 /** publish-events: the outbox and the stage's event bus. */
-export function buildPublishServices(config: Config): PublishDeps {
+export function buildPublishDeps(config: Config): PublishDeps {
   return {
     repository: buildRepository(config),
     bus: new EventBridgeBus(config.eventBusName),
@@ -100,10 +100,10 @@ export function buildPublishServices(config: Config): PublishDeps {
 }
 
 /** Every use case's dependencies at once (one set of clients), as one process serving all routes needs. */
-export function buildServices(config: Config): Services {
+export function buildDeps(config: Config): Deps {
   return {
-    ...buildReconcileServices(config),
-    limits: requireDailyCaps(config),
+    ...buildReconcileDeps(config),
+    dailyCaps: requireDailyCaps(config),
     verifyByQuery: config.callbackVerifyByQuery,
   };
 }

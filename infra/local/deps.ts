@@ -14,7 +14,7 @@ export interface LocalSecret {
 }
 
 /** What to start. Ports default to ephemeral ones; a `payproBaseUrl` replaces the sandbox. */
-export interface LocalServicesOptions {
+export interface LocalDepsOptions {
   stage: string;
   secret: LocalSecret;
   salt: SaltPosition;
@@ -34,7 +34,7 @@ export interface LocalServicesOptions {
 }
 
 /** The running stand-ins and the environment that points the functions at them. */
-export interface LocalServices {
+export interface LocalDeps {
   env: Record<string, string>;
   sandbox?: PayproSandbox;
   /** The stage's event bus (PutEvents), whose one rule feeds the webhooks queue, as webhooks.yml deploys it. */
@@ -49,7 +49,7 @@ export interface LocalServices {
  * Manager endpoint, the event bus and the SQS queues of infra/ and, unless an external Paypro
  * is given, the Paypro sandbox, all on loopback.
  */
-export async function startLocalServices(options: LocalServicesOptions): Promise<LocalServices> {
+export async function startLocalDeps(options: LocalDepsOptions): Promise<LocalDeps> {
   const tableName = `payouts-${options.stage}`;
   const batchesTableName = `payout-batches-${options.stage}`;
   const limitsTableName = `payout-limits-${options.stage}`;

@@ -2,16 +2,16 @@ import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import batchesDefinition from '../../../infra/batches-table.json';
+import { type LocalDeps, startLocalDeps } from '../../../infra/local/deps';
 import { batchesTableInput, createBatchesTable, createPayoutsTable } from '../../../infra/local/dynamodb';
-import { type LocalServices, startLocalServices } from '../../../infra/local/services';
 
-let local: LocalServices;
+let local: LocalDeps;
 let dynamo: DynamoDBClient;
 let sqs: SQSClient;
 const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
 
 beforeAll(async () => {
-  local = await startLocalServices({
+  local = await startLocalDeps({
     stage: 'svc',
     secret: { merchantNo: '0000000001', appSecret: 'app-secret', callbackKey: 'callback-key-0123456789' },
     salt: 'prefix',

@@ -8,12 +8,12 @@ import { cachedWebhookEndpoints } from './endpoints';
 import { SqsWebhookQueue } from './queue';
 
 /*
- * deliver-webhooks' wiring, apart from lib/services.ts so the payout functions' bundles never
+ * deliver-webhooks' wiring, apart from lib/deps.ts so the payout functions' bundles never
  * carry the SQS client, and this one never carries the Paypro client or the table.
  */
 
 /** deliver-webhooks: the queue, the endpoints secret, log, metrics and clock; built once per container. */
-export function buildWebhookServices(config: WebhookConfig): DeliverWebhooksDeps {
+export function buildWebhookDeps(config: WebhookConfig): DeliverWebhooksDeps {
   return {
     // Region, credentials and AWS_ENDPOINT_URL_SQS (locally) come from the environment.
     queue: new SqsWebhookQueue(new SQSClient({}), config.webhooksQueueUrl, config.webhooksDlqUrl),

@@ -19,7 +19,7 @@ import type { ReadBatchDeps } from './read';
 import { BatchRepository } from './repository';
 import type { SendItemDeps } from './send-item';
 
-/* Wiring of the batch functions, apart from lib/services.ts so the others do not carry SQS. */
+/* Wiring of the batch functions, apart from lib/deps.ts so the others do not carry SQS. */
 
 /**
  * How long a run of advance-batches holds a batch's lease: longer than that function's timeout
@@ -47,13 +47,13 @@ function stepQueue(config: Config) {
 }
 
 /** create-payout-batch: validate, reserve the day's share, store the lines, ask for the first step. */
-export function buildIntakeServices(config: Config): IntakeDeps {
+export function buildIntakeDeps(config: Config): IntakeDeps {
   const { batches, caps } = stores(config);
   return {
     batches,
     caps,
     steps: stepQueue(config),
-    limits: requireDailyCaps(config),
+    dailyCaps: requireDailyCaps(config),
     ...(config.batchApprovalAboveAmount !== undefined && {
       approvalAboveAmount: config.batchApprovalAboveAmount,
     }),
@@ -62,7 +62,7 @@ export function buildIntakeServices(config: Config): IntakeDeps {
 }
 
 /** advance-batches: every step of a batch after its intake, one run at a time. */
-export function buildAdvanceServices(config: Config): AdvanceDeps {
+export function buildAdvanceDeps(config: Config): AdvanceDeps {
   const { client, batches, caps } = stores(config);
   const sqs = new SQSClient({});
   return {
@@ -72,7 +72,7 @@ export function buildAdvanceServices(config: Config): AdvanceDeps {
     sends: new SqsBatchSendQueue(sqs, requireSetting('BATCH_SENDS_QUEUE_URL', config.batchSendsQueueUrl)),
     steps: new SqsBatchStepQueue(sqs, requireSetting('BATCH_STEPS_QUEUE_URL', config.batchStepsQueueUrl)),
     bus: new EventBridgeBus(config.eventBusName),
-    limits: requireDailyCaps(config),
+    dailyCaps: requireDailyCaps(config),
     approvalTtlMs: config.batchApprovalTtlMs,
     checkIntervalMs: config.batchCheckIntervalMs,
     leaseMs: BATCH_LEASE_MS,
@@ -81,30 +81,30 @@ export function buildAdvanceServices(config: Config): AdvanceDeps {
 }
 
 /** wake-batches: the batches with a step due, and the steps queue. */
-export function buildWakeServices(config: Config): WakeDeps {
+export function buildWakeDeps(config: Config): WakeDeps {
   const { batches } = stores(config);
   return { batches, steps: stepQueue(config), log: logger, now: () => new Date() };
 }
 
 /** get-payout-batch and its report: the batch, its lines, its payouts. */
-export function buildReadBatchServices(config: Config): ReadBatchDeps {
+export function buildReadBatchDeps(config: Config): ReadBatchDeps {
   const { client, batches } = stores(config);
   return { batches, payouts: new DynamoBatchPayouts(client, config.payoutsTable) };
 }
 
 /** admin-approve-batch and admin-cancel-batch: one conditional write, then the next step asked for. */
-export function buildDecideServices(config: Config): DecideDeps {
+export function buildDecideDeps(config: Config): DecideDeps {
   const { batches } = stores(config);
   return { batches, steps: stepQueue(config), ...common };
 }
 
 /** admin-list-batches: the batches' status index. */
-export function buildListBatchesServices(config: Config): ListBatchesDeps {
+export function buildListBatchesDeps(config: Config): ListBatchesDeps {
   return { batches: stores(config).batches };
 }
 
 /** send-batch-items: the same send-once path as POST /payouts. */
-export function buildSendItemServices(config: Config): SendItemDeps {
+export function buildSendItemDeps(config: Config): SendItemDeps {
   const { client, caps } = stores(config);
   return {
     repository: new PayoutRepository(client, config.payoutsTable),
