@@ -16,6 +16,7 @@ import { type ReconcileDeps, type ReconcileSummary, reconcile } from '../lib/pay
 import { PayoutRepository } from '../lib/payouts/repository';
 import { notifyUrl } from '../lib/paypro/callback-token';
 import { PayproClient } from '../lib/paypro/client';
+import { forEachLimit } from '../lib/shared/concurrency';
 import { BENCH_SECRET, noopCounter, silentLog } from './fakes';
 
 /** What the drain measured. */
@@ -42,10 +43,6 @@ const SCHEDULE_MS = 5 * 60_000;
 const RUN_BUDGET_MS = 300_000 - 40_000;
 const MAX_RUNS = 6;
 const SEED_CONCURRENCY = 50;
-
-async function inBatches<T>(items: readonly T[], size: number, task: (item: T) => Promise<unknown>) {
-  for (let i = 0; i < items.length; i += size) await Promise.all(items.slice(i, i + size).map(task));
-}
 
 /** Seeds `count` sent, open payouts, due since an hour ago, then drains them with reconcile runs. */
 export async function benchReconcileDrain(
@@ -82,7 +79,7 @@ export async function benchReconcileDrain(
     const run = Date.now().toString(36);
     const tradeNos = Array.from({ length: count }, (_, i) => `${run}-${i}`);
     const hourAgo = new Date(Date.now() - 3600_000).toISOString();
-    await inBatches(tradeNos, SEED_CONCURRENCY, async (tradeNo) => {
+    await forEachLimit(tradeNos, SEED_CONCURRENCY, async (tradeNo) => {
       await paypro.payout(BENCH_SECRET, {
         tradeNo,
         amount: 100,

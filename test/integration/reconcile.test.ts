@@ -7,6 +7,7 @@ import { requestHash } from '../../lib/payouts/create';
 import { LEGACY_OPEN_PK, openPartitionKey } from '../../lib/payouts/keys';
 import type { Payout } from '../../lib/payouts/payout';
 import { reconcile } from '../../lib/payouts/reconcile';
+import { forEachLimit } from '../../lib/shared/concurrency';
 import { apiEvent, lambdaContext } from '../support/events';
 import { recordCrashedPayout, startStack } from '../support/stack';
 import { settledAtSandbox } from '../support/wait';
@@ -201,13 +202,15 @@ describe('reconciler against dynalite and the sandbox', () => {
     // Prepare: 450 sent payouts the sandbox settles without calling back, 50 recorded but never sent.
     const sent = Array.from({ length: 450 }, (_, i) => tradeNo(`ov${i}`));
     const unsent = Array.from({ length: 50 }, (_, i) => tradeNo(`ou${i}`));
-    await inBatches(sent, 25, (id) =>
-      stack.createPayout(
+    await forEachLimit(sent, 25, async (id) => {
+      await stack.createPayout(
         apiEvent({ body: { amount: 75, mobile: SANDBOX_MOBILES.neverCallsBack, tradeNo: id } }),
         lambdaContext(),
-      ),
-    );
-    await inBatches(unsent, 25, (id) => crashedRecord(id, false));
+      );
+    });
+    await forEachLimit(unsent, 25, async (id) => {
+      await crashedRecord(id, false);
+    });
     await Promise.all(sent.map((id) => settledAtSandbox(stack.sandbox, id)));
     const runAs = { reconcileBatchSize: 5_000, reconcileConcurrency: 8 };
 
@@ -237,12 +240,12 @@ describe('reconciler against dynalite and the sandbox', () => {
 
   it('stopped by its deadline mid-run, leaves exactly the unchecked payouts due for the next run', async () => {
     const ids = Array.from({ length: 120 }, (_, i) => tradeNo(`dl${i}`));
-    await inBatches(ids, 20, (id) =>
-      stack.createPayout(
+    await forEachLimit(ids, 20, async (id) => {
+      await stack.createPayout(
         apiEvent({ body: { amount: 64, mobile: SANDBOX_MOBILES.staysProcessing, tradeNo: id } }),
         lambdaContext(),
-      ),
-    );
+      );
+    });
 
     const cut = await reconcile(
       { ...stack.deps, now: later(5_000), reconcileConcurrency: 2 },
@@ -258,12 +261,12 @@ describe('reconciler against dynalite and the sandbox', () => {
 
   it('asks Paypro about at most reconcileConcurrency payouts at once', async () => {
     const ids = Array.from({ length: 40 }, (_, i) => tradeNo(`cc${i}`));
-    await inBatches(ids, 20, (id) =>
-      stack.createPayout(
+    await forEachLimit(ids, 20, async (id) => {
+      await stack.createPayout(
         apiEvent({ body: { amount: 63, mobile: SANDBOX_MOBILES.staysProcessing, tradeNo: id } }),
         lambdaContext(),
-      ),
-    );
+      );
+    });
     const real = stack.deps.paypro;
     let inFlight = 0;
     let most = 0;
@@ -339,8 +342,3 @@ describe('reconciler against dynalite and the sandbox', () => {
     expect(oldest).toBeLessThan(3610);
   });
 });
-
-/** Runs `task` over `items`, `size` at a time. */
-async function inBatches<T>(items: readonly T[], size: number, task: (item: T) => Promise<unknown>) {
-  for (let i = 0; i < items.length; i += size) await Promise.all(items.slice(i, i + size).map(task));
-}
