@@ -10,7 +10,7 @@ import type { BatchLine, BatchRecord, BatchStatus, LineRow, RejectedLine } from 
 import type { BatchEvent } from './events';
 import { headerUpdate } from './header-change';
 import { BatchLines } from './lines';
-import type { BatchStore, HeaderChange } from './store';
+import type { BatchStore, HeaderChange, StatusPage, StatusPageOptions } from './store';
 
 export type { HeaderChange } from './store';
 
@@ -199,16 +199,7 @@ export class BatchRepository implements BatchStore {
    * A page of the headers in `status`, newest first: created before `before` (a list sort key)
    * when given, at `since` or later when given, and only those with a step due at `dueBy` when given.
    */
-  async listByStatus(
-    status: BatchStatus,
-    options: {
-      limit: number;
-      before?: string;
-      since?: string;
-      dueBy?: string;
-      cursor?: Record<string, unknown>;
-    },
-  ): Promise<{ records: BatchRecord[]; cursor?: Record<string, unknown> }> {
+  async listByStatus(status: BatchStatus, options: StatusPageOptions): Promise<StatusPage> {
     const range =
       options.before !== undefined
         ? ' AND listSk < :before'

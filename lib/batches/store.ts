@@ -23,6 +23,21 @@ export interface HeaderChange {
   event?: BatchEvent;
 }
 
+/** Which page of a status's headers to read: newest first, before/since a list sort key, due by a time. */
+export interface StatusPageOptions {
+  limit: number;
+  before?: string;
+  since?: string;
+  dueBy?: string;
+  cursor?: Record<string, unknown>;
+}
+
+/** A page of headers in one status, and where the next page starts. */
+export interface StatusPage {
+  records: BatchRecord[];
+  cursor?: Record<string, unknown>;
+}
+
 /** What intake, the steps, recording, the decisions, the list and the reads need of the batches table. */
 export interface BatchStore extends EventOutbox<BatchEvent> {
   /** A batch's header as stored now (strongly consistent), or undefined. */
@@ -48,16 +63,7 @@ export interface BatchStore extends EventOutbox<BatchEvent> {
    * A page of the headers in `status`, newest first: created before `before` (a list sort key)
    * when given, at `since` or later when given, and only those with a step due at `dueBy` when given.
    */
-  listByStatus(
-    status: BatchStatus,
-    options: {
-      limit: number;
-      before?: string;
-      since?: string;
-      dueBy?: string;
-      cursor?: Record<string, unknown>;
-    },
-  ): Promise<{ records: BatchRecord[]; cursor?: Record<string, unknown> }>;
+  listByStatus(status: BatchStatus, options: StatusPageOptions): Promise<StatusPage>;
 }
 
 /** What a batch's view and its completion read of each payout: who owns it, where it stands, what Paypro said. */

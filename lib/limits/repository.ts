@@ -1,6 +1,6 @@
 import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { storeCall } from '../shared/dynamo';
-import type { BatchCapLedger, CapTotal, CapTotalState } from './store';
+import type { BatchCapLedger, CapTotal, CapTotalState, MarkChange } from './store';
 
 export type { BatchCapLedger, CapLedger, CapTotal, CapTotalState } from './store';
 
@@ -72,20 +72,12 @@ export class DynamoCapLedger implements BatchCapLedger {
     return this.takeBack(key, sub);
   }
 
-  async subtractMarked(
-    key: string,
-    sub: CapTotal,
-    change: { requires: string; adds?: string; removes?: string[] },
-  ): Promise<boolean> {
+  async subtractMarked(key: string, sub: CapTotal, change: MarkChange): Promise<boolean> {
     return this.takeBack(key, sub, change);
   }
 
   /** One conditional ADD of `-sub`, never below zero, with the mark conditions and changes of `change`. */
-  private async takeBack(
-    key: string,
-    sub: CapTotal,
-    change?: { requires: string; adds?: string; removes?: string[] },
-  ): Promise<boolean> {
+  private async takeBack(key: string, sub: CapTotal, change?: MarkChange): Promise<boolean> {
     const removes = change?.removes ?? [];
     return storeCall(
       `Could not release from cap counter ${key}.`,

@@ -24,6 +24,13 @@ export interface CapLedger {
   read(key: string): Promise<CapTotalState>;
 }
 
+/** A marked take-back: only while `requires` is a mark on the total; then add `adds` and drop `removes`. */
+export interface MarkChange {
+  requires: string;
+  adds?: string;
+  removes?: string[];
+}
+
 /** What batches need beyond single payouts: reservations and give-backs made at most once, by mark. */
 export interface BatchCapLedger extends CapLedger {
   /**
@@ -42,11 +49,7 @@ export interface BatchCapLedger extends CapLedger {
    * same write adds the mark `change.adds` (only if not there yet) and removes `change.removes`.
    * False, writing nothing, when a condition does not hold: the change was made before, or never due.
    */
-  subtractMarked(
-    key: string,
-    sub: CapTotal,
-    change: { requires: string; adds?: string; removes?: string[] },
-  ): Promise<boolean>;
+  subtractMarked(key: string, sub: CapTotal, change: MarkChange): Promise<boolean>;
   /** Removes marks from the counter `key` (those it does not hold are ignored); no value changes. */
   removeMarks(key: string, marks: readonly string[]): Promise<void>;
 }

@@ -8,7 +8,7 @@ import {
 } from '../../../lib/batches/batch';
 import type { BatchEvent } from '../../../lib/batches/events';
 import { listSortKey } from '../../../lib/batches/repository';
-import type { BatchStore, HeaderChange } from '../../../lib/batches/store';
+import type { BatchStore, HeaderChange, StatusPage, StatusPageOptions } from '../../../lib/batches/store';
 import { StoreUnavailableError } from '../../../lib/errors';
 
 /** A header as the table holds it: the record, and what the use cases never see. */
@@ -131,16 +131,7 @@ export class InMemoryBatchStore implements BatchStore {
     return true;
   }
 
-  async listByStatus(
-    status: BatchStatus,
-    options: {
-      limit: number;
-      before?: string;
-      since?: string;
-      dueBy?: string;
-      cursor?: Record<string, unknown>;
-    },
-  ): Promise<{ records: BatchRecord[]; cursor?: Record<string, unknown> }> {
+  async listByStatus(status: BatchStatus, options: StatusPageOptions): Promise<StatusPage> {
     const after = options.cursor?.listSk as string | undefined;
     const matching = [...this.headers.values()]
       .map((header) => ({ header, sk: listSortKey(recordOf(header)) }))

@@ -1,4 +1,4 @@
-import type { BatchCapLedger, CapTotal, CapTotalState } from '../../../lib/limits/store';
+import type { BatchCapLedger, CapTotal, CapTotalState, MarkChange } from '../../../lib/limits/store';
 
 interface HeldCapTotal extends CapTotal {
   marks: Set<string>;
@@ -39,11 +39,7 @@ export class InMemoryCapLedger implements BatchCapLedger {
     return this.takeBack(key, sub);
   }
 
-  async subtractMarked(
-    key: string,
-    sub: CapTotal,
-    change: { requires: string; adds?: string; removes?: string[] },
-  ): Promise<boolean> {
+  async subtractMarked(key: string, sub: CapTotal, change: MarkChange): Promise<boolean> {
     return this.takeBack(key, sub, change);
   }
 
@@ -80,11 +76,7 @@ export class InMemoryCapLedger implements BatchCapLedger {
     return true;
   }
 
-  private takeBack(
-    key: string,
-    sub: CapTotal,
-    change?: { requires: string; adds?: string; removes?: string[] },
-  ): boolean {
+  private takeBack(key: string, sub: CapTotal, change?: MarkChange): boolean {
     const counter = this.totals.get(key);
     if (!counter || counter.amount < sub.amount || counter.count < sub.count) return false;
     if (change && !counter.marks.has(change.requires)) return false;
