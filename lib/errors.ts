@@ -121,6 +121,13 @@ export class PayproUnknownOutcomeError extends PayoutServiceError {
   }
 }
 
+/** Paypro's balance could not be read: no answer, a refusal, or figures that are not amounts. */
+export class FloatUnreadableError extends PayoutServiceError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}
+
 /** The Paypro secret could not be fetched or does not have the expected shape. */
 export class SecretUnavailableError extends PayoutServiceError {
   constructor(message: string, options?: { cause?: unknown }) {

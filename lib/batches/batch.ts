@@ -127,6 +127,9 @@ export interface BatchRecord {
   lineRows?: number;
   /** How many rows of lines have been recorded as payouts (RECORDING). */
   recordedRows?: number;
+  /** How many lines, and how many shillings, those rows hold: the rest is money in flight not yet recorded. */
+  recordedItems?: number;
+  recordedAmount?: number;
   /** True once the batch needs an operator's approval before anything is recorded (decided at intake). */
   needsApproval?: boolean;
   /** Until when an approval is awaited; after it, the batch is CANCELLED. */

@@ -108,7 +108,7 @@ export async function approveBatch(
     record,
     ['AWAITING_APPROVAL'],
     'RECORDING',
-    { approval, recordedRows: 0 },
+    { approval, recordedRows: 0, recordedItems: 0, recordedAmount: 0 },
     refusal,
   );
   deps.log.info('operator approved a batch', { batchId: record.batchId, operator });

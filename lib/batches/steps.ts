@@ -123,7 +123,11 @@ export async function reserveRecipients(deps: StepDeps, context: StepContext): P
     const waiting = await move(deps, context, 'AWAITING_APPROVAL', { approvalDeadline: deadline });
     return outcome(waiting, (r) => ({ afterwards: 'wait', record: r, ms: deps.approvalTtlMs }));
   }
-  const recording = await move(deps, context, 'RECORDING', { recordedRows: 0 });
+  const recording = await move(deps, context, 'RECORDING', {
+    recordedRows: 0,
+    recordedItems: 0,
+    recordedAmount: 0,
+  });
   return outcome(recording, (r) => ({ afterwards: 'continue', record: r }));
 }
 
@@ -151,10 +155,17 @@ export async function recordNext(deps: StepDeps, context: StepContext): Promise<
   if (row) {
     const findings = await recordRow(deps, record, row);
     rows[done] = { ...row, ...findings };
+    // The row's lines are payouts now (or were never to be): they leave the money not yet recorded.
+    const rowAmount = row.lines.reduce((sum, line) => sum + line.amount, 0);
     const next = await context.write({
       from: ['RECORDING'],
       expect: { recordedRows: done },
-      set: { recordedRows: done + 1, updatedAt: deps.now().toISOString() },
+      set: {
+        recordedRows: done + 1,
+        recordedItems: (record.recordedItems ?? 0) + row.lines.length,
+        recordedAmount: (record.recordedAmount ?? 0) + rowAmount,
+        updatedAt: deps.now().toISOString(),
+      },
     });
     return outcome(next, (r) => ({ afterwards: 'continue', record: r }));
   }

@@ -66,8 +66,8 @@ export interface BatchStore extends EventOutbox<BatchEvent> {
   listByStatus(status: BatchStatus, options: StatusPageOptions): Promise<StatusPage>;
 }
 
-/** What a batch's view and its completion read of each payout: who owns it, where it stands, what Paypro said. */
-export type PayoutState = Pick<Payout, 'tradeNo' | 'status' | 'batchId' | 'paypro'>;
+/** What a batch's view, its completion and the money in flight read of each payout: owner, status, amount, Paypro's word. */
+export type PayoutState = Pick<Payout, 'tradeNo' | 'status' | 'amount' | 'batchId' | 'paypro'>;
 
 /** What batches need of the payouts table: bulk reads, and recording or adopting a payout as a batch's. */
 export interface BatchPayouts {

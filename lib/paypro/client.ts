@@ -1,5 +1,8 @@
 import * as z from 'zod/mini';
-import { PayproUnknownOutcomeError } from '../errors';
+import { FloatUnreadableError, PayproUnknownOutcomeError } from '../errors';
+import { parseBalance } from './balance';
+import type { FloatBalance, PayproFloatApi, ReceiptRecord } from './float';
+import { receiptDataSchema } from './receipt';
 import { type SaltPosition, type SignableFields, sign } from './sign';
 
 /** The merchant's Paypro credentials, from the secret. */
@@ -72,8 +75,13 @@ export interface PayproClientOptions {
   baseUrl: string;
   timeoutMs: number;
   salt: SaltPosition;
+  /** Where Balance Inquiry lives (unconfirmed for Kenya: PAYPRO_BALANCE_PATH). */
+  balancePath?: string;
   fetch?: typeof fetch;
 }
+
+/** Balance Inquiry's path when none is configured: the likeliest guess for Kenya (see the README). */
+export const DEFAULT_BALANCE_PATH = '/api/queryBalance';
 
 // Statuses that say the request was not processed but may be tried again are not rejections.
 const RETRYABLE_4XX = new Set([408, 425, 429]);
@@ -86,8 +94,8 @@ export interface PayproApi {
   queryPayout(credentials: PayproCredentials, tradeNo: string): Promise<PayoutRecord | RequestRejected>;
 }
 
-/** Paypro's payout and payout-query calls, with timeouts and response schemas. */
-export class PayproClient implements PayproApi {
+/** Paypro's payout, query, balance and receipt calls, with timeouts and response schemas. */
+export class PayproClient implements PayproApi, PayproFloatApi {
   private readonly fetch: typeof fetch;
 
   constructor(private readonly options: PayproClientOptions) {
@@ -134,6 +142,45 @@ export class PayproClient implements PayproApi {
       amount: String(d.amount),
       status: d.status,
       message: d.message ?? '',
+      ...(d.successTime ? { successTime: d.successTime } : {}),
+    };
+  }
+
+  /** The merchant's balance now; FloatUnreadableError when Paypro cannot be asked or its answer is unreadable. */
+  async queryBalance(credentials: PayproCredentials): Promise<FloatBalance> {
+    const path = this.options.balancePath ?? DEFAULT_BALANCE_PATH;
+    let envelope: z.infer<typeof envelopeSchema>;
+    try {
+      envelope = await this.post(path, credentials, { timestamp: Date.now() });
+    } catch (error) {
+      throw new FloatUnreadableError(`Paypro's balance could not be read (${path}).`, { cause: error });
+    }
+    if (envelope.code !== '0000') {
+      throw new FloatUnreadableError(`Paypro refused the balance inquiry (${path}): code ${envelope.code}.`);
+    }
+    const balance = parseBalance(envelope.data);
+    if (!balance)
+      throw new FloatUnreadableError(
+        `Paypro answered the balance inquiry (${path}) with unreadable figures.`,
+      );
+    return balance;
+  }
+
+  /** What Paypro knows of an M-Pesa receipt code; `rejected` when it refuses the request (e.g. an unknown code). */
+  async queryReceipt(credentials: PayproCredentials, code: string): Promise<ReceiptRecord | RequestRejected> {
+    const envelope = await this.post('/api/queryResultByCode', credentials, { code, timestamp: Date.now() });
+    if (envelope.code !== '0000') return rejected(envelope);
+    const data = receiptDataSchema.safeParse(envelope.data);
+    if (!data.success)
+      throw new PayproUnknownOutcomeError('Paypro answered the receipt query with unreadable data.');
+    const d = data.data;
+    return {
+      kind: 'found',
+      ...(d.platFormTradeNo ? { platFormTradeNo: d.platFormTradeNo } : {}),
+      amount: String(d.amount),
+      status: d.status,
+      message: d.message ?? '',
+      ...(d.mpesaReceiptNumber ? { mpesaReceiptNumber: d.mpesaReceiptNumber } : {}),
       ...(d.successTime ? { successTime: d.successTime } : {}),
     };
   }

@@ -212,6 +212,7 @@ export class InMemoryPayoutStore implements PayoutStore, PayoutOutbox, BatchPayo
       states.set(tradeNo, {
         tradeNo,
         status: payout.status,
+        amount: payout.amount,
         ...(payout.batchId !== undefined && { batchId: payout.batchId }),
         ...(payout.paypro !== undefined && { paypro: payout.paypro }),
       });
