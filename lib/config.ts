@@ -33,6 +33,8 @@ export interface Config {
   batchApprovalTtlMs: number;
   /** How often a sending batch is counted again until every item is final. */
   batchCheckIntervalMs: number;
+  /** How long a batch waiting for funds (AWAITING_FUNDS) waits before the float is read again. */
+  floatRecheckMs: number;
   /** How long events wait in an outbox before the scheduled sweep publishes them (the stream goes first). */
   outboxSweepMinAgeMs: number;
   /** The counters of the daily caps (docs/payouts.md, "Caps"). */
@@ -78,6 +80,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     24 * 60 * 60,
   );
   const batchCheckIntervalS = settings.optional('BATCH_CHECK_INTERVAL_S', wholeNumber({ max: 900 }), 60);
+  // At most SQS's longest delay, so the recheck comes by its own message, not only the wake-up.
+  const floatRecheckS = settings.optional('FLOAT_RECHECK_S', wholeNumber({ max: 900 }), 300);
   const outboxSweepMinAgeS = settings.optional('OUTBOX_SWEEP_MIN_AGE_S', wholeNumber({ min: 0 }), 60);
   const payoutLimitsTable = settings.optional('PAYOUT_LIMITS_TABLE', minLength(3));
   // No defaults: a stage that records payouts states its caps (serverless.yml params).
@@ -113,6 +117,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ...(batchApprovalAboveAmount !== undefined && { batchApprovalAboveAmount }),
     batchApprovalTtlMs: batchApprovalTtlS * 1000,
     batchCheckIntervalMs: batchCheckIntervalS * 1000,
+    floatRecheckMs: floatRecheckS * 1000,
     outboxSweepMinAgeMs: outboxSweepMinAgeS * 1000,
     payoutLimitsTable: payoutLimitsTable ?? `payout-limits-${stage}`,
     ...(dailyMaxAmount !== undefined && { dailyMaxAmount }),

@@ -29,6 +29,7 @@ describe('loadConfig', () => {
       payoutBatchesTable: 'payout-batches-prod',
       batchApprovalTtlMs: 86400000,
       batchCheckIntervalMs: 60000,
+      floatRecheckMs: 300000,
       outboxSweepMinAgeMs: 60000,
       payoutLimitsTable: 'payout-limits-prod',
     });
