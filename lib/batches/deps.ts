@@ -68,6 +68,7 @@ function payproClient(config: Config): PayproClient {
     baseUrl: config.payproBaseUrl,
     timeoutMs: config.payproTimeoutMs,
     salt: config.payproSignSalt,
+    ...(config.payproBalancePath !== undefined && { balancePath: config.payproBalancePath }),
   });
 }
 
