@@ -56,6 +56,16 @@ describe('loadConfig', () => {
     );
   });
 
+  it('reads how often a batch waiting for funds reads the float again, refusing more than SQS can delay', () => {
+    expect(loadConfig({ ...required, FLOAT_RECHECK_S: '5' })).toMatchObject({ floatRecheckMs: 5_000 });
+    expect(() => loadConfig({ ...required, FLOAT_RECHECK_S: '901' })).toThrow(
+      new ConfigError('Invalid configuration: FLOAT_RECHECK_S must be at most 900.'),
+    );
+    expect(() => loadConfig({ ...required, FLOAT_RECHECK_S: '0' })).toThrow(
+      new ConfigError('Invalid configuration: FLOAT_RECHECK_S must be at least 1.'),
+    );
+  });
+
   it('reads the daily caps, and requireDailyCaps names every one missing', () => {
     const caps = {
       DAILY_MAX_AMOUNT: '1000000',

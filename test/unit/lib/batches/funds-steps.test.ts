@@ -7,9 +7,7 @@ import { StoredInFlight } from '../../../../lib/batches/in-flight';
 import { acceptBatch, type IntakeDeps } from '../../../../lib/batches/intake';
 import type { BatchRequest } from '../../../../lib/batches/schema';
 import { sendQueuedItem } from '../../../../lib/batches/send-item';
-import { FloatUnreadableError } from '../../../../lib/errors';
 import { dayKey, recipientKey } from '../../../../lib/limits/caps';
-import type { FloatBalance } from '../../../../lib/paypro/float';
 import { InMemoryBatchStore } from '../../../support/fakes/batch-store';
 import { InMemoryCapLedger } from '../../../support/fakes/cap-ledger';
 import { RecordingBus } from '../../../support/fakes/event-bus';
@@ -25,19 +23,6 @@ const NOW = '2026-11-30T07:00:00.000Z';
 const DAY = '2026-11-30';
 const RECHECK_MS = 300_000;
 
-/** Paypro's balance call, in memory: a balance a test sets, or no answer at all. */
-class FakeFloat {
-  calls = 0;
-  unreadable = false;
-  constructor(public available: number) {}
-
-  async queryBalance(): Promise<FloatBalance> {
-    this.calls += 1;
-    if (this.unreadable) throw new FloatUnreadableError('Paypro did not answer the balance inquiry.');
-    return { available: this.available, frozen: 0, unsettled: 0 };
-  }
-}
-
 const request = (batchId: string, amounts: number[]): BatchRequest => ({
   batchId,
   items: amounts.map((amount, i) => ({ tradeNo: `${batchId}-${i}`, amount, mobile: `25471200000${i}` })),
@@ -51,7 +36,7 @@ function world(available: number) {
   const steps = new RecordingStepQueue();
   const bus = new RecordingBus();
   const gate = new InMemoryFundsGate();
-  const float = new FakeFloat(available);
+  const float = new FakePaypro().setBalance(available);
   const clock = manualClock(NOW);
   const log = recordingLog();
   const common = { batches, caps, steps, counter: countingCounter(), log, now: clock.now };
@@ -102,7 +87,7 @@ type World = ReturnType<typeof world>;
 
 /** Sends every queued item through the send-once path, Paypro paying each at once. */
 async function payEverything(w: World): Promise<void> {
-  const paypro = new FakePaypro();
+  const paypro = w.float;
   for (const tradeNo of w.sends.queued) paypro.answerPayout(tradeNo, accepted(tradeNo, '0000', 'SUCCESS'));
   const deps = {
     repository: w.payouts,
@@ -147,7 +132,7 @@ describe('a batch the float does not cover', () => {
     await acceptBatch(w.intake, request('short', [1_000, 2_500]));
     await w.run('short');
     w.clock.advance(RECHECK_MS);
-    w.float.available = 3_400;
+    w.float.setBalance(3_400);
 
     // Act
     const result = await w.run('short');
@@ -161,7 +146,7 @@ describe('a batch the float does not cover', () => {
       needed: 3_500,
       checkedAt: w.clock.now().toISOString(),
     });
-    expect(w.float.calls).toBe(2);
+    expect(w.float.balanceCalls).toBe(2);
     expect(w.payouts.all()).toEqual([]);
   });
 
@@ -171,7 +156,7 @@ describe('a batch the float does not cover', () => {
     await acceptBatch(w.intake, request('short', [1_000, 2_500]));
     await w.run('short');
     w.clock.advance(RECHECK_MS);
-    w.float.available = 3_500;
+    w.float.setBalance(3_500);
 
     // Act
     const sending = await w.run('short');
@@ -197,13 +182,13 @@ describe('a batch the float does not cover', () => {
   it('waits when the balance cannot be read, saying so on the header and in the log, and goes on once it can', async () => {
     // Prepare
     const w = world(1_000_000);
-    w.float.unreadable = true;
+    w.float.setBalance('unknown');
     await acceptBatch(w.intake, request('blind', [1_000]));
 
     // Act
     const blind = await w.run('blind');
     w.clock.advance(RECHECK_MS);
-    w.float.unreadable = false;
+    w.float.setBalance(1_000_000);
     const seeing = await w.run('blind');
 
     // Assess
@@ -213,7 +198,7 @@ describe('a batch the float does not cover', () => {
         inFlight: 0,
         needed: 1_000,
         checkedAt: NOW,
-        readError: 'Paypro did not answer the balance inquiry.',
+        readError: "Paypro's balance could not be read (fake Paypro).",
       },
     });
     expect(w.log.lines).toContainEqual({
