@@ -29,7 +29,9 @@ export const batchStatus = z
   .register(replies, {
     id: 'BatchStatus',
     description:
-      'RECEIVED → (AWAITING_APPROVAL) → RECORDING → SENDING → COMPLETED or COMPLETED_WITH_FAILURES; ' +
+      'RECEIVED → (AWAITING_APPROVAL) → (AWAITING_FUNDS) → RECORDING → SENDING → COMPLETED or ' +
+      'COMPLETED_WITH_FAILURES; AWAITING_FUNDS: the float does not cover the batch yet, nothing of it is ' +
+      'recorded or sent, it is checked again every FLOAT_RECHECK_S and goes on by itself once covered; ' +
       'REJECTED and CANCELLED are final and nothing of the batch was sent.',
   });
 
@@ -88,6 +90,25 @@ export const batchProgress = z
     description: 'Counts and amounts as last counted from the items.',
   });
 
+export const batchFunds = z
+  .strictObject({
+    available: z
+      .number()
+      .optional()
+      .describe("Paypro's available balance, KES; absent when it could not be read (see readError)"),
+    inFlight: shillings().describe(
+      'Money already in flight: open payouts and batch items let through, not yet recorded',
+    ),
+    needed: shillings().describe("The batch's total"),
+    checkedAt: timestamp.describe('When the balance was read (or tried)'),
+    readError: z.string().optional().describe('Why the balance could not be read'),
+  })
+  .register(replies, {
+    id: 'BatchFunds',
+    description:
+      'What the last funds check saw: the batch goes on once available − inFlight ≥ needed, on a balance at most 60 s old.',
+  });
+
 export const batchSummaryShape = {
   batchId: z.string(),
   status: batchStatus,
@@ -99,6 +120,7 @@ export const batchSummaryShape = {
   approval: batchDecision.optional(),
   cancellation: batchDecision.optional(),
   rejection: batchRejection.optional(),
+  funds: batchFunds.optional().describe('AWAITING_FUNDS: why it waits'),
   progress: batchProgress.optional(),
   completedAt: timestamp.optional(),
 };

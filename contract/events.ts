@@ -28,6 +28,10 @@ export const PAYOUT_EVENTS = {
 export const BATCH_EVENTS = {
   'Batch Accepted': 'The batch and its lines are stored (RECEIVED); the rest happens off the request.',
   'Batch Awaiting Approval': 'Its total needs an operator to approve it before anything is recorded or sent.',
+  'Batch Awaiting Funds':
+    "The float does not cover it (Paypro's balance less the money in flight), or the balance could not be " +
+    'read; nothing was recorded or sent. Carries funds. Checked again every FLOAT_RECHECK_S, it goes on by ' +
+    'itself once covered; sent once each time the batch starts waiting, never per check.',
   'Batch Completed':
     'Every item is final (COMPLETED, or COMPLETED_WITH_FAILURES); carries counts and amounts per item status.',
   'Batch Rejected': "A recipient's daily cap refused it; nothing was sent. Carries rejection.",

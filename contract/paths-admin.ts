@@ -257,7 +257,7 @@ export function adminPaths() {
         tags: ['admin'],
         summary: 'Cancel a batch nothing of which is recorded yet; its cap shares go back',
         description:
-          'Cancels a RECEIVED or AWAITING_APPROVAL batch: nothing of it is ever recorded or sent, and the ' +
+          'Cancels a RECEIVED, AWAITING_APPROVAL or AWAITING_FUNDS batch: nothing of it is ever recorded or sent, and the ' +
           "shares of the day's caps it reserved go back.",
         security: ADMIN_SECURITY,
         parameters: [batchId],

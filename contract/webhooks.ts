@@ -94,6 +94,11 @@ function batchExampleData(detailType: string): Record<string, unknown> {
   const data: Record<string, Record<string, unknown>> = {
     'Batch Accepted': { previousStatus: 'RECEIVED', version: 1 },
     'Batch Awaiting Approval': { status: 'AWAITING_APPROVAL', approvalDeadline: '2026-11-26T09:00:00.000Z' },
+    'Batch Awaiting Funds': {
+      previousStatus: 'RECORDING',
+      status: 'AWAITING_FUNDS',
+      funds: { available: 420000, inFlight: 35000, needed: 599500, checkedAt: at },
+    },
     'Batch Completed': {
       status: 'COMPLETED',
       completedAt: at,

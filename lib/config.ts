@@ -1,6 +1,16 @@
 import { ConfigError } from './errors';
 import type { DailyCaps } from './limits/caps';
-import { anyText, booleanFlag, EnvReader, httpUrl, minLength, oneOf, wholeNumber } from './shared/env';
+import {
+  anyText,
+  booleanFlag,
+  EnvReader,
+  httpUrl,
+  Invalid,
+  minLength,
+  oneOf,
+  type Reader,
+  wholeNumber,
+} from './shared/env';
 
 /** The service's settings, read from the environment once per container. */
 export interface Config {
@@ -10,6 +20,11 @@ export interface Config {
   payproSecretId: string;
   payproSignSalt: 'prefix' | 'suffix';
   payproTimeoutMs: number;
+  /**
+   * Where Paypro's Balance Inquiry lives (unconfirmed for Kenya); unset: the client's
+   * DEFAULT_BALANCE_PATH, kept there so functions without a Paypro client do not load it.
+   */
+  payproBalancePath?: string;
   publicBaseUrl: string;
   payoutMinAmount: number;
   payoutMaxAmount: number;
@@ -33,6 +48,8 @@ export interface Config {
   batchApprovalTtlMs: number;
   /** How often a sending batch is counted again until every item is final. */
   batchCheckIntervalMs: number;
+  /** How long a batch waiting for funds (AWAITING_FUNDS) waits before the float is read again. */
+  floatRecheckMs: number;
   /** How long events wait in an outbox before the scheduled sweep publishes them (the stream goes first). */
   outboxSweepMinAgeMs: number;
   /** The counters of the daily caps (docs/payouts.md, "Caps"). */
@@ -43,6 +60,10 @@ export interface Config {
   recipientDailyMaxAmount?: number;
   recipientDailyMaxCount?: number;
 }
+
+/** A URL path to append to PAYPRO_BASE_URL: starts with `/`, no whitespace. */
+const urlPath: Reader<string> = (text) =>
+  /^\/\S*$/.test(text) ? text : new Invalid('must be a path starting with / and without whitespace');
 
 /** Parses the environment; throws a ConfigError naming every missing or bad variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -55,6 +76,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const payproSignSalt = settings.optional('PAYPRO_SIGN_SALT', oneOf('prefix', 'suffix'), 'prefix');
   // Below the create function's 20 s Lambda timeout, with room for the DynamoDB writes.
   const payproTimeoutMs = settings.optional('PAYPRO_TIMEOUT_MS', wholeNumber({ max: 15_000 }), 5_000);
+  const payproBalancePath = settings.optional('PAYPRO_BALANCE_PATH', urlPath);
   const publicBaseUrl = settings.required('PUBLIC_BASE_URL', httpUrl);
   const payoutMinAmount = settings.optional('PAYOUT_MIN_AMOUNT', wholeNumber(), 50);
   const payoutMaxAmount = settings.optional('PAYOUT_MAX_AMOUNT', wholeNumber(), 250_000);
@@ -78,6 +100,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     24 * 60 * 60,
   );
   const batchCheckIntervalS = settings.optional('BATCH_CHECK_INTERVAL_S', wholeNumber({ max: 900 }), 60);
+  // At most SQS's longest delay, so the recheck comes by its own message, not only the wake-up.
+  const floatRecheckS = settings.optional('FLOAT_RECHECK_S', wholeNumber({ max: 900 }), 300);
   const outboxSweepMinAgeS = settings.optional('OUTBOX_SWEEP_MIN_AGE_S', wholeNumber({ min: 0 }), 60);
   const payoutLimitsTable = settings.optional('PAYOUT_LIMITS_TABLE', minLength(3));
   // No defaults: a stage that records payouts states its caps (serverless.yml params).
@@ -97,6 +121,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     payproSecretId: payproSecretId ?? `paypro/${stage}`,
     payproSignSalt,
     payproTimeoutMs,
+    ...(payproBalancePath !== undefined && { payproBalancePath }),
     publicBaseUrl,
     payoutMinAmount,
     payoutMaxAmount,
@@ -113,6 +138,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ...(batchApprovalAboveAmount !== undefined && { batchApprovalAboveAmount }),
     batchApprovalTtlMs: batchApprovalTtlS * 1000,
     batchCheckIntervalMs: batchCheckIntervalS * 1000,
+    floatRecheckMs: floatRecheckS * 1000,
     outboxSweepMinAgeMs: outboxSweepMinAgeS * 1000,
     payoutLimitsTable: payoutLimitsTable ?? `payout-limits-${stage}`,
     ...(dailyMaxAmount !== undefined && { dailyMaxAmount }),

@@ -313,7 +313,7 @@ export interface paths {
     put?: never;
     /**
      * Cancel a batch nothing of which is recorded yet; its cap shares go back
-     * @description Cancels a RECEIVED or AWAITING_APPROVAL batch: nothing of it is ever recorded or sent, and the shares of the day's caps it reserved go back.
+     * @description Cancels a RECEIVED, AWAITING_APPROVAL or AWAITING_FUNDS batch: nothing of it is ever recorded or sent, and the shares of the day's caps it reserved go back.
      */
     post: operations['adminCancelBatch'];
     delete?: never;
@@ -464,6 +464,26 @@ export interface webhooks {
     patch?: never;
     trace?: never;
   };
+  'batch.awaiting.funds': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * batch.awaiting.funds: The float does not cover it (Paypro's balance less the money in flight), or the balance could not be read
+     * @description EventBridge detail-type `Batch Awaiting Funds`. The float does not cover it (Paypro's balance less the money in flight), or the balance could not be read; nothing was recorded or sent. Carries funds. Checked again every FLOAT_RECHECK_S, it goes on by itself once covered; sent once each time the batch starts waiting, never per check. Sent to every endpoint of paypro-webhooks/<stage> (WEBHOOK_URL under npm start), signed as Standard Webhooks says; delivery is at least once: dedupe on webhook-id, order by data.version.
+     */
+    post: operations['batchAwaitingFundsWebhook'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   'batch.completed': {
     parameters: {
       query?: never;
@@ -598,6 +618,8 @@ export interface components {
       approval?: components['schemas']['BatchDecision'];
       cancellation?: components['schemas']['BatchDecision'];
       rejection?: components['schemas']['BatchRejection'];
+      /** @description AWAITING_FUNDS: why it waits */
+      funds?: components['schemas']['BatchFunds'];
       progress?: components['schemas']['BatchProgress'];
       completedAt?: components['schemas']['Timestamp'];
       /** @description batch:<batchId>:<version>: the same change always has the same id */
@@ -623,6 +645,18 @@ export interface components {
         REJECTED: number;
         CANCELLED: number;
       };
+    };
+    /** @description What the last funds check saw: the batch goes on once available − inFlight ≥ needed, on a balance at most 60 s old. */
+    BatchFunds: {
+      /** @description Paypro's available balance, KES; absent when it could not be read (see readError) */
+      available?: number;
+      /** @description Money already in flight: open payouts and batch items let through, not yet recorded */
+      inFlight: number;
+      /** @description The batch's total */
+      needed: number;
+      checkedAt: components['schemas']['Timestamp'];
+      /** @description Why the balance could not be read */
+      readError?: string;
     };
     /** @description One item of a batch. */
     BatchItem: {
@@ -669,6 +703,8 @@ export interface components {
       approval?: components['schemas']['BatchDecision'];
       cancellation?: components['schemas']['BatchDecision'];
       rejection?: components['schemas']['BatchRejection'];
+      /** @description AWAITING_FUNDS: why it waits */
+      funds?: components['schemas']['BatchFunds'];
       progress?: components['schemas']['BatchProgress'];
       completedAt?: components['schemas']['Timestamp'];
       /** @description Items per status, read from the items as stored now; they add up to itemCount */
@@ -746,12 +782,13 @@ export interface components {
       remark?: string;
     };
     /**
-     * @description RECEIVED → (AWAITING_APPROVAL) → RECORDING → SENDING → COMPLETED or COMPLETED_WITH_FAILURES; REJECTED and CANCELLED are final and nothing of the batch was sent.
+     * @description RECEIVED → (AWAITING_APPROVAL) → (AWAITING_FUNDS) → RECORDING → SENDING → COMPLETED or COMPLETED_WITH_FAILURES; AWAITING_FUNDS: the float does not cover the batch yet, nothing of it is recorded or sent, it is checked again every FLOAT_RECHECK_S and goes on by itself once covered; REJECTED and CANCELLED are final and nothing of the batch was sent.
      * @enum {string}
      */
     BatchStatus:
       | 'RECEIVED'
       | 'AWAITING_APPROVAL'
+      | 'AWAITING_FUNDS'
       | 'RECORDING'
       | 'SENDING'
       | 'COMPLETED'
@@ -772,6 +809,8 @@ export interface components {
       approval?: components['schemas']['BatchDecision'];
       cancellation?: components['schemas']['BatchDecision'];
       rejection?: components['schemas']['BatchRejection'];
+      /** @description AWAITING_FUNDS: why it waits */
+      funds?: components['schemas']['BatchFunds'];
       progress?: components['schemas']['BatchProgress'];
       completedAt?: components['schemas']['Timestamp'];
     };
@@ -788,6 +827,7 @@ export interface components {
     BatchWebhookType:
       | 'batch.accepted'
       | 'batch.awaiting.approval'
+      | 'batch.awaiting.funds'
       | 'batch.completed'
       | 'batch.rejected'
       | 'batch.cancelled';
@@ -2713,6 +2753,61 @@ export interface operations {
         'application/json': {
           /** @constant */
           type: 'batch.awaiting.approval';
+        } & WithRequired<components['schemas']['BatchWebhook'], 'type'>;
+      };
+    };
+    responses: {
+      /** @description Delivered: nothing more is sent for this event to this endpoint. */
+      '2XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Refused (as any 3xx and 4xx but 408 and 429): not retried; the message goes to the dead-letter queue with reason rejected. 408 and 429 are retried like a 5xx. */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Retried after 30 s, 2 min, 10 min, 30 min, 1 h, 2 h, 4 h, 8 h and 10 h (as is no answer within WEBHOOK_TIMEOUT_MS), then dead-lettered. */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  batchAwaitingFundsWebhook: {
+    parameters: {
+      query?: never;
+      header: {
+        /**
+         * @description The event's eventId: the same for every attempt and endpoint; dedupe on it
+         * @example order-1001:2
+         */
+        'webhook-id': string;
+        /**
+         * @description Seconds since the epoch, of this attempt; refuse one 5 minutes off your clock
+         * @example 1795597202
+         */
+        'webhook-timestamp': string;
+        /**
+         * @description v1, + base64 HMAC-SHA256 of <webhook-id>.<webhook-timestamp>.<body> under the key of your whsec_ secret
+         * @example v1,K5oZfzN95Z9UVu1EsfQmfVNQhnkZ2pj9o9NDN/H/pI4=
+         */
+        'webhook-signature': string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @constant */
+          type: 'batch.awaiting.funds';
         } & WithRequired<components['schemas']['BatchWebhook'], 'type'>;
       };
     };

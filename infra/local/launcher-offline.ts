@@ -32,6 +32,8 @@ export function startOffline(deps: LocalDeps, apiUrl: string): { child: ChildPro
         WEBHOOK_RETRY_SCALE: env.WEBHOOK_RETRY_SCALE ?? '0.01',
         // A sending batch is counted every few seconds rather than every minute.
         BATCH_CHECK_INTERVAL_S: env.BATCH_CHECK_INTERVAL_S ?? '2',
+        // A batch waiting for funds reads the float again every few seconds, so a top-up shows at once.
+        FLOAT_RECHECK_S: env.FLOAT_RECHECK_S ?? '5',
         LOCAL_API_KEY: settings.apiKey,
         LOCAL_ADMIN_KEY: settings.adminKey,
         OFFLINE_HTTP_PORT: String(settings.apiPort),

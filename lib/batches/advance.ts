@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { EventBus } from '../events/bus';
-import type { BatchRecord, BatchStatus } from './batch';
+import { awaitsFundsCheck, type BatchRecord, type BatchStatus } from './batch';
+import { checkFunds } from './funds-steps';
 import type { BatchStepQueue } from './queue';
 import { MAX_DELAY_SECONDS } from './queue';
 import {
@@ -46,8 +47,11 @@ async function step(deps: AdvanceDeps, context: StepContext): Promise<StepResult
       return record.lineRows === undefined ? awaitLines(deps, context) : reserveRecipients(deps, context);
     case 'AWAITING_APPROVAL':
       return awaitApproval(deps, context);
+    case 'AWAITING_FUNDS':
+      return checkFunds(deps, context);
     case 'RECORDING':
-      return recordNext(deps, context);
+      // Nothing is recorded before the funds check lets the batch through.
+      return awaitsFundsCheck(record) ? checkFunds(deps, context) : recordNext(deps, context);
     case 'SENDING':
       return checkCompletion(deps, context);
     case 'REJECTED':
@@ -179,7 +183,13 @@ export async function publishBatchEvents(
 }
 
 /** Statuses whose batches the wake-up looks at in full: in progress, never many. */
-const IN_PROGRESS: readonly BatchStatus[] = ['RECEIVED', 'AWAITING_APPROVAL', 'RECORDING', 'SENDING'];
+const IN_PROGRESS: readonly BatchStatus[] = [
+  'RECEIVED',
+  'AWAITING_APPROVAL',
+  'AWAITING_FUNDS',
+  'RECORDING',
+  'SENDING',
+];
 /** Final statuses, looked at over their last few days only: a give-back or events left to publish. */
 const FINAL: readonly BatchStatus[] = ['REJECTED', 'CANCELLED', 'COMPLETED', 'COMPLETED_WITH_FAILURES'];
 const FINAL_LOOKBACK_MS = 3 * 24 * 60 * 60 * 1000;
@@ -195,7 +205,8 @@ export interface WakeDeps {
 
 /**
  * The safety net under the step messages: asks for a step of every batch whose next step is due
- * (its nextStepAt passed) — one whose message was lost, whose run died, or whose approval expired.
+ * (its nextStepAt passed) — one whose message was lost, whose run died, whose approval expired,
+ * or that waits for funds longer than SQS can delay a message.
  */
 export async function wakeDueBatches(deps: WakeDeps): Promise<{ woken: number }> {
   const now = deps.now();

@@ -1,15 +1,19 @@
 import type { CapName, FieldProblem } from '../errors';
+import type { FundsReading } from '../float/funds';
 import type { PayoutStatus } from '../payouts/payout';
 
 /**
  * Where a batch stands. RECEIVED (stored, answered 202) → AWAITING_APPROVAL (when its total needs
- * an operator's approval) → RECORDING (its items become payouts and are queued) → SENDING →
- * COMPLETED or COMPLETED_WITH_FAILURES; or REJECTED (over a recipient's cap) or CANCELLED (by an
- * operator, by expiry, or an interrupted intake), in which nothing was sent.
+ * an operator's approval) → RECORDING (its items become payouts and are queued, once the funds
+ * check found the float covers it) → SENDING → COMPLETED or COMPLETED_WITH_FAILURES; or
+ * AWAITING_FUNDS (the float does not cover it yet: checked again until it does, nothing recorded)
+ * before RECORDING; or REJECTED (over a recipient's cap) or CANCELLED (by an operator, by expiry,
+ * or an interrupted intake), in which nothing was sent.
  */
 export type BatchStatus =
   | 'RECEIVED'
   | 'AWAITING_APPROVAL'
+  | 'AWAITING_FUNDS'
   | 'RECORDING'
   | 'SENDING'
   | 'COMPLETED'
@@ -20,6 +24,7 @@ export type BatchStatus =
 export const BATCH_STATUSES: readonly BatchStatus[] = [
   'RECEIVED',
   'AWAITING_APPROVAL',
+  'AWAITING_FUNDS',
   'RECORDING',
   'SENDING',
   'COMPLETED',
@@ -38,8 +43,21 @@ export function isFinalBatch(status: BatchStatus): boolean {
   );
 }
 
+/**
+ * A RECORDING batch the funds check has not let through yet (it records nothing until then): its
+ * unrecorded items are not money in flight. A header from before the check existed that already
+ * recorded rows counts as let through.
+ */
+export function awaitsFundsCheck(
+  record: Pick<BatchRecord, 'status' | 'fundsCheckedAt' | 'recordedRows'>,
+): boolean {
+  return (
+    record.status === 'RECORDING' && record.fundsCheckedAt === undefined && (record.recordedRows ?? 0) === 0
+  );
+}
+
 /** The states in which nothing of the batch was recorded or sent, and an operator may still cancel it. */
-export const CANCELLABLE: readonly BatchStatus[] = ['RECEIVED', 'AWAITING_APPROVAL'];
+export const CANCELLABLE: readonly BatchStatus[] = ['RECEIVED', 'AWAITING_APPROVAL', 'AWAITING_FUNDS'];
 
 /**
  * An item as a batch shows it: its payout's status once the batch owns one; PENDING before it is
@@ -137,6 +155,10 @@ export interface BatchRecord {
   approval?: BatchDecision;
   cancellation?: BatchDecision;
   rejection?: BatchRejection;
+  /** What the last funds check saw (AWAITING_FUNDS, or the one that let the batch go on). */
+  funds?: FundsReading;
+  /** When the funds check let the batch be recorded: until then a RECORDING batch records nothing. */
+  fundsCheckedAt?: string;
   /** True once what the batch reserved and did not use was given back (REJECTED, CANCELLED, or after recording). */
   sharesSettled?: boolean;
   progress?: BatchProgress;
@@ -159,6 +181,8 @@ export interface BatchSummary {
   approval?: BatchDecision;
   cancellation?: BatchDecision;
   rejection?: BatchRejection;
+  /** AWAITING_FUNDS: what the last funds check saw, so an operator sees why the batch waits. */
+  funds?: FundsReading;
   progress?: BatchProgress;
   completedAt?: string;
 }
@@ -207,6 +231,7 @@ export function toSummary(record: BatchRecord): BatchSummary {
     ...(record.approval && { approval: record.approval }),
     ...(record.cancellation && { cancellation: record.cancellation }),
     ...(record.rejection && { rejection: record.rejection }),
+    ...(record.status === 'AWAITING_FUNDS' && record.funds && { funds: record.funds }),
     ...(record.progress && { progress: record.progress }),
     ...(record.completedAt !== undefined && { completedAt: record.completedAt }),
   };

@@ -83,8 +83,8 @@ async function decide(
 
 /**
  * `POST /admin/payout-batches/{batchId}/approve`: an operator lets a batch awaiting approval go
- * on to be recorded and sent; who, when and why are kept on the batch. 409 for any other status,
- * or once the approval's time is over.
+ * on to the funds check, then to be recorded and sent; who, when and why are kept on the batch.
+ * 409 for any other status, or once the approval's time is over.
  */
 export async function approveBatch(
   deps: DecideDeps,
@@ -117,7 +117,8 @@ export async function approveBatch(
 
 /**
  * `POST /admin/payout-batches/{batchId}/cancel`: an operator cancels a batch nothing of which was
- * recorded yet (RECEIVED or AWAITING_APPROVAL); its cap shares go back. 409 for any other status.
+ * recorded yet (RECEIVED, AWAITING_APPROVAL or AWAITING_FUNDS); its cap shares go back. 409 for
+ * any other status.
  */
 export async function cancelBatch(
   deps: DecideDeps,
@@ -135,7 +136,7 @@ export async function cancelBatch(
     CANCELLABLE,
     'CANCELLED',
     { cancellation },
-    'only a batch nothing of which is recorded yet (RECEIVED, AWAITING_APPROVAL) can be cancelled',
+    'only a batch nothing of which is recorded yet (RECEIVED, AWAITING_APPROVAL, AWAITING_FUNDS) can be cancelled',
   );
   deps.counter.count('BatchCancelled');
   deps.log.info('operator cancelled a batch', { batchId: record.batchId, operator });

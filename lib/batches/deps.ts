@@ -11,6 +11,8 @@ import { cachedPayproSecret } from '../paypro/secret';
 import { createDocumentClient } from '../store';
 import type { AdvanceDeps, WakeDeps } from './advance';
 import type { DecideDeps } from './decide';
+import { DynamoFundsGate } from './funds-gate';
+import { StoredInFlight } from './in-flight';
 import type { IntakeDeps } from './intake';
 import type { ListBatchesDeps } from './list';
 import { DynamoBatchPayouts } from './payouts';
@@ -61,14 +63,39 @@ export function buildIntakeDeps(config: Config): IntakeDeps {
   };
 }
 
+function payproClient(config: Config): PayproClient {
+  return new PayproClient({
+    baseUrl: config.payproBaseUrl,
+    timeoutMs: config.payproTimeoutMs,
+    salt: config.payproSignSalt,
+    ...(config.payproBalancePath !== undefined && { balancePath: config.payproBalancePath }),
+  });
+}
+
+function payproSecret(config: Config) {
+  return cachedPayproSecret(new SecretsManagerClient({}), config.payproSecretId, config.secretCacheTtlMs);
+}
+
 /** advance-batches: every step of a batch after its intake, one run at a time. */
 export function buildAdvanceDeps(config: Config): AdvanceDeps {
   const { client, batches, caps } = stores(config);
   const sqs = new SQSClient({});
+  const payouts = new DynamoBatchPayouts(client, config.payoutsTable);
   return {
     batches,
     caps,
-    payouts: new DynamoBatchPayouts(client, config.payoutsTable),
+    payouts,
+    funds: {
+      float: payproClient(config),
+      credentials: payproSecret(config),
+      inFlight: new StoredInFlight({
+        payouts: new PayoutRepository(client, config.payoutsTable),
+        batchPayouts: payouts,
+        batches,
+      }),
+      gate: new DynamoFundsGate(client, config.payoutBatchesTable),
+    },
+    fundsRecheckMs: config.floatRecheckMs,
     sends: new SqsBatchSendQueue(sqs, requireSetting('BATCH_SENDS_QUEUE_URL', config.batchSendsQueueUrl)),
     steps: new SqsBatchStepQueue(sqs, requireSetting('BATCH_STEPS_QUEUE_URL', config.batchStepsQueueUrl)),
     bus: new EventBridgeBus(config.eventBusName),
@@ -109,12 +136,8 @@ export function buildSendItemDeps(config: Config): SendItemDeps {
   return {
     repository: new PayoutRepository(client, config.payoutsTable),
     caps,
-    paypro: new PayproClient({
-      baseUrl: config.payproBaseUrl,
-      timeoutMs: config.payproTimeoutMs,
-      salt: config.payproSignSalt,
-    }),
-    secret: cachedPayproSecret(new SecretsManagerClient({}), config.payproSecretId, config.secretCacheTtlMs),
+    paypro: payproClient(config),
+    secret: payproSecret(config),
     publicBaseUrl: config.publicBaseUrl,
     ...common,
   };

@@ -5,6 +5,7 @@ import { toSummary } from './batch';
 export type BatchEventType =
   | 'Batch Accepted'
   | 'Batch Awaiting Approval'
+  | 'Batch Awaiting Funds'
   | 'Batch Completed'
   | 'Batch Rejected'
   | 'Batch Cancelled';
@@ -33,6 +34,7 @@ export interface BatchEvent {
 const TYPE_OF: Partial<Record<BatchStatus, BatchEventType>> = {
   RECEIVED: 'Batch Accepted',
   AWAITING_APPROVAL: 'Batch Awaiting Approval',
+  AWAITING_FUNDS: 'Batch Awaiting Funds',
   COMPLETED: 'Batch Completed',
   COMPLETED_WITH_FAILURES: 'Batch Completed',
   REJECTED: 'Batch Rejected',

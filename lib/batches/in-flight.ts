@@ -2,6 +2,7 @@ import type { InFlight, InFlightReader, Money } from '../float/in-flight';
 import { OPEN_PARTITION_KEYS } from '../payouts/keys';
 import type { PayoutStore } from '../payouts/store';
 import { forEachLimit } from '../shared/concurrency';
+import { awaitsFundsCheck } from './batch';
 import type { BatchPayouts, BatchStore } from './store';
 
 /** Later than any due time: the due index read with it lists every open payout. */
@@ -19,7 +20,8 @@ export interface InFlightDeps {
 /**
  * The money in flight, read from the stores: every open payout (the due index lists them, keys
  * only, so their amounts are read in bulk) and, of each batch still RECORDING, what it has not
- * recorded yet. An item recorded between the two reads may be counted twice, never missed.
+ * recorded yet (once the funds check let it through; batches waiting for funds count nothing). An
+ * item recorded between the two reads may be counted twice, never missed.
  */
 export class StoredInFlight implements InFlightReader {
   constructor(private readonly deps: InFlightDeps) {}
@@ -63,6 +65,8 @@ export class StoredInFlight implements InFlightReader {
         ...(cursor && { cursor }),
       });
       for (const record of page.records) {
+        // Not let through yet (it may be the very batch being checked): nothing of it will leave the float before.
+        if (awaitsFundsCheck(record)) continue;
         // A header from before recordedAmount existed: count all of it, the safe side.
         const recorded = record.recordedAmount ?? 0;
         const recordedItems = record.recordedItems ?? 0;

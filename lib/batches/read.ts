@@ -31,7 +31,9 @@ async function load(deps: ReadBatchDeps, batchId: string | undefined) {
   if (!record) throw new BatchNotFoundError(batchId);
   const lines = itemsOf(record.lineRows === undefined ? [] : await deps.batches.rows(batchId));
   // Nothing is recorded before RECORDING: no payout under these tradeNos can be the batch's yet.
-  const recorded = !['RECEIVED', 'AWAITING_APPROVAL', 'REJECTED', 'CANCELLED'].includes(record.status);
+  const recorded = !['RECEIVED', 'AWAITING_APPROVAL', 'AWAITING_FUNDS', 'REJECTED', 'CANCELLED'].includes(
+    record.status,
+  );
   const payouts = recorded ? await deps.payouts.getStates(ownedTradeNos(lines)) : new Map();
   return { record, items: withPayouts(batchId, lines, payouts) };
 }

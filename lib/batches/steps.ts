@@ -1,3 +1,4 @@
+import type { FundsSources } from '../float/funds';
 import {
   type BatchCapDeps,
   batchMark,
@@ -20,6 +21,10 @@ export interface StepDeps extends RecordDeps, BatchCapDeps {
   approvalTtlMs: number;
   /** How often a sending batch is counted again until every item is final. */
   checkIntervalMs: number;
+  /** Where the funds check reads the float and the money in flight, and the gate its decisions pass one at a time. */
+  funds: FundsSources;
+  /** How long a batch waits in AWAITING_FUNDS before the float is read again (FLOAT_RECHECK_S). */
+  fundsRecheckMs: number;
 }
 
 /** What one run knows of its batch: the header, its rows once read, and how to write the header. */
@@ -54,7 +59,7 @@ async function rowsOf(deps: StepDeps, context: StepContext): Promise<LineRow[]> 
 }
 
 /** Moves the batch to `to` with its event, from the status it is in. */
-async function move(
+export async function move(
   deps: StepDeps,
   context: StepContext,
   to: BatchStatus,
@@ -72,7 +77,8 @@ async function move(
   });
 }
 
-const outcome = (record: BatchRecord | undefined, next: (r: BatchRecord) => StepResult): StepResult =>
+/** The step's result after a header write: `next` of the header, or refused when the write was. */
+export const outcome = (record: BatchRecord | undefined, next: (r: BatchRecord) => StepResult): StepResult =>
   record ? next(record) : { afterwards: 'refused' };
 
 /** RECEIVED without lines: wait for them, or cancel the batch once its intake has plainly died. */
@@ -92,7 +98,8 @@ export async function awaitLines(deps: StepDeps, context: StepContext): Promise<
 /**
  * RECEIVED: reserves every recipient's share (once per recipient, by the batch's mark); over a
  * recipient's cap the batch is REJECTED, naming the cap and every item concerned; otherwise it
- * waits for approval when its total needs one, or goes on to RECORDING.
+ * waits for approval when its total needs one, or goes on to RECORDING (whose first step is the
+ * funds check).
  */
 export async function reserveRecipients(deps: StepDeps, context: StepContext): Promise<StepResult> {
   const { record } = context;

@@ -414,6 +414,9 @@ describe('serverless package --stage prod (offline, no credentials)', () => {
       'Fn::Join': ['', [{ 'Fn::GetAtt': ['PayoutBatchesTable', 'Arn'] }, '/index/batches-by-status']],
     });
     const SECRET = JSON.stringify({ Ref: 'PayproSecret' });
+    const DUE_INDEX = JSON.stringify({
+      'Fn::Join': ['', [{ 'Fn::GetAtt': ['PayoutsTable', 'Arn'] }, '/index/due-payouts']],
+    });
     // The intake never touches the payouts table: it stores the batch and asks for its first step.
     expect(grants('CreatePayoutBatchRole')).toEqual(
       [
@@ -430,6 +433,9 @@ describe('serverless package --stage prod (offline, no credentials)', () => {
         `dynamodb:GetItem ${PAYOUTS}`,
         `dynamodb:PutItem ${PAYOUTS}`,
         `dynamodb:UpdateItem ${PAYOUTS}`,
+        // The funds check: the open payouts' index (money in flight) and Paypro's balance.
+        `dynamodb:Query ${DUE_INDEX}`,
+        `secretsmanager:GetSecretValue ${SECRET}`,
         `dynamodb:GetItem ${BATCHES}`,
         `dynamodb:Query ${BATCHES}`,
         `dynamodb:UpdateItem ${BATCHES}`,

@@ -14,12 +14,15 @@ import {
 } from '../../infra/local/dynamodb';
 import type { BatchRecord } from '../../lib/batches/batch';
 import { batchEvent } from '../../lib/batches/events';
+import { DynamoFundsGate } from '../../lib/batches/funds-gate';
 import { BatchRepository } from '../../lib/batches/repository';
 import type { BatchStore } from '../../lib/batches/store';
+import type { FundsGate } from '../../lib/float/funds-gate';
 import { DynamoCapLedger } from '../../lib/limits/repository';
 import type { BatchCapLedger } from '../../lib/limits/store';
 import { InMemoryBatchStore } from '../support/fakes/batch-store';
 import { InMemoryCapLedger } from '../support/fakes/cap-ledger';
+import { InMemoryFundsGate } from '../support/fakes/funds-gate';
 
 let dynamo: LocalDynamo;
 let client: DynamoDBDocumentClient;
@@ -248,5 +251,43 @@ describe.each([
     expect(settled).toEqual([true, false, false, true]);
     expect(await caps.read('DAY#1')).toEqual({ amount: 800, count: 1 });
     expect(await caps.read('DAY#never')).toEqual({ amount: 0, count: 0 });
+  });
+});
+
+async function gateOnDynalite(): Promise<{ gate: FundsGate; batches?: BatchStore }> {
+  tables += 1;
+  const name = `batches-gate-contract-${tables}`;
+  await createBatchesTable(dynamo.url, name);
+  return { gate: new DynamoFundsGate(client, name), batches: new BatchRepository(client, name) };
+}
+
+describe.each([
+  [
+    'the in-memory FundsGate',
+    async (): Promise<{ gate: FundsGate; batches?: BatchStore }> => ({
+      gate: new InMemoryFundsGate(),
+    }),
+  ],
+  ['DynamoFundsGate on dynalite', gateOnDynalite],
+])('%s', (_name, open) => {
+  it('lets one funds decision through at a time, until it is given up, held a moment longer, or expired', async () => {
+    // Prepare
+    const { gate, batches } = await open();
+
+    // Act
+    const first = await gate.acquire('run-a', T1, T0);
+    const other = await gate.acquire('run-b', T1, T0);
+    await gate.release('run-b');
+    const stillHeld = await gate.acquire('run-b', T1, T0);
+    await gate.release('run-a');
+    const free = await gate.acquire('run-b', T1, T0);
+    await gate.release('run-b', T2);
+    const held = await gate.acquire('run-c', T2, '2026-11-24T07:01:30.000Z');
+    const afterHold = await gate.acquire('run-c', T2, '2026-11-24T07:02:00.001Z');
+    const listed = await batches?.listByStatus('RECEIVED', { limit: 10 });
+
+    // Assess
+    expect([first, other, stillHeld, free, held, afterHold]).toEqual([true, false, false, true, false, true]);
+    expect(listed?.records ?? []).toEqual([]);
   });
 });

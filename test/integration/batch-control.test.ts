@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPayoutHandler } from '../../functions/create-payout';
 import { SANDBOX_MOBILES } from '../../infra/local/paypro-sandbox';
 import { type AdvanceDeps, advanceBatch } from '../../lib/batches/advance';
+import { DynamoFundsGate } from '../../lib/batches/funds-gate';
 import { acceptBatch, type IntakeDeps } from '../../lib/batches/intake';
 import { DynamoBatchPayouts } from '../../lib/batches/payouts';
 import { BatchRepository } from '../../lib/batches/repository';
@@ -12,7 +13,7 @@ import { DynamoCapLedger } from '../../lib/limits/repository';
 import { createDocumentClient } from '../../lib/store';
 import { startBatchFunctions } from '../support/batch-stack';
 import { apiEvent, bodyOf, lambdaContext } from '../support/events';
-import { startStack } from '../support/stack';
+import { startStack, TEST_SECRET } from '../support/stack';
 import { until } from '../support/wait';
 
 let stack: Awaited<ReturnType<typeof startStack>>;
@@ -57,6 +58,11 @@ const line = (batch: string, i: number, mobile: string, amount: number) => ({
 const capTotal = async (key: string) => {
   const { amount, count } = await stack.deps.caps.read(key);
   return { amount, count };
+};
+const NOTHING_IN_FLIGHT = {
+  openPayouts: { count: 0, amount: 0 },
+  queuedItems: { count: 0, amount: 0 },
+  amount: 0,
 };
 const M1 = '254711000001';
 const M2 = '254711000002';
@@ -293,6 +299,14 @@ describe('a crash anywhere in a batch resumes without recording or reserving twi
           approvalTtlMs: 60_000,
           checkIntervalMs: 1_000,
           leaseMs: 180_000,
+          // A float that always covers the batch; its gate is a write a run may die after too.
+          funds: {
+            float: { queryBalance: async () => ({ available: 1_000_000_000, frozen: 0, unsettled: 0 }) },
+            credentials: async () => TEST_SECRET,
+            inFlight: { read: async () => NOTHING_IN_FLIGHT },
+            gate: new DynamoFundsGate(client, stack.config.payoutBatchesTable),
+          },
+          fundsRecheckMs: 60_000,
         };
         return { intake, advance };
       };

@@ -79,6 +79,9 @@ function everyEvent(): BusEvent[] {
     anomaly(paid('SUCCEEDED'), AT, { source: 'query', reportedAmount: '1000', note: 'another amount' }),
     batchAt('RECEIVED'),
     batchAt('AWAITING_APPROVAL', { approvalDeadline: '2026-11-26T09:00:00.000Z' }),
+    batchAt('AWAITING_FUNDS', {
+      funds: { available: 150, inFlight: 20, needed: 201, checkedAt: AT },
+    }),
     batchAt('COMPLETED_WITH_FAILURES', { completedAt: AT }),
     batchAt('CANCELLED', { cancellation: decision }),
     batchAt('REJECTED', {
@@ -166,6 +169,7 @@ describe('the webhooks section of openapi.json', () => {
       [
         'batch.accepted',
         'batch.awaiting.approval',
+        'batch.awaiting.funds',
         'batch.cancelled',
         'batch.completed',
         'batch.rejected',

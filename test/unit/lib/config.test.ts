@@ -29,6 +29,7 @@ describe('loadConfig', () => {
       payoutBatchesTable: 'payout-batches-prod',
       batchApprovalTtlMs: 86400000,
       batchCheckIntervalMs: 60000,
+      floatRecheckMs: 300000,
       outboxSweepMinAgeMs: 60000,
       payoutLimitsTable: 'payout-limits-prod',
     });
@@ -52,6 +53,16 @@ describe('loadConfig', () => {
     );
     expect(() => loadConfig({ ...required, BATCH_APPROVAL_ABOVE_AMOUNT: 'lots' })).toThrow(
       new ConfigError('Invalid configuration: BATCH_APPROVAL_ABOVE_AMOUNT must be a whole number.'),
+    );
+  });
+
+  it('reads how often a batch waiting for funds reads the float again, refusing more than SQS can delay', () => {
+    expect(loadConfig({ ...required, FLOAT_RECHECK_S: '5' })).toMatchObject({ floatRecheckMs: 5_000 });
+    expect(() => loadConfig({ ...required, FLOAT_RECHECK_S: '901' })).toThrow(
+      new ConfigError('Invalid configuration: FLOAT_RECHECK_S must be at most 900.'),
+    );
+    expect(() => loadConfig({ ...required, FLOAT_RECHECK_S: '0' })).toThrow(
+      new ConfigError('Invalid configuration: FLOAT_RECHECK_S must be at least 1.'),
     );
   });
 
@@ -121,6 +132,20 @@ describe('loadConfig', () => {
       stage: 'dev',
       payproTimeoutMs: 5000,
     });
+  });
+
+  it('reads PAYPRO_BALANCE_PATH (unset: the client keeps its default) and names a bad one', () => {
+    expect(loadConfig({ ...required, PAYPRO_BALANCE_PATH: '/api/merchant/balance' })).toMatchObject({
+      payproBalancePath: '/api/merchant/balance',
+    });
+    expect(loadConfig({ ...required, PAYPRO_BALANCE_PATH: '' })).not.toHaveProperty('payproBalancePath');
+    for (const bad of ['api/queryBalance', '/api/query Balance', 'https://paypro.test/api/queryBalance']) {
+      expect(() => loadConfig({ ...required, PAYPRO_BALANCE_PATH: bad })).toThrow(
+        new ConfigError(
+          'Invalid configuration: PAYPRO_BALANCE_PATH must be a path starting with / and without whitespace.',
+        ),
+      );
+    }
   });
 
   it('names every missing production setting', () => {
