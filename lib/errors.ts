@@ -162,8 +162,23 @@ export class AmountMismatchError extends PayoutServiceError {
 
 /** Paypro could not be asked about a payout (query failed or refused); try again later. */
 export class PayproUnavailableError extends PayoutServiceError {
-  constructor(message: string, options?: { cause?: unknown }) {
+  /** What Paypro was to be asked about, in words for the reply ("this payout" unless said). */
+  readonly about: string;
+
+  constructor(message: string, options?: { cause?: unknown; about?: string }) {
     super(message, options);
+    this.about = options?.about ?? 'this payout';
+  }
+}
+
+/** Paypro refused an M-Pesa receipt query: it knows no transaction with that code. */
+export class ReceiptNotFoundError extends PayoutServiceError {
+  constructor(
+    readonly code: string,
+    /** Paypro's refusal, verbatim: its code and message. */
+    readonly paypro: string,
+  ) {
+    super(`Paypro knows no M-Pesa transaction with receipt code ${code} (Paypro: ${paypro}).`);
   }
 }
 
