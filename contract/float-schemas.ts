@@ -86,7 +86,9 @@ const payproOutcome = z.enum(['SUCCEEDED', 'PROCESSING', 'FAILED']).register(rep
 export const receiptAnswer = z
   .strictObject({
     platFormTradeNo: z.string().optional().describe("Paypro's own reference of the transaction"),
-    amount: z.string().describe('As Paypro wrote it, e.g. 100.0000'),
+    amount: z
+      .string()
+      .describe("Paypro's amount as text: a string as sent (100.0000), a JSON number as read (100)"),
     status: z.string().describe("Paypro's transaction status code, verbatim (0000 success, 0015 processing)"),
     outcome: payproOutcome,
     message: z.string(),

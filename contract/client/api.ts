@@ -1115,7 +1115,7 @@ export interface components {
     ReceiptAnswer: {
       /** @description Paypro's own reference of the transaction */
       platFormTradeNo?: string;
-      /** @description As Paypro wrote it, e.g. 100.0000 */
+      /** @description Paypro's amount as text: a string as sent (100.0000), a JSON number as read (100) */
       amount: string;
       /** @description Paypro's transaction status code, verbatim (0000 success, 0015 processing) */
       status: string;

@@ -26,7 +26,7 @@ export interface ReceiptDeps {
 /** Paypro's answer for a receipt code, as GET /admin/mpesa-receipts/{code} shows it. */
 export interface ReceiptAnswer {
   platFormTradeNo?: string;
-  /** As Paypro wrote it, e.g. `100.0000`. */
+  /** Paypro's amount as text: a string as it sent it (`100.0000`), a JSON number as read (`100`). */
   amount: string;
   /** Paypro's transaction status code, verbatim (0000 success, 0015 processing). */
   status: string;
