@@ -160,27 +160,19 @@ export class AmountMismatchError extends PayoutServiceError {
   }
 }
 
-/** Paypro could not be asked about a payout (query failed or refused); try again later. */
+/** Paypro could not be asked (a payout's query, or `about` another question); try again later. */
 export class PayproUnavailableError extends PayoutServiceError {
-  /** What Paypro was to be asked about, in words for the reply ("this payout" unless said). */
-  readonly about: string;
-
-  constructor(message: string, options?: { cause?: unknown; about?: string }) {
-    super(message, options);
-    this.about = options?.about ?? 'this payout';
-  }
-}
-
-/** Paypro refused an M-Pesa receipt query: it knows no transaction with that code. */
-export class ReceiptNotFoundError extends PayoutServiceError {
   constructor(
-    readonly code: string,
-    /** Paypro's refusal, verbatim: its code and message. */
-    readonly paypro: string,
+    message: string,
+    options?: { cause?: unknown },
+    readonly about = 'this payout',
   ) {
-    super(`Paypro knows no M-Pesa transaction with receipt code ${code} (Paypro: ${paypro}).`);
+    super(message, options);
   }
 }
+
+/** Paypro refused an M-Pesa receipt query: it knows no such code (the message quotes its refusal). */
+export class ReceiptNotFoundError extends PayoutServiceError {}
 
 /** A webhook signing secret is not `whsec_` followed by the base64 of 24 to 64 bytes. */
 export class InvalidWebhookSecretError extends PayoutServiceError {
@@ -190,18 +182,10 @@ export class InvalidWebhookSecretError extends PayoutServiceError {
 }
 
 /** The webhooks queue or its dead-letter queue could not be written (throttling, outage, network). */
-export class QueueUnavailableError extends PayoutServiceError {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-  }
-}
+export class QueueUnavailableError extends PayoutServiceError {}
 
 /** The event bus did not take every event; they stay in the outbox and are published again. */
-export class EventBusUnavailableError extends PayoutServiceError {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-  }
-}
+export class EventBusUnavailableError extends PayoutServiceError {}
 
 /** A batchId already names a batch with other items; a new batch needs a new batchId. */
 export class BatchConflictError extends PayoutServiceError {

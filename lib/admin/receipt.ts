@@ -87,10 +87,13 @@ export async function findReceipt(deps: ReceiptDeps, input: string | undefined):
     record = await deps.paypro.queryReceipt(await deps.secret(), code);
   } catch (error) {
     if (!(error instanceof PayproUnknownOutcomeError)) throw error;
-    throw new PayproUnavailableError(error.message, { cause: error, about: 'this receipt code' });
+    throw new PayproUnavailableError(error.message, { cause: error }, 'this receipt code');
   }
   if (record.kind === 'rejected') {
-    throw new ReceiptNotFoundError(code, `${record.code}${record.message ? ` ${record.message}` : ''}`);
+    const refusal = `${record.code}${record.message ? ` ${record.message}` : ''}`;
+    throw new ReceiptNotFoundError(
+      `Paypro knows no M-Pesa transaction with receipt code ${code} (Paypro: ${refusal}).`,
+    );
   }
   return { code, paypro: answerOf(record), payout: await matchingPayout(deps, record) };
 }
