@@ -282,6 +282,8 @@ describe('serverless package --stage prod (offline, no credentials)', () => {
       ApiGatewayMethodAdminPayoutDashbatchesBatchidVarReportcsvGet: false,
       ApiGatewayMethodAdminPayoutDashbatchesBatchidVarApprovePost: false,
       ApiGatewayMethodAdminPayoutDashbatchesBatchidVarCancelPost: false,
+      ApiGatewayMethodAdminBalanceGet: false,
+      ApiGatewayMethodAdminMpesaDashreceiptsCodeVarGet: false,
     });
     const target = (id: string) => JSON.stringify(methods[id]?.Properties.Integration.Uri);
     expect(target('ApiGatewayMethodPayoutDashbatchesPost')).toContain(
