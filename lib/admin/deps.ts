@@ -26,7 +26,12 @@ export function buildAdminReadDeps(config: Pick<Config, 'payoutsTable'>) {
 
 type PayproConfig = Pick<
   Config,
-  'payproBaseUrl' | 'payproTimeoutMs' | 'payproSignSalt' | 'payproSecretId' | 'secretCacheTtlMs'
+  | 'payproBaseUrl'
+  | 'payproTimeoutMs'
+  | 'payproSignSalt'
+  | 'payproBalancePath'
+  | 'payproSecretId'
+  | 'secretCacheTtlMs'
 >;
 
 /** Paypro's client and the cached Paypro secret, as every other Paypro caller gets them. */
@@ -36,6 +41,8 @@ function payproOf(config: PayproConfig) {
       baseUrl: config.payproBaseUrl,
       timeoutMs: config.payproTimeoutMs,
       salt: config.payproSignSalt,
+      // Unconfirmed for Kenya: PAYPRO_BALANCE_PATH (unset: the client's DEFAULT_BALANCE_PATH).
+      ...(config.payproBalancePath !== undefined && { balancePath: config.payproBalancePath }),
     }),
     secret: cachedPayproSecret(new SecretsManagerClient({}), config.payproSecretId, config.secretCacheTtlMs),
   };
