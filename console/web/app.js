@@ -35,6 +35,7 @@ function h(tag, attrs = {}, ...children) {
 /** The Kenya day (UTC+3) of an instant, YYYY-MM-DD. */
 const kenyaDate = (ms = Date.now()) => new Date(ms + KENYA_OFFSET_MS).toISOString().slice(0, 10);
 const kes = (amount) => `${Number(amount).toLocaleString('en-KE')} KES`;
+const count = (n) => Number(n).toLocaleString('en-KE');
 const time = (iso) => (iso ? new Date(iso).toLocaleString('en-GB', { timeZone: 'Africa/Nairobi' }) : '');
 
 /** Calls this console's server; the reply's status, content type and parsed body. */
@@ -146,7 +147,7 @@ const figureRow = (label, value) =>
 
 /** Paypro's balance as read for this view, and what is in flight against it. */
 function floatTable({ paypro, inFlight }) {
-  const money = ({ count, amount }) => `${kes(amount)} (${count})`;
+  const money = ({ count: n, amount }, what) => `${kes(amount)} in ${count(n)} ${what}`;
   return h(
     'table',
     { id: 'float-table' },
@@ -158,8 +159,8 @@ function floatTable({ paypro, inFlight }) {
       figureRow('Frozen', kes(paypro.frozen)),
       figureRow('Unsettled', kes(paypro.unsettled)),
       figureRow('In flight', kes(inFlight.amount)),
-      figureRow('of which open payouts', money(inFlight.openPayouts)),
-      figureRow('of which batch items not yet recorded', money(inFlight.queuedItems)),
+      figureRow('of which open payouts', money(inFlight.openPayouts, 'payouts')),
+      figureRow('of which batch items not yet recorded', money(inFlight.queuedItems, 'items')),
       figureRow('Read at', time(paypro.readAt)),
     ),
   );
@@ -169,7 +170,7 @@ function floatTable({ paypro, inFlight }) {
 function capsTable(caps) {
   const day = [
     ['Day total, amount', caps.dailyAmount, kes],
-    ['Day total, count', caps.dailyCount, String],
+    ['Day total, count', caps.dailyCount, count],
   ].map(([label, cap, unit]) =>
     h(
       'tr',
@@ -182,7 +183,7 @@ function capsTable(caps) {
   );
   const perRecipient = [
     ['Per recipient, amount', caps.recipientDailyAmount, kes],
-    ['Per recipient, count', caps.recipientDailyCount, String],
+    ['Per recipient, count', caps.recipientDailyCount, count],
   ].map(([label, cap, unit]) =>
     h(
       'tr',

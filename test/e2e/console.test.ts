@@ -93,6 +93,7 @@ describe('the operator console under npm start, in Chromium', () => {
     ]);
     const float = page.locator('#float-table');
     await float.waitFor({ timeout: 10_000 });
+    await shot('today-float');
     expect(await float.locator('tbody th').allTextContents()).toEqual([
       'Available',
       'Frozen',
