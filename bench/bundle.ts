@@ -34,6 +34,8 @@ export const ENTRIES: Readonly<Record<string, string>> = {
   'admin-list-batches': 'functions/admin-list-batches.ts',
   'admin-approve-batch': 'functions/admin-approve-batch.ts',
   'admin-cancel-batch': 'functions/admin-cancel-batch.ts',
+  'admin-get-balance': 'functions/admin-get-balance.ts',
+  'admin-get-receipt': 'functions/admin-get-receipt.ts',
   floor: 'bench/floor-entry.ts',
   'floor-events': 'bench/floor-events-entry.ts',
   'floor-webhooks': 'bench/floor-webhooks-entry.ts',

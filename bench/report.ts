@@ -14,6 +14,7 @@ import { type Row, renderTable } from './table';
 export const SECTIONS = {
   core: 'Bundles, handlers, DynamoDB and Secrets Manager calls, local stack, reconciler drain',
   batch: 'Bulk payouts',
+  float: 'Float awareness',
 } as const;
 
 export type SectionId = keyof typeof SECTIONS;
@@ -75,6 +76,7 @@ const HEADER = [
   '  10,000-item batch);',
   '- `npm run bench -- batch`: the bulk payout section alone (recording and sending the',
   '  10,000-item batch take most of its time); the other sections are kept from the previous file.',
+  '- `npm run bench -- float`: the float section alone (a few seconds); the others are kept.',
   '',
   'Each section says when, on which Node and on which machine its rows were measured. A FAIL in',
   'Result is a target missed (see "How to read it" for the one that is on purpose); a payout sent',

@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: bundle sizes and load times, in-process handler overhead and DynamoDB /
  * Secrets Manager calls with fakes, 100 concurrent payouts through the local stack, the
- * reconciler drain and bulk payouts. Writes docs/performance.md (bench/report.ts) and prints the
+ * reconciler drain, bulk payouts and the balance calls of single payouts. Writes docs/performance.md (bench/report.ts) and prints the
  * fresh tables on stdout (progress goes to stderr). Not part of `npm test`.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -12,6 +12,7 @@ import type { BatchResults } from './batch';
 import { type Bundle, buildBundles, FLOORS, floorOf, measureLoadTimes } from './bundle';
 import { applyBenchEnv, BENCH_ENV } from './env';
 import type { CommandCounts } from './fakes';
+import type { FloatResults } from './float';
 import type { HandlerResults } from './handlers';
 import type { LocalStackResults } from './local-stack';
 import type { DrainResults } from './reconcile-drain';
@@ -30,6 +31,8 @@ const DRAIN_QUERY_DELAY_MS = 200;
 // A partition of a DynamoDB table or index takes at most 1,000 write units per second.
 const PARTITION_WRITES_PER_S = 1_000;
 const PAYOUTS_PER_S = 1_000;
+// Single payouts made while the sandbox counts Balance Inquiries: enough that one per payout shows.
+const FLOAT_PAYOUTS = 50;
 
 const progress = (message: string) => process.stderr.write(`bench: ${message}\n`);
 const ms = (value: number, digits = 3) => `${value.toFixed(digits)} ms`;
@@ -221,6 +224,17 @@ function batchRows(r: BatchResults): Row[] {
   ];
 }
 
+function floatRows(r: FloatResults): Row[] {
+  return [
+    {
+      metric: `Paypro balance calls per single payout (${r.payouts} payouts through create-payout, wired from the environment, against the sandbox, which counts every Balance Inquiry)`,
+      figure: `${(r.balanceCalls / r.payouts).toFixed(2)} (${r.balanceCalls} calls); sent ${r.sent} of ${r.payouts}; replies ${statusList(r.statuses)}`,
+      target: '0',
+      result: r.sent === r.payouts ? verdict(r.balanceCalls === 0) : 'FAIL: not every payout sent',
+    },
+  ];
+}
+
 function localStackRows(r: LocalStackResults): Row[] {
   const stack =
     'in-process startLocalDeps (dynalite + Secrets Manager endpoint + Paypro sandbox) + composed handlers behind a loopback HTTP front; not serverless-offline';
@@ -305,11 +319,20 @@ async function batchOnly(started: number): Promise<void> {
   }
 }
 
+/** `npm run bench -- float`: only the float rows; the file keeps its other sections. */
+async function floatOnly(started: number): Promise<void> {
+  const { benchFloatCalls } = await import('./float');
+  const float = await benchFloatCalls(FLOAT_PAYOUTS);
+  const stamp = machineStamp(new Date(), elapsedS(started), '`npm run bench -- float`');
+  await publish([{ id: 'float', stamp, rows: floatRows(float) }]);
+}
+
 async function main(): Promise<void> {
   const started = performance.now();
   // Before any module of lib/ or functions/ loads: they read the environment at import.
   applyBenchEnv();
   if (process.argv.slice(2).includes('batch')) return batchOnly(started);
+  if (process.argv.slice(2).includes('float')) return floatOnly(started);
   const bundles = await benchBundles();
 
   progress(`timing ${HANDLER_N} payouts and ${HANDLER_N} callbacks in process`);
@@ -330,6 +353,10 @@ async function main(): Promise<void> {
   const { benchBatch } = await import('./batch');
   const batch = await benchBatch(progress);
 
+  progress(`${FLOAT_PAYOUTS} single payouts while the sandbox counts balance calls`);
+  const { benchFloatCalls } = await import('./float');
+  const float = await benchFloatCalls(FLOAT_PAYOUTS);
+
   const core = [
     ...bundleRows(bundles),
     ...handlerRows(handlers),
@@ -341,6 +368,7 @@ async function main(): Promise<void> {
   await publish([
     { id: 'core', stamp, rows: core },
     { id: 'batch', stamp, rows: batchRows(batch) },
+    { id: 'float', stamp, rows: floatRows(float) },
   ]);
   const broken = violations(handlers, stack, drain, batch);
   if (broken.length > 0) {

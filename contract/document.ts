@@ -9,6 +9,7 @@ import { resolve } from 'node:path';
 import packageJson from '../package.json';
 import './batch-schemas';
 import './events';
+import './float-schemas';
 import { componentsOf } from './json-schema';
 import { adminPaths } from './paths-admin';
 import { appPaths } from './paths-app';

@@ -134,6 +134,55 @@ export const REPLY_EXAMPLES: Record<string, Examples> = {
     ],
     nextCursor: 'WyIyMDI2LTExLTI0VDA5OjMwOjAw',
   }),
+  AdminBalance: one('The float, what is in flight, and today’s caps', {
+    paypro: { available: 1250000, frozen: 0, unsettled: 35000.5, readAt: '2026-11-25T09:00:00.731Z' },
+    inFlight: {
+      openPayouts: { count: 66, amount: 37075 },
+      queuedItems: { count: 412, amount: 368119 },
+      amount: 405194,
+    },
+    caps: {
+      day: '2026-11-25',
+      dailyAmount: { limit: 5000000, used: 599600, remaining: 4400400 },
+      dailyCount: { limit: 20000, used: 1001, remaining: 18999 },
+      recipientDailyAmount: { limit: 500000 },
+      recipientDailyCount: { limit: 20 },
+    },
+  }),
+  ReceiptLookup: {
+    matched: {
+      summary: 'Paypro paid it, and it is our payout order-1001',
+      value: {
+        code: 'SHL2A6WAQU',
+        paypro: {
+          platFormTradeNo: 'KE20261125000000456',
+          amount: '100.0000',
+          status: '0000',
+          outcome: 'SUCCEEDED',
+          message: 'SUCCESS',
+          mpesaReceiptNumber: 'SHL2A6WAQU',
+          successTime: PAID_AT,
+        },
+        payout: succeededPayout,
+      },
+    },
+    unmatched: {
+      summary: 'Paypro knows it; no payout of ours matches',
+      value: {
+        code: 'SHL2A6WAQV',
+        paypro: {
+          platFormTradeNo: 'KE20261101000000001',
+          amount: '2500.0000',
+          status: '0000',
+          outcome: 'SUCCEEDED',
+          message: 'SUCCESS',
+          mpesaReceiptNumber: 'SHL2A6WAQV',
+          successTime: '2026-11-01T06:12:40.000Z',
+        },
+        payout: null,
+      },
+    },
+  },
   OpenApiDocument: one('This document, shortened', {
     openapi: '3.1.0',
     info: { title: 'Paypro Kenya payouts', version: '0.1.0' },

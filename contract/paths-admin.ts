@@ -21,6 +21,7 @@ import {
   json,
   jsonBody,
   notFound,
+  pathParameter,
   problem,
   queryParameters,
   unavailable,
@@ -272,6 +273,91 @@ export function adminPaths() {
           ),
           ...adminRouteReplies(),
           '503': unavailable,
+        },
+      },
+    },
+    '/admin/balance': {
+      get: {
+        operationId: 'adminGetBalance',
+        tags: ['admin'],
+        summary: "Paypro's balance now, the money in flight, and today's caps",
+        description:
+          "Paypro's Balance Inquiry read for this reply (never cached: `readAt` says when), the money in " +
+          'flight (open payouts, and items of batches past the funds check not yet recorded), and the ' +
+          "Kenya day's caps against their limits (null for a cap the stage does not set). Reads only.",
+        security: ADMIN_SECURITY,
+        responses: {
+          '200': json('AdminBalance', "Paypro's figures, what is in flight, and the caps."),
+          '400': badRequest('A query parameter was sent (the route takes none)'),
+          ...adminRouteReplies(),
+          '503': problem(
+            'UnavailableProblem',
+            "Paypro's balance could not be read (no answer, a refusal, or figures that are not amounts), or the store did not answer.",
+            {
+              unreadable: {
+                summary: "Paypro's balance could not be read",
+                value: {
+                  type: 'about:blank',
+                  title: 'Service Unavailable',
+                  status: 503,
+                  detail: "Paypro's balance could not be read; try again later.",
+                },
+              },
+            },
+          ),
+        },
+      },
+    },
+    '/admin/mpesa-receipts/{code}': {
+      get: {
+        operationId: 'adminGetReceipt',
+        tags: ['admin'],
+        summary: 'What Paypro knows of an M-Pesa receipt code, and the payout it matches',
+        description:
+          "Asks Paypro's Mpesa Query about the receipt code a recipient quotes (from the M-Pesa SMS) and " +
+          "finds our payout by Paypro's platFormTradeNo among those created on the Kenya day of the " +
+          'payment and the two days before (today and the two before when Paypro gives no time). ' +
+          'A malformed code is refused before Paypro is asked. Reads only.',
+        security: ADMIN_SECURITY,
+        parameters: [
+          pathParameter(
+            'code',
+            'The M-Pesa receipt code: 10 letters and digits, any case (e.g. SHL2A6WAQU)',
+            jsonSchema(z.string().regex(/^[A-Za-z0-9]{10}$/)),
+            'SHL2A6WAQU',
+          ),
+        ],
+        responses: {
+          '200': json('ReceiptLookup', "Paypro's answer, and our payout or null."),
+          '400': badRequest('The code is not 10 letters and digits, or a query parameter was sent'),
+          '404': problem(
+            'NotFoundProblem',
+            'Paypro knows no transaction with this code (its refusal, verbatim).',
+            {
+              unknown: {
+                summary: 'Paypro does not know the code',
+                value: {
+                  type: 'about:blank',
+                  title: 'Not Found',
+                  status: 404,
+                  detail:
+                    'Paypro knows no M-Pesa transaction with receipt code SHL2A6WAQX (Paypro: 1005 ORDER_NOT_EXIST).',
+                },
+              },
+            },
+          ),
+          ...adminRouteReplies(),
+          '503': problem('UnavailableProblem', 'Paypro could not be asked, or the store did not answer.', {
+            unreachable: {
+              summary: 'Paypro did not answer',
+              value: {
+                type: 'about:blank',
+                title: 'Service Unavailable',
+                status: 503,
+                detail: 'Paypro could not be asked about this receipt code; try again later.',
+              },
+            },
+          }),
         },
       },
     },

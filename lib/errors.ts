@@ -160,12 +160,19 @@ export class AmountMismatchError extends PayoutServiceError {
   }
 }
 
-/** Paypro could not be asked about a payout (query failed or refused); try again later. */
+/** Paypro could not be asked (a payout's query, or `about` another question); try again later. */
 export class PayproUnavailableError extends PayoutServiceError {
-  constructor(message: string, options?: { cause?: unknown }) {
+  constructor(
+    message: string,
+    options?: { cause?: unknown },
+    readonly about = 'this payout',
+  ) {
     super(message, options);
   }
 }
+
+/** Paypro refused an M-Pesa receipt query: it knows no such code (the message quotes its refusal). */
+export class ReceiptNotFoundError extends PayoutServiceError {}
 
 /** A webhook signing secret is not `whsec_` followed by the base64 of 24 to 64 bytes. */
 export class InvalidWebhookSecretError extends PayoutServiceError {
@@ -175,18 +182,10 @@ export class InvalidWebhookSecretError extends PayoutServiceError {
 }
 
 /** The webhooks queue or its dead-letter queue could not be written (throttling, outage, network). */
-export class QueueUnavailableError extends PayoutServiceError {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-  }
-}
+export class QueueUnavailableError extends PayoutServiceError {}
 
 /** The event bus did not take every event; they stay in the outbox and are published again. */
-export class EventBusUnavailableError extends PayoutServiceError {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-  }
-}
+export class EventBusUnavailableError extends PayoutServiceError {}
 
 /** A batchId already names a batch with other items; a new batch needs a new batchId. */
 export class BatchConflictError extends PayoutServiceError {

@@ -35,6 +35,7 @@ function h(tag, attrs = {}, ...children) {
 /** The Kenya day (UTC+3) of an instant, YYYY-MM-DD. */
 const kenyaDate = (ms = Date.now()) => new Date(ms + KENYA_OFFSET_MS).toISOString().slice(0, 10);
 const kes = (amount) => `${Number(amount).toLocaleString('en-KE')} KES`;
+const count = (n) => Number(n).toLocaleString('en-KE');
 const time = (iso) => (iso ? new Date(iso).toLocaleString('en-GB', { timeZone: 'Africa/Nairobi' }) : '');
 
 /** Calls this console's server; the reply's status, content type and parsed body. */
@@ -137,7 +138,79 @@ async function loadToday() {
   const balance = await call('/api/balance');
   if (missingRoute(balance)) say($('today-balance'), 'Caps and float: not available on this stage.');
   else if (balance.status !== 200) say($('today-balance'), problemText(balance), 'error');
-  else $('today-balance').replaceChildren(valueTable(balance.data));
+  else $('today-balance').replaceChildren(floatTable(balance.data), capsTable(balance.data.caps));
+}
+
+/** A row of a two-column table: what, and its value. */
+const figureRow = (label, value) =>
+  h('tr', {}, h('th', { scope: 'row' }, label), h('td', { class: 'num' }, value));
+
+/** Paypro's balance as read for this view, and what is in flight against it. */
+function floatTable({ paypro, inFlight }) {
+  const money = ({ count: n, amount }, what) => `${kes(amount)} in ${count(n)} ${what}`;
+  return h(
+    'table',
+    { id: 'float-table' },
+    h('caption', {}, 'Float at Paypro, and the money in flight'),
+    h(
+      'tbody',
+      {},
+      figureRow('Available', kes(paypro.available)),
+      figureRow('Frozen', kes(paypro.frozen)),
+      figureRow('Unsettled', kes(paypro.unsettled)),
+      figureRow('In flight', kes(inFlight.amount)),
+      figureRow('of which open payouts', money(inFlight.openPayouts, 'payouts')),
+      figureRow('of which batch items not yet recorded', money(inFlight.queuedItems, 'items')),
+      figureRow('Read at', time(paypro.readAt)),
+    ),
+  );
+}
+
+/** Today's caps against their limits; a cap the stage does not set says so. */
+function capsTable(caps) {
+  const day = [
+    ['Day total, amount', caps.dailyAmount, kes],
+    ['Day total, count', caps.dailyCount, count],
+  ].map(([label, cap, unit]) =>
+    h(
+      'tr',
+      {},
+      h('th', { scope: 'row' }, label),
+      cap
+        ? [unit(cap.limit), unit(cap.used), unit(cap.remaining)].map((v) => h('td', { class: 'num' }, v))
+        : h('td', { colspan: 3 }, 'not set'),
+    ),
+  );
+  const perRecipient = [
+    ['Per recipient, amount', caps.recipientDailyAmount, kes],
+    ['Per recipient, count', caps.recipientDailyCount, count],
+  ].map(([label, cap, unit]) =>
+    h(
+      'tr',
+      {},
+      h('th', { scope: 'row' }, label),
+      h('td', { class: 'num' }, cap ? unit(cap.limit) : 'not set'),
+      h('td', { colspan: 2, class: 'muted' }, cap ? 'each recipient has a counter of their own' : ''),
+    ),
+  );
+  return h(
+    'table',
+    { id: 'caps-table' },
+    h('caption', {}, `Caps on ${caps.day} (Kenya time)`),
+    h(
+      'thead',
+      {},
+      h(
+        'tr',
+        {},
+        h('th', { scope: 'col' }, 'Cap'),
+        h('th', { class: 'num', scope: 'col' }, 'Limit'),
+        h('th', { class: 'num', scope: 'col' }, 'Used'),
+        h('th', { class: 'num', scope: 'col' }, 'Remaining'),
+      ),
+    ),
+    h('tbody', {}, day, perRecipient),
+  );
 }
 
 function renderTotals(day) {
@@ -718,7 +791,11 @@ function batchCounts(batch) {
 
 async function findPayout(event) {
   event.preventDefault();
-  const tradeNo = $('find-tradeNo').value.trim();
+  await showPayout($('find-tradeNo').value.trim());
+}
+
+/** Reads one payout and shows it with its history under Find. */
+async function showPayout(tradeNo) {
   const reply = await call(`/api/payouts/${encodeURIComponent(tradeNo)}`);
   if (missingRoute(reply)) return say($('find-status'), 'Reading a payout: not available on this stage.');
   if (reply.status !== 200) {
@@ -756,8 +833,38 @@ async function findReceipt(event) {
   $('find-result').replaceChildren();
   if (missingRoute(reply)) return say($('find-status'), 'M-Pesa receipts: not available on this stage.');
   if (reply.status !== 200) return say($('find-status'), problemText(reply), 'error');
-  say($('find-status'), `Receipt ${code}:`);
-  $('find-result').replaceChildren(h('div', { class: 'card' }, valueTable(reply.data)));
+  const { paypro, payout } = reply.data;
+  say(
+    $('find-status'),
+    `Receipt ${reply.data.code}: Paypro says ${paypro.outcome} (${paypro.status} ${paypro.message}).`,
+  );
+  $('find-result').replaceChildren(
+    h(
+      'article',
+      { class: 'card', id: 'found-receipt' },
+      h('h3', {}, `M-Pesa receipt ${reply.data.code}`),
+      h('h4', {}, 'Paypro'),
+      valueTable(paypro),
+      h('h4', {}, 'Payout'),
+      payout
+        ? h(
+            'p',
+            {},
+            h('strong', { class: 'status' }, payout.status),
+            ` · ${kes(payout.amount)} · ${payout.mobile} · `,
+            h(
+              'button',
+              { type: 'button', id: 'receipt-payout', onclick: () => showPayout(payout.tradeNo) },
+              `Open payout ${payout.tradeNo}`,
+            ),
+          )
+        : h(
+            'p',
+            { class: 'muted' },
+            "No payout of ours carries Paypro's reference for this receipt (operator guide, “M-Pesa receipts”).",
+          ),
+    ),
+  );
 }
 
 // ---- Start ------------------------------------------------------------------------------

@@ -322,6 +322,46 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/admin/balance': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Paypro's balance now, the money in flight, and today's caps
+     * @description Paypro's Balance Inquiry read for this reply (never cached: `readAt` says when), the money in flight (open payouts, and items of batches past the funds check not yet recorded), and the Kenya day's caps against their limits (null for a cap the stage does not set). Reads only.
+     */
+    get: operations['adminGetBalance'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/admin/mpesa-receipts/{code}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * What Paypro knows of an M-Pesa receipt code, and the payout it matches
+     * @description Asks Paypro's Mpesa Query about the receipt code a recipient quotes (from the M-Pesa SMS) and finds our payout by Paypro's platFormTradeNo among those created on the Kenya day of the payment and the two days before (today and the two before when Paypro gives no time). A malformed code is refused before Paypro is asked. Reads only.
+     */
+    get: operations['adminGetReceipt'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
 }
 export interface webhooks {
   'payout.processing': {
@@ -547,6 +587,21 @@ export interface webhooks {
 }
 export interface components {
   schemas: {
+    /** @description Paypro's balance read now, the money in flight, and today's caps against their limits. */
+    AdminBalance: {
+      /** @description Paypro's Balance Inquiry, read now */
+      paypro: {
+        /** @description What payouts may still draw on */
+        available: number;
+        /** @description Held by Paypro */
+        frozen: number;
+        /** @description Come in, not yet available */
+        unsettled: number;
+        readAt: components['schemas']['Timestamp'];
+      };
+      inFlight: components['schemas']['InFlight'];
+      caps: components['schemas']['CapsToday'];
+    };
     /** @description One payout in the operator's list. */
     AdminPayoutLine: {
       tradeNo: string;
@@ -870,6 +925,27 @@ export interface components {
      * @enum {string}
      */
     CapName: 'dailyAmount' | 'dailyCount' | 'recipientDailyAmount' | 'recipientDailyCount';
+    /** @description The Kenya day's caps against their limits. */
+    CapsToday: {
+      /**
+       * Format: date
+       * @description The Kenya day (UTC+3) the caps count
+       */
+      day: string;
+      dailyAmount: components['schemas']['CapUsage'];
+      dailyCount: components['schemas']['CapUsage'];
+      recipientDailyAmount: components['schemas']['RecipientCap'];
+      recipientDailyCount: components['schemas']['RecipientCap'];
+    };
+    /** @description One cap of the day's total against its limit; null when the stage sets no such cap. */
+    CapUsage: {
+      /** @description The cap: KES for an amount cap, payouts for a count cap */
+      limit: number;
+      /** @description Reserved against it so far today */
+      used: number;
+      /** @description What is left of it today */
+      remaining: number;
+    } | null;
     /** @description The request contradicts what is stored; nothing changed. */
     ConflictProblem: {
       /** @constant */
@@ -930,6 +1006,19 @@ export interface components {
      * @enum {string}
      */
     HistorySource: 'api' | 'paypro-payout' | 'callback' | 'query' | 'reconciler' | 'operator';
+    /** @description Money that has left, or is about to leave, the float. An accepted payout Paypro has already debited is counted again: that can only make a batch wait, never overspend. */
+    InFlight: {
+      openPayouts: components['schemas']['Money'];
+      queuedItems: components['schemas']['Money'];
+      /** @description openPayouts.amount + queuedItems.amount */
+      amount: number;
+    };
+    /** @description A number of payouts and the shillings they carry. */
+    Money: {
+      count: number;
+      /** @description Whole Kenyan shillings */
+      amount: number;
+    };
     /** @description Nothing has this id. */
     NotFoundProblem: {
       /** @constant */
@@ -1041,6 +1130,11 @@ export interface components {
       message?: string;
       successTime?: components['schemas']['Timestamp'];
     };
+    /**
+     * @description What Paypro's transaction status means: 0000 SUCCEEDED, 0015 PROCESSING, any other FAILED.
+     * @enum {string}
+     */
+    PayproOutcome: 'SUCCEEDED' | 'PROCESSING' | 'FAILED';
     /** @description A problem (RFC 9457, application/problem+json): every error the service itself writes is one, with `status` equal to the HTTP status. Each reply names its own schema, whose `status` is constant. */
     Problem: {
       /** @description Always about:blank: the status says what kind of problem */
@@ -1057,6 +1151,33 @@ export interface components {
      * @enum {string}
      */
     QueryBoolean: 'true' | 'false';
+    /** @description Paypro's Mpesa Query answer for a receipt code. */
+    ReceiptAnswer: {
+      /** @description Paypro's own reference of the transaction */
+      platFormTradeNo?: string;
+      /** @description Paypro's amount as text: a string as sent (100.0000), a JSON number as read (100) */
+      amount: string;
+      /** @description Paypro's transaction status code, verbatim (0000 success, 0015 processing) */
+      status: string;
+      outcome: components['schemas']['PayproOutcome'];
+      message: string;
+      mpesaReceiptNumber?: string;
+      /** @description UTC ISO 8601 when Paypro's Kenya time is readable; otherwise as Paypro sent it */
+      successTime?: string;
+    };
+    /** @description What Paypro knows of an M-Pesa receipt code, and the payout it matches. */
+    ReceiptLookup: {
+      /** @description The receipt code, upper case */
+      code: string;
+      paypro: components['schemas']['ReceiptAnswer'];
+      /** @description Our payout with Paypro's platFormTradeNo, as GET /admin/payouts/{tradeNo} shows it; null when none (created more than two Kenya days before the payment, or not paid through this service) */
+      payout: components['schemas']['Payout'] | null;
+    };
+    /** @description A per-recipient cap: each recipient has a counter of their own, so only the limit is shown; null when the stage sets no such cap. */
+    RecipientCap: {
+      /** @description The cap per recipient: KES or payouts */
+      limit: number;
+    } | null;
     /**
      * @description The final status an operator settles an open payout in.
      * @enum {string}
@@ -2387,6 +2508,135 @@ export interface operations {
         headers: {
           /** @description Seconds to wait before retrying (sent when the store did not answer) */
           'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['UnavailableProblem'];
+        };
+      };
+    };
+  };
+  adminGetBalance: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Paypro's figures, what is in flight, and the caps. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['AdminBalance'];
+        };
+      };
+      /** @description A query parameter was sent (the route takes none); `errors` lists every problem. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['BadRequestProblem'];
+        };
+      };
+      /** @description Not signed, or signed by a principal not allowed execute-api:Invoke (API Gateway, JSON); or no operator identity reached the function (problem+json). Under `npm start`: no or a wrong x-admin-key. */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['GatewayError'];
+          'application/problem+json': components['schemas']['ForbiddenProblem'];
+        };
+      };
+      /** @description An unexpected error. */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ServerErrorProblem'];
+        };
+      };
+      /** @description Paypro's balance could not be read (no answer, a refusal, or figures that are not amounts), or the store did not answer. */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['UnavailableProblem'];
+        };
+      };
+    };
+  };
+  adminGetReceipt: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /**
+         * @description The M-Pesa receipt code: 10 letters and digits, any case (e.g. SHL2A6WAQU)
+         * @example SHL2A6WAQU
+         */
+        code: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Paypro's answer, and our payout or null. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ReceiptLookup'];
+        };
+      };
+      /** @description The code is not 10 letters and digits, or a query parameter was sent; `errors` lists every problem. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['BadRequestProblem'];
+        };
+      };
+      /** @description Not signed, or signed by a principal not allowed execute-api:Invoke (API Gateway, JSON); or no operator identity reached the function (problem+json). Under `npm start`: no or a wrong x-admin-key. */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['GatewayError'];
+          'application/problem+json': components['schemas']['ForbiddenProblem'];
+        };
+      };
+      /** @description Paypro knows no transaction with this code (its refusal, verbatim). */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['NotFoundProblem'];
+        };
+      };
+      /** @description An unexpected error. */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ServerErrorProblem'];
+        };
+      };
+      /** @description Paypro could not be asked, or the store did not answer. */
+      503: {
+        headers: {
           [name: string]: unknown;
         };
         content: {

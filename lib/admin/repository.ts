@@ -30,6 +30,8 @@ export interface DayScan {
   upper?: Bound;
   status?: PayoutStatus;
   flagged?: boolean;
+  /** Only the payout Paypro knows by this platFormTradeNo. */
+  platFormTradeNo?: string;
   /** Rows asked of DynamoDB per call, before the filter. */
   pageSize: number;
 }
@@ -38,6 +40,9 @@ interface Page {
   rows: DayRow[];
   next?: Record<string, unknown>;
 }
+
+// A filter keeps at most one row of a day: read many per call so a busy day costs few round trips.
+const FIND_PAGE_SIZE = 500;
 
 /** Reads the `payouts-by-day` index; SDK errors stop here and become StoreUnavailableError. */
 export class PayoutDayIndex {
@@ -85,6 +90,19 @@ export class PayoutDayIndex {
       yield row;
       await fill(best);
     }
+  }
+
+  /**
+   * The payout Paypro knows by `platFormTradeNo`, created on one of the Kenya `days` (searched in
+   * the order given), or undefined. Operators only, and rare: a filtered read of those days'
+   * shards rather than an index of its own.
+   */
+  async findByPlatFormTradeNo(platFormTradeNo: string, days: readonly string[]): Promise<DayRow | undefined> {
+    for (const day of days) {
+      const scan: DayScan = { order: 'asc', platFormTradeNo, pageSize: FIND_PAGE_SIZE };
+      for await (const row of this.rows(day, scan)) return row;
+    }
+    return undefined;
   }
 
   private async page(partitionKey: string, scan: DayScan, start?: Record<string, unknown>): Promise<Page> {
@@ -141,21 +159,33 @@ function rangeOf({ lower, upper }: DayScan): {
   return { condition: '', values: {}, dropped: [] };
 }
 
-/** The filter of a scan's status and flagged selections, if it has any. */
+/** The filter of a scan's status, flagged and platFormTradeNo selections, if it has any. */
 function filterOf(scan: DayScan): {
   expression?: string;
   names?: Record<string, string>;
   values: Record<string, unknown>;
 } {
   const filters: string[] = [];
-  if (scan.status !== undefined) filters.push('#status = :status');
+  const names: Record<string, string> = {};
+  const values: Record<string, unknown> = {};
+  if (scan.status !== undefined) {
+    filters.push('#status = :status');
+    names['#status'] = 'status';
+    values[':status'] = scan.status;
+  }
   if (scan.flagged !== undefined) {
     filters.push(scan.flagged ? 'attribute_exists(flaggedAt)' : 'attribute_not_exists(flaggedAt)');
   }
+  if (scan.platFormTradeNo !== undefined) {
+    filters.push('#paypro.#platFormTradeNo = :platFormTradeNo');
+    names['#paypro'] = 'paypro';
+    names['#platFormTradeNo'] = 'platFormTradeNo';
+    values[':platFormTradeNo'] = scan.platFormTradeNo;
+  }
   return {
     ...(filters.length > 0 && { expression: filters.join(' AND ') }),
-    ...(scan.status !== undefined && { names: { '#status': 'status' } }),
-    values: scan.status === undefined ? {} : { ':status': scan.status },
+    ...(Object.keys(names).length > 0 && { names }),
+    values,
   };
 }
 

@@ -9,11 +9,13 @@ import {
   CapExceededError,
   type CapName,
   type FieldProblem,
+  FloatUnreadableError,
   ForbiddenError,
   PayoutConflictError,
   PayoutNotFoundError,
   PayoutNotOpenError,
   PayproUnavailableError,
+  ReceiptNotFoundError,
   ResolutionContradictedError,
   ResolutionOvertakenError,
   StoreUnavailableError,
@@ -105,7 +107,11 @@ export function errorResponse(error: unknown): APIGatewayProxyResult {
       problemCount: error.problemCount,
     });
   }
-  if (error instanceof PayoutNotFoundError || error instanceof BatchNotFoundError) {
+  if (
+    error instanceof PayoutNotFoundError ||
+    error instanceof BatchNotFoundError ||
+    error instanceof ReceiptNotFoundError
+  ) {
     return problem(404, 'Not Found', error.message);
   }
   if (
@@ -136,8 +142,12 @@ export function errorResponse(error: unknown): APIGatewayProxyResult {
     return problem(
       503,
       'Service Unavailable',
-      'Paypro could not be asked about this payout; try again later.',
+      `Paypro could not be asked about ${error.about}; try again later.`,
     );
+  }
+  if (error instanceof FloatUnreadableError) {
+    // The cause (a refusal code, a path, a timeout) is in the log; the reply says only what to do.
+    return problem(503, 'Service Unavailable', "Paypro's balance could not be read; try again later.");
   }
   if (error instanceof StoreUnavailableError) {
     // Not "nothing will happen": a write may land unconfirmed. The retry learns the truth.

@@ -73,7 +73,7 @@ async function admin(path: string) {
 }
 
 describe('the operator console under npm start, in Chromium', () => {
-  it('is printed in the banner and opens on today, with caps and float not available on this stage', async () => {
+  it("is printed in the banner and opens on today, with Paypro's float, the money in flight and today's caps", async () => {
     // Act
     await openView('today');
     const table = page.locator('#today-table');
@@ -91,9 +91,31 @@ describe('the operator console under npm start, in Chromium', () => {
       'SUCCEEDED',
       'FAILED',
     ]);
-    await expect
-      .poll(() => page.locator('#today-balance').textContent(), { timeout: 10_000 })
-      .toBe('Caps and float: not available on this stage.');
+    const float = page.locator('#float-table');
+    await float.waitFor({ timeout: 10_000 });
+    await shot('today-float');
+    expect(await float.locator('tbody th').allTextContents()).toEqual([
+      'Available',
+      'Frozen',
+      'Unsettled',
+      'In flight',
+      'of which open payouts',
+      'of which batch items not yet recorded',
+      'Read at',
+    ]);
+    // The sandbox's balance, as GET /admin/balance read it for this view.
+    const balance = (await admin('/admin/balance')).body as { paypro: { available: number } };
+    const available = await float.locator('tbody tr', { hasText: 'Available' }).locator('td').textContent();
+    expect(available).toMatch(/^[\d,.]+ KES$/);
+    expect(Number(available?.replace(/[^\d.]/g, ''))).toBeGreaterThanOrEqual(balance.paypro.available);
+    const caps = page.locator('#caps-table');
+    expect(await caps.locator('caption').textContent()).toBe(`Caps on ${kenyaDate(new Date())} (Kenya time)`);
+    expect(await caps.locator('tbody th').allTextContents()).toEqual([
+      'Day total, amount',
+      'Day total, count',
+      'Per recipient, amount',
+      'Per recipient, count',
+    ]);
   });
 
   it('resolves a flagged payout: Paypro contradicts, the operator forces, the payout becomes FAILED', async () => {
@@ -331,7 +353,7 @@ describe('the operator console under npm start, in Chromium', () => {
     ]);
   });
 
-  it('finds a payout by tradeNo with its history, and says M-Pesa receipts are not available on this stage', async () => {
+  it('finds a payout by tradeNo with its history, and says Paypro does not know an M-Pesa receipt code it never gave', async () => {
     // Prepare
     const tradeNo = `console-find-${Date.now()}`;
     await app('POST', '/payouts', { amount: 130, mobile: '254700000015', tradeNo, remark: 'find me' });
@@ -346,7 +368,7 @@ describe('the operator console under npm start, in Chromium', () => {
     const summary = await found.locator('p').first().textContent();
     await page.getByLabel('M-Pesa receipt code').fill('QK12ABC34D');
     await page.getByRole('button', { name: 'Find receipt' }).click();
-    await page.locator('#find-status', { hasText: 'M-Pesa receipts' }).waitFor();
+    await page.locator('#find-status', { hasText: 'QK12ABC34D' }).waitFor();
     await shot('find-receipt');
     // Assess
     expect(summary).toMatch(/^PROCESSING · 130 KES · 2547\*{4}0015 · created .+ · updated .+ · “find me”$/);
@@ -356,7 +378,7 @@ describe('the operator console under npm start, in Chromium', () => {
       'paypro-payout → PROCESSING · 0015 CREDIT_INPROGRESS · payout accepted by Paypro',
     ]);
     expect(await page.locator('#find-status').textContent()).toBe(
-      'M-Pesa receipts: not available on this stage.',
+      'Paypro knows no M-Pesa transaction with receipt code QK12ABC34D (Paypro: 1005 ORDER_NOT_EXIST).',
     );
   });
 });

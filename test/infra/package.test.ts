@@ -45,6 +45,8 @@ const FUNCTIONS = [
   'admin-list-batches',
   'admin-approve-batch',
   'admin-cancel-batch',
+  'admin-get-balance',
+  'admin-get-receipt',
 ];
 let dir: string;
 let template: Template;
@@ -280,6 +282,8 @@ describe('serverless package --stage prod (offline, no credentials)', () => {
       ApiGatewayMethodAdminPayoutDashbatchesBatchidVarReportcsvGet: false,
       ApiGatewayMethodAdminPayoutDashbatchesBatchidVarApprovePost: false,
       ApiGatewayMethodAdminPayoutDashbatchesBatchidVarCancelPost: false,
+      ApiGatewayMethodAdminBalanceGet: false,
+      ApiGatewayMethodAdminMpesaDashreceiptsCodeVarGet: false,
     });
     const target = (id: string) => JSON.stringify(methods[id]?.Properties.Integration.Uri);
     expect(target('ApiGatewayMethodPayoutDashbatchesPost')).toContain(
@@ -324,6 +328,8 @@ describe('serverless package --stage prod (offline, no credentials)', () => {
         'POST',
         'AdminDashcancelDashbatchLambdaFunction',
       ],
+      ApiGatewayMethodAdminBalanceGet: ['GET', 'AdminDashgetDashbalanceLambdaFunction'],
+      ApiGatewayMethodAdminMpesaDashreceiptsCodeVarGet: ['GET', 'AdminDashgetDashreceiptLambdaFunction'],
     };
     // Act
     const auth = Object.fromEntries(
@@ -484,6 +490,28 @@ describe('serverless package --stage prod (offline, no credentials)', () => {
         `secretsmanager:GetSecretValue ${SECRET}`,
       ].sort(),
     );
+    // Balance and receipts only read: Paypro through the secret, the stores through their indexes.
+    const DUE_INDEX = JSON.stringify({
+      'Fn::Join': ['', [{ 'Fn::GetAtt': ['PayoutsTable', 'Arn'] }, '/index/due-payouts']],
+    });
+    const BATCH_STATUS_INDEX = JSON.stringify({
+      'Fn::Join': ['', [{ 'Fn::GetAtt': ['PayoutBatchesTable', 'Arn'] }, '/index/batches-by-status']],
+    });
+    expect(grants('AdminGetBalanceRole')).toEqual(
+      [
+        `dynamodb:BatchGetItem ${PAYOUTS}`,
+        `dynamodb:Query ${DUE_INDEX}`,
+        `dynamodb:Query ${BATCH_STATUS_INDEX}`,
+        `secretsmanager:GetSecretValue ${SECRET}`,
+      ].sort(),
+    );
+    expect(grants('AdminGetReceiptRole')).toEqual(
+      [
+        `dynamodb:GetItem ${PAYOUTS}`,
+        `dynamodb:Query ${DAY_INDEX}`,
+        `secretsmanager:GetSecretValue ${SECRET}`,
+      ].sort(),
+    );
     // get-openapi serves the document bundled into it: no data action at all.
     expect(grants('GetOpenapiRole')).toEqual([]);
     expect(grants('GetPayoutBatchRole')).toEqual(
@@ -519,6 +547,8 @@ describe('serverless package --stage prod (offline, no credentials)', () => {
       ['AdminListBatchesRole', 'AdminDashlistDashbatchesLogGroup'],
       ['AdminApproveBatchRole', 'AdminDashapproveDashbatchLogGroup'],
       ['AdminCancelBatchRole', 'AdminDashcancelDashbatchLogGroup'],
+      ['AdminGetBalanceRole', 'AdminDashgetDashbalanceLogGroup'],
+      ['AdminGetReceiptRole', 'AdminDashgetDashreceiptLogGroup'],
     ] as const) {
       const logs = statementsOf(roles[role] as Resource).find((st) =>
         actions(st).includes('logs:PutLogEvents'),
@@ -926,5 +956,8 @@ describe('daily caps in the packaged prod template', () => {
     expect(onCounters('AdminResolvePayoutRole')).toEqual(['dynamodb:UpdateItem']);
     expect(onCounters('AdminListPayoutsRole')).toEqual([]);
     expect(onCounters('AdminDailyReportRole')).toEqual([]);
+    // The balance route reads the day's counter to show the caps' usage; it never changes one.
+    expect(onCounters('AdminGetBalanceRole')).toEqual(['dynamodb:GetItem']);
+    expect(onCounters('AdminGetReceiptRole')).toEqual([]);
   });
 });

@@ -93,6 +93,19 @@ vi.mock('../../functions/admin-daily-report', async (importOriginal) => {
   };
 });
 
+vi.mock('../../functions/admin-get-balance', async (importOriginal) => {
+  const actual = await importOriginal<typeof import('../../functions/admin-get-balance')>();
+  return { ...actual, adminGetBalanceHandler: checking(actual.adminGetBalanceHandler, 'GET /admin/balance') };
+});
+
+vi.mock('../../functions/admin-get-receipt', async (importOriginal) => {
+  const actual = await importOriginal<typeof import('../../functions/admin-get-receipt')>();
+  return {
+    ...actual,
+    adminGetReceiptHandler: checking(actual.adminGetReceiptHandler, 'GET /admin/mpesa-receipts/{code}'),
+  };
+});
+
 const realFetch = globalThis.fetch;
 globalThis.fetch = async (input, init) => {
   const response = await realFetch(input, init);

@@ -77,6 +77,7 @@ describe('openapi.json, as an integrator reads it', () => {
       'HistorySource',
       'PayoutStatus',
       'PayoutWebhookType',
+      'PayproOutcome',
       'QueryBoolean',
       'Resolution',
     ]);

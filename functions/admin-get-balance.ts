@@ -1,0 +1,20 @@
+import { type BalanceDeps, readBalance } from '../lib/admin/balance';
+import { buildAdminBalanceDeps } from '../lib/admin/deps';
+import { loadConfig } from '../lib/config';
+import { type ApiHandler, httpHandler, jsonResponse, operatorOf } from '../lib/handlers/http';
+import { logger } from '../lib/logger';
+import { refuseQueryParameters } from '../lib/query-string';
+
+/** GET /admin/balance (IAM): Paypro's balance read now, the money in flight, and today's caps against their limits. */
+export function adminGetBalanceHandler(deps: BalanceDeps) {
+  const raw: ApiHandler = async (event) => {
+    const operator = operatorOf(event);
+    refuseQueryParameters(event.queryStringParameters);
+    logger.info('operator reads the balance', { operator });
+    return jsonResponse(200, await readBalance(deps));
+  };
+  return httpHandler(raw);
+}
+
+// Reads Paypro's balance and the stores; no payout call is in its code.
+export const handler = adminGetBalanceHandler(buildAdminBalanceDeps(loadConfig()));
