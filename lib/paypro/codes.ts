@@ -17,13 +17,25 @@ export function outcomeOf(status: string): PayproOutcome {
 /*
  * Paypro documents no code for a payout refused because the merchant's balance (float) cannot
  * cover it, so it is recognised by its words, in `data.status`'s message or a first-layer refusal's
- * `msg`: "insufficient" (INSUFFICIENT_BALANCE, Insufficient funds), "not enough", "lack of
- * funds/balance/float", "low balance", "balance too low", or an amount that "exceeds the balance".
- * A bare "balance" is not enough (BALANCE_QUERY_ERROR is no refusal for funds). The code is not
- * matched: the sandbox's 00051 is its own invention, and Paypro's real one is unknown.
+ * `msg`: "insufficient", "not enough", "too low" or "lack of" next to balance/funds/float/money
+ * (INSUFFICIENT_BALANCE, Insufficient funds, Merchant balance not enough, The balance is
+ * insufficient), "low balance", or an amount that "exceeds the balance". The money word is
+ * required: INSUFFICIENT_PERMISSIONS or NOT_ENOUGH_PARAMS, and a bare BALANCE_QUERY_ERROR, are no
+ * refusal for funds. The code is not matched: the sandbox's 00051 is its own invention, and
+ * Paypro's real one is unknown.
  */
-const INSUFFICIENT_FUNDS =
-  /insufficient|not[\s_-]*enough|lack[\s_-]*of[\s_-]*(funds?|balance|float)|low[\s_-]*(balance|funds?|float)|(balance|funds?|float)[\s_-]*(is[\s_-]*)?too[\s_-]*low|exceeds?[\s_-]*(the[\s_-]*)?(available[\s_-]*)?(balance|funds?|float)/i;
+const MONEY = '(balance|funds?|float|money)';
+const GAP = String.raw`[\s_-]*`;
+const INSUFFICIENT_FUNDS = new RegExp(
+  [
+    `(insufficient|not${GAP}enough)${GAP}(merchant${GAP})?(account${GAP})?${MONEY}`,
+    `${MONEY}${GAP}(is${GAP})?(insufficient|not${GAP}enough|too${GAP}low)`,
+    `lack${GAP}of${GAP}${MONEY}`,
+    `low${GAP}${MONEY}`,
+    `exceeds?${GAP}(the${GAP})?(available${GAP})?${MONEY}`,
+  ].join('|'),
+  'i',
+);
 
 /** True when Paypro's answer (a failure code and its message) says the merchant's balance could not cover the payout. */
 export function isInsufficientFunds(code: string, message: string): boolean {

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SANDBOX_MOBILES } from '../../infra/local/paypro-sandbox';
+import { FloatUnreadableError } from '../../lib/errors';
 import { PayproClient } from '../../lib/paypro/client';
 import { apiEvent, bodyOf, lambdaContext } from '../support/events';
 import { startStack, TEST_SECRET } from '../support/stack';
@@ -110,6 +111,23 @@ describe("Paypro's balance, through PayproClient against the sandbox over HTTP",
     expect(stack.sandbox.payoutCalls(id)).toBe(1);
     expect(await readBalance()).toEqual({ available: 100, frozen: 0, unsettled: 0 });
   });
+
+  it.each(['http500', 'timeout'] as const)(
+    'is unreadable, never a figure, when the sandbox fails Balance Inquiry (%s)',
+    async (mode) => {
+      // Prepare
+      stack.sandbox.setBalance(10_000);
+      stack.sandbox.failBalance(mode);
+
+      // Act
+      const read = readBalance();
+
+      // Assess
+      await expect(read).rejects.toBeInstanceOf(FloatUnreadableError);
+      stack.sandbox.failBalance('none');
+      expect(await readBalance()).toEqual({ available: 10_000, frozen: 0, unsettled: 0 });
+    },
+  );
 
   it('can be set at run time through POST /sandbox/balance and read back', async () => {
     // Act

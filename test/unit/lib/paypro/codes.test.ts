@@ -12,6 +12,8 @@ describe('isInsufficientFunds', () => {
     ['3001', 'LOW_BALANCE'],
     ['3001', 'Balance too low'],
     ['3001', 'amount exceeds the available balance'],
+    ['1', 'The balance is insufficient for the transaction'],
+    ['3001', 'INSUFFICIENT_MERCHANT_BALANCE'],
   ])('recognises %s %s as a refusal for lack of funds', (code, message) => {
     expect(isInsufficientFunds(code, message)).toBe(true);
   });
@@ -21,6 +23,8 @@ describe('isInsufficientFunds', () => {
     ['0100019', 'PAYEE_DAILY_CUMULATIVE_AMT_REACHED'],
     ['00032', 'UNKNOWN_ERROR'],
     ['1005', 'BALANCE_QUERY_ERROR'],
+    ['1003', 'INSUFFICIENT_PERMISSIONS'],
+    ['1003', 'NOT_ENOUGH_PARAMS'],
     ['00051', ''],
     // Not a failure: a success or a payout in progress is never a refusal, whatever its words.
     ['0000', 'SUCCESS, balance insufficient for the next one'],
