@@ -69,6 +69,7 @@ export function readyBanner(
     `  Webhooks queue:  ${deps.env.WEBHOOKS_QUEUE_URL} -> deliver-webhooks (DLQ ${deps.env.WEBHOOKS_DLQ_URL})`,
     `  Batch steps:     ${batchStepsQueue} -> advance-batches (woken every ${settings.wakeBatchesIntervalS} s by wake-batches)`,
     `  Batch sends:     ${batchSendsQueue} -> send-batch-items, ${settings.batchSendConcurrency} at a time (DLQ ${batchDeadLetters})`,
+    `  Float monitor:   every ${settings.floatMonitorIntervalS} s, balance read every ${settings.floatCheckS} s (FLOAT_CHECK_S) or at once when asked; Float Low below ${settings.floatLowWatermark} KES (FLOAT_LOW_WATERMARK)`,
     `  Batch approval:  ${process.env.BATCH_APPROVAL_ABOVE_AMOUNT ? `above ${process.env.BATCH_APPROVAL_ABOVE_AMOUNT} KES` : 'off (BATCH_APPROVAL_ABOVE_AMOUNT=100000 npm start turns it on)'}`,
     `  Webhook URL:     ${endpoint ? `${endpoint.url} (endpoint id local)` : 'none: set WEBHOOK_URL'}`,
     ...(endpoint?.generated
