@@ -1,6 +1,16 @@
 import { ConfigError } from './errors';
 import type { DailyCaps } from './limits/caps';
-import { anyText, booleanFlag, EnvReader, httpUrl, minLength, oneOf, wholeNumber } from './shared/env';
+import {
+  anyText,
+  booleanFlag,
+  EnvReader,
+  httpUrl,
+  Invalid,
+  minLength,
+  oneOf,
+  type Reader,
+  wholeNumber,
+} from './shared/env';
 
 /** The service's settings, read from the environment once per container. */
 export interface Config {
@@ -10,6 +20,11 @@ export interface Config {
   payproSecretId: string;
   payproSignSalt: 'prefix' | 'suffix';
   payproTimeoutMs: number;
+  /**
+   * Where Paypro's Balance Inquiry lives (unconfirmed for Kenya); unset: the client's
+   * DEFAULT_BALANCE_PATH, kept there so functions without a Paypro client do not load it.
+   */
+  payproBalancePath?: string;
   publicBaseUrl: string;
   payoutMinAmount: number;
   payoutMaxAmount: number;
@@ -44,6 +59,10 @@ export interface Config {
   recipientDailyMaxCount?: number;
 }
 
+/** A URL path to append to PAYPRO_BASE_URL: starts with `/`, no whitespace. */
+const urlPath: Reader<string> = (text) =>
+  /^\/\S*$/.test(text) ? text : new Invalid('must be a path starting with / and without whitespace');
+
 /** Parses the environment; throws a ConfigError naming every missing or bad variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const settings = new EnvReader(env);
@@ -55,6 +74,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const payproSignSalt = settings.optional('PAYPRO_SIGN_SALT', oneOf('prefix', 'suffix'), 'prefix');
   // Below the create function's 20 s Lambda timeout, with room for the DynamoDB writes.
   const payproTimeoutMs = settings.optional('PAYPRO_TIMEOUT_MS', wholeNumber({ max: 15_000 }), 5_000);
+  const payproBalancePath = settings.optional('PAYPRO_BALANCE_PATH', urlPath);
   const publicBaseUrl = settings.required('PUBLIC_BASE_URL', httpUrl);
   const payoutMinAmount = settings.optional('PAYOUT_MIN_AMOUNT', wholeNumber(), 50);
   const payoutMaxAmount = settings.optional('PAYOUT_MAX_AMOUNT', wholeNumber(), 250_000);
@@ -97,6 +117,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     payproSecretId: payproSecretId ?? `paypro/${stage}`,
     payproSignSalt,
     payproTimeoutMs,
+    ...(payproBalancePath !== undefined && { payproBalancePath }),
     publicBaseUrl,
     payoutMinAmount,
     payoutMaxAmount,

@@ -28,11 +28,14 @@ type OnDynamo = { repository: PayoutRepository };
 /** Everything every use case needs, for tests, the bench and the local launcher. */
 export type Deps = CreatePayoutDeps & CallbackDeps & ReconcileDeps & OnDynamo;
 
-function buildPaypro(config: Pick<Config, 'payproBaseUrl' | 'payproTimeoutMs' | 'payproSignSalt'>) {
+function buildPaypro(
+  config: Pick<Config, 'payproBaseUrl' | 'payproTimeoutMs' | 'payproSignSalt' | 'payproBalancePath'>,
+) {
   return new PayproClient({
     baseUrl: config.payproBaseUrl,
     timeoutMs: config.payproTimeoutMs,
     salt: config.payproSignSalt,
+    ...(config.payproBalancePath !== undefined && { balancePath: config.payproBalancePath }),
   });
 }
 

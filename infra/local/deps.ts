@@ -25,6 +25,8 @@ export interface LocalDepsOptions {
     queryDelayMs?: number;
     payoutDelayMs?: number;
     callbackScheduleMs?: number[];
+    balance?: number;
+    balancePath?: string;
   };
   ports?: { dynamo?: number; secrets?: number; sandbox?: number };
   /** The stage's webhook endpoints, as its webhooks secret holds them; default none. */

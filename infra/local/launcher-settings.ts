@@ -10,6 +10,16 @@ const env = process.env;
 /** A port from the environment variable `name`, else `fallback` (0: an ephemeral port). */
 export const port = (name: string, fallback: number) => Number(env[name] ?? fallback);
 
+/** SANDBOX_BALANCE as KES; undefined when unset; fails fast on anything but a non-negative number. */
+function sandboxBalance(value: string | undefined): number | undefined {
+  if (value === undefined || value === '') return undefined;
+  const kes = Number(value);
+  if (!/^\d+(\.\d+)?$/.test(value.trim()) || !Number.isFinite(kes)) {
+    throw new Error('SANDBOX_BALANCE must be a non-negative number of KES, e.g. 50000.');
+  }
+  return kes;
+}
+
 /** The launcher's settings. */
 export const settings = {
   stage: env.STAGE ?? 'dev',
@@ -31,6 +41,10 @@ export const settings = {
   batchSendConcurrency: Number(env.LOCAL_BATCH_SEND_CONCURRENCY ?? 2),
   salt: env.PAYPRO_SIGN_SALT === 'suffix' ? ('suffix' as const) : ('prefix' as const),
   payproBaseUrl: env.PAYPRO_BASE_URL || undefined,
+  // The local sandbox's merchant balance at start, KES (default: the sandbox's 1,000,000,000).
+  sandboxBalance: sandboxBalance(env.SANDBOX_BALANCE),
+  // The sandbox serves Balance Inquiry where the functions will ask for it.
+  balancePath: env.PAYPRO_BALANCE_PATH || undefined,
   // Stands in for the table stream (see sweepOutbox); 0 turns it off.
   outboxIntervalMs: Number(env.LOCAL_OUTBOX_INTERVAL_MS ?? 1000),
   webhookUrl: env.WEBHOOK_URL || undefined,

@@ -68,6 +68,10 @@ export interface SandboxOptions {
   port?: number;
   /** Default 127.0.0.1. */
   host?: string;
+  /** The merchant's available balance at start, KES (SANDBOX_BALANCE under npm start); default 1,000,000,000. */
+  balance?: number;
+  /** Where Balance Inquiry is served (the client's PAYPRO_BALANCE_PATH); default /api/queryBalance. */
+  balancePath?: string;
 }
 
 /** A payout the sandbox accepted, with its current status. */
@@ -91,6 +95,8 @@ export const STATUS = {
   success: { status: '0000', message: 'SUCCESS' },
   processing: { status: '0015', message: 'CREDIT_INPROGRESS' },
   rejected: { status: '00029', message: 'REJECTED_TRANSACTION' },
+  // The sandbox's invention (see paypro-sandbox.ts): Paypro documents no code for it.
+  insufficientBalance: { status: '00051', message: 'INSUFFICIENT_BALANCE' },
 } as const;
 
 /** A first-layer answer; `data` is raw JSON text so amounts can keep Paypro's `50.0000`. */
@@ -137,6 +143,14 @@ export interface SandboxState {
   queryFailure: QueryFailure;
   queryCalls: number;
   payoutFailure: PayoutFailure;
+  /** The merchant's available balance in cents (whole cents keep repeated debits exact). */
+  availableCents: number;
+  /** How many Balance Inquiries it has served, whatever their answer. */
+  balanceCalls: number;
+  /** The M-Pesa receipt code of each paid payout, by tradeNo. */
+  receipts: Map<string, string>;
+  /** The tradeNo of each M-Pesa receipt code. */
+  receiptTrades: Map<string, string>;
   closed: boolean;
   /** Resolves when close() starts; hanging answers wait on it. */
   closing: Promise<void>;

@@ -1,10 +1,12 @@
 /*
  * The sandbox's payout routes: POST /api/payout (accepted once per tradeNo, its outcome scripted
- * by mobile) and POST /api/queryPayOutResult (the authoritative state), with injected faults.
+ * by mobile, paid from the merchant's balance) and POST /api/queryPayOutResult (the authoritative
+ * state), with injected faults.
  */
 import { randomBytes } from 'node:crypto';
 import type { SignableFields } from '../../lib/paypro/sign';
 import { notify } from './paypro-sandbox-callbacks';
+import { assignReceipt, credit, debit } from './paypro-sandbox-float';
 import {
   ACCEPTED,
   checkRequest,
@@ -54,7 +56,12 @@ async function acceptPayout(state: SandboxState, { merchantNo, body }: SandboxRe
     receivedAt: new Date(),
   };
   state.payouts.set(record.tradeNo, record);
-  applyScriptedOutcome(state, record);
+  if (debit(state, record.amount)) {
+    applyScriptedOutcome(state, record);
+  } else {
+    // Refused on receipt like any failed transaction (request accepted, data.status a failure).
+    finish(state, record, STATUS.insufficientBalance);
+  }
 
   // Taken now: a slow answer still says what Paypro decided on receipt, even if it settled since.
   const data = {
@@ -154,12 +161,20 @@ function applyScriptedOutcome(state: SandboxState, record: SandboxPayout): void 
   }
 }
 
-/** Moves a payout to a final status (Paypro fills successTime for failures too) and calls back. */
+/**
+ * Moves a payout to a final status (Paypro fills successTime for failures too) and calls back. A
+ * paid payout gets its M-Pesa receipt; a failed one that was debited gets its amount back.
+ */
 function finish(
   state: SandboxState,
   record: SandboxPayout,
   outcome: { status: string; message: string },
 ): void {
+  if (outcome.status === STATUS.success.status) {
+    assignReceipt(state, record);
+  } else if (outcome.status !== STATUS.insufficientBalance.status) {
+    credit(state, record.amount);
+  }
   record.status = outcome.status;
   record.message = outcome.message;
   record.successTime = new Date();

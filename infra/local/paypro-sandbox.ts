@@ -9,9 +9,21 @@
  *   1002 SIGN_ERROR          `sign` does not match the body
  *   1003 PARAM_ERROR         body too large, not a JSON object, or a field missing/invalid
  *   1004 DUPLICATE_TRADE_NO  a payout with this tradeNo was already accepted
- *   1005 ORDER_NOT_EXIST     query for a tradeNo the sandbox never accepted
+ *   1005 ORDER_NOT_EXIST     query for a tradeNo the sandbox never accepted, or a receipt
+ *                            query (/api/queryResultByCode) for a code it never gave
  * Every answer is HTTP 200 except an unknown path or method (HTTP 404), or a fault injected
  * with failPayouts/failQueries.
+ *
+ *
+ * The merchant's balance (option `balance`, SANDBOX_BALANCE under npm start; default 1,000,000,000
+ * KES) is debited by every payout it accepts and credited back when such a payout ends failed. A
+ * payout the available balance cannot cover is accepted as a request (code 0000) but answered with
+ * `data.status` 00051 and `desc` INSUFFICIENT_BALANCE, final at once, nothing debited: that code
+ * and message are also this sandbox's invention (Paypro documents none for it). Balance Inquiry is
+ * served at option `balancePath` (default /api/queryBalance, like the client's PAYPRO_BALANCE_PATH)
+ * with `availableAmount` as a string and `freezeAmount`/`unsettledAmount` always "0.00". A paid
+ * payout gets an M-Pesa receipt code, found through /api/queryResultByCode; the payout query and
+ * callbacks do not carry it (Paypro documents no such field there).
  *
  * Callbacks: when a payout reaches a final status and has a notifyUrl, the sandbox POSTs the
  * result there (same fields as the query's `data`, no signature) and retries on Paypro's schedule,
@@ -19,6 +31,16 @@
  */
 import { createServer } from 'node:http';
 import { listen } from './listen';
+import {
+  balanceOf,
+  DEFAULT_SANDBOX_BALANCE,
+  isBalance,
+  queryBalance,
+  queryResultByCode,
+  type SandboxBalance,
+  serveSandboxBalance,
+  toCents,
+} from './paypro-sandbox-float';
 import {
   type CallbackAttempt,
   DEFAULT_CALLBACK_SCHEDULE_MS,
@@ -32,6 +54,7 @@ import {
 import { payout, queryPayOutResult } from './paypro-sandbox-payouts';
 import { failSafely, handleRequest, writeJson } from './paypro-sandbox-wire';
 
+export { DEFAULT_SANDBOX_BALANCE, type SandboxBalance } from './paypro-sandbox-float';
 export {
   type CallbackAttempt,
   DEFAULT_CALLBACK_SCHEDULE_MS,
@@ -63,6 +86,14 @@ export interface PayproSandbox {
    * record nothing; 'garbage' (non-JSON) and 'wrongShape' (JSON, data not as documented) record the payout.
    */
   failPayouts(mode: PayoutFailure): void;
+  /** Sets the merchant's available balance, KES (non-negative). */
+  setBalance(available: number): void;
+  /** The merchant's balance now, KES. */
+  balance(): SandboxBalance;
+  /** How many Balance Inquiries it has served, whatever their answer. */
+  balanceCalls(): number;
+  /** The M-Pesa receipt code of a paid payout; undefined until it is paid. */
+  receiptOf(tradeNo: string): string | undefined;
   /**
    * Stops the server, drops open connections (hanging queries included), clears pending
    * timers and retries, and aborts callbacks in flight.
@@ -77,7 +108,11 @@ export interface PayproSandbox {
 const ROUTES: Readonly<Record<string, Endpoint>> = {
   'POST /api/payout': payout,
   'POST /api/queryPayOutResult': queryPayOutResult,
+  'POST /api/queryResultByCode': queryResultByCode,
 };
+
+/** Balance Inquiry's path when none is given (the client's DEFAULT_BALANCE_PATH). */
+const DEFAULT_BALANCE_PATH = '/api/queryBalance';
 
 /** Starts the sandbox and resolves once it listens. */
 export async function startPayproSandbox(options: SandboxOptions): Promise<PayproSandbox> {
@@ -91,7 +126,9 @@ export async function startPayproSandbox(options: SandboxOptions): Promise<Paypr
       callbackScheduleMs: DEFAULT_CALLBACK_SCHEDULE_MS,
       port: 0,
       host: '127.0.0.1',
-      ...options,
+      balance: DEFAULT_SANDBOX_BALANCE,
+      balancePath: DEFAULT_BALANCE_PATH,
+      ...withoutUndefined(options),
     },
     payouts: new Map(),
     calls: new Map(),
@@ -101,18 +138,27 @@ export async function startPayproSandbox(options: SandboxOptions): Promise<Paypr
     queryFailure: 'none',
     queryCalls: 0,
     payoutFailure: 'none',
+    availableCents: 0,
+    balanceCalls: 0,
+    receipts: new Map(),
+    receiptTrades: new Map(),
     closed: false,
     closing: new Promise<void>((resolve) => {
       startClosing = resolve;
     }),
   };
+  if (!isBalance(state.options.balance))
+    throw new Error('The sandbox balance must be a non-negative number.');
+  state.availableCents = toCents(state.options.balance);
+  const routes = { ...ROUTES, [`POST ${state.options.balancePath}`]: queryBalance };
   const server = createServer((req, res) => {
     // Sandbox-only, not Paypro's: what it was sent, so a test over npm start can count sends.
     if (req.method === 'GET' && req.url === '/sandbox/calls') {
       writeJson(res, 200, JSON.stringify(callStats(state)));
       return;
     }
-    handleRequest(ROUTES, state, req, res).catch(() => failSafely(res));
+    if (serveSandboxBalance(state, req, res)) return;
+    handleRequest(routes, state, req, res).catch(() => failSafely(res));
   });
   const url = await listen(server, state.options.port, state.options.host);
 
@@ -128,6 +174,13 @@ export async function startPayproSandbox(options: SandboxOptions): Promise<Paypr
     failPayouts: (mode) => {
       state.payoutFailure = mode;
     },
+    setBalance: (available) => {
+      if (!isBalance(available)) throw new Error('The sandbox balance must be a non-negative number.');
+      state.availableCents = toCents(available);
+    },
+    balance: () => balanceOf(state),
+    balanceCalls: () => state.balanceCalls,
+    receiptOf: (tradeNo) => state.receipts.get(tradeNo),
     close: async () => {
       state.closed = true;
       startClosing();
@@ -151,4 +204,11 @@ function callStats(state: SandboxState): { payoutCalls: number; tradeNos: number
     tradeNos: counts.length,
     repeated: counts.filter((n) => n > 1).length,
   };
+}
+
+/** The options actually given: an undefined one (e.g. from an unset variable) keeps its default. */
+function withoutUndefined(options: SandboxOptions): SandboxOptions {
+  return Object.fromEntries(
+    Object.entries(options).filter(([, value]) => value !== undefined),
+  ) as unknown as SandboxOptions;
 }

@@ -103,6 +103,7 @@ async function main(): Promise<void> {
     secret: settings.secret,
     salt: settings.salt,
     payproBaseUrl: settings.payproBaseUrl,
+    sandbox: { balance: settings.sandboxBalance, balancePath: settings.balancePath },
     ports: {
       dynamo: port('LOCAL_DYNAMODB_PORT', 0),
       secrets: port('LOCAL_SECRETS_PORT', 0),

@@ -113,6 +113,7 @@ export function buildSendItemDeps(config: Config): SendItemDeps {
       baseUrl: config.payproBaseUrl,
       timeoutMs: config.payproTimeoutMs,
       salt: config.payproSignSalt,
+      ...(config.payproBalancePath !== undefined && { balancePath: config.payproBalancePath }),
     }),
     secret: cachedPayproSecret(new SecretsManagerClient({}), config.payproSecretId, config.secretCacheTtlMs),
     publicBaseUrl: config.publicBaseUrl,

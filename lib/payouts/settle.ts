@@ -1,9 +1,10 @@
 import { StaleStateError } from '../errors';
+import type { FloatCheckRequests } from '../float/check-requests';
 import { releaseCaps } from '../limits/caps';
 import type { CapLedger } from '../limits/store';
 import type { Log } from '../logger';
 import type { Counter } from '../metrics';
-import { outcomeOf } from '../paypro/codes';
+import { isInsufficientFunds, outcomeOf } from '../paypro/codes';
 import { sameAmount } from './amount';
 import { type AnomalyDetail, anomaly, statusChanged } from './events';
 import {
@@ -35,7 +36,13 @@ export interface SettleDeps {
   counter: Counter;
   log: Log;
   now: () => Date;
+  /** Asks the float monitor to check at once when Paypro refuses a payout for lack of funds; absent: nobody asks. */
+  floatChecks?: FloatCheckRequests;
 }
+
+/** What a FAILED payout's history says when Paypro refused it for lack of funds. */
+export const INSUFFICIENT_FUNDS_NOTE =
+  "Paypro refused the payout for lack of funds in the merchant's Paypro balance (float)";
 
 /**
  * `applied`: the payout moved; `unchanged`: it already was there (duplicate, or a late
@@ -98,6 +105,8 @@ async function moveTo(
 ): Promise<Payout> {
   const at = deps.now().toISOString();
   const paypro = detailsOf(report);
+  const lackOfFunds = target === 'FAILED' && isInsufficientFunds(report.status, report.message);
+  const note = lackOfFunds ? [extra.note, INSUFFICIENT_FUNDS_NOTE].filter(Boolean).join('; ') : extra.note;
   const after = { ...current, status: target, paypro: { ...current.paypro, ...paypro }, updatedAt: at };
   const updated = await deps.repository.transition(current.tradeNo, {
     to: target,
@@ -110,6 +119,7 @@ async function moveTo(
       code: report.status,
       message: report.message,
       ...extra,
+      ...(note !== undefined && { note }),
     },
     event: statusChanged(current, after, at),
   });
@@ -118,8 +128,22 @@ async function moveTo(
     deps.counter.count('PayoutFailed');
     // Once only: only the write that moved the payout to FAILED gets here.
     await releaseCaps(deps, updated);
+    if (lackOfFunds) await requestFloatCheck(deps, updated, at);
   }
   return updated;
+}
+
+/** Asks for a float check at once; its failure is only logged, never the payout's outcome. */
+async function requestFloatCheck(deps: SettleDeps, payout: Payout, at: string): Promise<void> {
+  if (!deps.floatChecks) return;
+  try {
+    await deps.floatChecks.request(at, `payout ${payout.tradeNo} refused by Paypro for lack of funds`);
+  } catch (error) {
+    deps.log.warn('could not ask for a float check after a refusal for lack of funds', {
+      tradeNo: payout.tradeNo,
+      error,
+    });
+  }
 }
 
 function detailsOf(report: PayproReport): PayproDetails {

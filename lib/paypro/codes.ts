@@ -13,3 +13,19 @@ export function outcomeOf(status: string): PayproOutcome {
   if (status === PAYPRO_STATUS.processing) return 'PROCESSING';
   return 'FAILED';
 }
+
+/*
+ * Paypro documents no code for a payout refused because the merchant's balance (float) cannot
+ * cover it, so it is recognised by its words, in `data.status`'s message or a first-layer refusal's
+ * `msg`: "insufficient" (INSUFFICIENT_BALANCE, Insufficient funds), "not enough", "lack of
+ * funds/balance/float", "low balance", "balance too low", or an amount that "exceeds the balance".
+ * A bare "balance" is not enough (BALANCE_QUERY_ERROR is no refusal for funds). The code is not
+ * matched: the sandbox's 00051 is its own invention, and Paypro's real one is unknown.
+ */
+const INSUFFICIENT_FUNDS =
+  /insufficient|not[\s_-]*enough|lack[\s_-]*of[\s_-]*(funds?|balance|float)|low[\s_-]*(balance|funds?|float)|(balance|funds?|float)[\s_-]*(is[\s_-]*)?too[\s_-]*low|exceeds?[\s_-]*(the[\s_-]*)?(available[\s_-]*)?(balance|funds?|float)/i;
+
+/** True when Paypro's answer (a failure code and its message) says the merchant's balance could not cover the payout. */
+export function isInsufficientFunds(code: string, message: string): boolean {
+  return outcomeOf(code) === 'FAILED' && INSUFFICIENT_FUNDS.test(message);
+}

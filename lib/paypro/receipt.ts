@@ -5,8 +5,9 @@ export const RECEIPT_CODE = /^[A-Z0-9]{10}$/;
 
 /** The code in the form Paypro and M-Pesa use (trimmed, upper case), or undefined when it cannot be one. */
 export function receiptCode(input: string): string | undefined {
-  const code = input.trim().toUpperCase();
-  return RECEIPT_CODE.test(code) ? code : undefined;
+  const code = input.trim();
+  // Checked before upper-casing: 'ß' upper-cases to 'SS', which would turn 9 characters into a code.
+  return /^[A-Za-z0-9]{10}$/.test(code) ? code.toUpperCase() : undefined;
 }
 
 /** Paypro's `data` for an M-Pesa receipt code. */

@@ -1,4 +1,4 @@
-import { PayproUnknownOutcomeError } from '../../../lib/errors';
+import { FloatUnreadableError, PayproUnknownOutcomeError } from '../../../lib/errors';
 import type {
   PayoutAccepted,
   PayoutCall,
@@ -7,11 +7,23 @@ import type {
   PayproCredentials,
   RequestRejected,
 } from '../../../lib/paypro/client';
+import type { FloatBalance, PayproFloatApi, ReceiptRecord } from '../../../lib/paypro/float';
 
 /** What the fake Paypro answers a payout call with: an answer, or `unknown` (a timeout: PayproUnknownOutcomeError). */
 export type PayoutReply = PayoutAccepted | RequestRejected | 'unknown';
 /** What it answers a query with: its record, `not-found` (1005 ORDER_NOT_EXIST) or `unknown`. */
 export type QueryReply = Omit<PayoutRecord, 'kind' | 'tradeNo'> | 'not-found' | 'unknown';
+
+/**
+ * What the fake Paypro answers a balance inquiry with: figures, `unknown` (no answer) or
+ * `unreadable` (an answer that is not figures); both of the latter throw FloatUnreadableError.
+ */
+export type BalanceReply = FloatBalance | 'unknown' | 'unreadable';
+/** What it answers an M-Pesa receipt code with: its record, or `unknown` (a timeout: PayproUnknownOutcomeError). */
+export type ReceiptReply = Omit<ReceiptRecord, 'kind'> | 'unknown';
+
+/** The balance the fake starts with: plenty, so no test meets it unless it sets its own. */
+export const FAKE_BALANCE = 1_000_000_000;
 
 /** Paypro accepting a payout with transaction status `status` (0015 in progress, 0000 paid, other failed). */
 export function accepted(tradeNo: string, status = '0015', message = 'CREDIT_INPROGRESS'): PayoutAccepted {
@@ -19,17 +31,38 @@ export function accepted(tradeNo: string, status = '0015', message = 'CREDIT_INP
 }
 
 /**
- * Paypro as the use cases see it (PayproApi), in memory. By default it accepts every payout with
- * 0015 and then knows it (its query answers 0015 with the amount sent); a test scripts other
- * answers per tradeNo. Every call is kept, so a test can tell how often a payout was sent.
+ * Paypro as the use cases see it (PayproApi, PayproFloatApi), in memory. By default it accepts every
+ * payout with 0015 and then knows it (its query answers 0015 with the amount sent); a test scripts
+ * other answers per tradeNo. Every call is kept, so a test can tell how often a payout was sent.
+ * Its balance is what the test set (FAKE_BALANCE at first): payouts do not draw on it, so a test
+ * states the figures it means. Receipt codes are unknown (1005 ORDER_NOT_EXIST) unless scripted.
  */
-export class FakePaypro implements PayproApi {
+export class FakePaypro implements PayproApi, PayproFloatApi {
   /** Every payout call, in order. */
   readonly payoutCalls: PayoutCall[] = [];
   /** Every query's tradeNo, in order. */
   readonly queryCalls: string[] = [];
+  /** How many balance inquiries it answered or failed. */
+  balanceCalls = 0;
+  /** Every receipt code asked about, in order. */
+  readonly receiptCalls: string[] = [];
   private readonly payoutReplies = new Map<string, PayoutReply>();
   private readonly records = new Map<string, QueryReply>();
+  private balanceReply: BalanceReply = { available: FAKE_BALANCE, frozen: 0, unsettled: 0 };
+  private readonly receipts = new Map<string, ReceiptReply>();
+
+  /** Balance inquiries answer `available` KES (frozen and unsettled 0), or the given figures or failure, from now on. */
+  setBalance(balance: number | BalanceReply): this {
+    this.balanceReply =
+      typeof balance === 'number' ? { available: balance, frozen: 0, unsettled: 0 } : balance;
+    return this;
+  }
+
+  /** Receipt queries for `code` get `reply` from now on. */
+  answerReceipt(code: string, reply: ReceiptReply): this {
+    this.receipts.set(code, reply);
+    return this;
+  }
 
   /** The next payout calls for `tradeNo` get `reply`. */
   answerPayout(tradeNo: string, reply: PayoutReply): this {
@@ -71,6 +104,29 @@ export class FakePaypro implements PayproApi {
     if (reply === 'unknown') throw new PayproUnknownOutcomeError('timed out (fake Paypro)');
     if (reply === 'not-found') return { kind: 'rejected', code: '1005', message: 'ORDER_NOT_EXIST' };
     return { kind: 'found', tradeNo, ...reply };
+  }
+
+  async queryBalance(_credentials: PayproCredentials): Promise<FloatBalance> {
+    this.balanceCalls += 1;
+    const reply = this.balanceReply;
+    if (reply === 'unknown')
+      throw new FloatUnreadableError("Paypro's balance could not be read (fake Paypro).");
+    if (reply === 'unreadable')
+      throw new FloatUnreadableError(
+        'Paypro answered the balance inquiry with unreadable figures (fake Paypro).',
+      );
+    return { ...reply };
+  }
+
+  async queryReceipt(
+    _credentials: PayproCredentials,
+    code: string,
+  ): Promise<ReceiptRecord | RequestRejected> {
+    this.receiptCalls.push(code);
+    const reply = this.receipts.get(code);
+    if (reply === 'unknown') throw new PayproUnknownOutcomeError('timed out (fake Paypro)');
+    if (reply === undefined) return { kind: 'rejected', code: '1005', message: 'ORDER_NOT_EXIST' };
+    return { kind: 'found', ...reply };
   }
 }
 

@@ -123,6 +123,20 @@ describe('loadConfig', () => {
     });
   });
 
+  it('reads PAYPRO_BALANCE_PATH (unset: the client keeps its default) and names a bad one', () => {
+    expect(loadConfig({ ...required, PAYPRO_BALANCE_PATH: '/api/merchant/balance' })).toMatchObject({
+      payproBalancePath: '/api/merchant/balance',
+    });
+    expect(loadConfig({ ...required, PAYPRO_BALANCE_PATH: '' })).not.toHaveProperty('payproBalancePath');
+    for (const bad of ['api/queryBalance', '/api/query Balance', 'https://paypro.test/api/queryBalance']) {
+      expect(() => loadConfig({ ...required, PAYPRO_BALANCE_PATH: bad })).toThrow(
+        new ConfigError(
+          'Invalid configuration: PAYPRO_BALANCE_PATH must be a path starting with / and without whitespace.',
+        ),
+      );
+    }
+  });
+
   it('names every missing production setting', () => {
     expect(() => loadConfig({ PUBLIC_BASE_URL: '' })).toThrow(
       new ConfigError(

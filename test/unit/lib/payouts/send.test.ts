@@ -3,6 +3,7 @@ import { reserveCaps } from '../../../../lib/limits/caps';
 import type { Payout } from '../../../../lib/payouts/payout';
 import { sendOnce } from '../../../../lib/payouts/send';
 import { payoutWorld } from '../../../support/fakes/payout-world';
+import { accepted } from '../../../support/fakes/paypro';
 import { FAKE_SECRET } from '../../../support/fakes/secrets';
 
 const NOW = '2026-11-24T07:00:00.000Z';
@@ -176,5 +177,126 @@ describe('sendOnce', () => {
       [`DAY#${DAY}`]: { amount: 1500, count: 1 },
       [`MOBILE#${MOBILE}#${DAY}`]: { amount: 1500, count: 1 },
     });
+  });
+});
+
+/** A FloatCheckRequests that remembers every request, or fails each one when `failing`. */
+function recordingFloatChecks(failing = false) {
+  const requests: Array<{ at: string; reason: string }> = [];
+  return {
+    requests,
+    async request(at: string, reason: string) {
+      if (failing) throw new Error('float state table unavailable');
+      requests.push({ at, reason });
+    },
+  };
+}
+
+describe('sendOnce: a payout Paypro refuses for lack of funds', () => {
+  const LACK_OF_FUNDS =
+    "Paypro refused the payout for lack of funds in the merchant's Paypro balance (float)";
+
+  it('fails it, says why in its history with Paypro’s code and message verbatim, and asks for a float check', async () => {
+    // Prepare
+    const world = await worldWith(recorded('f-1'));
+    const floatChecks = recordingFloatChecks();
+    world.paypro.answerPayout('f-1', accepted('f-1', '00051', 'INSUFFICIENT_BALANCE'));
+
+    // Act
+    const result = await sendOnce({ ...world.deps, floatChecks }, recorded('f-1'), FAKE_SECRET);
+
+    // Assess
+    expect(result).toEqual({
+      kind: 'known',
+      payout: {
+        ...recorded('f-1'),
+        status: 'FAILED',
+        sentAt: NOW,
+        sendClaim: expect.any(String),
+        paypro: { code: '00051', message: 'INSUFFICIENT_BALANCE', serialNumber: 'sn-f-1' },
+        version: 1,
+        history: [
+          ...recorded('f-1').history,
+          {
+            at: NOW,
+            source: 'paypro-payout',
+            status: 'FAILED',
+            code: '00051',
+            message: 'INSUFFICIENT_BALANCE',
+            note: `payout accepted by Paypro; ${LACK_OF_FUNDS}`,
+          },
+        ],
+      },
+    });
+    expect(floatChecks.requests).toEqual([
+      { at: NOW, reason: 'payout f-1 refused by Paypro for lack of funds' },
+    ]);
+  });
+
+  it('recognises a first-layer refusal for lack of funds once Paypro’s query does not know the payout', async () => {
+    // Prepare
+    const world = await worldWith(recorded('f-2'));
+    const floatChecks = recordingFloatChecks();
+    world.paypro.answerPayout('f-2', {
+      kind: 'rejected',
+      code: '2009',
+      message: 'Merchant balance not enough',
+    });
+
+    // Act
+    const result = await sendOnce({ ...world.deps, floatChecks }, recorded('f-2'), FAKE_SECRET);
+
+    // Assess
+    expect(result.payout.status).toBe('FAILED');
+    expect(result.payout.history.at(-1)).toEqual({
+      at: NOW,
+      source: 'paypro-payout',
+      status: 'FAILED',
+      code: '2009',
+      message: 'Merchant balance not enough',
+      note: `payout request refused by Paypro (2009 Merchant balance not enough); unknown to Paypro; ${LACK_OF_FUNDS}`,
+    });
+    expect(floatChecks.requests).toHaveLength(1);
+  });
+
+  it('still fails the payout, only logging a warning, when the float check cannot be asked for', async () => {
+    // Prepare
+    const world = await worldWith(recorded('f-3'));
+    world.paypro.answerPayout('f-3', accepted('f-3', '00051', 'INSUFFICIENT_BALANCE'));
+
+    // Act
+    const result = await sendOnce(
+      { ...world.deps, floatChecks: recordingFloatChecks(true) },
+      recorded('f-3'),
+      FAKE_SECRET,
+    );
+
+    // Assess
+    expect(result.kind).toBe('known');
+    expect(world.store.all()).toEqual([result.payout]);
+    expect(result.payout.status).toBe('FAILED');
+    expect(world.log.lines).toContainEqual({
+      level: 'warn',
+      message: 'could not ask for a float check after a refusal for lack of funds',
+    });
+    expect(world.caps.snapshot()).toEqual({
+      [`DAY#${DAY}`]: { amount: 0, count: 0 },
+      [`MOBILE#${MOBILE}#${DAY}`]: { amount: 0, count: 0 },
+    });
+  });
+
+  it('asks for no float check when a payout fails for another reason', async () => {
+    // Prepare
+    const world = await worldWith(recorded('f-4'));
+    const floatChecks = recordingFloatChecks();
+    world.paypro.answerPayout('f-4', accepted('f-4', '00029', 'REJECTED_TRANSACTION'));
+
+    // Act
+    const result = await sendOnce({ ...world.deps, floatChecks }, recorded('f-4'), FAKE_SECRET);
+
+    // Assess
+    expect(result.payout.status).toBe('FAILED');
+    expect(result.payout.history.at(-1)?.note).toBe('payout accepted by Paypro');
+    expect(floatChecks.requests).toEqual([]);
   });
 });

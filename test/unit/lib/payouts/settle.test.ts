@@ -149,3 +149,32 @@ describe('settle', () => {
     });
   });
 });
+
+describe('settle: a failure for lack of funds', () => {
+  it('notes the lack of funds beside the note given, and asks for one float check however often it is reported', async () => {
+    // Prepare
+    const world = await worldWith(recorded('p-6'));
+    const requests: Array<{ at: string; reason: string }> = [];
+    const deps = {
+      ...world.deps,
+      floatChecks: { request: async (at: string, reason: string) => void requests.push({ at, reason }) },
+    };
+
+    // Act
+    const failed = await settle(deps, recorded('p-6'), DECLINED, 'callback', { raw: '{"status":"2001"}' });
+    const again = await settle(deps, failed.payout, DECLINED, 'query', { note: 'reconciler asked Paypro' });
+
+    // Assess
+    expect(failed.payout.history.at(-1)).toEqual({
+      at: T1,
+      source: 'callback',
+      status: 'FAILED',
+      code: '2001',
+      message: 'INSUFFICIENT_BALANCE',
+      raw: '{"status":"2001"}',
+      note: "Paypro refused the payout for lack of funds in the merchant's Paypro balance (float)",
+    });
+    expect(again.outcome).toBe('unchanged');
+    expect(requests).toEqual([{ at: T1, reason: 'payout p-6 refused by Paypro for lack of funds' }]);
+  });
+});
