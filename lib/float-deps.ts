@@ -4,7 +4,6 @@ import { DynamoBatchPayouts } from './batches/payouts';
 import { BatchRepository } from './batches/repository';
 import type { Config } from './config';
 import { EventBridgeBus } from './events/bus';
-import { type FloatCheckRequests, StoredFloatCheckRequests } from './float/check-requests';
 import type { FloatMonitorConfig } from './float/config';
 import type { FloatMonitorDeps } from './float/monitor';
 import { FloatStateRepository } from './float/state-repository';
@@ -30,6 +29,7 @@ export function buildFloatMonitorDeps(config: Config, float: FloatMonitorConfig)
       baseUrl: config.payproBaseUrl,
       timeoutMs: config.payproTimeoutMs,
       salt: config.payproSignSalt,
+      ...(config.payproBalancePath !== undefined && { balancePath: config.payproBalancePath }),
     }),
     secret: cachedPayproSecret(new SecretsManagerClient({}), config.payproSecretId, config.secretCacheTtlMs),
     inFlight: new StoredInFlight({
@@ -44,12 +44,4 @@ export function buildFloatMonitorDeps(config: Config, float: FloatMonitorConfig)
     log: logger,
     now: () => new Date(),
   };
-}
-
-/** How a payout refused for lack of funds asks the monitor to check at once: the state item of the limits table. */
-export function buildFloatCheckRequests(config: Pick<Config, 'payoutLimitsTable'>): FloatCheckRequests {
-  return new StoredFloatCheckRequests(
-    new FloatStateRepository(createDocumentClient(), config.payoutLimitsTable),
-    logger,
-  );
 }
