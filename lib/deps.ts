@@ -3,8 +3,8 @@ import type { ResolvePayoutDeps } from './admin/resolve-payout';
 import { type Config, requireDailyCaps } from './config';
 import { EventBridgeBus } from './events/bus';
 import type { PublishDeps } from './events/publish';
+import { writeCheckRequest } from './float/check-request-write';
 import { type FloatCheckRequests, StoredFloatCheckRequests } from './float/check-requests';
-import { FloatStateRepository } from './float/state-repository';
 import { logger } from './logger';
 import { cloudWatchCounter } from './metrics';
 import type { CallbackDeps } from './payouts/callback';
@@ -49,8 +49,10 @@ function buildSecret(
 
 /** How a payout Paypro refused for lack of funds asks float-monitor to check at once: its state item. */
 function buildFloatChecks(config: Pick<Config, 'payoutLimitsTable'>): FloatCheckRequests {
+  const client = createDocumentClient();
+  const table = config.payoutLimitsTable;
   return new StoredFloatCheckRequests(
-    new FloatStateRepository(createDocumentClient(), config.payoutLimitsTable),
+    { requestCheck: (at, reason) => writeCheckRequest(client, table, at, reason) },
     logger,
   );
 }

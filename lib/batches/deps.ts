@@ -2,8 +2,8 @@ import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { type Config, requireDailyCaps, requireSetting } from '../config';
 import { EventBridgeBus } from '../events/bus';
+import { writeCheckRequest } from '../float/check-request-write';
 import { StoredFloatCheckRequests } from '../float/check-requests';
-import { FloatStateRepository } from '../float/state-repository';
 import { DynamoCapLedger } from '../limits/repository';
 import { logger } from '../logger';
 import { cloudWatchCounter } from '../metrics';
@@ -120,7 +120,7 @@ export function buildSendItemDeps(config: Config): SendItemDeps {
     secret: cachedPayproSecret(new SecretsManagerClient({}), config.payproSecretId, config.secretCacheTtlMs),
     publicBaseUrl: config.publicBaseUrl,
     floatChecks: new StoredFloatCheckRequests(
-      new FloatStateRepository(client, config.payoutLimitsTable),
+      { requestCheck: (at, reason) => writeCheckRequest(client, config.payoutLimitsTable, at, reason) },
       logger,
     ),
     ...common,

@@ -1,10 +1,10 @@
 import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { storeCall } from '../shared/dynamo';
+import { FLOAT_STATE_KEY, writeCheckRequest } from './check-request-write';
 import type { FloatEvent } from './events';
 import type { FloatCheckRecord, FloatState, FloatStateStore } from './state';
 
-/** The state item's key in the limits table: no cap key (`DAY#…`, `MOBILE#…`) starts with `FLOAT#`. */
-export const FLOAT_STATE_KEY = 'FLOAT#STATE';
+export { FLOAT_STATE_KEY } from './check-request-write';
 
 /**
  * The float monitor's state as one item of the `payout-limits-<stage>` table. Each recorded
@@ -84,20 +84,6 @@ export class FloatStateRepository implements FloatStateStore {
   }
 
   async requestCheck(at: string, reason: string): Promise<void> {
-    await storeCall(
-      'Could not ask for a float check.',
-      () =>
-        this.client.send(
-          new UpdateCommand({
-            TableName: this.tableName,
-            Key: { pk: FLOAT_STATE_KEY },
-            UpdateExpression: 'SET checkRequestedAt = :at, checkReason = :reason',
-            // A later request already there stands: an older one arriving late must not hide it.
-            ConditionExpression: 'attribute_not_exists(checkRequestedAt) OR checkRequestedAt < :at',
-            ExpressionAttributeValues: { ':at': at, ':reason': reason },
-          }),
-        ),
-      () => undefined,
-    );
+    await writeCheckRequest(this.client, this.tableName, at, reason);
   }
 }
