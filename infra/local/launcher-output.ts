@@ -7,10 +7,20 @@ import type { EventEnvelope } from './eventbridge';
 import { settings, type webhookEndpoint } from './launcher-settings';
 import { SANDBOX_MOBILES } from './paypro-sandbox';
 
-/** One line per event the bus receives: type, payout or batch, version, the change, eventId; never the mobile. */
+/**
+ * One line per event the bus receives: type, payout or batch, version, the change, eventId; never
+ * the mobile. A float event: the balance, the watermark and the crossing.
+ */
 export function eventLine(event: EventEnvelope): string {
   const detail = event.detail;
   const text = (value: unknown) => (typeof value === 'string' || typeof value === 'number' ? value : '?');
+  if (event['detail-type'].startsWith('Float ')) {
+    return (
+      `[event] ${event['detail-type'].padEnd(17)} available=${text(detail.available)} ` +
+      `watermark=${text(detail.watermark)} (${detail.previousState === null ? 'first reading' : text(detail.previousState)} → ` +
+      `${text(detail.state)}) eventId=${text(detail.eventId)}`
+    );
+  }
   const change =
     detail.previousStatus === detail.status
       ? `(${text(detail.status)})`

@@ -132,7 +132,8 @@ export async function monitorFloat(deps: FloatMonitorDeps): Promise<FloatMonitor
     lastCheckAt: startedAt.toISOString(),
     ...(event && { pending: event }),
   });
-  deps.log.info('float checked', { ...reading, reason, level: decision.level, recorded });
+  // `state`, not `level`: the logger keeps `level` for its own.
+  deps.log.info('float checked', { ...reading, reason, state: decision.level, recorded });
   if (!recorded) return { reason, checked: true, published };
   if (event && (await publishEvent(deps, event))) published += 1;
   return {
