@@ -10,6 +10,7 @@ import {
   ACCEPTED,
   checkRequest,
   ERRORS,
+  type Fault,
   type Reply,
   type SandboxPayout,
   type SandboxRequest,
@@ -71,8 +72,14 @@ export function assignReceipt(state: SandboxState, record: SandboxPayout): void 
 export async function queryBalance(
   state: SandboxState,
   { merchantNo, body }: SandboxRequest,
-): Promise<Reply> {
+): Promise<Reply | Fault> {
   state.balanceCalls += 1;
+  if (state.balanceFailure === 'http500') return { fault: 'http500' };
+  if (state.balanceFailure === 'timeout') {
+    // Never answers; close() destroys the socket, then this resolves.
+    await state.closing;
+    return { fault: 'reset' };
+  }
   const refusal = checkRequest(state.options, merchantNo, body);
   if (refusal) return refusal;
   if (body?.timestamp === undefined) return ERRORS.paramError;

@@ -24,7 +24,7 @@ export const DEFAULT_CALLBACK_SCHEDULE_MS: readonly number[] = [
   200, 500, 1000, 3000, 6000, 18000, 18000, 18000,
 ];
 
-/** What failQueries makes /api/queryPayOutResult do: answer normally, HTTP 500, or never answer. */
+/** What failQueries (failBalance) makes /api/queryPayOutResult (Balance Inquiry) do: answer normally, HTTP 500, or never answer. */
 export type QueryFailure = 'none' | 'http500' | 'timeout';
 
 /**
@@ -147,6 +147,8 @@ export interface SandboxState {
   availableCents: number;
   /** How many Balance Inquiries it has served, whatever their answer. */
   balanceCalls: number;
+  /** What failBalance makes Balance Inquiry do. */
+  balanceFailure: QueryFailure;
   /** The M-Pesa receipt code of each paid payout, by tradeNo. */
   receipts: Map<string, string>;
   /** The tradeNo of each M-Pesa receipt code. */

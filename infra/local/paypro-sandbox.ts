@@ -30,6 +30,7 @@
  * compressed by default, until the answer is HTTP 200 with body `OK`; see callbackScheduleMs.
  */
 import { createServer } from 'node:http';
+import { DEFAULT_BALANCE_PATH } from '../../lib/paypro/client';
 import { listen } from './listen';
 import {
   balanceOf,
@@ -86,6 +87,8 @@ export interface PayproSandbox {
    * record nothing; 'garbage' (non-JSON) and 'wrongShape' (JSON, data not as documented) record the payout.
    */
   failPayouts(mode: PayoutFailure): void;
+  /** Makes Balance Inquiry fail from now on, like failQueries ('none' restores normal answers). */
+  failBalance(mode: QueryFailure): void;
   /** Sets the merchant's available balance, KES (non-negative). */
   setBalance(available: number): void;
   /** The merchant's balance now, KES. */
@@ -110,9 +113,6 @@ const ROUTES: Readonly<Record<string, Endpoint>> = {
   'POST /api/queryPayOutResult': queryPayOutResult,
   'POST /api/queryResultByCode': queryResultByCode,
 };
-
-/** Balance Inquiry's path when none is given (the client's DEFAULT_BALANCE_PATH). */
-const DEFAULT_BALANCE_PATH = '/api/queryBalance';
 
 /** Starts the sandbox and resolves once it listens. */
 export async function startPayproSandbox(options: SandboxOptions): Promise<PayproSandbox> {
@@ -140,6 +140,7 @@ export async function startPayproSandbox(options: SandboxOptions): Promise<Paypr
     payoutFailure: 'none',
     availableCents: 0,
     balanceCalls: 0,
+    balanceFailure: 'none',
     receipts: new Map(),
     receiptTrades: new Map(),
     closed: false,
@@ -150,6 +151,7 @@ export async function startPayproSandbox(options: SandboxOptions): Promise<Paypr
   if (!isBalance(state.options.balance))
     throw new Error('The sandbox balance must be a non-negative number.');
   state.availableCents = toCents(state.options.balance);
+  // Balance Inquiry's path is configurable (unconfirmed for Kenya), so its line is added here.
   const routes = { ...ROUTES, [`POST ${state.options.balancePath}`]: queryBalance };
   const server = createServer((req, res) => {
     // Sandbox-only, not Paypro's: what it was sent, so a test over npm start can count sends.
@@ -173,6 +175,9 @@ export async function startPayproSandbox(options: SandboxOptions): Promise<Paypr
     },
     failPayouts: (mode) => {
       state.payoutFailure = mode;
+    },
+    failBalance: (mode) => {
+      state.balanceFailure = mode;
     },
     setBalance: (available) => {
       if (!isBalance(available)) throw new Error('The sandbox balance must be a non-negative number.');
