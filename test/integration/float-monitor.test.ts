@@ -165,4 +165,34 @@ describe('float-monitor: Float Low and Float Restored reach the merchant once pe
       ['float.low', 10],
     ]);
   });
+  it('changes nothing and sends nothing while Paypro answers the balance with an error, then goes on', async () => {
+    // Prepare: a check finds the float topped up (float.restored); then it runs dry while Paypro
+    // fails every Balance Inquiry.
+    const t = Date.now();
+    stack.sandbox.setBalance(1_500_000);
+    const restoredCount = floatWebhooks().length + 1;
+    await runAt(new Date(t + 10 * 60_000));
+    const hooksBefore = (await settleWebhooks(restoredCount)).length;
+    const before = await monitorDeps.state.read();
+    stack.sandbox.setBalance(20);
+    stack.sandbox.failBalance('http500');
+    const counter = recordingCounter();
+    const later = new Date(t + 20 * 60_000);
+
+    // Act
+    const failed = await runAt(later, counter);
+    const stateWhileFailing = await monitorDeps.state.read();
+    stack.sandbox.failBalance('none');
+    const recovered = await runAt(new Date(later.getTime() + 60_000));
+    const hooks = await settleWebhooks(hooksBefore + 1);
+
+    // Assess
+    expect(failed).toEqual({ reason: 'due', checked: false, published: 0 });
+    expect(counter.counts).toEqual({ FloatReadFailed: 1 });
+    expect(stateWhileFailing).toEqual(before);
+    expect(recovered).toMatchObject({ reason: 'due', checked: true, level: 'low', event: 'Float Low' });
+    expect(hooks.slice(hooksBefore).map((hook) => [hook.type, hook.data.available])).toEqual([
+      ['float.low', 20],
+    ]);
+  });
 });
