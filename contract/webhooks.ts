@@ -5,6 +5,7 @@
 import { webhookType } from '../lib/webhooks/webhook-event';
 import { BATCH_EVENTS, PAYOUT_EVENTS } from './events';
 import { processingPayout, receivedBatch, succeededPayout } from './examples';
+import { FLOAT_EVENTS, floatExampleData } from './float-events';
 import { ref, type Schema } from './json-schema';
 import { JSON_TYPE } from './responses';
 
@@ -83,7 +84,7 @@ function exampleData(detailType: string): Record<string, unknown> {
         anomaly: { source: 'query', reportedAmount: '1000', note: "Paypro's query names another amount" },
       };
     default:
-      return batchExampleData(detailType);
+      return detailType in FLOAT_EVENTS ? floatExampleData(detailType) : batchExampleData(detailType);
   }
 }
 
@@ -131,7 +132,11 @@ function batchExampleData(detailType: string): Record<string, unknown> {
 }
 
 /** One webhook: what it means, its headers, its body (the family's, with `type` fixed) and example. */
-function webhook(detailType: string, meaning: string, family: 'PayoutWebhook' | 'BatchWebhook') {
+function webhook(
+  detailType: string,
+  meaning: string,
+  family: 'PayoutWebhook' | 'BatchWebhook' | 'FloatWebhook',
+) {
   const type = webhookType(detailType);
   const schema: Schema = {
     allOf: [ref(family)],
@@ -147,7 +152,7 @@ function webhook(detailType: string, meaning: string, family: 'PayoutWebhook' | 
       description:
         `EventBridge detail-type \`${detailType}\`. ${meaning} Sent to every endpoint of ` +
         'paypro-webhooks/<stage> (WEBHOOK_URL under npm start), signed as Standard Webhooks says; ' +
-        'delivery is at least once: dedupe on webhook-id, order by data.version.',
+        `delivery is at least once: dedupe on webhook-id, order by ${family === 'FloatWebhook' ? 'data.occurredAt' : 'data.version'}.`,
       security: [],
       parameters: STANDARD_WEBHOOK_HEADERS,
       requestBody: {
@@ -169,7 +174,7 @@ function webhook(detailType: string, meaning: string, family: 'PayoutWebhook' | 
   };
 }
 
-/** The document's `webhooks`: every payout and batch event, by its webhook type. */
+/** The document's `webhooks`: every payout, batch and float event, by its webhook type. */
 export function webhooks() {
   return Object.fromEntries([
     ...Object.entries(PAYOUT_EVENTS).map(([t, meaning]) => [
@@ -179,6 +184,10 @@ export function webhooks() {
     ...Object.entries(BATCH_EVENTS).map(([t, meaning]) => [
       webhookType(t),
       webhook(t, meaning, 'BatchWebhook'),
+    ]),
+    ...Object.entries(FLOAT_EVENTS).map(([t, meaning]) => [
+      webhookType(t),
+      webhook(t, meaning, 'FloatWebhook'),
     ]),
   ]);
 }

@@ -3,6 +3,8 @@ import type { ResolvePayoutDeps } from './admin/resolve-payout';
 import { type Config, requireDailyCaps } from './config';
 import { EventBridgeBus } from './events/bus';
 import type { PublishDeps } from './events/publish';
+import { writeCheckRequest } from './float/check-request-write';
+import { type FloatCheckRequests, StoredFloatCheckRequests } from './float/check-requests';
 import { logger } from './logger';
 import { cloudWatchCounter } from './metrics';
 import type { CallbackDeps } from './payouts/callback';
@@ -12,7 +14,7 @@ import type { PayoutRepository } from './payouts/repository';
 import type { SettleDeps } from './payouts/settle';
 import { PayproClient } from './paypro/client';
 import { cachedPayproSecret, type PayproSecret } from './paypro/secret';
-import { buildPayoutStores, buildRepository } from './store';
+import { buildPayoutStores, buildRepository, createDocumentClient } from './store';
 
 export { buildRepository, createDocumentClient } from './store';
 
@@ -45,6 +47,16 @@ function buildSecret(
   return cachedPayproSecret(new SecretsManagerClient({}), config.payproSecretId, config.secretCacheTtlMs);
 }
 
+/** How a payout Paypro refused for lack of funds asks float-monitor to check at once: its state item. */
+function buildFloatChecks(config: Pick<Config, 'payoutLimitsTable'>): FloatCheckRequests {
+  const client = createDocumentClient();
+  const table = config.payoutLimitsTable;
+  return new StoredFloatCheckRequests(
+    { requestCheck: (at, reason) => writeCheckRequest(client, table, at, reason) },
+    logger,
+  );
+}
+
 /** The store, the Paypro client, the secret and the log, metrics and clock that every writer shares. */
 function buildPayproDeps(
   config: Config,
@@ -54,6 +66,7 @@ function buildPayproDeps(
     paypro: buildPaypro(config),
     secret: buildSecret(config),
     publicBaseUrl: config.publicBaseUrl,
+    floatChecks: buildFloatChecks(config),
     log: logger,
     counter: cloudWatchCounter,
     now: () => new Date(),

@@ -5,7 +5,7 @@ import { powertoolsFlag } from './shared/env';
  * bundle to at most 1.15× the size and load time of a floor bundle with the same AWS clients
  * (`npm run bench`). Powertools Metrics put about 10 KB minified into every bundle, while
  * create-payout was at 1.145× with about 3 KB left. What we use of it (one namespace, the
- * `service` dimension, Count and Seconds) fits in the writer below, which prints the lines
+ * `service` dimension, Count, Seconds and None) fits in the writer below, which prints the lines
  * Powertools printed, so the alarms of infra/alarms.yml see the same metrics.
  */
 
@@ -35,17 +35,23 @@ export type MetricName =
   | 'WebhookDeadLettered'
   | 'PayoutResolved'
   | 'CapRefused'
-  | 'CapReleaseFailed';
+  | 'CapReleaseFailed'
+  | 'FloatAvailable'
+  | 'FloatFrozen'
+  | 'FloatUnsettled'
+  | 'FloatInFlight'
+  | 'FloatReadFailed';
 
 /** Counts events; the use cases see only this. */
 export interface Counter {
-  count(name: MetricName, value?: number, unit?: 'Count' | 'Seconds'): void;
+  /** `None` for a figure that is neither (the float's shillings). */
+  count(name: MetricName, value?: number, unit?: Unit): void;
 }
 
 /** The CloudWatch namespace of every metric; the alarms watch it. */
 export const METRICS_NAMESPACE = 'PayproPayouts';
 
-type Unit = 'Count' | 'Seconds';
+type Unit = 'Count' | 'Seconds' | 'None';
 
 /** EMF allows at most 100 metrics in one line and 100 values in one metric. */
 const MAX_METRICS = 100;

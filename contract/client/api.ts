@@ -584,6 +584,46 @@ export interface webhooks {
     patch?: never;
     trace?: never;
   };
+  'float.low': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * float.low: Paypro's available balance fell below FLOAT_LOW_WATERMARK (the first reading below it, or the first since it was restored)
+     * @description EventBridge detail-type `Float Low`. Paypro's available balance fell below FLOAT_LOW_WATERMARK (the first reading below it, or the first since it was restored); sent once per crossing, however long it stays low. Sent to every endpoint of paypro-webhooks/<stage> (WEBHOOK_URL under npm start), signed as Standard Webhooks says; delivery is at least once: dedupe on webhook-id, order by data.occurredAt.
+     */
+    post: operations['floatLowWebhook'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  'float.restored': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * float.restored: Paypro's available balance is back at or above FLOAT_LOW_WATERMARK after a Float Low
+     * @description EventBridge detail-type `Float Restored`. Paypro's available balance is back at or above FLOAT_LOW_WATERMARK after a Float Low; sent once per crossing. Sent to every endpoint of paypro-webhooks/<stage> (WEBHOOK_URL under npm start), signed as Standard Webhooks says; delivery is at least once: dedupe on webhook-id, order by data.occurredAt.
+     */
+    post: operations['floatRestoredWebhook'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
 }
 export interface components {
   schemas: {
@@ -967,6 +1007,42 @@ export interface components {
       field: string;
       message: string;
     };
+    /** @description The reading of Paypro's balance that crossed FLOAT_LOW_WATERMARK, and the crossing. */
+    FloatEventDetail: {
+      /** @description float:<version>: the same crossing always has the same id; dedupe on it */
+      eventId: string;
+      occurredAt: components['schemas']['Timestamp'];
+      /** @description What payouts may still draw on, KES, as Paypro reported it */
+      available: number;
+      /** @description Held by Paypro, KES, as Paypro reported it */
+      frozen: number;
+      /** @description Come in, not yet available, KES, as Paypro reported it */
+      unsettled: number;
+      /** @description Our money in flight when the balance was read: open payouts and unrecorded batch items */
+      inFlight: number;
+      /** @description FLOAT_LOW_WATERMARK when the check ran */
+      watermark: number;
+      readAt: components['schemas']['Timestamp'];
+      /** @description The level before; null at the monitor's first reading */
+      previousState: components['schemas']['FloatLevel'] | null;
+      state: components['schemas']['FloatLevel'];
+    };
+    /**
+     * @description Below FLOAT_LOW_WATERMARK (low), or at or above it (ok).
+     * @enum {string}
+     */
+    FloatLevel: 'low' | 'ok';
+    /** @description The body of a float webhook (Standard Webhooks): its type, when, and the event detail. */
+    FloatWebhook: {
+      type: components['schemas']['FloatWebhookType'];
+      timestamp: components['schemas']['Timestamp'];
+      data: components['schemas']['FloatEventDetail'];
+    };
+    /**
+     * @description A float webhook's type: its EventBridge detail-type, lower case and dotted.
+     * @enum {string}
+     */
+    FloatWebhookType: 'float.low' | 'float.restored';
     /** @description The caller has no operator identity. */
     ForbiddenProblem: {
       /** @constant */
@@ -3224,6 +3300,116 @@ export interface operations {
           /** @constant */
           type: 'batch.cancelled';
         } & WithRequired<components['schemas']['BatchWebhook'], 'type'>;
+      };
+    };
+    responses: {
+      /** @description Delivered: nothing more is sent for this event to this endpoint. */
+      '2XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Refused (as any 3xx and 4xx but 408 and 429): not retried; the message goes to the dead-letter queue with reason rejected. 408 and 429 are retried like a 5xx. */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Retried after 30 s, 2 min, 10 min, 30 min, 1 h, 2 h, 4 h, 8 h and 10 h (as is no answer within WEBHOOK_TIMEOUT_MS), then dead-lettered. */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  floatLowWebhook: {
+    parameters: {
+      query?: never;
+      header: {
+        /**
+         * @description The event's eventId: the same for every attempt and endpoint; dedupe on it
+         * @example order-1001:2
+         */
+        'webhook-id': string;
+        /**
+         * @description Seconds since the epoch, of this attempt; refuse one 5 minutes off your clock
+         * @example 1795597202
+         */
+        'webhook-timestamp': string;
+        /**
+         * @description v1, + base64 HMAC-SHA256 of <webhook-id>.<webhook-timestamp>.<body> under the key of your whsec_ secret
+         * @example v1,K5oZfzN95Z9UVu1EsfQmfVNQhnkZ2pj9o9NDN/H/pI4=
+         */
+        'webhook-signature': string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @constant */
+          type: 'float.low';
+        } & WithRequired<components['schemas']['FloatWebhook'], 'type'>;
+      };
+    };
+    responses: {
+      /** @description Delivered: nothing more is sent for this event to this endpoint. */
+      '2XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Refused (as any 3xx and 4xx but 408 and 429): not retried; the message goes to the dead-letter queue with reason rejected. 408 and 429 are retried like a 5xx. */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Retried after 30 s, 2 min, 10 min, 30 min, 1 h, 2 h, 4 h, 8 h and 10 h (as is no answer within WEBHOOK_TIMEOUT_MS), then dead-lettered. */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  floatRestoredWebhook: {
+    parameters: {
+      query?: never;
+      header: {
+        /**
+         * @description The event's eventId: the same for every attempt and endpoint; dedupe on it
+         * @example order-1001:2
+         */
+        'webhook-id': string;
+        /**
+         * @description Seconds since the epoch, of this attempt; refuse one 5 minutes off your clock
+         * @example 1795597202
+         */
+        'webhook-timestamp': string;
+        /**
+         * @description v1, + base64 HMAC-SHA256 of <webhook-id>.<webhook-timestamp>.<body> under the key of your whsec_ secret
+         * @example v1,K5oZfzN95Z9UVu1EsfQmfVNQhnkZ2pj9o9NDN/H/pI4=
+         */
+        'webhook-signature': string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @constant */
+          type: 'float.restored';
+        } & WithRequired<components['schemas']['FloatWebhook'], 'type'>;
       };
     };
     responses: {

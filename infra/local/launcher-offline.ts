@@ -10,7 +10,7 @@ import { settings } from './launcher-settings';
 
 const env = process.env;
 
-const QUIET_LINE = /^\(λ: sweep-outbox\) RequestId: \S+\s+Duration: /;
+const QUIET_LINE = /^\(λ: (?:sweep-outbox|float-monitor)\) RequestId: \S+\s+Duration: /;
 
 /** Starts serverless-offline; `ready` resolves once it serves. */
 export function startOffline(deps: LocalDeps, apiUrl: string): { child: ChildProcess; ready: Promise<void> } {
@@ -34,6 +34,9 @@ export function startOffline(deps: LocalDeps, apiUrl: string): { child: ChildPro
         BATCH_CHECK_INTERVAL_S: env.BATCH_CHECK_INTERVAL_S ?? '2',
         // A batch waiting for funds reads the float again every few seconds, so a top-up shows at once.
         FLOAT_RECHECK_S: env.FLOAT_RECHECK_S ?? '5',
+        // The float monitor's watermark (required deployed) and a check every 30 s rather than 5 min.
+        FLOAT_LOW_WATERMARK: settings.floatLowWatermark,
+        FLOAT_CHECK_S: settings.floatCheckS,
         LOCAL_API_KEY: settings.apiKey,
         LOCAL_ADMIN_KEY: settings.adminKey,
         OFFLINE_HTTP_PORT: String(settings.apiPort),
@@ -54,7 +57,7 @@ export function startOffline(deps: LocalDeps, apiUrl: string): { child: ChildPro
     for (const stream of [child.stdout, child.stderr]) {
       if (!stream) continue;
       createInterface({ input: stream }).on('line', (line) => {
-        // The outbox sweep runs every second: its per-invocation duration line would drown the rest.
+        // The outbox sweep (every second) and the float monitor (every few): their duration lines would drown the rest.
         if (QUIET_LINE.test(line)) return;
         process.stdout.write(`[api] ${line}\n`);
         if (/Server ready: https?:\/\//.test(line)) resolve();

@@ -7,10 +7,20 @@ import type { EventEnvelope } from './eventbridge';
 import { settings, type webhookEndpoint } from './launcher-settings';
 import { SANDBOX_MOBILES } from './paypro-sandbox';
 
-/** One line per event the bus receives: type, payout or batch, version, the change, eventId; never the mobile. */
+/**
+ * One line per event the bus receives: type, payout or batch, version, the change, eventId; never
+ * the mobile. A float event: the balance, the watermark and the crossing.
+ */
 export function eventLine(event: EventEnvelope): string {
   const detail = event.detail;
   const text = (value: unknown) => (typeof value === 'string' || typeof value === 'number' ? value : '?');
+  if (event['detail-type'].startsWith('Float ')) {
+    return (
+      `[event] ${event['detail-type'].padEnd(17)} available=${text(detail.available)} ` +
+      `watermark=${text(detail.watermark)} (${detail.previousState === null ? 'first reading' : text(detail.previousState)} → ` +
+      `${text(detail.state)}) eventId=${text(detail.eventId)}`
+    );
+  }
   const change =
     detail.previousStatus === detail.status
       ? `(${text(detail.status)})`
@@ -70,6 +80,7 @@ export function readyBanner(
     `  Webhooks queue:  ${deps.env.WEBHOOKS_QUEUE_URL} -> deliver-webhooks (DLQ ${deps.env.WEBHOOKS_DLQ_URL})`,
     `  Batch steps:     ${batchStepsQueue} -> advance-batches (woken every ${settings.wakeBatchesIntervalS} s by wake-batches)`,
     `  Batch sends:     ${batchSendsQueue} -> send-batch-items, ${settings.batchSendConcurrency} at a time (DLQ ${batchDeadLetters})`,
+    `  Float monitor:   every ${settings.floatMonitorIntervalS} s, balance read every ${settings.floatCheckS} s (FLOAT_CHECK_S) or at once when asked; Float Low below ${settings.floatLowWatermark} KES (FLOAT_LOW_WATERMARK)`,
     `  Batch approval:  ${process.env.BATCH_APPROVAL_ABOVE_AMOUNT ? `above ${process.env.BATCH_APPROVAL_ABOVE_AMOUNT} KES` : 'off (BATCH_APPROVAL_ABOVE_AMOUNT=100000 npm start turns it on)'}`,
     `  Webhook URL:     ${endpoint ? `${endpoint.url} (endpoint id local)` : 'none: set WEBHOOK_URL'}`,
     ...(endpoint?.generated

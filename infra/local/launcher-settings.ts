@@ -31,6 +31,11 @@ export const settings = {
   reconcileIntervalS: Number(env.RECONCILE_INTERVAL_S ?? 30),
   // wake-batches' schedule is a minute deployed; locally a few seconds.
   wakeBatchesIntervalS: Number(env.WAKE_BATCHES_INTERVAL_S ?? 5),
+  // float-monitor's schedule is a minute deployed; locally a few seconds, so a check asked for
+  // by a payout refused for lack of funds happens at once. FLOAT_CHECK_S still paces the reads.
+  floatMonitorIntervalS: Number(env.FLOAT_MONITOR_INTERVAL_S ?? 5),
+  floatLowWatermark: env.FLOAT_LOW_WATERMARK || '100000',
+  floatCheckS: env.FLOAT_CHECK_S || '30',
   // send-batch-items invocations at once: the batchSendConcurrency param's default (AWS's minimum),
   // which bounds how hard a batch hits Paypro; more to drain a big batch faster locally.
   batchSendConcurrency: Number(env.LOCAL_BATCH_SEND_CONCURRENCY ?? 2),

@@ -1,6 +1,6 @@
 /*
- * Stand-ins for the triggers serverless-offline does not run: the schedules of reconcile and
- * wake-batches, the table stream of publish-events (sweep-outbox), and the SQS event sources.
+ * Stand-ins for the triggers serverless-offline does not run: the schedules of reconcile,
+ * wake-batches and float-monitor (more often than deployed), the table stream of publish-events (sweep-outbox), and the SQS event sources.
  */
 import type { SQSBatchResponse } from 'aws-lambda';
 import type { LocalDeps } from './deps';
@@ -25,6 +25,26 @@ export async function wakeBatches(stopping: () => boolean): Promise<void> {
     if (!stopping()) console.error(`[batches] ${error instanceof Error ? error.message : String(error)}`);
   } finally {
     waking = false;
+  }
+}
+
+let monitoring = false;
+
+/** Stands in for float-monitor's 1-minute schedule, every FLOAT_MONITOR_INTERVAL_S; prints each crossing it sends. */
+export async function monitorFloat(stopping: () => boolean): Promise<void> {
+  if (monitoring) return;
+  monitoring = true;
+  try {
+    const summary = (await invokeLocal(
+      settings.lambdaPort,
+      functionName(settings.stage, 'float-monitor'),
+      {},
+    )) as { event?: string; level?: string } | undefined;
+    if (summary?.event) console.log(`[float] ${summary.event} (now ${summary.level})`);
+  } catch (error) {
+    if (!stopping()) console.error(`[float] ${error instanceof Error ? error.message : String(error)}`);
+  } finally {
+    monitoring = false;
   }
 }
 

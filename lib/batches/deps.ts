@@ -2,6 +2,8 @@ import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { type Config, requireDailyCaps, requireSetting } from '../config';
 import { EventBridgeBus } from '../events/bus';
+import { writeCheckRequest } from '../float/check-request-write';
+import { StoredFloatCheckRequests } from '../float/check-requests';
 import { DynamoCapLedger } from '../limits/repository';
 import { logger } from '../logger';
 import { cloudWatchCounter } from '../metrics';
@@ -139,6 +141,10 @@ export function buildSendItemDeps(config: Config): SendItemDeps {
     paypro: payproClient(config),
     secret: payproSecret(config),
     publicBaseUrl: config.publicBaseUrl,
+    floatChecks: new StoredFloatCheckRequests(
+      { requestCheck: (at, reason) => writeCheckRequest(client, config.payoutLimitsTable, at, reason) },
+      logger,
+    ),
     ...common,
   };
 }

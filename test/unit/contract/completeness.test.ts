@@ -74,6 +74,8 @@ describe('openapi.json, as an integrator reads it', () => {
       'BatchStatus',
       'BatchWebhookType',
       'CapName',
+      'FloatLevel',
+      'FloatWebhookType',
       'HistorySource',
       'PayoutStatus',
       'PayoutWebhookType',

@@ -6,9 +6,11 @@ import { Webhook } from 'standardwebhooks';
 import { describe, expect, it } from 'vitest';
 import { buildDocument, DOCUMENT_PATH } from '../../../contract/document';
 import { BATCH_EVENTS, PAYOUT_EVENTS } from '../../../contract/events';
+import { FLOAT_EVENTS } from '../../../contract/float-events';
 import type { BatchRecord } from '../../../lib/batches/batch';
 import { batchEvent } from '../../../lib/batches/events';
 import { type BusEvent, EventBridgeBus } from '../../../lib/events/bus';
+import { floatEvent } from '../../../lib/float/events';
 import { anomaly, flagged, statusChanged } from '../../../lib/payouts/events';
 import type { Payout } from '../../../lib/payouts/payout';
 import { deliverWebhooks, type QueueRecord } from '../../../lib/webhooks/deliver';
@@ -61,6 +63,14 @@ const totals = {
   amounts: { PENDING: 0, PROCESSING: 0, SUCCEEDED: 100, FAILED: 101, REJECTED: 0, CANCELLED: 0 },
 };
 const decision = { by: 'arn:aws:iam::123456789012:user/amina', at: AT, reason: 'wrong month' };
+const reading = (available: number) => ({
+  available,
+  frozen: 0,
+  unsettled: 1_250.5,
+  inFlight: 4_000,
+  watermark: 100_000,
+  readAt: AT,
+});
 
 /** One event of every type, each built by the publishers' own code. */
 function everyEvent(): BusEvent[] {
@@ -95,6 +105,8 @@ function everyEvent(): BusEvent[] {
         problemCount: 1,
       },
     }),
+    floatEvent('Float Low', 1, reading(99_999), undefined, 'low', AT),
+    floatEvent('Float Restored', 2, reading(100_000), 'low', 'ok', AT),
   ].filter((event): event is NonNullable<typeof event> => event !== undefined);
 }
 
@@ -173,6 +185,8 @@ describe('the webhooks section of openapi.json', () => {
         'batch.cancelled',
         'batch.completed',
         'batch.rejected',
+        'float.low',
+        'float.restored',
         'payout.anomaly',
         'payout.failed',
         'payout.flagged',
@@ -180,7 +194,9 @@ describe('the webhooks section of openapi.json', () => {
         'payout.succeeded',
       ].sort(),
     );
-    expect(documented).toHaveLength(Object.keys(PAYOUT_EVENTS).length + Object.keys(BATCH_EVENTS).length);
+    expect(documented).toHaveLength(
+      Object.keys(PAYOUT_EVENTS).length + Object.keys(BATCH_EVENTS).length + Object.keys(FLOAT_EVENTS).length,
+    );
   });
 
   it('describes every webhook deliver-webhooks really sends, built and published by the real code', async () => {

@@ -160,6 +160,18 @@ describe('EmfWriter', () => {
     });
   });
 
+  it('writes the None unit, for a figure that is neither a count nor a time (the float in KES)', () => {
+    const { emf, lines, docs } = writer();
+    emf.addMetric('FloatAvailable', 'None', 84_250.5);
+    emf.publishStoredMetrics();
+
+    expect(emfProblems(lines[0] ?? '')).toEqual([]);
+    expect(docs()[0]).toMatchObject({
+      _aws: { CloudWatchMetrics: [{ Metrics: [{ Name: 'FloatAvailable', Unit: 'None' }] }] },
+      FloatAvailable: 84_250.5,
+    });
+  });
+
   it('clears on flush: a second flush prints nothing, and the next line holds only what came after', () => {
     const { emf, lines, docs } = writer();
     emf.addMetric('PayoutCreated', 'Count', 1);
