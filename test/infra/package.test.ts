@@ -47,6 +47,7 @@ const FUNCTIONS = [
   'admin-cancel-batch',
   'admin-get-balance',
   'admin-get-receipt',
+  'float-monitor',
 ];
 let dir: string;
 let template: Template;
@@ -499,6 +500,19 @@ describe('serverless package --stage prod (offline, no credentials)', () => {
         `secretsmanager:GetSecretValue ${SECRET}`,
       ].sort(),
     );
+    // The float monitor reads what the balance route reads (its state item is with the counters, below) and publishes its events.
+    expect(grants('FloatMonitorRole')).toEqual(
+      [
+        `dynamodb:BatchGetItem ${PAYOUTS}`,
+        `dynamodb:Query ${DUE_INDEX}`,
+        `dynamodb:Query ${STATUS_INDEX}`,
+        `secretsmanager:GetSecretValue ${SECRET}`,
+      ].sort(),
+    );
+    const floatEvents = statementsOf(roles.FloatMonitorRole as Resource).find((st) =>
+      actions(st).includes('events:PutEvents'),
+    );
+    expect(floatEvents?.Resource).toEqual({ 'Fn::GetAtt': ['PayoutsEventBus', 'Arn'] });
     expect(grants('AdminGetReceiptRole')).toEqual(
       [
         `dynamodb:GetItem ${PAYOUTS}`,
@@ -543,6 +557,7 @@ describe('serverless package --stage prod (offline, no credentials)', () => {
       ['AdminCancelBatchRole', 'AdminDashcancelDashbatchLogGroup'],
       ['AdminGetBalanceRole', 'AdminDashgetDashbalanceLogGroup'],
       ['AdminGetReceiptRole', 'AdminDashgetDashreceiptLogGroup'],
+      ['FloatMonitorRole', 'FloatDashmonitorLogGroup'],
     ] as const) {
       const logs = statementsOf(roles[role] as Resource).find((st) =>
         actions(st).includes('logs:PutLogEvents'),
@@ -725,8 +740,9 @@ describe('serverless package --stage prod (offline, no credentials)', () => {
       OUTBOX_SWEEP_MIN_AGE_S: '60',
     });
     const schedules = ofType('AWS::Events::Rule').filter(([, r]) => r.Properties.ScheduleExpression);
-    // The outbox sweep and wake-batches every minute, the reconciler every five.
+    // The outbox sweep, wake-batches and the float monitor every minute, the reconciler every five.
     expect(schedules.map(([, r]) => r.Properties.ScheduleExpression).sort()).toEqual([
+      'rate(1 minute)',
       'rate(1 minute)',
       'rate(1 minute)',
       'rate(5 minutes)',
@@ -953,5 +969,7 @@ describe('daily caps in the packaged prod template', () => {
     // The balance route reads the day's counter to show the caps' usage; it never changes one.
     expect(onCounters('AdminGetBalanceRole')).toEqual(['dynamodb:GetItem']);
     expect(onCounters('AdminGetReceiptRole')).toEqual([]);
+    // The float monitor's FLOAT#STATE item shares the counters' table, under a key no counter has.
+    expect(onCounters('FloatMonitorRole')).toEqual(['dynamodb:GetItem', 'dynamodb:UpdateItem']);
   });
 });
