@@ -1,19 +1,16 @@
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { ResolvePayoutDeps } from './admin/resolve-payout';
 import { type Config, requireDailyCaps } from './config';
 import { EventBridgeBus } from './events/bus';
 import type { PublishDeps } from './events/publish';
-import { writeCheckRequest } from './float/check-request-write';
-import { type FloatCheckRequests, StoredFloatCheckRequests } from './float/check-requests';
 import { logger } from './logger';
 import { cloudWatchCounter } from './metrics';
 import type { CallbackDeps } from './payouts/callback';
 import type { CreatePayoutDeps } from './payouts/create';
+import { DuePayoutRepository } from './payouts/due';
 import type { ReconcileDeps } from './payouts/reconcile';
 import type { PayoutRepository } from './payouts/repository';
 import type { SettleDeps } from './payouts/settle';
-import { PayproClient } from './paypro/client';
-import { cachedPayproSecret, type PayproSecret } from './paypro/secret';
+import { buildFloatChecks, buildPayproClient, buildPayproSecret } from './paypro-deps';
 import { buildPayoutStores, buildRepository, createDocumentClient } from './store';
 
 export { buildRepository, createDocumentClient } from './store';
@@ -30,43 +27,16 @@ type OnDynamo = { repository: PayoutRepository };
 /** Everything every use case needs, for tests, the bench and the local launcher. */
 export type Deps = CreatePayoutDeps & CallbackDeps & ReconcileDeps & OnDynamo;
 
-function buildPaypro(
-  config: Pick<Config, 'payproBaseUrl' | 'payproTimeoutMs' | 'payproSignSalt' | 'payproBalancePath'>,
-) {
-  return new PayproClient({
-    baseUrl: config.payproBaseUrl,
-    timeoutMs: config.payproTimeoutMs,
-    salt: config.payproSignSalt,
-    ...(config.payproBalancePath !== undefined && { balancePath: config.payproBalancePath }),
-  });
-}
-
-function buildSecret(
-  config: Pick<Config, 'payproSecretId' | 'secretCacheTtlMs'>,
-): () => Promise<PayproSecret> {
-  return cachedPayproSecret(new SecretsManagerClient({}), config.payproSecretId, config.secretCacheTtlMs);
-}
-
-/** How a payout Paypro refused for lack of funds asks float-monitor to check at once: its state item. */
-function buildFloatChecks(config: Pick<Config, 'payoutLimitsTable'>): FloatCheckRequests {
-  const client = createDocumentClient();
-  const table = config.payoutLimitsTable;
-  return new StoredFloatCheckRequests(
-    { requestCheck: (at, reason) => writeCheckRequest(client, table, at, reason) },
-    logger,
-  );
-}
-
 /** The store, the Paypro client, the secret and the log, metrics and clock that every writer shares. */
 function buildPayproDeps(
   config: Config,
 ): SettleDeps & OnDynamo & Pick<Deps, 'paypro' | 'secret' | 'publicBaseUrl'> {
   return {
     ...buildPayoutStores(config),
-    paypro: buildPaypro(config),
-    secret: buildSecret(config),
+    paypro: buildPayproClient(config),
+    secret: buildPayproSecret(config),
     publicBaseUrl: config.publicBaseUrl,
-    floatChecks: buildFloatChecks(config),
+    floatChecks: buildFloatChecks(createDocumentClient(), config),
     log: logger,
     counter: cloudWatchCounter,
     now: () => new Date(),
@@ -91,6 +61,8 @@ export function buildCallbackDeps(config: Config): CallbackDeps {
 export function buildReconcileDeps(config: Config): ReconcileDeps & OnDynamo {
   return {
     ...buildPayproDeps(config),
+    // The one writer that also reads the due index.
+    repository: new DuePayoutRepository(createDocumentClient(), config.payoutsTable),
     reconcileMinAgeMs: config.reconcileMinAgeMs,
     reconcileBatchSize: config.reconcileBatchSize,
     reconcileConcurrency: config.reconcileConcurrency,

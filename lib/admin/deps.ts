@@ -1,12 +1,7 @@
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { StoredInFlight } from '../batches/in-flight';
-import { DynamoBatchPayouts } from '../batches/payouts';
-import { BatchRepository } from '../batches/repository';
 import type { Config } from '../config';
 import { DynamoCapLedger } from '../limits/repository';
 import { PayoutRepository } from '../payouts/repository';
-import { PayproClient } from '../paypro/client';
-import { cachedPayproSecret } from '../paypro/secret';
+import { buildInFlight, buildPayproFloatClient, buildPayproSecret } from '../paypro-deps';
 import { createDocumentClient } from '../store';
 import type { BalanceDeps } from './balance';
 import type { ReceiptDeps } from './receipt';
@@ -24,41 +19,13 @@ export function buildAdminReadDeps(config: Pick<Config, 'payoutsTable'>) {
   return { days: new PayoutDayIndex(createDocumentClient(), config.payoutsTable), now: () => new Date() };
 }
 
-type PayproConfig = Pick<
-  Config,
-  | 'payproBaseUrl'
-  | 'payproTimeoutMs'
-  | 'payproSignSalt'
-  | 'payproBalancePath'
-  | 'payproSecretId'
-  | 'secretCacheTtlMs'
->;
-
-/** Paypro's client and the cached Paypro secret, as every other Paypro caller gets them. */
-function payproOf(config: PayproConfig) {
-  return {
-    paypro: new PayproClient({
-      baseUrl: config.payproBaseUrl,
-      timeoutMs: config.payproTimeoutMs,
-      salt: config.payproSignSalt,
-      // Unconfirmed for Kenya: PAYPRO_BALANCE_PATH (unset: the client's DEFAULT_BALANCE_PATH).
-      ...(config.payproBalancePath !== undefined && { balancePath: config.payproBalancePath }),
-    }),
-    secret: cachedPayproSecret(new SecretsManagerClient({}), config.payproSecretId, config.secretCacheTtlMs),
-  };
-}
-
 /** admin-get-balance: Paypro's balance, the money in flight (open payouts, unrecorded batch items), the caps. */
 export function buildAdminBalanceDeps(config: Config): BalanceDeps {
   const client = createDocumentClient();
-  const payouts = new PayoutRepository(client, config.payoutsTable);
   return {
-    ...payproOf(config),
-    inFlight: new StoredInFlight({
-      payouts,
-      batchPayouts: new DynamoBatchPayouts(client, config.payoutsTable),
-      batches: new BatchRepository(client, config.payoutBatchesTable),
-    }),
+    paypro: buildPayproFloatClient(config),
+    secret: buildPayproSecret(config),
+    inFlight: buildInFlight(client, config),
     caps: new DynamoCapLedger(client, config.payoutLimitsTable),
     dailyCaps: {
       ...(config.dailyMaxAmount !== undefined && { dailyMaxAmount: config.dailyMaxAmount }),
@@ -78,7 +45,8 @@ export function buildAdminBalanceDeps(config: Config): BalanceDeps {
 export function buildAdminReceiptDeps(config: Config): ReceiptDeps {
   const client = createDocumentClient();
   return {
-    ...payproOf(config),
+    paypro: buildPayproFloatClient(config),
+    secret: buildPayproSecret(config),
     days: new PayoutDayIndex(client, config.payoutsTable),
     repository: new PayoutRepository(client, config.payoutsTable),
     now: () => new Date(),

@@ -1,20 +1,21 @@
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { type Config, requireDailyCaps, requireSetting } from '../config';
 import { EventBridgeBus } from '../events/bus';
-import { writeCheckRequest } from '../float/check-request-write';
-import { StoredFloatCheckRequests } from '../float/check-requests';
 import { DynamoCapLedger } from '../limits/repository';
 import { logger } from '../logger';
 import { cloudWatchCounter } from '../metrics';
 import { PayoutRepository } from '../payouts/repository';
-import { PayproClient } from '../paypro/client';
-import { cachedPayproSecret } from '../paypro/secret';
+import {
+  buildFloatChecks,
+  buildInFlight,
+  buildPayproClient,
+  buildPayproFloatClient,
+  buildPayproSecret,
+} from '../paypro-deps';
 import { createDocumentClient } from '../store';
 import type { AdvanceDeps, WakeDeps } from './advance';
 import type { DecideDeps } from './decide';
 import { DynamoFundsGate } from './funds-gate';
-import { StoredInFlight } from './in-flight';
 import type { IntakeDeps } from './intake';
 import type { ListBatchesDeps } from './list';
 import { DynamoBatchPayouts } from './payouts';
@@ -65,19 +66,6 @@ export function buildIntakeDeps(config: Config): IntakeDeps {
   };
 }
 
-function payproClient(config: Config): PayproClient {
-  return new PayproClient({
-    baseUrl: config.payproBaseUrl,
-    timeoutMs: config.payproTimeoutMs,
-    salt: config.payproSignSalt,
-    ...(config.payproBalancePath !== undefined && { balancePath: config.payproBalancePath }),
-  });
-}
-
-function payproSecret(config: Config) {
-  return cachedPayproSecret(new SecretsManagerClient({}), config.payproSecretId, config.secretCacheTtlMs);
-}
-
 /** advance-batches: every step of a batch after its intake, one run at a time. */
 export function buildAdvanceDeps(config: Config): AdvanceDeps {
   const { client, batches, caps } = stores(config);
@@ -88,13 +76,9 @@ export function buildAdvanceDeps(config: Config): AdvanceDeps {
     caps,
     payouts,
     funds: {
-      float: payproClient(config),
-      credentials: payproSecret(config),
-      inFlight: new StoredInFlight({
-        payouts: new PayoutRepository(client, config.payoutsTable),
-        batchPayouts: payouts,
-        batches,
-      }),
+      float: buildPayproFloatClient(config),
+      credentials: buildPayproSecret(config),
+      inFlight: buildInFlight(client, config),
       gate: new DynamoFundsGate(client, config.payoutBatchesTable),
     },
     fundsRecheckMs: config.floatRecheckMs,
@@ -138,13 +122,10 @@ export function buildSendItemDeps(config: Config): SendItemDeps {
   return {
     repository: new PayoutRepository(client, config.payoutsTable),
     caps,
-    paypro: payproClient(config),
-    secret: payproSecret(config),
+    paypro: buildPayproClient(config),
+    secret: buildPayproSecret(config),
     publicBaseUrl: config.publicBaseUrl,
-    floatChecks: new StoredFloatCheckRequests(
-      { requestCheck: (at, reason) => writeCheckRequest(client, config.payoutLimitsTable, at, reason) },
-      logger,
-    ),
+    floatChecks: buildFloatChecks(client, config),
     ...common,
   };
 }

@@ -6,7 +6,7 @@ import type { FloatStateStore } from './state';
  * (port): a payout Paypro refused for lack of funds must not wait five minutes to be noticed.
  */
 export interface FloatCheckRequests {
-  /** Records that a check is wanted from `at` on, and why; never throws for the caller to handle. */
+  /** Records that a check is wanted from `at` on, and why; a failure is the caller's to log, never the payout's outcome. */
   request(at: string, reason: string): Promise<void>;
 }
 

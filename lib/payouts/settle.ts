@@ -137,9 +137,9 @@ async function moveTo(
 async function requestFloatCheck(deps: SettleDeps, payout: Payout, at: string): Promise<void> {
   if (!deps.floatChecks) return;
   try {
-    await deps.floatChecks.request(at, `payout ${payout.tradeNo} refused by Paypro for lack of funds`);
+    await deps.floatChecks.request(at, `payout ${payout.tradeNo} refused for lack of funds`);
   } catch (error) {
-    deps.log.warn('could not ask for a float check after a refusal for lack of funds', {
+    deps.log.warn('could not ask for a float check', {
       tradeNo: payout.tradeNo,
       error,
     });

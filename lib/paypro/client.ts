@@ -1,8 +1,5 @@
 import * as z from 'zod/mini';
-import { FloatUnreadableError, PayproUnknownOutcomeError } from '../errors';
-import { parseBalance } from './balance';
-import type { FloatBalance, PayproFloatApi, ReceiptRecord } from './float';
-import { receiptDataSchema } from './receipt';
+import { PayproUnknownOutcomeError } from '../errors';
 import { type SaltPosition, type SignableFields, sign } from './sign';
 
 /** The merchant's Paypro credentials, from the secret. */
@@ -46,7 +43,8 @@ export interface PayoutRecord {
   successTime?: string;
 }
 
-const envelopeSchema = z.object({
+/** Paypro's first layer: whether the request was taken, and its data. */
+export const envelopeSchema = z.object({
   code: z.string(),
   msg: z.nullish(z.string()),
   success: z.nullish(z.boolean()),
@@ -75,7 +73,7 @@ export interface PayproClientOptions {
   baseUrl: string;
   timeoutMs: number;
   salt: SaltPosition;
-  /** Where Balance Inquiry lives (unconfirmed for Kenya: PAYPRO_BALANCE_PATH). */
+  /** Where Balance Inquiry lives, for PayproFloatClient (unconfirmed for Kenya: PAYPRO_BALANCE_PATH). */
   balancePath?: string;
   fetch?: typeof fetch;
 }
@@ -94,11 +92,14 @@ export interface PayproApi {
   queryPayout(credentials: PayproCredentials, tradeNo: string): Promise<PayoutRecord | RequestRejected>;
 }
 
-/** Paypro's payout, query, balance and receipt calls, with timeouts and response schemas. */
-export class PayproClient implements PayproApi, PayproFloatApi {
+/**
+ * Paypro's payout and payout-query calls, with timeouts and response schemas. The balance and
+ * receipt calls are PayproFloatClient's, so a payout writer's bundle does not carry them.
+ */
+export class PayproClient implements PayproApi {
   private readonly fetch: typeof fetch;
 
-  constructor(private readonly options: PayproClientOptions) {
+  constructor(protected readonly options: PayproClientOptions) {
     this.fetch = options.fetch ?? globalThis.fetch;
   }
 
@@ -146,46 +147,8 @@ export class PayproClient implements PayproApi, PayproFloatApi {
     };
   }
 
-  /** The merchant's balance now; FloatUnreadableError when Paypro cannot be asked or its answer is unreadable. */
-  async queryBalance(credentials: PayproCredentials): Promise<FloatBalance> {
-    const path = this.options.balancePath ?? DEFAULT_BALANCE_PATH;
-    let envelope: z.infer<typeof envelopeSchema>;
-    try {
-      envelope = await this.post(path, credentials, { timestamp: Date.now() });
-    } catch (error) {
-      throw new FloatUnreadableError(`Paypro's balance could not be read (${path}).`, { cause: error });
-    }
-    if (envelope.code !== '0000') {
-      throw new FloatUnreadableError(`Paypro refused the balance inquiry (${path}): code ${envelope.code}.`);
-    }
-    const balance = parseBalance(envelope.data);
-    if (!balance)
-      throw new FloatUnreadableError(
-        `Paypro answered the balance inquiry (${path}) with unreadable figures.`,
-      );
-    return balance;
-  }
-
-  /** What Paypro knows of an M-Pesa receipt code; `rejected` when it refuses the request (e.g. an unknown code). */
-  async queryReceipt(credentials: PayproCredentials, code: string): Promise<ReceiptRecord | RequestRejected> {
-    const envelope = await this.post('/api/queryResultByCode', credentials, { code, timestamp: Date.now() });
-    if (envelope.code !== '0000') return rejected(envelope);
-    const data = receiptDataSchema.safeParse(envelope.data);
-    if (!data.success)
-      throw new PayproUnknownOutcomeError('Paypro answered the receipt query with unreadable data.');
-    const d = data.data;
-    return {
-      kind: 'found',
-      ...(d.platFormTradeNo ? { platFormTradeNo: d.platFormTradeNo } : {}),
-      amount: String(d.amount),
-      status: d.status,
-      message: d.message ?? '',
-      ...(d.mpesaReceiptNumber ? { mpesaReceiptNumber: d.mpesaReceiptNumber } : {}),
-      ...(d.successTime ? { successTime: d.successTime } : {}),
-    };
-  }
-
-  private async post(
+  /** Signs `fields`, posts them to `path` and reads Paypro's envelope; PayproUnknownOutcomeError when it cannot. */
+  protected async post(
     path: string,
     credentials: PayproCredentials,
     fields: SignableFields,
@@ -229,6 +192,7 @@ export class PayproClient implements PayproApi, PayproFloatApi {
   }
 }
 
-function rejected(envelope: z.infer<typeof envelopeSchema>): RequestRejected {
+/** A first-layer refusal as the use cases see it. */
+export function rejected(envelope: z.infer<typeof envelopeSchema>): RequestRejected {
   return { kind: 'rejected', code: envelope.code, message: envelope.msg ?? '' };
 }

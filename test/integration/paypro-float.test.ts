@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SANDBOX_MOBILES } from '../../infra/local/paypro-sandbox';
 import { FloatUnreadableError } from '../../lib/errors';
-import { PayproClient } from '../../lib/paypro/client';
+import { PayproFloatClient } from '../../lib/paypro/float-client';
 import { apiEvent, bodyOf, lambdaContext } from '../support/events';
 import { startStack, TEST_SECRET } from '../support/stack';
 
@@ -12,13 +12,13 @@ const LACK_OF_FUNDS = "Paypro refused the payout for lack of funds in the mercha
 const ORDINARY_MOBILE = '254712345678';
 
 let stack: Awaited<ReturnType<typeof startStack>>;
-let paypro: PayproClient;
+let paypro: PayproFloatClient;
 let seq = 0;
 
 beforeAll(async () => {
   stack = await startStack({}, { slowMs: 1_500, settleMs: 10_000 });
   // The client the functions build, from the same config.
-  paypro = new PayproClient({
+  paypro = new PayproFloatClient({
     baseUrl: stack.config.payproBaseUrl,
     timeoutMs: stack.config.payproTimeoutMs,
     salt: stack.config.payproSignSalt,
@@ -42,7 +42,7 @@ async function sandboxBalance(init?: RequestInit) {
   return { status: response.status, body: await response.json() };
 }
 
-describe("Paypro's balance, through PayproClient against the sandbox over HTTP", () => {
+describe("Paypro's balance, through PayproFloatClient against the sandbox over HTTP", () => {
   it('reads the merchant balance the sandbox holds', async () => {
     // Prepare
     stack.sandbox.setBalance(10_000);
@@ -142,7 +142,7 @@ describe("Paypro's balance, through PayproClient against the sandbox over HTTP",
   });
 });
 
-describe('M-Pesa receipts, through PayproClient against the sandbox over HTTP', () => {
+describe('M-Pesa receipts, through PayproFloatClient against the sandbox over HTTP', () => {
   it("finds a paid payout's receipt code: its platFormTradeNo, amount and status", async () => {
     // Prepare
     stack.sandbox.setBalance(10_000);

@@ -228,9 +228,7 @@ describe('sendOnce: a payout Paypro refuses for lack of funds', () => {
         ],
       },
     });
-    expect(floatChecks.requests).toEqual([
-      { at: NOW, reason: 'payout f-1 refused by Paypro for lack of funds' },
-    ]);
+    expect(floatChecks.requests).toEqual([{ at: NOW, reason: 'payout f-1 refused for lack of funds' }]);
   });
 
   it('recognises a first-layer refusal for lack of funds once Paypro’s query does not know the payout', async () => {
@@ -277,7 +275,7 @@ describe('sendOnce: a payout Paypro refuses for lack of funds', () => {
     expect(result.payout.status).toBe('FAILED');
     expect(world.log.lines).toContainEqual({
       level: 'warn',
-      message: 'could not ask for a float check after a refusal for lack of funds',
+      message: 'could not ask for a float check',
     });
     expect(world.caps.snapshot()).toEqual({
       [`DAY#${DAY}`]: { amount: 0, count: 0 },

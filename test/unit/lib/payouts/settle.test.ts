@@ -175,6 +175,6 @@ describe('settle: a failure for lack of funds', () => {
       note: "Paypro refused the payout for lack of funds in the merchant's Paypro balance (float)",
     });
     expect(again.outcome).toBe('unchanged');
-    expect(requests).toEqual([{ at: T1, reason: 'payout p-6 refused by Paypro for lack of funds' }]);
+    expect(requests).toEqual([{ at: T1, reason: 'payout p-6 refused for lack of funds' }]);
   });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { FloatUnreadableError, PayproUnknownOutcomeError } from '../../../../lib/errors';
-import { PayproClient, type PayproClientOptions } from '../../../../lib/paypro/client';
+import type { PayproClientOptions } from '../../../../lib/paypro/client';
+import { PayproFloatClient } from '../../../../lib/paypro/float-client';
 import { sign } from '../../../../lib/paypro/sign';
 
 const CREDENTIALS = { merchantNo: 'M-100', appSecret: 'float-test-secret' };
@@ -36,7 +37,7 @@ function scriptedFetch(answer: unknown | { status: number; text: string } | 'han
 }
 
 function client(fetch: typeof globalThis.fetch, options: Partial<PayproClientOptions> = {}) {
-  return new PayproClient({ baseUrl: BASE_URL, timeoutMs: 50, salt: 'prefix', fetch, ...options });
+  return new PayproFloatClient({ baseUrl: BASE_URL, timeoutMs: 50, salt: 'prefix', fetch, ...options });
 }
 
 function envelope(data: unknown, code = '0000', msg = 'success') {
@@ -53,7 +54,7 @@ async function thrownBy(run: () => Promise<unknown>): Promise<unknown> {
   throw new Error('expected a throw');
 }
 
-describe('PayproClient.queryBalance', () => {
+describe('PayproFloatClient.queryBalance', () => {
   it('posts {timestamp} signed to the configured path, with the merchant header, and reads the figures', async () => {
     // Prepare
     const paypro = scriptedFetch(
@@ -144,7 +145,7 @@ describe('PayproClient.queryBalance', () => {
   });
 });
 
-describe('PayproClient.queryReceipt', () => {
+describe('PayproFloatClient.queryReceipt', () => {
   const found = {
     platFormTradeNo: 'a'.repeat(32),
     amount: 1500,

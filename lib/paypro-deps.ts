@@ -1,0 +1,69 @@
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { StoredInFlight } from './batches/in-flight';
+import { DynamoBatchPayouts } from './batches/payouts';
+import { BatchRepository } from './batches/repository';
+import type { Config } from './config';
+import { writeCheckRequest } from './float/check-request-write';
+import type { FloatCheckRequests } from './float/check-requests';
+import { DuePayoutRepository } from './payouts/due';
+import { PayproClient, type PayproClientOptions } from './paypro/client';
+import { PayproFloatClient } from './paypro/float-client';
+import { cachedPayproSecret, type PayproSecret } from './paypro/secret';
+
+/*
+ * The pieces every Paypro caller wires the same way (payout writers, batches, the operator's
+ * float routes, the float monitor), built in one place so a new setting reaches all of them.
+ */
+
+type PayproSettings = Pick<Config, 'payproBaseUrl' | 'payproTimeoutMs' | 'payproSignSalt'>;
+
+function clientOptions(config: PayproSettings): PayproClientOptions {
+  return { baseUrl: config.payproBaseUrl, timeoutMs: config.payproTimeoutMs, salt: config.payproSignSalt };
+}
+
+/** Paypro's payout calls for this stage: base URL, timeout, the salt's position. */
+export function buildPayproClient(config: PayproSettings): PayproClient {
+  return new PayproClient(clientOptions(config));
+}
+
+/** Paypro's payout calls plus Balance Inquiry (at PAYPRO_BALANCE_PATH) and Mpesa Query. */
+export function buildPayproFloatClient(
+  config: PayproSettings & Pick<Config, 'payproBalancePath'>,
+): PayproFloatClient {
+  return new PayproFloatClient({
+    ...clientOptions(config),
+    // Unconfirmed for Kenya: PAYPRO_BALANCE_PATH (unset: the client's DEFAULT_BALANCE_PATH).
+    ...(config.payproBalancePath !== undefined && { balancePath: config.payproBalancePath }),
+  });
+}
+
+/** The Paypro secret, read from Secrets Manager once per SECRET_CACHE_TTL_S. */
+export function buildPayproSecret(
+  config: Pick<Config, 'payproSecretId' | 'secretCacheTtlMs'>,
+): () => Promise<PayproSecret> {
+  return cachedPayproSecret(new SecretsManagerClient({}), config.payproSecretId, config.secretCacheTtlMs);
+}
+
+/**
+ * How a payout Paypro refused for lack of funds asks float-monitor to check at once: one write to
+ * its state item (settle logs a failure; the monitor then checks at its next due time).
+ */
+export function buildFloatChecks(
+  client: DynamoDBDocumentClient,
+  config: Pick<Config, 'payoutLimitsTable'>,
+): FloatCheckRequests {
+  return { request: (at, reason) => writeCheckRequest(client, config.payoutLimitsTable, at, reason) };
+}
+
+/** The money in flight: the open payouts (their index and amounts) and the batches being recorded. */
+export function buildInFlight(
+  client: DynamoDBDocumentClient,
+  config: Pick<Config, 'payoutsTable' | 'payoutBatchesTable'>,
+): StoredInFlight {
+  return new StoredInFlight({
+    payouts: new DuePayoutRepository(client, config.payoutsTable),
+    batchPayouts: new DynamoBatchPayouts(client, config.payoutsTable),
+    batches: new BatchRepository(client, config.payoutBatchesTable),
+  });
+}
