@@ -7,7 +7,7 @@ import type { APIGatewayProxyResult } from 'aws-lambda';
 import { loadConfig, requireDailyCaps } from '../lib/config';
 import type { Deps } from '../lib/deps';
 import { DynamoCapLedger } from '../lib/limits/repository';
-import { PayoutRepository } from '../lib/payouts/repository';
+import { DuePayoutRepository } from '../lib/payouts/due';
 import { callbackToken } from '../lib/paypro/callback-token';
 import { PayproClient } from '../lib/paypro/client';
 import { cachedPayproSecret } from '../lib/paypro/secret';
@@ -114,7 +114,7 @@ export async function benchHandlers(n: number, warmup: number): Promise<HandlerR
   const dynamo = new FakeDocumentClient();
   const paypro = fakePayproFetch();
   const base: Omit<Deps, 'secret'> = {
-    repository: new PayoutRepository(dynamo.asDocumentClient(), config.payoutsTable),
+    repository: new DuePayoutRepository(dynamo.asDocumentClient(), config.payoutsTable),
     caps: new DynamoCapLedger(new FakeDocumentClient('pk').asDocumentClient(), config.payoutLimitsTable),
     dailyCaps: requireDailyCaps(config),
     paypro: new PayproClient({

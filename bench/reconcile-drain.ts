@@ -11,9 +11,9 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { startLocalDeps } from '../infra/local/deps';
 import { loadConfig } from '../lib/config';
 import { DynamoCapLedger } from '../lib/limits/repository';
+import { DuePayoutRepository } from '../lib/payouts/due';
 import type { Payout } from '../lib/payouts/payout';
 import { type ReconcileDeps, type ReconcileSummary, reconcile } from '../lib/payouts/reconcile';
-import { PayoutRepository } from '../lib/payouts/repository';
 import { notifyUrl } from '../lib/paypro/callback-token';
 import { PayproClient } from '../lib/paypro/client';
 import { forEachLimit } from '../lib/shared/concurrency';
@@ -68,7 +68,7 @@ export async function benchReconcileDrain(
     if (!sandbox) throw new Error('the drain needs the local Paypro sandbox');
     Object.assign(process.env, local.env);
     const config = loadConfig();
-    const repository = new PayoutRepository(client, config.payoutsTable);
+    const repository = new DuePayoutRepository(client, config.payoutsTable);
     const paypro = new PayproClient({
       baseUrl: config.payproBaseUrl,
       timeoutMs: config.payproTimeoutMs,

@@ -1,6 +1,6 @@
 import type { InFlight, InFlightReader, Money } from '../float/in-flight';
 import { OPEN_PARTITION_KEYS } from '../payouts/keys';
-import type { PayoutStore } from '../payouts/store';
+import type { DueIndex } from '../payouts/store';
 import { forEachLimit } from '../shared/concurrency';
 import { awaitsFundsCheck } from './batch';
 import type { BatchPayouts, BatchStore } from './store';
@@ -12,7 +12,7 @@ const SHARD_CONCURRENCY = 4;
 
 /** What the money in flight is read from: the open payouts' index, their amounts, and the batches being recorded. */
 export interface InFlightDeps {
-  payouts: Pick<PayoutStore, 'listDue'>;
+  payouts: Pick<DueIndex, 'listDue'>;
   batchPayouts: Pick<BatchPayouts, 'getStates'>;
   batches: Pick<BatchStore, 'listByStatus'>;
 }

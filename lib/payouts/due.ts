@@ -2,7 +2,8 @@ import { type DynamoDBDocumentClient, QueryCommand, UpdateCommand } from '@aws-s
 import { storeCall } from '../shared/dynamo';
 import { DUE_PAYOUTS_INDEX, fromItem, openPartitionKey } from './keys';
 import type { Payout } from './payout';
-import type { DueCount, DuePage, DueRef } from './store';
+import { PayoutRepository } from './repository';
+import type { DueCount, DueIndex, DuePage, DueRef } from './store';
 
 const DUE = 'openPk = :pk AND checkAfter <= :now';
 
@@ -93,5 +94,35 @@ export class DuePayouts {
       },
       () => undefined,
     );
+  }
+}
+
+/** The payouts table with the due index's reads and claims: what the reconciler and the money in flight use. */
+export class DuePayoutRepository extends PayoutRepository implements DueIndex {
+  private readonly due: DuePayouts;
+
+  constructor(client: DynamoDBDocumentClient, tableName: string) {
+    super(client, tableName);
+    this.due = new DuePayouts(client, tableName);
+  }
+
+  /** A page of the payouts under `partitionKey` due at `now`, most overdue first (DuePayouts.list). */
+  listDue(
+    partitionKey: string,
+    now: string,
+    limit: number,
+    cursor?: Record<string, unknown>,
+  ): Promise<DuePage> {
+    return this.due.list(partitionKey, now, limit, cursor);
+  }
+
+  /** Counts the payouts under `partitionKey` due at `now` (DuePayouts.count). */
+  countDue(partitionKey: string, now: string): Promise<DueCount> {
+    return this.due.count(partitionKey, now);
+  }
+
+  /** Claims an open payout for one check; undefined when another run has it (DuePayouts.claim). */
+  claimCheck(ref: DueRef, nextCheckAfter: string): Promise<Payout | undefined> {
+    return this.due.claim(ref, nextCheckAfter);
   }
 }

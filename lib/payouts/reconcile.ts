@@ -8,10 +8,12 @@ import { isFinal, type Payout } from './payout';
 import { reportFromQuery } from './query-report';
 import { type SendDeps, sendOnce } from './send';
 import { amountAgrees, settle } from './settle';
-import type { DuePage, DueRef } from './store';
+import type { DueIndex, DuePage, DueRef } from './store';
 
 /** What a reconcile run needs. */
 export interface ReconcileDeps extends SendDeps {
+  /** The payouts table with its due index: the open payouts to check, claimed one check at a time. */
+  repository: SendDeps['repository'] & DueIndex;
   secret: () => Promise<PayproSecret>;
   reconcileMinAgeMs: number;
   /** The most payouts one run checks. */

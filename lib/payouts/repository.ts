@@ -1,29 +1,26 @@
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { PayoutExistsError, StaleStateError } from '../errors';
 import { storeCall } from '../shared/dynamo';
-import { DuePayouts } from './due';
 import type { PayoutEvent } from './events';
 import { dayPartitionKey, daySortKey, fromItem, openPartitionKey } from './keys';
 import { eventWrite, type OutboxPage, PayoutOutboxTable } from './outbox';
 import { allowedSources, type HistoryEntry, isFinal, type Payout } from './payout';
-import type { DueCount, DuePage, DueRef, PayoutOutbox, PayoutStore, Transition } from './store';
+import type { PayoutOutbox, PayoutStore, Transition } from './store';
 
 export type { DueCount, DuePage, DueRef, Transition } from './store';
 
 /**
- * DynamoDB storage of payouts; SDK errors stop here and become domain errors. The reconciler's
- * reads (DuePayouts) and the outbox (PayoutOutboxTable) live in their own modules; this class is
- * the one door to all three.
+ * DynamoDB storage of payouts; SDK errors stop here and become domain errors. The outbox
+ * (PayoutOutboxTable) lives in its own module; the due index's reads and claims are
+ * DuePayoutRepository's (lib/payouts/due.ts), so payout writers do not carry them.
  */
 export class PayoutRepository implements PayoutStore, PayoutOutbox {
-  private readonly due: DuePayouts;
   private readonly outbox: PayoutOutboxTable;
 
   constructor(
     protected readonly client: DynamoDBDocumentClient,
     protected readonly tableName: string,
   ) {
-    this.due = new DuePayouts(client, tableName);
     this.outbox = new PayoutOutboxTable(client, tableName);
   }
 
@@ -194,26 +191,6 @@ export class PayoutRepository implements PayoutStore, PayoutOutbox {
       },
       () => false,
     );
-  }
-
-  /** A page of the payouts under `partitionKey` due at `now`, most overdue first (DuePayouts.list). */
-  listDue(
-    partitionKey: string,
-    now: string,
-    limit: number,
-    cursor?: Record<string, unknown>,
-  ): Promise<DuePage> {
-    return this.due.list(partitionKey, now, limit, cursor);
-  }
-
-  /** Counts the payouts under `partitionKey` due at `now` (DuePayouts.count). */
-  countDue(partitionKey: string, now: string): Promise<DueCount> {
-    return this.due.count(partitionKey, now);
-  }
-
-  /** Claims an open payout for one check; undefined when another run has it (DuePayouts.claim). */
-  claimCheck(ref: DueRef, nextCheckAfter: string): Promise<Payout | undefined> {
-    return this.due.claim(ref, nextCheckAfter);
   }
 
   /** The events a payout's outbox holds, oldest version first (PayoutOutboxTable.read). */

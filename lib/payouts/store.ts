@@ -68,6 +68,15 @@ export interface PayoutStore extends PayoutReader {
     maxEntries?: number,
     event?: PayoutEvent,
   ): Promise<void>;
+  /** Sets `flaggedAt` on an open payout not yet flagged, with `entry` and its event; false when refused. */
+  flag(tradeNo: string, entry: HistoryEntry, event: PayoutEvent): Promise<boolean>;
+}
+
+/**
+ * What the reconciler (and the money in flight) need beyond PayoutStore: the due index's reads
+ * and claims. Apart, so a function that only writes payouts does not carry them.
+ */
+export interface DueIndex {
   /** A page of the open payouts under `partitionKey` whose `checkAfter` is at or before `now`, most overdue first. */
   listDue(
     partitionKey: string,
@@ -82,8 +91,6 @@ export interface PayoutStore extends PayoutReader {
    * undefined when it is closed or its `checkAfter` moved (claimed by another run).
    */
   claimCheck(ref: DueRef, nextCheckAfter: string): Promise<Payout | undefined>;
-  /** Sets `flaggedAt` on an open payout not yet flagged, with `entry` and its event; false when refused. */
-  flag(tradeNo: string, entry: HistoryEntry, event: PayoutEvent): Promise<boolean>;
 }
 
 /** What the payout event publisher needs: the payouts' outboxes, and the sweep's list of those waiting. */

@@ -3,9 +3,9 @@ import { createPayoutHandler } from '../../functions/create-payout';
 import { payproCallbackHandler } from '../../functions/paypro-callback';
 import { type PayoutFailure, SANDBOX_MOBILES } from '../../infra/local/paypro-sandbox';
 import { createDocumentClient, type Deps } from '../../lib/deps';
+import { DuePayoutRepository } from '../../lib/payouts/due';
 import type { Payout } from '../../lib/payouts/payout';
 import { reconcile } from '../../lib/payouts/reconcile';
-import { PayoutRepository } from '../../lib/payouts/repository';
 import { callbackToken } from '../../lib/paypro/callback-token';
 import { PayproClient } from '../../lib/paypro/client';
 import { apiEvent, bodyOf, lambdaContext } from '../support/events';
@@ -45,7 +45,7 @@ function createWith(deps: Deps, id: string, mobile = '0712345678') {
 }
 
 function withFaultyStore(step: WriteStep, fault: Fault): Deps {
-  const repository = new PayoutRepository(
+  const repository = new DuePayoutRepository(
     faultyDynamo(createDocumentClient(), step, fault),
     stack.config.payoutsTable,
   );

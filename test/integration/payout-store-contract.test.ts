@@ -11,17 +11,17 @@ import { createPayoutsTable, type LocalDynamo, startLocalDynamo } from '../../in
 import { DynamoBatchPayouts } from '../../lib/batches/payouts';
 import type { BatchPayouts } from '../../lib/batches/store';
 import { PayoutExistsError, StaleStateError } from '../../lib/errors';
+import { DuePayoutRepository } from '../../lib/payouts/due';
 import { anomaly, flagged, statusChanged } from '../../lib/payouts/events';
 import { openPartitionKey, outboxPartitionKey } from '../../lib/payouts/keys';
 import type { Payout, PayoutStatus } from '../../lib/payouts/payout';
-import { PayoutRepository } from '../../lib/payouts/repository';
-import type { PayoutOutbox, PayoutStore, Transition } from '../../lib/payouts/store';
+import type { DueIndex, PayoutOutbox, PayoutStore, Transition } from '../../lib/payouts/store';
 import { InMemoryPayoutStore } from '../support/fakes/payout-store';
 
 /** What a refused call threw, so Act can go on and Assess compare it. */
 const caught = (error: unknown): unknown => error;
 
-type Stores = { payouts: PayoutStore & PayoutOutbox; batchPayouts: BatchPayouts };
+type Stores = { payouts: PayoutStore & DueIndex & PayoutOutbox; batchPayouts: BatchPayouts };
 
 let dynamo: LocalDynamo;
 let tables = 0;
@@ -47,7 +47,7 @@ async function onDynalite(): Promise<Stores> {
     { marshallOptions: { removeUndefinedValues: true } },
   );
   return {
-    payouts: new PayoutRepository(client, tableName),
+    payouts: new DuePayoutRepository(client, tableName),
     batchPayouts: new DynamoBatchPayouts(client, tableName),
   };
 }

@@ -8,17 +8,17 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { StoreUnavailableError } from '../../../../lib/errors';
 import { generateTradeNo } from '../../../../lib/payouts/create';
+import { DuePayoutRepository } from '../../../../lib/payouts/due';
 import {
   LEGACY_OPEN_PK,
   OPEN_PARTITION_KEYS,
   OPEN_SHARDS,
   openPartitionKey,
 } from '../../../../lib/payouts/keys';
-import { PayoutRepository } from '../../../../lib/payouts/repository';
 
 const dynamo = mockClient(DynamoDBDocumentClient);
 const repository = () =>
-  new PayoutRepository(
+  new DuePayoutRepository(
     DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'eu-west-1' })),
     'payouts-unit',
   );
@@ -59,7 +59,7 @@ describe('open-payouts index sharding', () => {
   });
 });
 
-describe('PayoutRepository.claimCheck', () => {
+describe('DuePayoutRepository.claimCheck', () => {
   it('moves checkAfter only from the value the index showed, and returns the stored payout', async () => {
     dynamo
       .on(UpdateCommand)
@@ -96,7 +96,7 @@ describe('PayoutRepository.claimCheck', () => {
   });
 });
 
-describe('PayoutRepository.countDue', () => {
+describe('DuePayoutRepository.countDue', () => {
   it('counts across pages and reports the most overdue due time', async () => {
     dynamo
       .on(QueryCommand, { Limit: 1 })
