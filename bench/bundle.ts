@@ -36,11 +36,13 @@ export const ENTRIES: Readonly<Record<string, string>> = {
   'admin-cancel-batch': 'functions/admin-cancel-batch.ts',
   'admin-get-balance': 'functions/admin-get-balance.ts',
   'admin-get-receipt': 'functions/admin-get-receipt.ts',
+  'float-monitor': 'functions/float-monitor.ts',
   floor: 'bench/floor-entry.ts',
   'floor-events': 'bench/floor-events-entry.ts',
   'floor-webhooks': 'bench/floor-webhooks-entry.ts',
   'floor-batches': 'bench/floor-batches-entry.ts',
   'floor-batch-steps': 'bench/floor-batch-steps-entry.ts',
+  'floor-float': 'bench/floor-float-entry.ts',
 };
 
 /** Each floor bundle and the AWS clients it holds: the least a function with those clients loads. */
@@ -50,6 +52,7 @@ export const FLOORS: Readonly<Record<string, string>> = {
   'floor-webhooks': 'SQS + Secrets Manager clients only',
   'floor-batches': 'DynamoDB + DocumentClient + SQS clients only',
   'floor-batch-steps': 'DynamoDB + DocumentClient + SQS + EventBridge clients only',
+  'floor-float': 'DynamoDB + DocumentClient + Secrets Manager + EventBridge clients only',
 };
 
 /** The floor a function is held to: the one with the same AWS clients. */
@@ -57,6 +60,7 @@ export function floorOf(name: string): string {
   if (name === 'publish-events' || name === 'sweep-outbox') return 'floor-events';
   if (name === 'deliver-webhooks') return 'floor-webhooks';
   if (name === 'advance-batches') return 'floor-batch-steps';
+  if (name === 'float-monitor') return 'floor-float';
   if (['create-payout-batch', 'wake-batches', 'admin-approve-batch', 'admin-cancel-batch'].includes(name)) {
     return 'floor-batches';
   }

@@ -115,12 +115,30 @@ export async function queryResultByCode(
   return { ...ACCEPTED, data: `{${fields}}` };
 }
 
+const RECEIPTS_PATH = '/sandbox/receipts/';
+
 /**
- * Sandbox-only, not Paypro's: GET /sandbox/balance reads the balance, POST /sandbox/balance
+ * Sandbox-only, not Paypro's: GET /sandbox/receipts/{tradeNo} answers `{"code": …}`, the M-Pesa
+ * receipt code the recipient of that paid payout would quote (404 before it is paid), so a person
+ * trying the receipt lookup under npm start has a code to look up.
+ */
+function serveReceiptOf(state: SandboxState, tradeNo: string, res: ServerResponse): void {
+  const code = state.receipts.get(tradeNo);
+  if (code === undefined)
+    writeJson(res, 404, JSON.stringify({ error: 'no receipt: not paid by this sandbox' }));
+  else writeJson(res, 200, JSON.stringify({ code }));
+}
+
+/**
+ * Sandbox-only, not Paypro's: GET /sandbox/receipts/{tradeNo} (above); GET /sandbox/balance reads the balance, POST /sandbox/balance
  * `{"available": n}` (n a non-negative number of KES) sets it. False when the request is neither.
  */
 export function serveSandboxBalance(state: SandboxState, req: IncomingMessage, res: ServerResponse): boolean {
   const path = new URL(req.url ?? '/', 'http://sandbox').pathname;
+  if (req.method === 'GET' && path.startsWith(RECEIPTS_PATH)) {
+    serveReceiptOf(state, decodeURIComponent(path.slice(RECEIPTS_PATH.length)), res);
+    return true;
+  }
   if (path !== '/sandbox/balance') return false;
   if (req.method === 'GET') {
     writeJson(res, 200, JSON.stringify(balanceOf(state)));
