@@ -1,20 +1,10 @@
 import type { FloatEventType, FloatLevel } from './watermark';
 
 /** A float event's `detail`: the reading that crossed the watermark, and the crossing. */
-export interface FloatEventDetail {
+export interface FloatEventDetail extends FloatReading {
   /** `float:<version>`: the same crossing always has the same id; consumers dedupe on it. */
   eventId: string;
   occurredAt: string;
-  /** Paypro's three figures, KES, as read at `readAt`. */
-  available: number;
-  frozen: number;
-  unsettled: number;
-  /** Our money in flight (open payouts and unrecorded batch items), KES, read with the balance. */
-  inFlight: number;
-  /** FLOAT_LOW_WATERMARK, KES, when the check ran. */
-  watermark: number;
-  /** When Paypro's balance was read. */
-  readAt: string;
   /** The level before the crossing; null when this was the monitor's first reading. */
   previousState: FloatLevel | null;
   state: FloatLevel;
@@ -39,11 +29,15 @@ export function floatEventId(version: number): string {
 
 /** What a check read, for the event of its crossing. */
 export interface FloatReading {
+  /** Paypro's three figures, KES, as read at `readAt`. */
   available: number;
   frozen: number;
   unsettled: number;
+  /** Our money in flight (open payouts and unrecorded batch items), KES, read with the balance. */
   inFlight: number;
+  /** FLOAT_LOW_WATERMARK, KES, when the check ran. */
   watermark: number;
+  /** When Paypro's balance was read. */
   readAt: string;
 }
 

@@ -3,8 +3,7 @@
  * same assertions as BatchRepository and DynamoCapLedger on dynalite: the header's conditional
  * writes, lease and outbox; the counters' limits, marks and take-backs.
  */
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createBatchesTable,
@@ -20,6 +19,7 @@ import type { BatchStore } from '../../lib/batches/store';
 import type { FundsGate } from '../../lib/float/funds-gate';
 import { DynamoCapLedger } from '../../lib/limits/repository';
 import type { BatchCapLedger } from '../../lib/limits/store';
+import { dynaliteDocumentClient } from '../support/dynalite-client';
 import { InMemoryBatchStore } from '../support/fakes/batch-store';
 import { InMemoryCapLedger } from '../support/fakes/cap-ledger';
 import { InMemoryFundsGate } from '../support/fakes/funds-gate';
@@ -30,14 +30,7 @@ let tables = 0;
 
 beforeAll(async () => {
   dynamo = await startLocalDynamo();
-  client = DynamoDBDocumentClient.from(
-    new DynamoDBClient({
-      endpoint: dynamo.url,
-      region: 'local',
-      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    }),
-    { marshallOptions: { removeUndefinedValues: true } },
-  );
+  client = dynaliteDocumentClient(dynamo.url);
 });
 afterAll(async () => {
   await dynamo?.close();

@@ -4,8 +4,7 @@
  * conditional write that records a check with its crossing's event, the event's clearing, the
  * requests for a check at once, and a key apart from the caps' counters.
  */
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLimitsTable, type LocalDynamo, startLocalDynamo } from '../../infra/local/dynamodb';
 import { floatEvent } from '../../lib/float/events';
@@ -13,6 +12,7 @@ import type { FloatStateStore } from '../../lib/float/state';
 import { FloatStateRepository } from '../../lib/float/state-repository';
 import { dayKey } from '../../lib/limits/caps';
 import { DynamoCapLedger } from '../../lib/limits/repository';
+import { dynaliteDocumentClient } from '../support/dynalite-client';
 import { InMemoryFloatState } from '../support/fakes/float-state';
 
 let dynamo: LocalDynamo;
@@ -21,14 +21,7 @@ let tables = 0;
 
 beforeAll(async () => {
   dynamo = await startLocalDynamo();
-  client = DynamoDBDocumentClient.from(
-    new DynamoDBClient({
-      endpoint: dynamo.url,
-      region: 'local',
-      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    }),
-    { marshallOptions: { removeUndefinedValues: true } },
-  );
+  client = dynaliteDocumentClient(dynamo.url);
 });
 afterAll(async () => {
   await dynamo?.close();

@@ -4,8 +4,7 @@
  * to behave like the real store on what the use cases rely on: conditional creates and claims,
  * the state machine's conditional moves, the due index, flags, and the outbox.
  */
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPayoutsTable, type LocalDynamo, startLocalDynamo } from '../../infra/local/dynamodb';
 import { DynamoBatchPayouts } from '../../lib/batches/payouts';
@@ -16,6 +15,7 @@ import { anomaly, flagged, statusChanged } from '../../lib/payouts/events';
 import { openPartitionKey, outboxPartitionKey } from '../../lib/payouts/keys';
 import type { Payout, PayoutStatus } from '../../lib/payouts/payout';
 import type { DueIndex, PayoutOutbox, PayoutStore, Transition } from '../../lib/payouts/store';
+import { dynaliteDocumentClient } from '../support/dynalite-client';
 import { InMemoryPayoutStore } from '../support/fakes/payout-store';
 
 /** What a refused call threw, so Act can go on and Assess compare it. */
@@ -38,14 +38,7 @@ async function onDynalite(): Promise<Stores> {
   tables += 1;
   const tableName = `payouts-contract-${tables}`;
   await createPayoutsTable(dynamo.url, tableName);
-  const client = DynamoDBDocumentClient.from(
-    new DynamoDBClient({
-      endpoint: dynamo.url,
-      region: 'local',
-      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    }),
-    { marshallOptions: { removeUndefinedValues: true } },
-  );
+  const client = dynaliteDocumentClient(dynamo.url);
   return {
     payouts: new DuePayoutRepository(client, tableName),
     batchPayouts: new DynamoBatchPayouts(client, tableName),
