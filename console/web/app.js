@@ -2,12 +2,16 @@
 // innerHTML), so nothing the API returns can become markup. Every call goes to this page's own
 // server, which adds the operator's authentication; nothing secret is ever here.
 import { hourlyChart } from './chart.js';
+import { count, kes, time } from './format.js';
+import { fundsFigures, fundsLine } from './funds.js';
 import { batchProgress } from './progress.js';
 
 const STATUSES = ['PENDING', 'PROCESSING', 'SUCCEEDED', 'FAILED'];
 const KENYA_OFFSET_MS = 3 * 60 * 60 * 1000;
 // Histories read at once under Needs attention; the others when opened, so a long list stays cheap.
 const HISTORIES_SHOWN = 10;
+// Batches awaiting funds Today counts at most (one page): more only says "or more".
+const AWAITING_FUNDS_LISTED = 100;
 // Today reads the whole day's report: every half minute is plenty; batches move by the second.
 const REFRESH_MS = { today: 30_000, batches: 3_000 };
 
@@ -34,9 +38,6 @@ function h(tag, attrs = {}, ...children) {
 
 /** The Kenya day (UTC+3) of an instant, YYYY-MM-DD. */
 const kenyaDate = (ms = Date.now()) => new Date(ms + KENYA_OFFSET_MS).toISOString().slice(0, 10);
-const kes = (amount) => `${Number(amount).toLocaleString('en-KE')} KES`;
-const count = (n) => Number(n).toLocaleString('en-KE');
-const time = (iso) => (iso ? new Date(iso).toLocaleString('en-GB', { timeZone: 'Africa/Nairobi' }) : '');
 
 /** Calls this console's server; the reply's status, content type and parsed body. */
 async function call(path, { method = 'GET', body } = {}) {
@@ -139,6 +140,40 @@ async function loadToday() {
   if (missingRoute(balance)) say($('today-balance'), 'Caps and float: not available on this stage.');
   else if (balance.status !== 200) say($('today-balance'), problemText(balance), 'error');
   else $('today-balance').replaceChildren(floatTable(balance.data), capsTable(balance.data.caps));
+  await loadAwaitingFunds();
+}
+
+/** Under the float: how many batches wait for funds, and a link to them in Batches. */
+async function loadAwaitingFunds() {
+  const reply = await call(`/api/payout-batches?status=AWAITING_FUNDS&limit=${AWAITING_FUNDS_LISTED}`);
+  if (missingRoute(reply)) return say($('today-funds'), '');
+  if (reply.status !== 200) return say($('today-funds'), problemText(reply), 'error');
+  const { batches, nextCursor } = reply.data;
+  if (batches.length === 0) return say($('today-funds'), 'No batch waits for funds.');
+  const needed = batches.reduce((sum, batch) => sum + batch.totalAmount, 0);
+  const link = h(
+    'a',
+    {
+      href: '#batches',
+      // Set before the hash changes, so the Batches view opens on them.
+      onclick: () => {
+        $('batches-status').value = 'AWAITING_FUNDS';
+        batchCursor = undefined;
+      },
+    },
+    'Show the batches awaiting funds',
+  );
+  const more = nextCursor ? ' or more' : '';
+  const waiting =
+    batches.length === 1 && !more ? '1 batch waits' : `${count(batches.length)}${more} batches wait`;
+  $('today-funds').replaceChildren(
+    h(
+      'p',
+      { class: 'warning', id: 'today-awaiting-funds' },
+      `${waiting} for the float to cover ${kes(needed)}${more}. `,
+      link,
+    ),
+  );
 }
 
 /** A row of a two-column table: what, and its value. */
@@ -575,13 +610,8 @@ function batchRow(batch) {
       'Report CSV',
     ),
   ];
-  if (batch.status === 'AWAITING_APPROVAL') {
+  if (batch.status === 'AWAITING_APPROVAL' || batch.status === 'AWAITING_FUNDS') {
     actions.unshift(
-      h(
-        'button',
-        { type: 'button', 'data-key': `approve-${id}`, onclick: () => decide(batch, 'approve') },
-        'Approve…',
-      ),
       h(
         'button',
         { type: 'button', 'data-key': `cancel-${id}`, onclick: () => decide(batch, 'cancel') },
@@ -589,19 +619,20 @@ function batchRow(batch) {
       ),
     );
   }
+  if (batch.status === 'AWAITING_APPROVAL') {
+    actions.unshift(
+      h(
+        'button',
+        { type: 'button', 'data-key': `approve-${id}`, onclick: () => decide(batch, 'approve') },
+        'Approve…',
+      ),
+    );
+  }
   return h(
     'tr',
     { 'data-batch-id': id },
     h('th', { scope: 'row' }, id),
-    h(
-      'td',
-      { class: 'status' },
-      batch.status,
-      batch.approvalDeadline && batch.status === 'AWAITING_APPROVAL' ? h('br') : '',
-      batch.approvalDeadline && batch.status === 'AWAITING_APPROVAL'
-        ? h('small', {}, `approve by ${time(batch.approvalDeadline)}`)
-        : '',
-    ),
+    h('td', { class: 'status' }, batch.status, statusNote(batch)),
     h('td', { class: 'num' }, batch.itemCount),
     h('td', { class: 'num' }, kes(batch.totalAmount)),
     h('td', {}, time(batch.createdAt)),
@@ -614,6 +645,17 @@ function batchRow(batch) {
     ),
     h('td', {}, h('span', { class: 'row' }, actions)),
   );
+}
+
+/** Under a waiting batch's status: until when it awaits approval, or why it awaits funds. */
+function statusNote(batch) {
+  if (batch.status === 'AWAITING_APPROVAL' && batch.approvalDeadline) {
+    return [h('br'), h('small', {}, `approve by ${time(batch.approvalDeadline)}`)];
+  }
+  if (batch.status === 'AWAITING_FUNDS' && batch.funds) {
+    return [h('br'), h('small', { class: 'funds-line' }, fundsLine(batch.funds))];
+  }
+  return '';
 }
 
 /** The approve or cancel form for one batch, below the list so the list's refresh leaves it alone. */
@@ -684,6 +726,7 @@ async function showBatch(batchId, cursor) {
       { class: 'card', id: 'batch-detail' },
       heading,
       batchFacts(batch),
+      batch.status === 'AWAITING_FUNDS' && batch.funds ? fundsTable(batch.funds) : '',
       batchCounts(batch),
       h(
         'table',
@@ -748,6 +791,37 @@ function batchFacts(batch) {
     { class: 'facts' },
     facts.map(([term, value]) => [h('dt', {}, term), h('dd', {}, value)]),
   );
+}
+
+/** Why a batch waits for funds: what its last funds check read, and what happens next. */
+function fundsTable(funds) {
+  const table = h(
+    'table',
+    { id: 'batch-funds' },
+    h('caption', {}, 'Why it waits for funds'),
+    h(
+      'tbody',
+      {},
+      // Figures right-aligned as in the float's table; a sentence (why it could not be read) not.
+      fundsFigures(funds).map(([label, value]) =>
+        h(
+          'tr',
+          {},
+          h('th', { scope: 'row' }, label),
+          h('td', { class: value.endsWith(' KES') ? 'num' : undefined }, value),
+        ),
+      ),
+    ),
+  );
+  return [
+    table,
+    h(
+      'p',
+      { class: 'muted' },
+      'Nothing of it is recorded or sent. Its funds are checked again every FLOAT_RECHECK_S (300 s unless the ',
+      'stage sets it) and it goes on by itself once the float, less the money in flight, covers it; or cancel it.',
+    ),
+  ];
 }
 
 /** Items and amounts by status, from the batch's counts. */

@@ -12,6 +12,7 @@ const SCREENSHOTS = resolve(import.meta.dirname, '../../test-results/console');
 const CHROMIUM = '/usr/bin/chromium';
 
 let stack: RunningStack;
+let sandboxUrl: string;
 let browser: Browser;
 let page: Page;
 
@@ -25,6 +26,9 @@ beforeAll(async () => {
     // Any batch above 100 KES waits for an operator's approval.
     BATCH_APPROVAL_ABOVE_AMOUNT: '100',
   });
+  const paypro = /Paypro:\s+(http:\/\/127\.0\.0\.1:\d+) \(local sandbox\)/.exec(stack.output());
+  if (!paypro?.[1]) throw new Error(`no sandbox URL in npm start's banner:\n${stack.output()}`);
+  sandboxUrl = paypro[1];
   browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: [
@@ -70,6 +74,18 @@ async function app(method: string, path: string, body?: unknown) {
 async function admin(path: string) {
   const response = await fetch(`${stack.apiUrl}${path}`, { headers: { 'x-admin-key': 'local-admin-key' } });
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+}
+
+/** A call to the Paypro sandbox's own routes (its balance, its call counts). */
+async function sandbox(method: string, path: string, body?: unknown) {
+  const response = await fetch(`${sandboxUrl}${path}`, {
+    method,
+    ...(body !== undefined && {
+      body: JSON.stringify(body),
+      headers: { 'content-type': 'application/json' },
+    }),
+  });
+  return (await response.json()) as Record<string, number>;
 }
 
 describe('the operator console under npm start, in Chromium', () => {
@@ -287,6 +303,81 @@ describe('the operator console under npm start, in Chromium', () => {
       cancellation: { by: 'local', at: expect.any(String), reason: 'Sent twice by finance' },
     });
   }, 60_000);
+
+  it('shows why a batch awaits funds in figures, links to it from Today, and cancels it only with a reason', async () => {
+    // Prepare: a float of 50 KES for a batch of 80 (not above 100 KES: no approval is needed).
+    const before = await sandbox('GET', '/sandbox/balance');
+    await sandbox('POST', '/sandbox/balance', { available: 50 });
+    const callsBefore = await sandbox('GET', '/sandbox/calls');
+    try {
+      const batchId = `console-funds-${Date.now()}`;
+      const items = [{ amount: 80, mobile: '0712000030', tradeNo: `${batchId}-0` }];
+      expect((await app('POST', '/payout-batches', { batchId, items })).status).toBe(202);
+      await expect
+        .poll(async () => (await admin(`/admin/payout-batches/${batchId}`)).body.status, { timeout: 30_000 })
+        .toBe('AWAITING_FUNDS');
+      const { funds } = (await admin(`/admin/payout-batches/${batchId}`)).body as {
+        funds: { available: number; inFlight: number; needed: number };
+      };
+      // Act: Today says a batch waits; its link opens Batches on those awaiting funds.
+      await openView('today');
+      const notice = page.locator('#today-awaiting-funds');
+      await notice.waitFor({ timeout: 10_000 });
+      await shot('today-awaiting-funds');
+      const noticeText = await notice.textContent();
+      await notice.getByRole('link', { name: 'Show the batches awaiting funds' }).click();
+      const row = page.locator(`tr[data-batch-id="${batchId}"]`);
+      await row.waitFor({ timeout: 10_000 });
+      const filter = await page.getByLabel('Status', { exact: true }).inputValue();
+      const listed = await page.locator('#batches-table tbody tr').count();
+      const note = await row.locator('td.status small').textContent();
+      const buttons = await row.getByRole('button').allTextContents();
+      await row.getByRole('button', { name: 'Details' }).click();
+      const figures = page.locator('#batch-funds');
+      await figures.waitFor();
+      await shot('batches-awaiting-funds');
+      const rows = await figures.locator('tr').allInnerTexts();
+      // Act: cancel, first without a reason, then with one.
+      await row.getByRole('button', { name: 'Cancel…' }).click();
+      const decision = page.locator('#batches-decision');
+      await decision.getByRole('button', { name: 'Cancel batch' }).click();
+      const refused = await decision.locator('[role="status"]').textContent();
+      await decision.getByLabel('Reason (required)').fill('Float not topped up this week');
+      await decision.getByRole('button', { name: 'Cancel batch' }).click();
+      await decision.getByText(`Batch ${batchId} is now CANCELLED.`).waitFor();
+      // No longer awaiting funds, it leaves the list filtered on them.
+      await expect.poll(() => row.count(), { timeout: 10_000 }).toBe(0);
+      const batch = await admin(`/admin/payout-batches/${batchId}`);
+      const callsAfter = await sandbox('GET', '/sandbox/calls');
+      // Assess
+      const kes = (n: number) => `${n.toLocaleString('en-KE')} KES`;
+      const short = funds.needed - (funds.available - funds.inFlight);
+      expect(funds).toMatchObject({ available: 50, needed: 80 });
+      expect(noticeText).toBe('1 batch waits for the float to cover 80 KES. Show the batches awaiting funds');
+      expect(filter).toBe('AWAITING_FUNDS');
+      expect(listed).toBe(1);
+      const checkedAt = rows.at(-1)?.split('\t')[1];
+      expect(note).toBe(`short by ${kes(short)} (checked ${checkedAt})`);
+      expect(buttons).toEqual(['Cancel…', 'Details']);
+      expect(rows.map((line) => line.split('\t'))).toEqual([
+        ['Available at Paypro', '50 KES'],
+        ['In flight', kes(funds.inFlight)],
+        ['Needed (the batch total)', '80 KES'],
+        ['Short by', kes(short)],
+        ['Checked at', expect.stringMatching(/^\d{2}\/\d{2}\/\d{4}, [\d:]+$/)],
+      ]);
+      expect(refused).toBe('A reason is required to cancel a batch.');
+      expect(batch.body).toMatchObject({
+        batchId,
+        status: 'CANCELLED',
+        cancellation: { by: 'local', at: expect.any(String), reason: 'Float not topped up this week' },
+      });
+      // Nothing of it was ever sent to Paypro.
+      expect(callsAfter.payoutCalls).toBe(callsBefore.payoutCalls);
+    } finally {
+      await sandbox('POST', '/sandbox/balance', { available: before.available });
+    }
+  }, 90_000);
 
   it('downloads the daily CSV of a day, every page in one file', async () => {
     // Prepare: a payout of today that the default sandbox mobile settles at once.

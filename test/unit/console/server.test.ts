@@ -285,6 +285,28 @@ describe('the console server in front of a stage', () => {
     expect(traversal.status).toBe(404);
   });
 
+  it('serves every module the page imports, and the modules they import', async () => {
+    // Prepare
+    const url = await consoleFor(localUpstream(stage.url, 'k'));
+    const served = new Map<string, { status: number; type: string | undefined }>();
+    const pending = ['/app.js'];
+    // Act: follow the static imports from app.js, as the browser does.
+    for (let path = pending.shift(); path !== undefined; path = pending.shift()) {
+      if (served.has(path)) continue;
+      const reply = await send(url, { path });
+      served.set(path, { status: reply.status, type: reply.headers['content-type'] });
+      for (const [, file] of reply.body.matchAll(/^import .+ from '\.\/(.+?)';$/gm)) pending.push(`/${file}`);
+    }
+    // Assess
+    expect(Object.fromEntries(served)).toEqual({
+      '/app.js': { status: 200, type: 'text/javascript; charset=utf-8' },
+      '/chart.js': { status: 200, type: 'text/javascript; charset=utf-8' },
+      '/format.js': { status: 200, type: 'text/javascript; charset=utf-8' },
+      '/funds.js': { status: 200, type: 'text/javascript; charset=utf-8' },
+      '/progress.js': { status: 200, type: 'text/javascript; charset=utf-8' },
+    });
+  });
+
   it('answers 502 naming the cause when the stage does not answer', async () => {
     // Prepare: a port nothing listens on any more.
     const closed = createServer();
