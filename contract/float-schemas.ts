@@ -107,8 +107,23 @@ export const receiptLookup = z
     payout: payoutView
       .nullable()
       .describe(
-        "Our payout with Paypro's platFormTradeNo, as GET /admin/payouts/{tradeNo} shows it; null when none " +
-          '(created more than two Kenya days before the payment, or not paid through this service)',
+        "Our payout with Paypro's platFormTradeNo, or (when none stores it) the one Paypro's payout query " +
+          'says carries it, as GET /admin/payouts/{tradeNo} shows it; null when none (created more than two ' +
+          'Kenya days before the payment, not paid through this service, or the search was cut: see note)',
+      ),
+    matchedBy: z
+      .enum(['platFormTradeNo', 'query'])
+      .optional()
+      .describe(
+        "How payout was matched: it stores Paypro's platFormTradeNo, or Paypro's payout query answered it " +
+          '(a payout Paypro paid at once never stores it); absent when payout is null',
+      ),
+    note: z
+      .string()
+      .optional()
+      .describe(
+        'Present when payout is null and the search may have missed it: more candidates (same amount and ' +
+          'outcome, no Paypro reference) than Paypro is asked about, or Paypro not answering about some',
       ),
   })
   .register(replies, {
