@@ -100,6 +100,13 @@ export const receiptAnswer = z
   })
   .register(replies, { id: 'ReceiptAnswer', description: "Paypro's Mpesa Query answer for a receipt code." });
 
+const receiptMatch = z.enum(['platFormTradeNo', 'query']).register(replies, {
+  id: 'ReceiptMatch',
+  description:
+    "How the payout was matched: it stores Paypro's platFormTradeNo, or Paypro's payout query names it " +
+    '(a payout Paypro paid at once never stores it); absent when payout is null.',
+});
+
 export const receiptLookup = z
   .strictObject({
     code: z.string().describe('The receipt code, upper case'),
@@ -111,13 +118,7 @@ export const receiptLookup = z
           'says carries it, as GET /admin/payouts/{tradeNo} shows it; null when none (created more than two ' +
           'Kenya days before the payment, not paid through this service, or the search was cut: see note)',
       ),
-    matchedBy: z
-      .enum(['platFormTradeNo', 'query'])
-      .optional()
-      .describe(
-        "How payout was matched: it stores Paypro's platFormTradeNo, or Paypro's payout query answered it " +
-          '(a payout Paypro paid at once never stores it); absent when payout is null',
-      ),
+    matchedBy: receiptMatch.optional(),
     note: z
       .string()
       .optional()

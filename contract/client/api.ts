@@ -1248,14 +1248,15 @@ export interface components {
       paypro: components['schemas']['ReceiptAnswer'];
       /** @description Our payout with Paypro's platFormTradeNo, or (when none stores it) the one Paypro's payout query says carries it, as GET /admin/payouts/{tradeNo} shows it; null when none (created more than two Kenya days before the payment, not paid through this service, or the search was cut: see note) */
       payout: components['schemas']['Payout'] | null;
-      /**
-       * @description How payout was matched: it stores Paypro's platFormTradeNo, or Paypro's payout query answered it (a payout Paypro paid at once never stores it); absent when payout is null
-       * @enum {string}
-       */
-      matchedBy?: 'platFormTradeNo' | 'query';
+      matchedBy?: components['schemas']['ReceiptMatch'];
       /** @description Present when payout is null and the search may have missed it: more candidates (same amount and outcome, no Paypro reference) than Paypro is asked about, or Paypro not answering about some */
       note?: string;
     };
+    /**
+     * @description How the payout was matched: it stores Paypro's platFormTradeNo, or Paypro's payout query names it (a payout Paypro paid at once never stores it); absent when payout is null.
+     * @enum {string}
+     */
+    ReceiptMatch: 'platFormTradeNo' | 'query';
     /** @description A per-recipient cap: each recipient has a counter of their own, so only the limit is shown; null when the stage sets no such cap. */
     RecipientCap: {
       /** @description The cap per recipient: KES or payouts */
