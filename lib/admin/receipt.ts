@@ -63,8 +63,9 @@ const DAYS_BEFORE_PAYMENT = 2;
 /** Payouts Paypro's payout query is asked about, at most, when none stores the receipt's reference. */
 export const MAX_QUERIED_CANDIDATES = 10;
 
-/** Payout queries in flight at once. */
-const QUERY_WIDTH = 3;
+// Payout queries in flight at once: two rounds at most, so the Mpesa Query and both fit in the
+// function's timeout even when each takes PAYPRO_TIMEOUT_MS (serverless.yml).
+const QUERY_WIDTH = 5;
 
 // successTime is to the second, by Paypro's clock: a payout created a little after it may still be the one.
 const CLOCK_SLACK_MS = 60_000;
@@ -146,7 +147,7 @@ async function matchingPayout(
  * receipt's amount, a status that agrees with its outcome and no platFormTradeNo are candidates:
  * Paypro's payout query is asked about MAX_QUERIED_CANDIDATES of them at most, and the one whose
  * answer carries the receipt's platFormTradeNo is it. More candidates than that: the search is
- * cut, and the note says so.
+ * cut, and the note says so; so it does when Paypro did not answer (no more are asked then).
  */
 async function matchByQuery(
   deps: ReceiptDeps,
@@ -165,7 +166,11 @@ async function matchByQuery(
   let found: string | undefined;
   let unanswered = 0;
   await forEachLimit(asked, QUERY_WIDTH, async ({ tradeNo }) => {
-    if (found !== undefined) return;
+    // Once Paypro has not answered, the rest are not asked either: each would wait as long.
+    if (found !== undefined || unanswered > 0) {
+      if (found === undefined) unanswered += 1;
+      return;
+    }
     try {
       const answer = await deps.paypro.queryPayout(credentials, tradeNo);
       if (answer.kind === 'found' && answer.platFormTradeNo === record.platFormTradeNo) found = tradeNo;
@@ -180,7 +185,7 @@ async function matchByQuery(
   return { payout: null, ...(note !== undefined && { note }) };
 }
 
-/** Why the search may have missed the payout: cut at the bound, or Paypro not answering about some; undefined when neither. */
+/** Why the search may have missed the payout: cut at the bound, or Paypro not asked about some; undefined when neither. */
 function missedNote(cut: boolean, amount: number, unanswered: number): string | undefined {
   const notes: string[] = [];
   if (cut) {
@@ -192,7 +197,8 @@ function missedNote(cut: boolean, amount: number, unanswered: number): string | 
   }
   if (unanswered > 0) {
     notes.push(
-      `Paypro could not be asked about ${unanswered} of our payouts that could be this one; try again later.`,
+      `Paypro could not be asked about ${unanswered} of our payouts that could be this one (it did not ` +
+        'answer); try again later.',
     );
   }
   return notes.length > 0 ? notes.join(' ') : undefined;

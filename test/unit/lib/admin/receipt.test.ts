@@ -330,17 +330,20 @@ describe('GET /admin/mpesa-receipts/{code}', () => {
     expect([...paypro.queried].sort()).toEqual(latestFirst.slice(0, MAX_QUERIED_CANDIDATES).sort());
   });
 
-  it('says when Paypro could not be asked about a payout that could be the one', async () => {
-    // Prepare
+  it('stops asking once Paypro does not answer, and says how many it could not ask about', async () => {
+    // Prepare: seven payouts that could be it; Paypro does not answer about the latest, and the
+    // oldest (which Paypro would name) comes after the first five asked at once.
     const receipt = { ...PAID, platFormTradeNo: 'KE20261123000000789' };
-    const unasked = unreferenced('order-1002', 100, '2026-11-23T08:59:58.000Z');
-    const other = unreferenced('order-1003', 100, '2026-11-23T08:59:59.000Z');
+    const candidates = Array.from({ length: 7 }, (_, n) =>
+      unreferenced(`cand-${n}`, 100, `2026-11-23T08:5${n}:00.000Z`),
+    );
     const paypro = receiptApi(receipt, {
-      'order-1002': 'unreachable',
-      'order-1003': queryAnswer('order-1003', 'KE20261123000000999'),
+      'cand-0': queryAnswer('cand-0', 'KE20261123000000789'),
+      ...Object.fromEntries([1, 2, 3, 4, 5].map((n) => [`cand-${n}`, queryAnswer(`cand-${n}`, `KE-${n}`)])),
+      'cand-6': 'unreachable',
     });
-    const days = dayIndex([unasked, other].map((p) => ({ day: '2026-11-23', row: rowOf(p) })));
-    const handler = await handlerWith(paypro, days, [unasked, other]);
+    const days = dayIndex(candidates.map((p) => ({ day: '2026-11-23', row: rowOf(p) })));
+    const handler = await handlerWith(paypro, days, candidates);
 
     // Act
     const reply = await handler(receiptEvent('SHL2A6WAQU'), lambdaContext());
@@ -359,9 +362,9 @@ describe('GET /admin/mpesa-receipts/{code}', () => {
         successTime: '2026-11-23T09:00:02.000Z',
       },
       payout: null,
-      note: 'Paypro could not be asked about 1 of our payouts that could be this one; try again later.',
+      note: 'Paypro could not be asked about 3 of our payouts that could be this one (it did not answer); try again later.',
     });
-    expect([...paypro.queried].sort()).toEqual(['order-1002', 'order-1003']);
+    expect(paypro.queried).toEqual(['cand-6', 'cand-5', 'cand-4', 'cand-3', 'cand-2']);
   });
 
   it('answers 400 naming code for a malformed code, and asks Paypro nothing', async () => {
