@@ -164,6 +164,53 @@ export const REPLY_EXAMPLES: Record<string, Examples> = {
           successTime: PAID_AT,
         },
         payout: succeededPayout,
+        matchedBy: 'platFormTradeNo',
+      },
+    },
+    matchedByQuery: {
+      summary:
+        "Paypro paid it at once (0000 in its answer to the payout call): found by Paypro's payout query",
+      value: {
+        code: 'SHL2A6WAQW',
+        paypro: {
+          platFormTradeNo: 'KE20261125000000789',
+          amount: '100.0000',
+          status: '0000',
+          outcome: 'SUCCEEDED',
+          message: 'SUCCESS',
+          mpesaReceiptNumber: 'SHL2A6WAQW',
+          successTime: '2026-11-25T09:00:01.000Z',
+        },
+        payout: {
+          ...processingPayout,
+          status: 'SUCCEEDED',
+          paypro: { serialNumber: 'PP20261125090000123', code: '0000', message: 'SUCCESS' },
+          history: [
+            { at: AT, source: 'api', status: 'PENDING' },
+            { at: SENT_AT, source: 'paypro-payout', status: 'SUCCEEDED', code: '0000', message: 'SUCCESS' },
+          ],
+        },
+        matchedBy: 'query',
+      },
+    },
+    cut: {
+      summary: 'Too many payouts of that amount without a Paypro reference: the search was cut',
+      value: {
+        code: 'SHL2A6WAQY',
+        paypro: {
+          platFormTradeNo: 'KE20261125000000999',
+          amount: '2000.0000',
+          status: '0000',
+          outcome: 'SUCCEEDED',
+          message: 'SUCCESS',
+          mpesaReceiptNumber: 'SHL2A6WAQY',
+          successTime: PAID_AT,
+        },
+        payout: null,
+        note:
+          'Search cut: more than 10 of our payouts of 2000 KES with no Paypro reference could be this one; ' +
+          'Paypro was asked about the 10 created latest before the payment, and none is it. Look for it by ' +
+          'amount and time in the daily report.',
       },
     },
     unmatched: {

@@ -100,6 +100,13 @@ export const receiptAnswer = z
   })
   .register(replies, { id: 'ReceiptAnswer', description: "Paypro's Mpesa Query answer for a receipt code." });
 
+const receiptMatch = z.enum(['platFormTradeNo', 'query']).register(replies, {
+  id: 'ReceiptMatch',
+  description:
+    "How the payout was matched: it stores Paypro's platFormTradeNo, or Paypro's payout query names it " +
+    '(a payout Paypro paid at once never stores it); absent when payout is null.',
+});
+
 export const receiptLookup = z
   .strictObject({
     code: z.string().describe('The receipt code, upper case'),
@@ -107,8 +114,17 @@ export const receiptLookup = z
     payout: payoutView
       .nullable()
       .describe(
-        "Our payout with Paypro's platFormTradeNo, as GET /admin/payouts/{tradeNo} shows it; null when none " +
-          '(created more than two Kenya days before the payment, or not paid through this service)',
+        "Our payout with Paypro's platFormTradeNo, or (when none stores it) the one Paypro's payout query " +
+          'says carries it, as GET /admin/payouts/{tradeNo} shows it; null when none (created more than two ' +
+          'Kenya days before the payment, not paid through this service, or the search was cut: see note)',
+      ),
+    matchedBy: receiptMatch.optional(),
+    note: z
+      .string()
+      .optional()
+      .describe(
+        'Present when payout is null and the search may have missed it: more candidates (same amount and ' +
+          'outcome, no Paypro reference) than Paypro is asked about, or Paypro not answering about some',
       ),
   })
   .register(replies, {

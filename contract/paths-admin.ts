@@ -3,6 +3,7 @@
  * the local admin key stands in for the signature.
  */
 import { z } from 'zod';
+import { MAX_QUERIED_CANDIDATES } from '../lib/admin/receipt';
 import {
   ADMIN_LIST_DEFAULT_LIMIT,
   ADMIN_LIST_MAX_LIMIT,
@@ -317,6 +318,9 @@ export function adminPaths() {
           "Asks Paypro's Mpesa Query about the receipt code a recipient quotes (from the M-Pesa SMS) and " +
           "finds our payout by Paypro's platFormTradeNo among those created on the Kenya day of the " +
           'payment and the two days before (today and the two before when Paypro gives no time). ' +
+          `When none stores it (Paypro paid it at once), Paypro's payout query is asked about at most ${MAX_QUERIED_CANDIDATES} ` +
+          'payouts of those days with the same amount, an agreeing status and no platFormTradeNo, latest ' +
+          'created first; matchedBy says how it was found, note when the search was cut. ' +
           'A malformed code is refused before Paypro is asked. Reads only.',
         security: ADMIN_SECURITY,
         parameters: [

@@ -935,7 +935,8 @@ async function findReceipt(event) {
         : h(
             'p',
             { class: 'muted' },
-            "No payout of ours carries Paypro's reference for this receipt (operator guide, “M-Pesa receipts”).",
+            reply.data.note ??
+              "No payout of ours stores Paypro's reference for this receipt, and Paypro's payout query names none of ours of its amount (operator guide, “M-Pesa receipts”).",
           ),
     ),
   );

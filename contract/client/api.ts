@@ -351,7 +351,7 @@ export interface paths {
     };
     /**
      * What Paypro knows of an M-Pesa receipt code, and the payout it matches
-     * @description Asks Paypro's Mpesa Query about the receipt code a recipient quotes (from the M-Pesa SMS) and finds our payout by Paypro's platFormTradeNo among those created on the Kenya day of the payment and the two days before (today and the two before when Paypro gives no time). A malformed code is refused before Paypro is asked. Reads only.
+     * @description Asks Paypro's Mpesa Query about the receipt code a recipient quotes (from the M-Pesa SMS) and finds our payout by Paypro's platFormTradeNo among those created on the Kenya day of the payment and the two days before (today and the two before when Paypro gives no time). When none stores it (Paypro paid it at once), Paypro's payout query is asked about at most 10 payouts of those days with the same amount, an agreeing status and no platFormTradeNo, latest created first; matchedBy says how it was found, note when the search was cut. A malformed code is refused before Paypro is asked. Reads only.
      */
     get: operations['adminGetReceipt'];
     put?: never;
@@ -1246,9 +1246,17 @@ export interface components {
       /** @description The receipt code, upper case */
       code: string;
       paypro: components['schemas']['ReceiptAnswer'];
-      /** @description Our payout with Paypro's platFormTradeNo, as GET /admin/payouts/{tradeNo} shows it; null when none (created more than two Kenya days before the payment, or not paid through this service) */
+      /** @description Our payout with Paypro's platFormTradeNo, or (when none stores it) the one Paypro's payout query says carries it, as GET /admin/payouts/{tradeNo} shows it; null when none (created more than two Kenya days before the payment, not paid through this service, or the search was cut: see note) */
       payout: components['schemas']['Payout'] | null;
+      matchedBy?: components['schemas']['ReceiptMatch'];
+      /** @description Present when payout is null and the search may have missed it: more candidates (same amount and outcome, no Paypro reference) than Paypro is asked about, or Paypro not answering about some */
+      note?: string;
     };
+    /**
+     * @description How the payout was matched: it stores Paypro's platFormTradeNo, or Paypro's payout query names it (a payout Paypro paid at once never stores it); absent when payout is null.
+     * @enum {string}
+     */
+    ReceiptMatch: 'platFormTradeNo' | 'query';
     /** @description A per-recipient cap: each recipient has a counter of their own, so only the limit is shown; null when the stage sets no such cap. */
     RecipientCap: {
       /** @description The cap per recipient: KES or payouts */

@@ -32,6 +32,10 @@ export interface DayScan {
   flagged?: boolean;
   /** Only the payout Paypro knows by this platFormTradeNo. */
   platFormTradeNo?: string;
+  /** Only payouts of this amount (whole shillings). */
+  amount?: number;
+  /** Only payouts that store no platFormTradeNo (Paypro paid them at once, or has not reported yet). */
+  withoutPlatFormTradeNo?: boolean;
   /** Rows asked of DynamoDB per call, before the filter. */
   pageSize: number;
 }
@@ -41,7 +45,7 @@ interface Page {
   next?: Record<string, unknown>;
 }
 
-// A filter keeps at most one row of a day: read many per call so a busy day costs few round trips.
+// The finds' filters keep few rows of a day: read many per call so a busy day costs few round trips.
 const FIND_PAGE_SIZE = 500;
 
 /** Reads the `payouts-by-day` index; SDK errors stop here and become StoreUnavailableError. */
@@ -103,6 +107,34 @@ export class PayoutDayIndex {
       for await (const row of this.rows(day, scan)) return row;
     }
     return undefined;
+  }
+
+  /**
+   * Up to `limit` payouts created on the Kenya `days` (searched in the order given, latest created
+   * first in each, none created at or after `before`) of `amount` and `status` that store no
+   * platFormTradeNo: those a receipt may belong to when none carries its reference.
+   */
+  async findUnreferenced(
+    days: readonly string[],
+    wanted: { amount: number; status: PayoutStatus; before?: string },
+    limit: number,
+  ): Promise<DayRow[]> {
+    const found: DayRow[] = [];
+    const scan: DayScan = {
+      order: 'desc',
+      ...(wanted.before !== undefined && { upper: { key: wanted.before, inclusive: false } }),
+      status: wanted.status,
+      amount: wanted.amount,
+      withoutPlatFormTradeNo: true,
+      pageSize: FIND_PAGE_SIZE,
+    };
+    for (const day of days) {
+      for await (const row of this.rows(day, scan)) {
+        found.push(row);
+        if (found.length >= limit) return found;
+      }
+    }
+    return found;
   }
 
   private async page(partitionKey: string, scan: DayScan, start?: Record<string, unknown>): Promise<Page> {
@@ -181,6 +213,16 @@ function filterOf(scan: DayScan): {
     names['#paypro'] = 'paypro';
     names['#platFormTradeNo'] = 'platFormTradeNo';
     values[':platFormTradeNo'] = scan.platFormTradeNo;
+  }
+  if (scan.amount !== undefined) {
+    filters.push('#amount = :amount');
+    names['#amount'] = 'amount';
+    values[':amount'] = scan.amount;
+  }
+  if (scan.withoutPlatFormTradeNo) {
+    filters.push('attribute_not_exists(#paypro.#platFormTradeNo)');
+    names['#paypro'] = 'paypro';
+    names['#platFormTradeNo'] = 'platFormTradeNo';
   }
   return {
     ...(filters.length > 0 && { expression: filters.join(' AND ') }),

@@ -127,7 +127,55 @@ describe('GET /admin/mpesa-receipts/{code} against the sandbox', () => {
         successTime: stored.paypro.successTime,
       },
       payout: JSON.parse(JSON.stringify(toView(stored))),
+      matchedBy: 'platFormTradeNo',
     });
+  });
+
+  it("finds a payout the sandbox paid at once, which stores no platFormTradeNo, by Paypro's payout query, and not another of the same amount", async () => {
+    // Prepare: two payouts of the same amount paid at once ('0000' in the answer to the payout
+    // call): neither learns Paypro's platFormTradeNo. The other is created later, so asked first.
+    const target = tradeNo('at-once');
+    const other = tradeNo('at-once-other');
+    await pay(target, SANDBOX_MOBILES.succeeds, 173);
+    await pay(other, SANDBOX_MOBILES.succeeds, 173);
+    await until(
+      async () => [stack.sandbox.receiptOf(target), stack.sandbox.receiptOf(other)],
+      (codes) => codes.every((code) => code !== undefined),
+    );
+    const stored = await Promise.all([target, other].map((id) => stack.deps.repository.get(id)));
+    const expected = (id: string, payout: Payout | undefined) => {
+      const code = stack.sandbox.receiptOf(id) as string;
+      const paid = stack.sandbox.payouts.get(id);
+      return {
+        code,
+        paypro: {
+          platFormTradeNo: paid?.platFormTradeNo,
+          amount: '173',
+          status: '0000',
+          outcome: 'SUCCEEDED',
+          message: paid?.message,
+          mpesaReceiptNumber: code,
+          // Paypro's Kenya time is to the second.
+          successTime: new Date(Math.floor(Number(paid?.successTime?.getTime()) / 1000) * 1000).toISOString(),
+        },
+        payout: JSON.parse(JSON.stringify(toView(payout as Payout))),
+        matchedBy: 'query',
+      };
+    };
+
+    // Act
+    const replies = await Promise.all(
+      [target, other].map((id) => lookUp(stack.sandbox.receiptOf(id) as string)),
+    );
+
+    // Assess
+    expect(stored.map((p) => [p?.status, p?.paypro?.platFormTradeNo])).toEqual([
+      ['SUCCEEDED', undefined],
+      ['SUCCEEDED', undefined],
+    ]);
+    expect(replies.map((reply) => reply.statusCode)).toEqual([200, 200]);
+    expect(bodyOf(replies[0] as (typeof replies)[number])).toEqual(expected(target, stored[0]));
+    expect(bodyOf(replies[1] as (typeof replies)[number])).toEqual(expected(other, stored[1]));
   });
 
   it('answers 404 for a code Paypro does not know, and 400 naming code for a malformed one', async () => {

@@ -81,6 +81,7 @@ describe('openapi.json, as an integrator reads it', () => {
       'PayoutWebhookType',
       'PayproOutcome',
       'QueryBoolean',
+      'ReceiptMatch',
       'Resolution',
     ]);
   });
