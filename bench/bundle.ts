@@ -51,7 +51,7 @@ export const FLOORS: Readonly<Record<string, string>> = {
   'floor-events': 'DynamoDB + DocumentClient + EventBridge clients only',
   'floor-webhooks': 'SQS + Secrets Manager clients only',
   'floor-batches': 'DynamoDB + DocumentClient + SQS clients only',
-  'floor-batch-steps': 'DynamoDB + DocumentClient + SQS + EventBridge clients only',
+  'floor-batch-steps': 'DynamoDB + DocumentClient + SQS + EventBridge + Secrets Manager clients only',
   'floor-float': 'DynamoDB + DocumentClient + Secrets Manager + EventBridge clients only',
 };
 

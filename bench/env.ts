@@ -12,6 +12,8 @@ export const BENCH_ENV: Readonly<Record<string, string>> = {
   WEBHOOKS_DLQ_URL: 'http://127.0.0.1:9/000000000000/bench-webhooks-dlq',
   BATCH_SENDS_QUEUE_URL: 'http://127.0.0.1:9/000000000000/bench-batch-sends',
   BATCH_STEPS_QUEUE_URL: 'http://127.0.0.1:9/000000000000/bench-batch-steps',
+  // float-monitor's watermark is required, as deployed (no default hides a missing one).
+  FLOAT_LOW_WATERMARK: '100000',
   // Caps the benchmark's load never meets (it measures the cost of reserving, not refusals).
   ...LOCAL_CAPS,
   AWS_REGION: 'eu-west-1',
