@@ -72,6 +72,13 @@ export interface Payout {
   /** Who set `sentAt` (a random id per attempt), so a writer whose reply was lost can tell it won. */
   sendClaim?: string;
   paypro?: PayproDetails;
+  /**
+   * What the transport proved when its latest send failed (lib/paypro/transport.ts): `not-taken-in`
+   * may be sent again by the reconciler, `ambiguous` only by an operator (docs/payouts.md).
+   */
+  sendFailure?: { class: 'not-taken-in' | 'ambiguous'; detail: string; at: string };
+  /** How many times it was sent again with the same tradeNo after a failed send (at most MAX_RESENDS). */
+  resends?: number;
   /** Set once when the payout was still open after the flag age: a human must look. */
   flaggedAt?: string;
   /** The batch it belongs to (POST /payout-batches), if any: at most one, set once. */

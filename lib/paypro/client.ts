@@ -1,6 +1,7 @@
 import * as z from 'zod/mini';
 import { PayproUnknownOutcomeError } from '../errors';
 import { type SaltPosition, type SignableFields, sign } from './sign';
+import { classifyRefusal, classifyStatus, classifyThrown, unreadableAnswer } from './transport';
 
 /** The merchant's Paypro credentials, from the secret. */
 export interface PayproCredentials {
@@ -80,9 +81,6 @@ export interface PayproClientOptions {
 
 /** Balance Inquiry's path when none is configured: the likeliest guess for Kenya (see the README). */
 export const DEFAULT_BALANCE_PATH = '/api/queryBalance';
-
-// Statuses that say the request was not processed but may be tried again are not rejections.
-const RETRYABLE_4XX = new Set([408, 425, 429]);
 
 /** Paypro's two calls as the use cases see them (port); PayproClient is the HTTP one. */
 export interface PayproApi {
@@ -166,30 +164,49 @@ export class PayproClient implements PayproApi {
       text = await response.text();
     } catch (error) {
       const timedOut = error instanceof Error && error.name === 'TimeoutError';
+      const failure = classifyThrown(error, timedOut);
       throw new PayproUnknownOutcomeError(
         timedOut
           ? `Paypro did not answer ${path} within ${this.options.timeoutMs} ms.`
-          : `Paypro ${path} failed.`,
-        { cause: error },
+          : `Paypro ${path} failed: ${failure.detail}.`,
+        { cause: error, failure },
       );
     }
-    if (response.status >= 500 || RETRYABLE_4XX.has(response.status)) {
-      throw new PayproUnknownOutcomeError(`Paypro answered ${path} with HTTP ${response.status}.`);
-    }
-    let json: unknown;
-    try {
-      json = JSON.parse(text);
-    } catch (error) {
-      throw new PayproUnknownOutcomeError(`Paypro answered ${path} with a body that is not JSON.`, {
-        cause: error,
+    const envelope = readEnvelope(text);
+    const byStatus = classifyStatus(response.status, envelope.ok);
+    if (byStatus) {
+      throw new PayproUnknownOutcomeError(`Paypro answered ${path} with ${byStatus.detail}.`, {
+        failure: byStatus,
       });
     }
-    const envelope = envelopeSchema.safeParse(json);
-    if (!envelope.success) {
-      throw new PayproUnknownOutcomeError(`Paypro answered ${path} with an unexpected shape.`);
+    if (!envelope.ok) {
+      const detail = envelope.json
+        ? `Paypro answered ${path} with an unexpected shape.`
+        : `Paypro answered ${path} with a body that is not JSON.`;
+      throw new PayproUnknownOutcomeError(detail, { failure: unreadableAnswer(detail) });
+    }
+    const slowDown = envelope.data.code !== '0000' ? classifyRefusal(envelope.data.msg) : undefined;
+    if (slowDown) {
+      throw new PayproUnknownOutcomeError(`Paypro refused ${path}: ${slowDown.detail}.`, {
+        failure: slowDown,
+      });
     }
     return envelope.data;
   }
+}
+
+/** The body as Paypro's envelope, when it is one; `json` tells a JSON body of another shape from no JSON. */
+function readEnvelope(
+  text: string,
+): { ok: true; data: z.infer<typeof envelopeSchema> } | { ok: false; json: boolean } {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    return { ok: false, json: false };
+  }
+  const envelope = envelopeSchema.safeParse(json);
+  return envelope.success ? { ok: true, data: envelope.data } : { ok: false, json: true };
 }
 
 /** A first-layer refusal as the use cases see it. */
