@@ -3,6 +3,7 @@
  * payout and per callback, the DynamoDB commands each sends, and Secrets Manager on the warm path.
  * Import this only after applyBenchEnv(): the function modules parse config at import.
  */
+
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import { loadConfig, requireDailyCaps } from '../lib/config';
 import type { Deps } from '../lib/deps';
@@ -11,6 +12,7 @@ import { DuePayoutRepository } from '../lib/payouts/due';
 import { callbackToken } from '../lib/paypro/callback-token';
 import { PayproClient } from '../lib/paypro/client';
 import { cachedPayproSecret } from '../lib/paypro/secret';
+import { buildSenderBreaker } from '../lib/paypro-deps';
 import { apiEvent, lambdaContext } from '../test/support/events';
 import {
   BENCH_SECRET,
@@ -113,9 +115,11 @@ export async function benchHandlers(n: number, warmup: number): Promise<HandlerR
   const config = loadConfig();
   const dynamo = new FakeDocumentClient();
   const paypro = fakePayproFetch();
+  const limits = new FakeDocumentClient('pk').asDocumentClient();
   const base: Omit<Deps, 'secret'> = {
     repository: new DuePayoutRepository(dynamo.asDocumentClient(), config.payoutsTable),
-    caps: new DynamoCapLedger(new FakeDocumentClient('pk').asDocumentClient(), config.payoutLimitsTable),
+    caps: new DynamoCapLedger(limits, config.payoutLimitsTable),
+    breaker: buildSenderBreaker(limits, config, config.breaker),
     dailyCaps: requireDailyCaps(config),
     paypro: new PayproClient({
       baseUrl: config.payproBaseUrl,

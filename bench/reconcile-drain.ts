@@ -6,6 +6,7 @@
  * its 300 s timeout less the handler's 40 s margin; runs repeat until nothing is due.
  * Import this only after applyBenchEnv(): lib/ parses config from the environment.
  */
+
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { startLocalDeps } from '../infra/local/deps';
@@ -16,6 +17,7 @@ import type { Payout } from '../lib/payouts/payout';
 import { type ReconcileDeps, type ReconcileSummary, reconcile } from '../lib/payouts/reconcile';
 import { notifyUrl } from '../lib/paypro/callback-token';
 import { PayproClient } from '../lib/paypro/client';
+import { buildSenderBreaker } from '../lib/paypro-deps';
 import { forEachLimit } from '../lib/shared/concurrency';
 import { BENCH_SECRET, noopCounter, silentLog } from './fakes';
 
@@ -106,6 +108,7 @@ export async function benchReconcileDrain(
       repository,
       caps: new DynamoCapLedger(client, config.payoutLimitsTable),
       paypro,
+      breaker: buildSenderBreaker(client, config, config.breaker),
       secret: async () => BENCH_SECRET,
       publicBaseUrl: config.publicBaseUrl,
       reconcileMinAgeMs: config.reconcileMinAgeMs,

@@ -1,5 +1,6 @@
 import { ConfigError } from './errors';
 import type { DailyCaps } from './limits/caps';
+import { type BreakerConfig, readBreakerConfig } from './paypro/breaker-config';
 import {
   anyText,
   booleanFlag,
@@ -26,6 +27,8 @@ export interface Config {
    */
   payproBalancePath?: string;
   publicBaseUrl: string;
+  /** The breaker in front of every Paypro money call (PAYPRO_BREAKER_*, PAYPRO_PROBE_S, PAYPRO_RAMP_S). */
+  breaker: BreakerConfig;
   payoutMinAmount: number;
   payoutMaxAmount: number;
   callbackVerifyByQuery: boolean;
@@ -78,6 +81,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const payproTimeoutMs = settings.optional('PAYPRO_TIMEOUT_MS', wholeNumber({ max: 15_000 }), 5_000);
   const payproBalancePath = settings.optional('PAYPRO_BALANCE_PATH', urlPath);
   const publicBaseUrl = settings.required('PUBLIC_BASE_URL', httpUrl);
+  const breaker = readBreakerConfig(settings);
   const payoutMinAmount = settings.optional('PAYOUT_MIN_AMOUNT', wholeNumber(), 50);
   const payoutMaxAmount = settings.optional('PAYOUT_MAX_AMOUNT', wholeNumber(), 250_000);
   const callbackVerifyByQuery = settings.optional('CALLBACK_VERIFY_BY_QUERY', booleanFlag, true);
@@ -123,6 +127,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     payproTimeoutMs,
     ...(payproBalancePath !== undefined && { payproBalancePath }),
     publicBaseUrl,
+    breaker,
     payoutMinAmount,
     payoutMaxAmount,
     callbackVerifyByQuery,

@@ -10,7 +10,7 @@ import { DuePayoutRepository } from './payouts/due';
 import type { ReconcileDeps } from './payouts/reconcile';
 import type { PayoutRepository } from './payouts/repository';
 import type { SettleDeps } from './payouts/settle';
-import { buildFloatChecks, buildPayproClient, buildPayproSecret } from './paypro-deps';
+import { buildFloatChecks, buildPayproClient, buildPayproSecret, buildSenderBreaker } from './paypro-deps';
 import { buildPayoutStores, buildRepository, createDocumentClient } from './store';
 
 export { buildRepository, createDocumentClient } from './store';
@@ -30,13 +30,15 @@ export type Deps = CreatePayoutDeps & CallbackDeps & ReconcileDeps & OnDynamo;
 /** The store, the Paypro client, the secret and the log, metrics and clock that every writer shares. */
 function buildPayproDeps(
   config: Config,
-): SettleDeps & OnDynamo & Pick<Deps, 'paypro' | 'secret' | 'publicBaseUrl'> {
+): SettleDeps & OnDynamo & Pick<Deps, 'paypro' | 'secret' | 'publicBaseUrl' | 'breaker'> {
+  const client = createDocumentClient();
   return {
     ...buildPayoutStores(config),
     paypro: buildPayproClient(config),
     secret: buildPayproSecret(config),
     publicBaseUrl: config.publicBaseUrl,
-    floatChecks: buildFloatChecks(createDocumentClient(), config),
+    breaker: buildSenderBreaker(client, config, config.breaker),
+    floatChecks: buildFloatChecks(client, config),
     log: logger,
     counter: cloudWatchCounter,
     now: () => new Date(),

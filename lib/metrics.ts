@@ -40,7 +40,16 @@ export type MetricName =
   | 'FloatFrozen'
   | 'FloatUnsettled'
   | 'FloatInFlight'
-  | 'FloatReadFailed';
+  | 'FloatReadFailed'
+  | 'PayproUnavailable'
+  | 'PayproRestored'
+  | 'PayproBreakerOpen'
+  | 'PayproCallHeld'
+  | 'PayproRateLimited'
+  | 'PayproBreakerStoreFailure'
+  | 'PayoutSendNotTakenIn'
+  | 'PayoutSendAmbiguous'
+  | 'PayoutResent';
 
 /** Counts events; the use cases see only this. */
 export interface Counter {

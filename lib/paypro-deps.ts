@@ -6,7 +6,12 @@ import { BatchRepository } from './batches/repository';
 import type { Config } from './config';
 import { writeCheckRequest } from './float/check-request-write';
 import type { FloatCheckRequests } from './float/check-requests';
+import { logger } from './logger';
+import { cloudWatchCounter } from './metrics';
 import { DuePayoutRepository } from './payouts/due';
+import type { BreakerConfig } from './paypro/breaker-config';
+import { BreakerRepository } from './paypro/breaker-repository';
+import { SharedBreaker } from './paypro/breaker-service';
 import { PayproClient, type PayproClientOptions } from './paypro/client';
 import { PayproFloatClient } from './paypro/float-client';
 import { cachedPayproSecret, type PayproSecret } from './paypro/secret';
@@ -65,5 +70,24 @@ export function buildInFlight(
     payouts: new DuePayoutRepository(client, config.payoutsTable),
     batchPayouts: new DynamoBatchPayouts(client, config.payoutsTable),
     batches: new BatchRepository(client, config.payoutBatchesTable),
+  });
+}
+
+/**
+ * The breaker as a sender sees it (create-payout, send-batch-items, the reconciler's sends): its
+ * item in the limits table, no probe and no event bus (the prober, paypro-breaker, does both).
+ */
+export function buildSenderBreaker(
+  client: DynamoDBDocumentClient,
+  config: Pick<Config, 'payoutLimitsTable'>,
+  breaker: BreakerConfig,
+): SharedBreaker {
+  return new SharedBreaker({
+    store: new BreakerRepository(client, config.payoutLimitsTable),
+    settings: breaker.settings,
+    cacheMs: breaker.cacheMs,
+    log: logger,
+    counter: cloudWatchCounter,
+    now: () => new Date(),
   });
 }

@@ -11,6 +11,7 @@ import {
   buildPayproClient,
   buildPayproFloatClient,
   buildPayproSecret,
+  buildSenderBreaker,
 } from '../paypro-deps';
 import { createDocumentClient } from '../store';
 import type { AdvanceDeps, WakeDeps } from './advance';
@@ -125,6 +126,7 @@ export function buildSendItemDeps(config: Config): SendItemDeps {
     paypro: buildPayproClient(config),
     secret: buildPayproSecret(config),
     publicBaseUrl: config.publicBaseUrl,
+    breaker: buildSenderBreaker(client, config, config.breaker),
     floatChecks: buildFloatChecks(client, config),
     ...common,
   };

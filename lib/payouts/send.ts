@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { PayproUnknownOutcomeError } from '../errors';
+import type { BreakerGate } from '../paypro/breaker-gate';
 import { notifyUrl } from '../paypro/callback-token';
 import type { PayoutAccepted, PayproApi, RequestRejected } from '../paypro/client';
 import type { PayproSecret } from '../paypro/secret';
@@ -12,6 +13,8 @@ import { amountAgrees, type SettleDeps, settle } from './settle';
 export interface SendDeps extends SettleDeps {
   paypro: PayproApi;
   publicBaseUrl: string;
+  /** The breaker shared by every money call: asked before a send, told of its outcome. */
+  breaker: BreakerGate;
 }
 
 /**

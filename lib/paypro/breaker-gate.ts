@@ -23,7 +23,10 @@ export interface BreakerStore {
   read(): Promise<BreakerState>;
   /** Writes `next` only if the item is still at `expectedVersion`: false when another writer moved it. */
   write(expectedVersion: number, next: BreakerState): Promise<boolean>;
-  /** Removes the pending transition once published, only if it is still the one with `eventId`. */
+  /**
+   * Removes the oldest unpublished transition once published, only if it is still the one with
+   * `eventId`, and moves the version on (a writer holding an older read must not put it back).
+   */
   clearPending(eventId: string): Promise<boolean>;
 }
 

@@ -64,8 +64,16 @@ export interface BreakerState {
   probeAt?: string;
   /** When it last closed: the ramp starts here. */
   closedAt?: string;
-  /** The last transition's event until it is published. */
-  pending?: BreakerTransition;
+  /** The transitions not yet published, oldest first (the outbox; at most MAX_PENDING). */
+  pending?: BreakerTransition[];
+}
+
+/** The most unpublished transitions the item keeps; older ones are dropped (their outage is long over). */
+export const MAX_PENDING = 4;
+
+/** The outbox with `transition` added at its end. */
+function withPending(state: BreakerState, transition: BreakerTransition): BreakerTransition[] {
+  return [...(state.pending ?? []), transition].slice(-MAX_PENDING);
 }
 
 /** The state of a breaker never written: closed, no failures. */
@@ -114,13 +122,13 @@ export function afterFailure(
     lastFailure: failure,
     probeAt: openedAt,
     ...(state.closedAt !== undefined && { closedAt: state.closedAt }),
-    pending: {
+    pending: withPending(state, {
       eventId: breakerEventId(version),
       type: 'Paypro Unavailable',
       occurredAt: openedAt,
       since: openedAt,
       failure,
-    },
+    }),
   };
 }
 
@@ -167,14 +175,14 @@ export function afterProbe(
     ...(state.openedBy !== undefined && { openedBy: state.openedBy }),
     ...(state.lastFailure !== undefined && { lastFailure: state.lastFailure }),
     closedAt: restoredAt,
-    pending: {
+    pending: withPending(state, {
       eventId: breakerEventId(version),
       type: 'Paypro Restored',
       occurredAt: restoredAt,
       since,
       failure: state.lastFailure ?? state.openedBy ?? 'unknown',
       restoredAt,
-    },
+    }),
   };
 }
 

@@ -2,6 +2,7 @@ import type { DailyCaps } from '../../../lib/limits/caps';
 import type { CallbackDeps } from '../../../lib/payouts/callback';
 import type { CreatePayoutDeps } from '../../../lib/payouts/create';
 import type { ReconcileDeps } from '../../../lib/payouts/reconcile';
+import { inMemoryBreaker } from './breaker';
 import { InMemoryCapLedger } from './cap-ledger';
 import { countingCounter, manualClock, recordingLog } from './observability';
 import { InMemoryPayoutStore } from './payout-store';
@@ -28,10 +29,12 @@ export function payoutWorld(options: { start?: string; dailyCaps?: DailyCaps } =
   const clock = manualClock(options.start ?? '2026-11-24T07:00:00.000Z');
   const counter = countingCounter();
   const log = recordingLog();
+  const { breaker, store: breakerStore } = inMemoryBreaker({ log, counter, now: clock.now });
   const deps: CreatePayoutDeps & ReconcileDeps & CallbackDeps = {
     repository: store,
     caps,
     paypro,
+    breaker,
     counter,
     log,
     now: clock.now,
@@ -44,5 +47,5 @@ export function payoutWorld(options: { start?: string; dailyCaps?: DailyCaps } =
     reconcileConcurrency: 4,
     verifyByQuery: true,
   };
-  return { store, caps, paypro, clock, counter, log, deps };
+  return { store, caps, paypro, clock, counter, log, breaker, breakerStore, deps };
 }

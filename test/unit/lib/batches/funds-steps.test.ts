@@ -9,6 +9,7 @@ import type { BatchRequest } from '../../../../lib/batches/schema';
 import { sendQueuedItem } from '../../../../lib/batches/send-item';
 import { dayKey, recipientKey } from '../../../../lib/limits/caps';
 import { InMemoryBatchStore } from '../../../support/fakes/batch-store';
+import { inMemoryBreaker } from '../../../support/fakes/breaker';
 import { InMemoryCapLedger } from '../../../support/fakes/cap-ledger';
 import { RecordingBus } from '../../../support/fakes/event-bus';
 import { InMemoryFundsGate } from '../../../support/fakes/funds-gate';
@@ -89,11 +90,13 @@ type World = ReturnType<typeof world>;
 async function payEverything(w: World): Promise<void> {
   const paypro = w.float;
   for (const tradeNo of w.sends.queued) paypro.answerPayout(tradeNo, accepted(tradeNo, '0000', 'SUCCESS'));
+  const counter = countingCounter();
   const deps = {
     repository: w.payouts,
     caps: w.caps,
     paypro,
-    counter: countingCounter(),
+    breaker: inMemoryBreaker({ log: w.log, counter, now: w.clock.now }).breaker,
+    counter,
     log: w.log,
     now: w.clock.now,
     publicBaseUrl: 'https://payouts.test/test',

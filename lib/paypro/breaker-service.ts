@@ -1,0 +1,249 @@
+import type { TransportFailure } from '../errors';
+import type { Log } from '../logger';
+import type { Counter } from '../metrics';
+import {
+  type Admission,
+  admits,
+  afterFailure,
+  afterProbe,
+  afterSuccess,
+  type BreakerSettings,
+  type BreakerState,
+  claimProbe,
+  INITIAL_BREAKER,
+  probeDue,
+} from './breaker';
+import type { BreakerEvents, BreakerGate, BreakerStore } from './breaker-gate';
+
+/** What the shared breaker needs. */
+export interface SharedBreakerDeps {
+  store: BreakerStore;
+  /**
+   * Where transitions are announced; absent in the senders (create-payout, send-batch-items), whose
+   * bundles then carry no event bus: a transition they record stays in the item until the prober
+   * (paypro-breaker, every minute) publishes it.
+   */
+  events?: BreakerEvents;
+  settings: BreakerSettings;
+  /** How long a read of the item serves `admit()` in this container (PAYPRO_BREAKER_CACHE_MS). */
+  cacheMs: number;
+  /**
+   * A call that moves no money (the payout query of a tradeNo): resolves when Paypro answered at
+   * all, refusals included; throws PayproUnknownOutcomeError when it did not. Absent in the
+   * senders: only the prober probes, so an open breaker costs a sender one cached read.
+   */
+  probe?: () => Promise<void>;
+  log: Log;
+  counter: Counter;
+  now: () => Date;
+  random?: () => number;
+}
+
+/** What a probe run did. */
+export type ProbeOutcome = 'closed' | 'still-open' | 'not-due' | 'not-open';
+
+// A conditional write that lost to another writer is tried again on a fresh read, a few times.
+const WRITE_ATTEMPTS = 3;
+
+/**
+ * The breaker every money call goes through, shared by all functions and containers through one
+ * item (BreakerStore). Reads are cached for `cacheMs`; every change is a conditional write on a
+ * fresh read. A store failure never stops a payout: the breaker then admits and counts
+ * PayproBreakerStoreFailure, because sending as before the breaker existed is safe (sendOnce's
+ * claim still guards every send), while refusing would strand payouts on a DynamoDB hiccup.
+ */
+export class SharedBreaker implements BreakerGate {
+  private cached: { state: BreakerState; until: number } | undefined;
+
+  constructor(private readonly deps: SharedBreakerDeps) {}
+
+  async admit(): Promise<Admission> {
+    const state = await this.current();
+    if (state === undefined) return { ok: true };
+    if (this.deps.probe && state.status === 'open' && probeDue(state, this.deps.now(), this.deps.settings)) {
+      if ((await this.probe()) === 'closed') return this.admitFresh();
+    }
+    const admission = admits(state, this.deps.now(), this.deps.settings, this.deps.random);
+    if (!admission.ok) this.deps.counter.count('PayproCallHeld');
+    return admission;
+  }
+
+  async recordFailure(failure: TransportFailure): Promise<void> {
+    if (!failure.unavailable) return;
+    await this.change((state) => afterFailure(state, this.deps.now(), failure.detail, this.deps.settings));
+  }
+
+  async recordSuccess(): Promise<void> {
+    // The cache tells whether anything could need clearing: most successes write nothing.
+    const known = this.cached?.state;
+    if (known && known.status === 'closed' && known.recentFailures.length === 0) return;
+    await this.change(afterSuccess);
+  }
+
+  /**
+   * Probes Paypro when the breaker is open and a probe is due, one caller at a time (the claim is a
+   * conditional write): closes the breaker when Paypro answers. The reconciler calls it every run,
+   * so an outage with nothing queued still ends.
+   */
+  async probe(): Promise<ProbeOutcome> {
+    const call = this.deps.probe;
+    if (!call) return 'not-due';
+    let state: BreakerState;
+    try {
+      state = await this.deps.store.read();
+    } catch (error) {
+      this.storeFailed(error);
+      return 'not-due';
+    }
+    if (await this.publishPending(state)) {
+      try {
+        state = await this.deps.store.read();
+      } catch (error) {
+        this.storeFailed(error);
+        return 'not-due';
+      }
+    }
+    this.remember(state);
+    if (state.status !== 'open') return 'not-open';
+    const now = this.deps.now();
+    if (!probeDue(state, now, this.deps.settings)) return 'not-due';
+    const claimed = claimProbe(state, now);
+    if (!(await this.write(state, claimed))) return 'not-due';
+    let outcome: { ok: true } | { ok: false; failure: string };
+    try {
+      await call();
+      outcome = { ok: true };
+    } catch (error) {
+      const failure = (error as { failure?: TransportFailure }).failure?.detail ?? 'probe failed';
+      outcome = { ok: false, failure };
+    }
+    const closed = await this.change((latest) =>
+      latest.version === claimed.version ? afterProbe(latest, this.deps.now(), outcome) : undefined,
+    );
+    if (!outcome.ok) {
+      this.deps.log.warn('Paypro probe failed; the breaker stays open', { failure: outcome.failure });
+      return 'still-open';
+    }
+    return closed?.status === 'closed' ? 'closed' : 'still-open';
+  }
+
+  /** Publishes a transition a previous writer recorded but could not publish; false when none was left. */
+  async publishLeftover(): Promise<boolean> {
+    let state: BreakerState;
+    try {
+      state = await this.deps.store.read();
+    } catch (error) {
+      this.storeFailed(error);
+      return false;
+    }
+    return this.publishPending(state);
+  }
+
+  /** The breaker's state as last read (cached), or undefined when the store cannot be read. */
+  private async current(): Promise<BreakerState | undefined> {
+    if (this.cached && this.cached.until > Date.now()) return this.cached.state;
+    try {
+      return this.remember(await this.deps.store.read());
+    } catch (error) {
+      this.storeFailed(error);
+      return undefined;
+    }
+  }
+
+  private async admitFresh(): Promise<Admission> {
+    const state = this.cached?.state ?? INITIAL_BREAKER;
+    return admits(state, this.deps.now(), this.deps.settings, this.deps.random);
+  }
+
+  private remember(state: BreakerState): BreakerState {
+    this.cached = { state, until: Date.now() + this.deps.cacheMs };
+    return state;
+  }
+
+  /**
+   * Applies `next` to a fresh read and writes it conditionally, again on a lost race; publishes the
+   * transition it made. Returns the state written, or undefined when nothing was (or could be).
+   */
+  private async change(
+    next: (state: BreakerState) => BreakerState | undefined,
+  ): Promise<BreakerState | undefined> {
+    for (let attempt = 1; attempt <= WRITE_ATTEMPTS; attempt += 1) {
+      let state: BreakerState;
+      try {
+        state = await this.deps.store.read();
+      } catch (error) {
+        this.storeFailed(error);
+        return undefined;
+      }
+      this.remember(state);
+      const updated = next(state);
+      if (updated === undefined) return undefined;
+      if (await this.write(state, updated)) {
+        if (updated.status !== state.status) {
+          this.announce(updated);
+          await this.publishPending(updated);
+        }
+        return updated;
+      }
+    }
+    return undefined;
+  }
+
+  /** One conditional write; false when another writer moved the item first, or the store failed. */
+  private async write(state: BreakerState, next: BreakerState): Promise<boolean> {
+    try {
+      const written = await this.deps.store.write(state.version, next);
+      if (written) this.remember(next);
+      return written;
+    } catch (error) {
+      this.storeFailed(error);
+      return false;
+    }
+  }
+
+  private announce(state: BreakerState): void {
+    if (state.status === 'open') {
+      this.deps.counter.count('PayproUnavailable');
+      this.deps.log.error('Paypro unavailable: money calls are held until a probe succeeds', {
+        since: state.openedAt,
+        failure: state.openedBy,
+      });
+    } else {
+      this.deps.counter.count('PayproRestored');
+      this.deps.log.info('Paypro restored: held work resumes at a ramp', {
+        since: state.openedAt,
+        restoredAt: state.closedAt,
+      });
+    }
+  }
+
+  /**
+   * Publishes the item's unpublished transitions in order, clearing each once published; false when
+   * there were none or one failed (the prober's next run tries again from there).
+   */
+  private async publishPending(state: BreakerState): Promise<boolean> {
+    const events = this.deps.events;
+    if (!events || !state.pending?.length) return false;
+    for (const pending of state.pending) {
+      try {
+        await events.publish(pending);
+        await this.deps.store.clearPending(pending.eventId);
+      } catch (error) {
+        this.deps.log.error('could not publish the breaker transition; the next probe run tries again', {
+          eventId: pending.eventId,
+          type: pending.type,
+          error,
+        });
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private storeFailed(error: unknown): void {
+    this.deps.counter.count('PayproBreakerStoreFailure');
+    this.deps.log.error('the breaker item could not be read or written; sends go on as if it were closed', {
+      error,
+    });
+  }
+}

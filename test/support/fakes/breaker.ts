@@ -1,0 +1,86 @@
+import type { BreakerTransition } from '../../../lib/paypro/breaker';
+import { type BreakerSettings, type BreakerState, INITIAL_BREAKER } from '../../../lib/paypro/breaker';
+import type { BreakerEvents, BreakerStore } from '../../../lib/paypro/breaker-gate';
+import { SharedBreaker, type SharedBreakerDeps } from '../../../lib/paypro/breaker-service';
+
+const copy = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
+
+/**
+ * The breaker's item in memory, with BreakerRepository's conditions (the same assertions hold on
+ * dynalite). `failNext` makes the next calls throw, as an unreachable table would.
+ */
+export class InMemoryBreakerStore implements BreakerStore {
+  private state: BreakerState = copy(INITIAL_BREAKER);
+  private failures = 0;
+
+  /** The next `times` calls throw. */
+  failNext(times = 1): this {
+    this.failures += times;
+    return this;
+  }
+
+  /** The item as stored, for assertions. */
+  peek(): BreakerState {
+    return copy(this.state);
+  }
+
+  private check(): void {
+    if (this.failures > 0) {
+      this.failures -= 1;
+      throw new Error('the table is unreachable (fake)');
+    }
+  }
+
+  async read(): Promise<BreakerState> {
+    this.check();
+    return copy(this.state);
+  }
+
+  async write(expectedVersion: number, next: BreakerState): Promise<boolean> {
+    this.check();
+    if (this.state.version !== expectedVersion) return false;
+    this.state = copy(next);
+    return true;
+  }
+
+  async clearPending(eventId: string): Promise<boolean> {
+    this.check();
+    if (this.state.pending?.[0]?.eventId !== eventId) return false;
+    this.state = { ...this.state, version: this.state.version + 1, pending: this.state.pending.slice(1) };
+    return true;
+  }
+}
+
+/** Every transition published, in order. */
+export class RecordingBreakerEvents implements BreakerEvents {
+  readonly published: BreakerTransition[] = [];
+
+  async publish(transition: BreakerTransition): Promise<void> {
+    this.published.push(copy(transition));
+  }
+}
+
+/** Settings for tests: 5 failures within 30 s, a probe every 15 s, a 60 s ramp. */
+export const TEST_BREAKER_SETTINGS: BreakerSettings = {
+  failures: 5,
+  windowMs: 30_000,
+  probeMs: 15_000,
+  rampMs: 60_000,
+};
+
+/**
+ * A shared breaker on an in-memory item, uncached, with the test's clock: the senders' kind (no
+ * probe, no events) unless `overrides` give them.
+ */
+export function inMemoryBreaker(
+  deps: Pick<SharedBreakerDeps, 'log' | 'counter' | 'now'> & Partial<SharedBreakerDeps>,
+): { breaker: SharedBreaker; store: InMemoryBreakerStore } {
+  const store = deps.store instanceof InMemoryBreakerStore ? deps.store : new InMemoryBreakerStore();
+  const breaker = new SharedBreaker({
+    settings: TEST_BREAKER_SETTINGS,
+    cacheMs: 0,
+    ...deps,
+    store,
+  });
+  return { breaker, store };
+}
