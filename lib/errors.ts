@@ -1,3 +1,5 @@
+import { type TransportFailure, unreadableAnswer } from './paypro/transport';
+
 /**
  * The one error hierarchy of the service. Domain code throws these; `lib/handlers/http.ts`
  * alone decides which HTTP status each becomes.
@@ -107,40 +109,19 @@ export class StaleStateError extends PayoutServiceError {
 export class StoreUnavailableError extends PayoutServiceError {
   /** The payout concerned, when the caller should retry with it. */
   tradeNo?: string;
-
   constructor(message: string, options?: { cause?: unknown; tradeNo?: string }) {
     super(message, options);
     if (options?.tradeNo) this.tradeNo = options.tradeNo;
   }
 }
 
-/** What the transport proves about one failed Paypro call (lib/paypro/transport.ts classifies). */
-export interface TransportFailure {
-  /** `not-taken-in`: Paypro cannot have acted on it; `ambiguous`: it may have. */
-  class: 'not-taken-in' | 'ambiguous';
-  /** Refused or reset connections, timeouts, HTTP 5xx and 429: counted by the breaker. */
-  unavailable: boolean;
-  /** HTTP 429 or a "too many requests" refusal: the caller backs off; never a payout's failure. */
-  rateLimited: boolean;
-  /** One line for the payout's history and the logs (no body, no secret). */
-  detail: string;
-}
-
-const UNREADABLE: TransportFailure = {
-  class: 'ambiguous',
-  unavailable: false,
-  rateLimited: false,
-  detail: 'answer unreadable',
-};
-
 /** Paypro may or may not have acted on the request: timeout, reset, 5xx or unreadable answer. */
 export class PayproUnknownOutcomeError extends PayoutServiceError {
-  /** What the transport proves; an unreadable answer (ambiguous, not an outage) unless said. */
+  /** What the transport proves; unless said, an unreadable answer (ambiguous, not an outage). */
   readonly failure: TransportFailure;
-
   constructor(message: string, options?: { cause?: unknown; failure?: TransportFailure }) {
     super(message, options);
-    this.failure = options?.failure ?? { ...UNREADABLE, detail: message };
+    this.failure = options?.failure ?? unreadableAnswer(message);
   }
 }
 

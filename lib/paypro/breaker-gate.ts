@@ -1,5 +1,5 @@
-import type { TransportFailure } from '../errors';
 import type { Admission, BreakerState, BreakerTransition } from './breaker';
+import type { TransportFailure } from './transport';
 
 /*
  * The ports of the breaker (lib/paypro/breaker.ts). The use cases that make money calls

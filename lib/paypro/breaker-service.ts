@@ -1,4 +1,3 @@
-import type { TransportFailure } from '../errors';
 import type { Log } from '../logger';
 import type { Counter } from '../metrics';
 import {
@@ -14,6 +13,7 @@ import {
   probeDue,
 } from './breaker';
 import type { BreakerEvents, BreakerGate, BreakerStore } from './breaker-gate';
+import type { TransportFailure } from './transport';
 
 /** What the shared breaker needs. */
 export interface SharedBreakerDeps {

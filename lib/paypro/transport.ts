@@ -10,9 +10,17 @@
  * `rateLimited` says Paypro asked us to slow down.
  */
 
-import type { TransportFailure } from '../errors';
-
-export type { TransportFailure } from '../errors';
+/** What the transport proves about one failed Paypro call. */
+export interface TransportFailure {
+  /** `not-taken-in`: Paypro cannot have acted on it; `ambiguous`: it may have. */
+  class: 'not-taken-in' | 'ambiguous';
+  /** Refused or reset connections, timeouts, HTTP 5xx and 429: counted by the breaker. */
+  unavailable: boolean;
+  /** HTTP 429 or a "too many requests" refusal: the caller backs off; never a payout's failure. */
+  rateLimited: boolean;
+  /** One line for the payout's history and the logs (no body, no secret). */
+  detail: string;
+}
 
 /** Whether Paypro can have taken a failed request in. */
 export type SendFailureClass = TransportFailure['class'];

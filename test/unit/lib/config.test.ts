@@ -17,6 +17,10 @@ describe('loadConfig', () => {
       payproSignSalt: 'prefix',
       payproTimeoutMs: 5000,
       publicBaseUrl: 'https://api.test/prod',
+      breaker: {
+        settings: { failures: 5, windowMs: 30_000, probeMs: 15_000, rampMs: 60_000 },
+        cacheMs: 1000,
+      },
       payoutMinAmount: 50,
       payoutMaxAmount: 250000,
       callbackVerifyByQuery: true,
