@@ -15,6 +15,7 @@ export const SECTIONS = {
   core: 'Bundles, handlers, DynamoDB and Secrets Manager calls, local stack, reconciler drain',
   batch: 'Bulk payouts',
   float: 'Float awareness',
+  outage: 'Paypro outages',
 } as const;
 
 export type SectionId = keyof typeof SECTIONS;
@@ -73,10 +74,12 @@ const HEADER = [
   'This file is written by `npm run bench` (not part of `npm test`). Regenerate it with:',
   '',
   '- `npm run bench`: every section (about 20 minutes, most of it the reconciler drain and the',
-  '  10,000-item batch);',
+  '  10,000-item batch, then the two outage runs through `npm start`);',
   '- `npm run bench -- batch`: the bulk payout section alone (recording and sending the',
   '  10,000-item batch take most of its time); the other sections are kept from the previous file.',
   '- `npm run bench -- float`: the float section alone (a few seconds); the others are kept.',
+  '- `npm run bench -- outage`: the Paypro outage section alone (two `npm start` runs, each a',
+  '  1,000-item batch through a 60 s outage); the others are kept.',
   '',
   'Each section says when, on which Node and on which machine its rows were measured. A FAIL in',
   'Result is a target missed (see "How to read it" for the one that is on purpose); a payout sent',

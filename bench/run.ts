@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: bundle sizes and load times, in-process handler overhead and DynamoDB /
  * Secrets Manager calls with fakes, 100 concurrent payouts through the local stack, the
- * reconciler drain, bulk payouts and the balance calls of single payouts. Writes docs/performance.md (bench/report.ts) and prints the
+ * reconciler drain, bulk payouts, the balance calls of single payouts and Paypro outages (through
+ * npm start). Writes docs/performance.md (bench/report.ts) and prints the
  * fresh tables on stdout (progress goes to stderr). Not part of `npm test`.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -15,6 +16,7 @@ import type { CommandCounts } from './fakes';
 import type { FloatResults } from './float';
 import type { HandlerResults } from './handlers';
 import type { LocalStackResults } from './local-stack';
+import { type OutageResults, outageRows } from './outage-report';
 import type { DrainResults } from './reconcile-drain';
 import { machineStamp, PERFORMANCE_FILE, renderSection, type Section, writePerformance } from './report';
 import { type Row, statusList, thousands, verdict } from './table';
@@ -319,6 +321,25 @@ async function batchOnly(started: number): Promise<void> {
   }
 }
 
+/** `npm run bench -- outage`: only the Paypro outage rows; the file keeps its other sections. */
+async function outageOnly(started: number): Promise<void> {
+  const { benchOutage } = await import('./outage');
+  const outage = await benchOutage(progress);
+  const stamp = machineStamp(new Date(), elapsedS(started), '`npm run bench -- outage`');
+  await publish([{ id: 'outage', stamp, rows: outageRows(outage) }]);
+  reportOutageDuplicates(outage);
+}
+
+/** A tradeNo Paypro received twice across an outage breaks exactly once: say so and fail the run. */
+function reportOutageDuplicates(outage: OutageResults): void {
+  const twice = outage.gateway.repeated + outage.hang.repeated;
+  if (twice === 0) return;
+  console.log(
+    `!!! EXACTLY-ONCE VIOLATED: ${twice} tradeNos reached the sandbox more than once across an outage`,
+  );
+  process.exitCode = 1;
+}
+
 /** `npm run bench -- float`: only the float rows; the file keeps its other sections. */
 async function floatOnly(started: number): Promise<void> {
   const { benchFloatCalls } = await import('./float');
@@ -333,6 +354,7 @@ async function main(): Promise<void> {
   applyBenchEnv();
   if (process.argv.slice(2).includes('batch')) return batchOnly(started);
   if (process.argv.slice(2).includes('float')) return floatOnly(started);
+  if (process.argv.slice(2).includes('outage')) return outageOnly(started);
   const bundles = await benchBundles();
 
   progress(`timing ${HANDLER_N} payouts and ${HANDLER_N} callbacks in process`);
@@ -357,6 +379,10 @@ async function main(): Promise<void> {
   const { benchFloatCalls } = await import('./float');
   const float = await benchFloatCalls(FLOAT_PAYOUTS);
 
+  progress('Paypro outages through npm start: 503, then no answer, each 60 s during a 1,000-item batch');
+  const { benchOutage } = await import('./outage');
+  const outage = await benchOutage(progress);
+
   const core = [
     ...bundleRows(bundles),
     ...handlerRows(handlers),
@@ -369,6 +395,7 @@ async function main(): Promise<void> {
     { id: 'core', stamp, rows: core },
     { id: 'batch', stamp, rows: batchRows(batch) },
     { id: 'float', stamp, rows: floatRows(float) },
+    { id: 'outage', stamp, rows: outageRows(outage) },
   ]);
   const broken = violations(handlers, stack, drain, batch);
   if (broken.length > 0) {
@@ -376,6 +403,7 @@ async function main(): Promise<void> {
     for (const line of broken) console.log(`!!! EXACTLY-ONCE VIOLATED: ${line}`);
     process.exitCode = 1;
   }
+  reportOutageDuplicates(outage);
 }
 
 main()

@@ -92,6 +92,8 @@ export function readyBanner(
             `${SANDBOX_MOBILES.succeeds} (without a callback ${SANDBOX_MOBILES.succeedsQuietly}), rejected ${SANDBOX_MOBILES.rejected}, ` +
             `stays processing ${SANDBOX_MOBILES.staysProcessing}, slower than the timeout ${SANDBOX_MOBILES.slow}, ` +
             `never calls back ${SANDBOX_MOBILES.neverCallsBack}, calls back twice ${SANDBOX_MOBILES.callsBackTwice}`,
+          `  Paypro outage:   curl -s -X POST ${deps.sandbox.url}/sandbox/outage -d '{"mode":"503","seconds":60}' ` +
+            '(or "refuse", "hang"; docs/local-development.md)',
         ]
       : []),
     '',

@@ -11,8 +11,9 @@
  *   1004 DUPLICATE_TRADE_NO  a payout with this tradeNo was already accepted
  *   1005 ORDER_NOT_EXIST     query for a tradeNo the sandbox never accepted, or a receipt
  *                            query (/api/queryResultByCode) for a code it never gave
- * Every answer is HTTP 200 except an unknown path or method (HTTP 404), or a fault injected
- * with failPayouts/failQueries.
+ * Every answer is HTTP 200 except an unknown path or method (HTTP 404), a fault injected
+ * with failPayouts/failQueries, or an outage (outage(), POST /sandbox/outage: 503, refused
+ * connections or no answer at all for N seconds; paypro-sandbox-outage.ts).
  *
  *
  * The merchant's balance (option `balance`, SANDBOX_BALANCE under npm start; default 1,000,000,000
@@ -52,6 +53,8 @@ import {
   type SandboxPayout,
   type SandboxState,
 } from './paypro-sandbox-model';
+import { type OutageMode, outageControl, type SandboxOutage } from './paypro-sandbox-outage';
+import { outageJson, serveOutage } from './paypro-sandbox-outage-route';
 import { payout, queryPayOutResult } from './paypro-sandbox-payouts';
 import { failSafely, handleRequest, writeJson } from './paypro-sandbox-wire';
 
@@ -65,13 +68,14 @@ export {
   type SandboxOptions,
   type SandboxPayout,
 } from './paypro-sandbox-model';
+export { MAX_OUTAGE_S, OUTAGE_MODES, type OutageMode, type SandboxOutage } from './paypro-sandbox-outage';
 
 export interface PayproSandbox {
   /** Base URL without a trailing slash, e.g. http://127.0.0.1:43211. */
   url: string;
   /** Accepted payouts by tradeNo. */
   payouts: ReadonlyMap<string, SandboxPayout>;
-  /** How many POST /api/payout named this tradeNo, accepted, refused or failed by failPayouts. */
+  /** How many POST /api/payout named this tradeNo, accepted, refused or failed by failPayouts (none during an outage). */
   payoutCalls(tradeNo: string): number;
   /** How many POST /api/queryPayOutResult it has served, whatever their answer. */
   queryCalls(): number;
@@ -98,8 +102,20 @@ export interface PayproSandbox {
   /** The M-Pesa receipt code of a paid payout; undefined until it is paid. */
   receiptOf(tradeNo: string): string | undefined;
   /**
-   * Stops the server, drops open connections (hanging queries included), clears pending
-   * timers and retries, and aborts callbacks in flight.
+   * Makes every Paypro route fail for `seconds` (a whole number, 1 to MAX_OUTAGE_S), replacing any
+   * outage in effect: '503' a gateway's HTML 503, 'refuse' nothing listening, 'hang' no answer.
+   * Resolves once it is in effect; throws on a bad mode or seconds (nothing changed).
+   */
+  outage(mode: OutageMode, seconds: number): Promise<SandboxOutage>;
+  /** Ends the outage in effect now, if any; resolves once Paypro's routes answer again. */
+  endOutage(): Promise<void>;
+  /** The outage in effect (a copy), or undefined. */
+  currentOutage(): SandboxOutage | undefined;
+  /** Every outage so far, oldest first (copies), each with the payout requests that reached it. */
+  outages(): SandboxOutage[];
+  /**
+   * Stops the server, drops open connections (hanging queries and outages included), clears
+   * pending timers and retries, and aborts callbacks in flight; a 'refuse' outage never listens again.
    */
   close(): Promise<void>;
 }
@@ -156,12 +172,15 @@ export async function startPayproSandbox(options: SandboxOptions): Promise<Paypr
   const server = createServer((req, res) => {
     // Sandbox-only, not Paypro's: what it was sent, so a test over npm start can count sends.
     if (req.method === 'GET' && req.url === '/sandbox/calls') {
-      writeJson(res, 200, JSON.stringify(callStats(state)));
+      writeJson(res, 200, JSON.stringify(callStats(state, outage.history())));
       return;
     }
+    if (serveOutage(outage, req, res)) return;
     if (serveSandboxBalance(state, req, res)) return;
+    if (outage.intercept(req, res)) return;
     handleRequest(routes, state, req, res).catch(() => failSafely(res));
   });
+  const outage = outageControl(server, state.options.host);
   const url = await listen(server, state.options.port, state.options.host);
 
   return {
@@ -186,8 +205,16 @@ export async function startPayproSandbox(options: SandboxOptions): Promise<Paypr
     balance: () => balanceOf(state),
     balanceCalls: () => state.balanceCalls,
     receiptOf: (tradeNo) => state.receipts.get(tradeNo),
+    outage: async (mode, seconds) => ({ ...(await outage.start(mode, seconds)) }),
+    endOutage: () => outage.end(),
+    currentOutage: () => {
+      const current = outage.current();
+      return current && { ...current };
+    },
+    outages: () => outage.history().map((each) => ({ ...each })),
     close: async () => {
       state.closed = true;
+      outage.close();
       startClosing();
       for (const timer of state.timers) clearTimeout(timer);
       state.timers.clear();
@@ -201,13 +228,19 @@ export async function startPayproSandbox(options: SandboxOptions): Promise<Paypr
   };
 }
 
-/** How many payout calls the sandbox received, for how many tradeNos, and how many tradeNos came more than once. */
-function callStats(state: SandboxState): { payoutCalls: number; tradeNos: number; repeated: number } {
+/**
+ * GET /sandbox/calls: the payout calls the sandbox served (outside outages), for how many tradeNos,
+ * how many tradeNos came more than once, how many it accepted (each at most once: a second payout
+ * naming one is refused 1004), and every outage with the payout requests that reached it meanwhile.
+ */
+function callStats(state: SandboxState, outages: readonly SandboxOutage[]) {
   const counts = [...state.calls.values()];
   return {
     payoutCalls: counts.reduce((a, b) => a + b, 0),
     tradeNos: counts.length,
     repeated: counts.filter((n) => n > 1).length,
+    accepted: state.payouts.size,
+    outages: outages.map(outageJson),
   };
 }
 

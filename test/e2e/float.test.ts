@@ -96,7 +96,7 @@ describe('npm start with SANDBOX_BALANCE below a batch total', () => {
 
     // Assess: exactly one send per item, and the float debited by the batch's total.
     expect(completed.counts).toMatchObject({ SUCCEEDED: 3 });
-    expect(callsAfter).toEqual({ payoutCalls: 3, tradeNos: 3, repeated: 0 });
+    expect(callsAfter).toMatchObject({ payoutCalls: 3, tradeNos: 3, repeated: 0, accepted: 3 });
     expect(floatAfter).toEqual({ available: 94_000, frozen: 0, unsettled: 0 });
 
     // Act: a recipient quotes the M-Pesa code of their payment.
