@@ -534,6 +534,8 @@ describe('serverless package --stage prod (offline, no credentials)', () => {
         `sqs:DeleteMessage ${BATCH_SENDS}`,
         `sqs:GetQueueAttributes ${BATCH_SENDS}`,
         `sqs:ReceiveMessage ${BATCH_SENDS}`,
+        // An item the Paypro breaker holds is sent again to its own queue, delayed.
+        `sqs:SendMessage ${BATCH_SENDS}`,
       ].sort(),
     );
     // Logs to its own log group only, like every role.
@@ -863,9 +865,11 @@ describe('serverless package --stage prod (offline, no credentials)', () => {
     });
     expect(get?.Properties.MemorySize).toBe(512);
     expect(send?.Properties.Timeout).toBe(60);
-    for (const fn of [create, get, send]) {
+    for (const fn of [create, get]) {
       expect(fn?.Properties.Environment.Variables.BATCH_SENDS_QUEUE_URL).toBeUndefined();
     }
+    // send-batch-items holds an item by sending it again to its own queue.
+    expect(send?.Properties.Environment.Variables.BATCH_SENDS_QUEUE_URL).toEqual({ Ref: 'BatchSendsQueue' });
     expect(resources.BatchSendsQueue?.Properties).toEqual({
       QueueName: 'paypro-payouts-prod-batch-sends',
       // Six times send-batch-items' timeout, as Lambda advises for an SQS event source.
