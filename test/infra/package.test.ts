@@ -953,9 +953,13 @@ describe('daily caps in the packaged prod template', () => {
     }
     // Reserving writes conditionally and reads what is left; settling to FAILED gives back.
     const roles = template.Resources;
+    // The breaker's item shares the table; its grants are held to that one key (checked below).
+    const onBreakerItem = (s: object) =>
+      JSON.stringify((s as { Condition?: Json }).Condition ?? {}).includes('PAYPRO#BREAKER');
     const onCounters = (role: string) =>
       statementsOf(roles[role] as Resource)
         .filter((s) => JSON.stringify(s.Resource).includes('PayoutLimitsTable'))
+        .filter((s) => !onBreakerItem(s))
         .flatMap(actions)
         .sort();
     expect(onCounters('CreatePayoutRole')).toEqual(['dynamodb:GetItem', 'dynamodb:UpdateItem']);
@@ -975,5 +979,20 @@ describe('daily caps in the packaged prod template', () => {
     expect(onCounters('AdminGetReceiptRole')).toEqual([]);
     // The float monitor's FLOAT#STATE item shares the counters' table, under a key no counter has.
     expect(onCounters('FloatMonitorRole')).toEqual(['dynamodb:GetItem', 'dynamodb:UpdateItem']);
+    // Every sender asks the Paypro breaker before a send and may replace its item: that item only.
+    const breakerGrants = (role: string) =>
+      statementsOf(roles[role] as Resource)
+        .filter(onBreakerItem)
+        .map((s) => ({ actions: actions(s).sort(), resource: s.Resource, condition: (s as Json).Condition }));
+    for (const role of ['CreatePayoutRole', 'SendBatchItemsRole', 'ReconcileRole']) {
+      expect(breakerGrants(role)).toEqual([
+        {
+          actions: ['dynamodb:GetItem', 'dynamodb:PutItem'],
+          resource: { 'Fn::GetAtt': ['PayoutLimitsTable', 'Arn'] },
+          condition: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': ['PAYPRO#BREAKER'] } },
+        },
+      ]);
+    }
+    expect(breakerGrants('PayproCallbackRole')).toEqual([]);
   });
 });
