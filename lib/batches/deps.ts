@@ -117,7 +117,10 @@ export function buildListBatchesDeps(config: Config): ListBatchesDeps {
   return { batches: stores(config).batches };
 }
 
-/** send-batch-items: the same send-once path as POST /payouts. */
+/**
+ * send-batch-items: the same send-once path as POST /payouts, and its own queue, where an item the
+ * breaker holds goes back delayed by about PAYPRO_PROBE_S.
+ */
 export function buildSendItemDeps(config: Config): SendItemDeps {
   const { client, caps } = stores(config);
   return {
@@ -128,6 +131,11 @@ export function buildSendItemDeps(config: Config): SendItemDeps {
     publicBaseUrl: config.publicBaseUrl,
     breaker: buildSenderBreaker(client, config, config.breaker),
     floatChecks: buildFloatChecks(client, config),
+    sends: new SqsBatchSendQueue(
+      new SQSClient({}),
+      requireSetting('BATCH_SENDS_QUEUE_URL', config.batchSendsQueueUrl),
+    ),
+    holdDelayS: config.breaker.settings.probeMs / 1000,
     ...common,
   };
 }

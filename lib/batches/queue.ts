@@ -4,8 +4,11 @@ import { chunksOf, forEachLimit } from '../shared/concurrency';
 
 /** Where recorded batch items wait to be sent; the use cases see only this. */
 export interface BatchSendQueue {
-  /** Queues one message per tradeNo; throws QueueUnavailableError unless every one was taken. */
-  enqueue(tradeNos: readonly string[]): Promise<void>;
+  /**
+   * Queues one message per tradeNo, each delivered no sooner than `delaySeconds` from now (0 to
+   * 900; default 0); throws QueueUnavailableError unless every one was taken.
+   */
+  enqueue(tradeNos: readonly string[], options?: { delaySeconds?: number }): Promise<void>;
 }
 
 /** Where batches wait for their next step (advance-batches); the use cases see only this. */
@@ -21,6 +24,11 @@ const ATTEMPTS = 5;
 /** SQS delays a message at most 15 minutes. */
 export const MAX_DELAY_SECONDS = 900;
 
+/** A delay as SQS takes it: whole seconds, 0 to MAX_DELAY_SECONDS. */
+function delaySecondsFor(seconds: number): number {
+  return Math.min(MAX_DELAY_SECONDS, Math.max(0, Math.ceil(seconds)));
+}
+
 /** The batch-sends queue on SQS; the client finds its endpoint in the environment. */
 export class SqsBatchSendQueue implements BatchSendQueue {
   constructor(
@@ -28,12 +36,13 @@ export class SqsBatchSendQueue implements BatchSendQueue {
     private readonly queueUrl: string,
   ) {}
 
-  async enqueue(tradeNos: readonly string[]): Promise<void> {
-    await forEachLimit(chunksOf(tradeNos, PER_CALL), CONCURRENCY, (chunk) => this.send(chunk));
+  async enqueue(tradeNos: readonly string[], options: { delaySeconds?: number } = {}): Promise<void> {
+    const delay = delaySecondsFor(options.delaySeconds ?? 0);
+    await forEachLimit(chunksOf(tradeNos, PER_CALL), CONCURRENCY, (chunk) => this.send(chunk, delay));
   }
 
   /** Sends one chunk, again for the entries SQS refused (throttling), a few times. */
-  private async send(chunk: readonly string[]): Promise<void> {
+  private async send(chunk: readonly string[], delaySeconds: number): Promise<void> {
     let left = [...chunk];
     for (let attempt = 1; left.length > 0; attempt += 1) {
       if (attempt > ATTEMPTS) {
@@ -43,7 +52,11 @@ export class SqsBatchSendQueue implements BatchSendQueue {
         const { Failed = [] } = await this.client.send(
           new SendMessageBatchCommand({
             QueueUrl: this.queueUrl,
-            Entries: left.map((tradeNo, i) => ({ Id: String(i), MessageBody: JSON.stringify({ tradeNo }) })),
+            Entries: left.map((tradeNo, i) => ({
+              Id: String(i),
+              MessageBody: JSON.stringify({ tradeNo }),
+              ...(delaySeconds > 0 && { DelaySeconds: delaySeconds }),
+            })),
           }),
         );
         const failed = new Set(Failed.map((entry) => Number(entry.Id)));
@@ -71,7 +84,7 @@ export class SqsBatchStepQueue implements BatchStepQueue {
         new SendMessageCommand({
           QueueUrl: this.queueUrl,
           MessageBody: JSON.stringify({ batchId }),
-          DelaySeconds: Math.min(MAX_DELAY_SECONDS, Math.max(0, Math.ceil(delaySeconds))),
+          DelaySeconds: delaySecondsFor(delaySeconds),
         }),
       );
     } catch (error) {

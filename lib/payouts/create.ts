@@ -5,7 +5,7 @@ import type { PayproSecret } from '../paypro/secret';
 import { kenyaDate, kenyaStamp } from '../shared/kenya-time';
 import { type Payout, pendingPayout } from './payout';
 import type { PayoutRequest } from './schema';
-import { type SendDeps, sendOnce } from './send';
+import { type Hold, type SendDeps, sendOnce } from './send';
 
 /** What creating a payout needs from the outside world. */
 export interface CreatePayoutDeps extends SendDeps {
@@ -18,7 +18,8 @@ export interface CreatePayoutDeps extends SendDeps {
 
 /**
  * `created`: this call recorded and sent the payout; `replayed`: an identical request
- * had already created it; `pending`: recorded, but whether Paypro has it is not known yet.
+ * had already created it; `pending`: recorded, but whether Paypro has it is not known yet
+ * (or it was held, unsent, while Paypro is unavailable: the reconciler sends it).
  */
 export type CreateOutcome = 'created' | 'replayed' | 'pending';
 
@@ -79,6 +80,8 @@ export async function createPayout(
     deps.counter.count('PayoutCreated');
     const sent = await sendOnce(deps, pending, secret);
     if (sent.kind === 'known') return { outcome: 'created', payout: sent.payout };
+    // Held by the breaker: never sent, so the reconciler sends it once Paypro is back.
+    if (sent.kind === 'held') await noteHeld(deps, pending, sent);
     // The answer never reached us, but a callback or the reconciler may already have settled
     // the payout meanwhile: reply with what is stored, not with what this call last saw.
     const stored = await deps.repository.get(pending.tradeNo).catch(() => undefined);
@@ -129,6 +132,23 @@ async function record(
     }
     if (stored) return 'taken';
     throw new StoreUnavailableError(error.message, { cause: error, tradeNo: pending.tradeNo });
+  }
+}
+
+/** The history note of a payout the breaker held: why, and since when. */
+function heldNote(hold: Pick<Hold, 'reason' | 'since'>): string {
+  return hold.reason === 'open'
+    ? `held: Paypro unavailable since ${hold.since}; it is sent once Paypro is back`
+    : `held: Paypro just came back at ${hold.since}; sending at a ramp, it is sent shortly`;
+}
+
+/** Notes in the history why a recorded payout was not sent; a failed note is only logged. */
+async function noteHeld(deps: CreatePayoutDeps, payout: Payout, hold: Pick<Hold, 'reason' | 'since'>) {
+  const at = deps.now().toISOString();
+  try {
+    await deps.repository.appendHistory(payout.tradeNo, { at, source: 'api', note: heldNote(hold) }, at);
+  } catch (error) {
+    deps.log.error('could not note the held payout', { tradeNo: payout.tradeNo, error });
   }
 }
 

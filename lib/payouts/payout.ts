@@ -59,6 +59,15 @@ export interface PayproDetails {
   successTime?: string;
 }
 
+/** What the transport proved when a send failed (lib/paypro/transport.ts), and when. */
+export interface SendFailure {
+  /** `not-taken-in`: Paypro cannot have acted on it; `ambiguous`: it may have. */
+  class: 'not-taken-in' | 'ambiguous';
+  /** One line: what failed (no body, no secret). */
+  detail: string;
+  at: string;
+}
+
 /** A payout as stored. */
 export interface Payout {
   tradeNo: string;
@@ -76,7 +85,7 @@ export interface Payout {
    * What the transport proved when its latest send failed (lib/paypro/transport.ts): `not-taken-in`
    * may be sent again by the reconciler, `ambiguous` only by an operator (docs/payouts.md).
    */
-  sendFailure?: { class: 'not-taken-in' | 'ambiguous'; detail: string; at: string };
+  sendFailure?: SendFailure;
   /** How many times it was sent again with the same tradeNo after a failed send (at most MAX_RESENDS). */
   resends?: number;
   /** Set once when the payout was still open after the flag age: a human must look. */

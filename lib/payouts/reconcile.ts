@@ -138,13 +138,14 @@ async function checkOne(
 ): Promise<void> {
   try {
     const now = deps.now();
-    const payout = await deps.repository.claimCheck(ref, nextCheck(deps, now, ref.createdAt));
+    const next = nextCheck(deps, now, ref.createdAt);
+    const payout = await deps.repository.claimCheck(ref, next);
     if (!payout) {
       summary.skipped += 1;
       return;
     }
     summary.checked += 1;
-    const after = await reconcileOne(deps, secret, payout, summary);
+    const after = await reconcileOne(deps, secret, payout, summary, { ...ref, checkAfter: next });
     if (isFinal(after.status)) {
       summary.settled += 1;
     } else {
@@ -170,6 +171,7 @@ async function reconcileOne(
   secret: PayproSecret,
   payout: Payout,
   summary: ReconcileSummary,
+  claimed: DueRef,
 ): Promise<Payout> {
   let answer: PayoutRecord | RequestRejected;
   try {
@@ -186,6 +188,10 @@ async function reconcileOne(
     if (payout.sentAt === undefined) {
       // Never handed to Paypro and Paypro does not know it: sending now is the first send.
       const sent = await sendOnce(deps, payout, secret);
+      if (sent.kind === 'held') {
+        await recheckHeld(deps, claimed);
+        return sent.payout;
+      }
       if (sent.kind !== 'not-sent') summary.resent += 1;
       return sent.payout;
     }
@@ -200,6 +206,22 @@ async function reconcileOne(
   const report = reportFromQuery(answer);
   if (!(await amountAgrees(deps, payout, report.amount, 'query'))) return payout;
   return (await settle(deps, payout, report, 'query', { note: 'reconciler asked Paypro' })).payout;
+}
+
+/**
+ * A never-sent payout the breaker held stays PENDING and unsent; its next check comes after
+ * RECONCILE_MIN_AGE_S (so the next run) rather than after a quarter of its age (up to an hour),
+ * so that once Paypro is back it is sent within a run or two.
+ */
+async function recheckHeld(deps: ReconcileDeps, claimed: DueRef): Promise<void> {
+  const soon = new Date(deps.now().getTime() + deps.reconcileMinAgeMs).toISOString();
+  if (soon >= claimed.checkAfter) return;
+  try {
+    await deps.repository.claimCheck(claimed, soon);
+  } catch (error) {
+    // It stays due at its claimed time: later, never lost.
+    deps.log.warn('could not bring the check of a held payout forward', { tradeNo: claimed.tradeNo, error });
+  }
 }
 
 /** Flags a payout open too long: once in its history, in the metric every run. */

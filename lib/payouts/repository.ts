@@ -4,7 +4,7 @@ import { storeCall } from '../shared/dynamo';
 import type { PayoutEvent } from './events';
 import { dayPartitionKey, daySortKey, fromItem, openPartitionKey } from './keys';
 import { eventWrite, type OutboxPage, PayoutOutboxTable } from './outbox';
-import { allowedSources, type HistoryEntry, isFinal, type Payout } from './payout';
+import { allowedSources, type HistoryEntry, isFinal, type Payout, type SendFailure } from './payout';
 import type { PayoutOutbox, PayoutStore, Transition } from './store';
 
 export type { DueCount, DuePage, DueRef, Transition } from './store';
@@ -164,6 +164,42 @@ export class PayoutRepository implements PayoutStore, PayoutOutbox {
         ),
       (error) => {
         throw new StaleStateError(tradeNo, 'appending history', { cause: error });
+      },
+    );
+  }
+
+  /**
+   * Records why a send failed (`sendFailure`) with its history note, in one conditional write:
+   * only on a payout sent and still PENDING, with room in its history; StaleStateError otherwise.
+   */
+  async recordSendFailure(
+    tradeNo: string,
+    failure: SendFailure,
+    entry: HistoryEntry,
+    maxEntries = 50,
+  ): Promise<void> {
+    await storeCall(
+      `Could not record the failed send of payout ${tradeNo}.`,
+      () =>
+        this.client.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: { tradeNo },
+            UpdateExpression:
+              'SET sendFailure = :failure, history = list_append(history, :entry), updatedAt = :at',
+            ConditionExpression: 'attribute_exists(sentAt) AND #status = :pending AND size(history) < :max',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: {
+              ':failure': failure,
+              ':entry': [entry],
+              ':at': failure.at,
+              ':pending': 'PENDING',
+              ':max': maxEntries,
+            },
+          }),
+        ),
+      (error) => {
+        throw new StaleStateError(tradeNo, 'recording a failed send', { cause: error });
       },
     );
   }

@@ -1,6 +1,6 @@
 import type { EventOutbox } from '../shared/outbox';
 import type { PayoutEvent } from './events';
-import type { HistoryEntry, Payout, PayoutStatus, PayproDetails } from './payout';
+import type { HistoryEntry, Payout, PayoutStatus, PayproDetails, SendFailure } from './payout';
 
 /*
  * The payouts table as the use cases see it (ports). The rules live in the use cases; an
@@ -67,6 +67,17 @@ export interface PayoutStore extends PayoutReader {
     at: string,
     maxEntries?: number,
     event?: PayoutEvent,
+  ): Promise<void>;
+  /**
+   * Records why a send failed: sets `sendFailure` and appends `entry` in one write, on a payout
+   * still PENDING that was sent (`sentAt`) and whose history holds fewer than `maxEntries` (default
+   * 50). StaleStateError when refused (a callback or the reconciler moved it on first, say).
+   */
+  recordSendFailure(
+    tradeNo: string,
+    failure: SendFailure,
+    entry: HistoryEntry,
+    maxEntries?: number,
   ): Promise<void>;
   /** Sets `flaggedAt` on an open payout not yet flagged, with `entry` and its event; false when refused. */
   flag(tradeNo: string, entry: HistoryEntry, event: PayoutEvent): Promise<boolean>;

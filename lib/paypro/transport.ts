@@ -41,7 +41,8 @@ const TLS_FAILED =
 const GATEWAY_STATUSES = new Set([502, 503, 504]);
 // The server says the request was not processed and may be sent again.
 const NOT_PROCESSED_STATUSES = new Set([408, 425, 429]);
-const TOO_MANY_REQUESTS = /too\s*many\s*requests|rate\s*limit/i;
+// Paypro's messages come as words or as codes (`REJECTED_TRANSACTION`): spaces, `_` or `-` between.
+const TOO_MANY_REQUESTS = /too[\s_-]*many[\s_-]*requests|rate[\s_-]*limit/i;
 
 /** The error codes along an error's cause chain (Node's `code` on undici's `fetch failed`). */
 function codesOf(error: unknown): string[] {

@@ -534,6 +534,8 @@ describe('serverless package --stage prod (offline, no credentials)', () => {
         `sqs:DeleteMessage ${BATCH_SENDS}`,
         `sqs:GetQueueAttributes ${BATCH_SENDS}`,
         `sqs:ReceiveMessage ${BATCH_SENDS}`,
+        // An item the Paypro breaker holds is sent again to its own queue, delayed.
+        `sqs:SendMessage ${BATCH_SENDS}`,
       ].sort(),
     );
     // Logs to its own log group only, like every role.
@@ -863,9 +865,11 @@ describe('serverless package --stage prod (offline, no credentials)', () => {
     });
     expect(get?.Properties.MemorySize).toBe(512);
     expect(send?.Properties.Timeout).toBe(60);
-    for (const fn of [create, get, send]) {
+    for (const fn of [create, get]) {
       expect(fn?.Properties.Environment.Variables.BATCH_SENDS_QUEUE_URL).toBeUndefined();
     }
+    // send-batch-items holds an item by sending it again to its own queue.
+    expect(send?.Properties.Environment.Variables.BATCH_SENDS_QUEUE_URL).toEqual({ Ref: 'BatchSendsQueue' });
     expect(resources.BatchSendsQueue?.Properties).toEqual({
       QueueName: 'paypro-payouts-prod-batch-sends',
       // Six times send-batch-items' timeout, as Lambda advises for an SQS event source.
@@ -949,9 +953,13 @@ describe('daily caps in the packaged prod template', () => {
     }
     // Reserving writes conditionally and reads what is left; settling to FAILED gives back.
     const roles = template.Resources;
+    // The breaker's item shares the table; its grants are held to that one key (checked below).
+    const onBreakerItem = (s: object) =>
+      JSON.stringify((s as { Condition?: Json }).Condition ?? {}).includes('PAYPRO#BREAKER');
     const onCounters = (role: string) =>
       statementsOf(roles[role] as Resource)
         .filter((s) => JSON.stringify(s.Resource).includes('PayoutLimitsTable'))
+        .filter((s) => !onBreakerItem(s))
         .flatMap(actions)
         .sort();
     expect(onCounters('CreatePayoutRole')).toEqual(['dynamodb:GetItem', 'dynamodb:UpdateItem']);
@@ -971,5 +979,20 @@ describe('daily caps in the packaged prod template', () => {
     expect(onCounters('AdminGetReceiptRole')).toEqual([]);
     // The float monitor's FLOAT#STATE item shares the counters' table, under a key no counter has.
     expect(onCounters('FloatMonitorRole')).toEqual(['dynamodb:GetItem', 'dynamodb:UpdateItem']);
+    // Every sender asks the Paypro breaker before a send and may replace its item: that item only.
+    const breakerGrants = (role: string) =>
+      statementsOf(roles[role] as Resource)
+        .filter(onBreakerItem)
+        .map((s) => ({ actions: actions(s).sort(), resource: s.Resource, condition: (s as Json).Condition }));
+    for (const role of ['CreatePayoutRole', 'SendBatchItemsRole', 'ReconcileRole']) {
+      expect(breakerGrants(role)).toEqual([
+        {
+          actions: ['dynamodb:GetItem', 'dynamodb:PutItem'],
+          resource: { 'Fn::GetAtt': ['PayoutLimitsTable', 'Arn'] },
+          condition: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': ['PAYPRO#BREAKER'] } },
+        },
+      ]);
+    }
+    expect(breakerGrants('PayproCallbackRole')).toEqual([]);
   });
 });

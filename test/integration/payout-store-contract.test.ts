@@ -286,6 +286,46 @@ describe.each([
     });
   });
 
+  it('records a failed send with its note on a sent PENDING payout only, within the history limit', async () => {
+    // Prepare
+    const { payouts } = await open();
+    for (const tradeNo of ['sf-1', 'sf-2', 'sf-3', 'sf-4']) await payouts.create(pending(tradeNo), T1);
+    for (const tradeNo of ['sf-1', 'sf-3', 'sf-4']) await payouts.markSent(tradeNo, T1, `claim-${tradeNo}`);
+    const sent = await payouts.get('sf-3');
+    await payouts.transition('sf-3', move(sent as Payout, 'PROCESSING', T2, '0015'));
+    const failure = { class: 'not-taken-in' as const, detail: "HTTP 503 without Paypro's envelope", at: T2 };
+    const entry = {
+      at: T2,
+      source: 'paypro-payout' as const,
+      note: `send failed, not taken in: ${failure.detail}`,
+    };
+
+    // Act
+    await payouts.recordSendFailure('sf-1', failure, entry);
+    const unsent = await payouts.recordSendFailure('sf-2', failure, entry).catch(caught);
+    const movedOn = await payouts.recordSendFailure('sf-3', failure, entry).catch(caught);
+    const full = await payouts.recordSendFailure('sf-4', failure, entry, 1).catch(caught);
+    const missing = await payouts.recordSendFailure('sf-0', failure, entry).catch(caught);
+
+    // Assess
+    expect([unsent, movedOn, full, missing].map((e) => e instanceof StaleStateError)).toEqual([
+      true,
+      true,
+      true,
+      true,
+    ]);
+    expect(await payouts.get('sf-1')).toEqual({
+      ...pending('sf-1'),
+      sentAt: T1,
+      sendClaim: 'claim-sf-1',
+      sendFailure: failure,
+      updatedAt: T2,
+      history: [...pending('sf-1').history, entry],
+    });
+    expect(await payouts.get('sf-2')).toEqual(pending('sf-2'));
+    expect((await payouts.get('sf-4'))?.sendFailure).toBeUndefined();
+  });
+
   it('keeps events in the outbox in version order until exactly those are cleared, and lists waiting payouts', async () => {
     // Prepare
     const { payouts } = await open();

@@ -2,7 +2,13 @@ import type { BatchPayouts, PayoutState } from '../../../lib/batches/store';
 import { PayoutExistsError, StaleStateError } from '../../../lib/errors';
 import type { PayoutEvent } from '../../../lib/payouts/events';
 import { openPartitionKey, outboxPartitionKey } from '../../../lib/payouts/keys';
-import { allowedSources, type HistoryEntry, isFinal, type Payout } from '../../../lib/payouts/payout';
+import {
+  allowedSources,
+  type HistoryEntry,
+  isFinal,
+  type Payout,
+  type SendFailure,
+} from '../../../lib/payouts/payout';
 import type {
   DueCount,
   DuePage,
@@ -127,6 +133,24 @@ export class InMemoryPayoutStore implements PayoutStore, PayoutOutbox, BatchPayo
     row.payout.history = [...row.payout.history, copy(entry)];
     row.payout.updatedAt = at;
     if (event) this.commit(row, event, at);
+  }
+
+  async recordSendFailure(
+    tradeNo: string,
+    failure: SendFailure,
+    entry: HistoryEntry,
+    maxEntries = HISTORY_MAX_ENTRIES,
+  ): Promise<void> {
+    const row = this.rows.get(tradeNo);
+    const holds =
+      row !== undefined &&
+      row.payout.sentAt !== undefined &&
+      row.payout.status === 'PENDING' &&
+      row.payout.history.length < maxEntries;
+    if (!holds) throw new StaleStateError(tradeNo, 'recording a failed send');
+    row.payout.sendFailure = copy(failure);
+    row.payout.history = [...row.payout.history, copy(entry)];
+    row.payout.updatedAt = failure.at;
   }
 
   async listDue(

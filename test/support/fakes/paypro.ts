@@ -8,9 +8,17 @@ import type {
   RequestRejected,
 } from '../../../lib/paypro/client';
 import type { FloatBalance, PayproFloatApi, ReceiptRecord } from '../../../lib/paypro/float';
+import type { TransportFailure } from '../../../lib/paypro/transport';
 
-/** What the fake Paypro answers a payout call with: an answer, or `unknown` (a timeout: PayproUnknownOutcomeError). */
-export type PayoutReply = PayoutAccepted | RequestRejected | 'unknown';
+/**
+ * What the fake Paypro answers a payout call with: an answer, `unknown` (PayproUnknownOutcomeError
+ * with no transport failure: ambiguous, not an outage) or a transport failure (`failedWith`).
+ */
+export type PayoutReply =
+  | PayoutAccepted
+  | RequestRejected
+  | 'unknown'
+  | { kind: 'failed'; failure: TransportFailure };
 /** What it answers a query with: its record, `not-found` (1005 ORDER_NOT_EXIST) or `unknown`. */
 export type QueryReply = Omit<PayoutRecord, 'kind' | 'tradeNo'> | 'not-found' | 'unknown';
 
@@ -30,6 +38,35 @@ export function accepted(tradeNo: string, status = '0015', message = 'CREDIT_INP
   return { kind: 'accepted', serialNumber: `sn-${tradeNo}`, status, message };
 }
 
+/** A payout call that fails as the HTTP client would throw it: PayproUnknownOutcomeError carrying `failure`. */
+export function failedWith(failure: TransportFailure): PayoutReply {
+  return { kind: 'failed', failure };
+}
+
+/** Paypro's gateway answering 503 without its envelope (an outage): not taken in. */
+export const GATEWAY_503: TransportFailure = {
+  class: 'not-taken-in',
+  unavailable: true,
+  rateLimited: false,
+  detail: "HTTP 503 without Paypro's envelope",
+};
+
+/** Paypro answering HTTP 429: not taken in, rate limited. */
+export const TOO_MANY_REQUESTS: TransportFailure = {
+  class: 'not-taken-in',
+  unavailable: true,
+  rateLimited: true,
+  detail: 'HTTP 429 too many requests',
+};
+
+/** Our own timeout ended the call: ambiguous. */
+export const NO_ANSWER_IN_TIME: TransportFailure = {
+  class: 'ambiguous',
+  unavailable: true,
+  rateLimited: false,
+  detail: 'no answer in time',
+};
+
 /**
  * Paypro as the use cases see it (PayproApi, PayproFloatApi), in memory. By default it accepts every
  * payout with 0015 and then knows it (its query answers 0015 with the amount sent); a test scripts
@@ -46,7 +83,7 @@ export class FakePaypro implements PayproApi, PayproFloatApi {
   balanceCalls = 0;
   /** Every receipt code asked about, in order. */
   readonly receiptCalls: string[] = [];
-  private readonly payoutReplies = new Map<string, PayoutReply>();
+  private readonly payoutReplies = new Map<string, PayoutReply[]>();
   private readonly records = new Map<string, QueryReply>();
   private balanceReply: BalanceReply = { available: FAKE_BALANCE, frozen: 0, unsettled: 0 };
   private readonly receipts = new Map<string, ReceiptReply>();
@@ -64,9 +101,9 @@ export class FakePaypro implements PayproApi, PayproFloatApi {
     return this;
   }
 
-  /** The next payout calls for `tradeNo` get `reply`. */
-  answerPayout(tradeNo: string, reply: PayoutReply): this {
-    this.payoutReplies.set(tradeNo, reply);
+  /** The next payout calls for `tradeNo` get `replies` in turn, the last one from then on. */
+  answerPayout(tradeNo: string, ...replies: [PayoutReply, ...PayoutReply[]]): this {
+    this.payoutReplies.set(tradeNo, [...replies]);
     return this;
   }
 
@@ -83,8 +120,17 @@ export class FakePaypro implements PayproApi, PayproFloatApi {
 
   async payout(_credentials: PayproCredentials, call: PayoutCall): Promise<PayoutAccepted | RequestRejected> {
     this.payoutCalls.push({ ...call });
-    const reply = this.payoutReplies.get(call.tradeNo) ?? accepted(call.tradeNo);
+    const replies = this.payoutReplies.get(call.tradeNo);
+    const reply = (replies && replies.length > 1 ? replies.shift() : replies?.[0]) ?? accepted(call.tradeNo);
     if (reply === 'unknown') throw new PayproUnknownOutcomeError('timed out (fake Paypro)');
+    if (reply.kind === 'failed') {
+      throw new PayproUnknownOutcomeError(
+        `Paypro /api/payout failed: ${reply.failure.detail} (fake Paypro).`,
+        {
+          failure: reply.failure,
+        },
+      );
+    }
     if (reply.kind === 'accepted' && !this.records.has(call.tradeNo)) {
       this.records.set(call.tradeNo, {
         amount: `${call.amount}.0000`,

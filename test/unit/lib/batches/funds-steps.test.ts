@@ -101,6 +101,8 @@ async function payEverything(w: World): Promise<void> {
     now: w.clock.now,
     publicBaseUrl: 'https://payouts.test/test',
     secret: async () => FAKE_SECRET,
+    sends: w.sends,
+    holdDelayS: 15,
   };
   for (const tradeNo of w.sends.queued) await sendQueuedItem(deps, tradeNo);
 }

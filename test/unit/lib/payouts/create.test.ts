@@ -177,9 +177,11 @@ describe('createPayout', () => {
         status: 'PENDING',
         paypro: {},
         version: undefined,
+        // The fake's 'unknown' carries no transport failure: an answer it cannot read, ambiguous.
+        sendFailure: { class: 'ambiguous', detail: 'timed out (fake Paypro)', at: NOW },
         history: [
           requested,
-          { at: NOW, source: 'paypro-payout', note: 'outcome unknown: timed out (fake Paypro)' },
+          { at: NOW, source: 'paypro-payout', note: 'send failed, ambiguous: timed out (fake Paypro)' },
         ],
       },
     });

@@ -1,6 +1,8 @@
-import { describe, expect, it } from 'vitest';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
 import { FloatUnreadableError, PayproUnknownOutcomeError } from '../../../../lib/errors';
-import type { PayproClientOptions } from '../../../../lib/paypro/client';
+import { PayproClient, type PayproClientOptions } from '../../../../lib/paypro/client';
 import { PayproFloatClient } from '../../../../lib/paypro/float-client';
 import { sign } from '../../../../lib/paypro/sign';
 
@@ -231,5 +233,200 @@ describe('PayproFloatClient.queryReceipt', () => {
     // Assess
     expect(error).toBeInstanceOf(PayproUnknownOutcomeError);
     expect((error as Error).message).toBe(message);
+  });
+});
+
+/**
+ * A Paypro on loopback that answers /api/payout as `answer` says: a status and a body, a reset
+ * once the request has been read, or nothing at all (a hang). Every request's body is kept.
+ */
+async function loopbackPaypro(
+  answer: { status: number; body: string } | 'reset' | 'hang',
+): Promise<{ url: string; requests: string[]; close: () => Promise<void> }> {
+  const requests: string[] = [];
+  const server = createServer((request, response) => {
+    let body = '';
+    request.on('data', (chunk) => {
+      body += chunk;
+    });
+    request.on('end', () => {
+      requests.push(body);
+      if (answer === 'hang') return;
+      if (answer === 'reset') {
+        request.socket.resetAndDestroy();
+        return;
+      }
+      response.writeHead(answer.status, { 'content-type': 'text/plain' }).end(answer.body);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    requests,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/** A loopback port nothing listens on: one just bound and closed again. */
+async function closedPort(): Promise<string> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return `http://127.0.0.1:${port}`;
+}
+
+const PAYOUT_CALL = {
+  tradeNo: 'lb-1',
+  amount: 1500,
+  mobile: '254712345678',
+  notifyUrl: 'https://payouts.test/test/callbacks/paypro/lb-1/token',
+};
+
+/** What the payout call to `baseUrl` threw (with our 200 ms timeout). */
+async function payoutFailure(baseUrl: string): Promise<PayproUnknownOutcomeError> {
+  const paypro = new PayproClient({ baseUrl, timeoutMs: 200, salt: 'prefix' });
+  const error = await thrownBy(() => paypro.payout(CREDENTIALS, PAYOUT_CALL));
+  expect(error).toBeInstanceOf(PayproUnknownOutcomeError);
+  return error as PayproUnknownOutcomeError;
+}
+
+describe('PayproClient.payout over loopback HTTP: what a failed call proves', () => {
+  const servers: Array<{ close: () => Promise<void> }> = [];
+  afterEach(async () => {
+    for (const server of servers.splice(0)) await server.close();
+  });
+
+  /** Starts a loopback Paypro closed after the test. */
+  async function paypro(answer: Parameters<typeof loopbackPaypro>[0]) {
+    const server = await loopbackPaypro(answer);
+    servers.push(server);
+    return server;
+  }
+
+  it('calls a refused connection (a closed port) not taken in, and a sign Paypro is down', async () => {
+    // Act
+    const error = await payoutFailure(await closedPort());
+
+    // Assess
+    expect(error.failure).toEqual({
+      class: 'not-taken-in',
+      unavailable: true,
+      rateLimited: false,
+      detail: 'connection failed (ECONNREFUSED)',
+    });
+  });
+
+  it('calls a reset after the request was written ambiguous: Paypro may have it', async () => {
+    // Prepare
+    const server = await paypro('reset');
+
+    // Act
+    const error = await payoutFailure(server.url);
+
+    // Assess
+    expect(server.requests).toHaveLength(1);
+    expect(error.failure).toEqual({
+      class: 'ambiguous',
+      unavailable: true,
+      rateLimited: false,
+      detail: expect.stringMatching(/^connection lost \((ECONNRESET|UND_ERR_SOCKET)\)$/),
+    });
+  });
+
+  it('calls a request read and never answered ambiguous once our timeout ends it', async () => {
+    // Prepare
+    const server = await paypro('hang');
+
+    // Act
+    const error = await payoutFailure(server.url);
+
+    // Assess
+    expect(server.requests).toHaveLength(1);
+    expect(error.message).toBe('Paypro did not answer /api/payout within 200 ms.');
+    expect(error.failure).toEqual({
+      class: 'ambiguous',
+      unavailable: true,
+      rateLimited: false,
+      detail: 'no answer in time',
+    });
+  });
+
+  it.each([
+    {
+      case: '503 with an HTML body (a gateway in front of Paypro)',
+      answer: { status: 503, body: '<html><body><h1>503 Service Unavailable</h1></body></html>' },
+      failure: {
+        class: 'not-taken-in',
+        unavailable: true,
+        rateLimited: false,
+        detail: "HTTP 503 without Paypro's envelope",
+      },
+    },
+    {
+      case: "503 inside Paypro's envelope (Paypro itself had it)",
+      answer: { status: 503, body: JSON.stringify(envelope(null, '9999', 'SYSTEM_BUSY')) },
+      failure: {
+        class: 'ambiguous',
+        unavailable: true,
+        rateLimited: false,
+        detail: "HTTP 503 inside Paypro's envelope",
+      },
+    },
+    {
+      case: '500',
+      answer: { status: 500, body: 'Internal Server Error' },
+      failure: { class: 'ambiguous', unavailable: true, rateLimited: false, detail: 'HTTP 500' },
+    },
+    {
+      case: '429',
+      answer: { status: 429, body: 'Too Many Requests' },
+      failure: {
+        class: 'not-taken-in',
+        unavailable: true,
+        rateLimited: true,
+        detail: 'HTTP 429 too many requests',
+      },
+    },
+    {
+      case: 'a "too many requests" refusal in the envelope (Paypro is up, asking to slow down)',
+      answer: { status: 200, body: JSON.stringify(envelope(null, '1429', 'Too many requests')) },
+      failure: {
+        class: 'not-taken-in',
+        unavailable: false,
+        rateLimited: true,
+        detail: 'Paypro asked to slow down',
+      },
+    },
+  ])('classifies an answer of $case', async ({ answer, failure }) => {
+    // Prepare
+    const server = await paypro(answer);
+
+    // Act
+    const error = await payoutFailure(server.url);
+
+    // Assess
+    expect(server.requests).toHaveLength(1);
+    expect(error.failure).toEqual(failure);
+  });
+
+  it('returns any other refusal in the envelope as rejected: Paypro answered, nothing failed', async () => {
+    // Prepare
+    const server = await paypro({
+      status: 200,
+      body: JSON.stringify(envelope(null, '1010', 'DUPLICATE_TRADE_NO')),
+    });
+    const client = new PayproClient({ baseUrl: server.url, timeoutMs: 200, salt: 'prefix' });
+
+    // Act
+    const answer = await client.payout(CREDENTIALS, PAYOUT_CALL);
+
+    // Assess
+    expect(answer).toEqual({ kind: 'rejected', code: '1010', message: 'DUPLICATE_TRADE_NO' });
   });
 });
