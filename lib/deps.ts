@@ -9,6 +9,7 @@ import type { CreatePayoutDeps } from './payouts/create';
 import { DuePayoutRepository } from './payouts/due';
 import type { ReconcileDeps } from './payouts/reconcile';
 import type { PayoutRepository } from './payouts/repository';
+import { ResendRepository } from './payouts/resend-repository';
 import type { SettleDeps } from './payouts/settle';
 import { buildFloatChecks, buildPayproClient, buildPayproSecret, buildSenderBreaker } from './paypro-deps';
 import { buildPayoutStores, buildRepository, createDocumentClient } from './store';
@@ -59,16 +60,20 @@ export function buildCallbackDeps(config: Config): CallbackDeps {
   return { ...buildPayproDeps(config), verifyByQuery: config.callbackVerifyByQuery };
 }
 
-/** reconcile: query, settle, send what was never sent. */
+/** reconcile: query, settle, send what was never sent, send again what Paypro did not take in. */
 export function buildReconcileDeps(config: Config): ReconcileDeps & OnDynamo {
+  const client = createDocumentClient();
   return {
     ...buildPayproDeps(config),
     // The one writer that also reads the due index.
-    repository: new DuePayoutRepository(createDocumentClient(), config.payoutsTable),
+    repository: new DuePayoutRepository(client, config.payoutsTable),
+    resends: new ResendRepository(client, config.payoutsTable),
     reconcileMinAgeMs: config.reconcileMinAgeMs,
     reconcileBatchSize: config.reconcileBatchSize,
     reconcileConcurrency: config.reconcileConcurrency,
     reconcileFlagAfterMs: config.reconcileFlagAfterMs,
+    resendAfterMs: config.resendAfterMs,
+    maxResends: config.maxResends,
   };
 }
 

@@ -65,6 +65,16 @@ export class InMemoryPayoutStore implements PayoutStore, PayoutOutbox, BatchPayo
     return [...this.rows.keys()].sort().map((tradeNo) => copy((this.rows.get(tradeNo) as Row).payout));
   }
 
+  /**
+   * Sets `fields` on a stored payout as a writer outside the ports the fake models would (what a
+   * failed send proved, `sendFailure`): for a test's Prepare, between acts.
+   */
+  patch(tradeNo: string, fields: Partial<Payout>): void {
+    const row = this.rows.get(tradeNo);
+    if (!row) throw new Error(`no payout ${tradeNo} to patch`);
+    Object.assign(row.payout, copy(fields));
+  }
+
   /** Whether `tradeNo` is in the due index, and when it is due: for a test's Assess. */
   dueAt(tradeNo: string): string | undefined {
     return this.rows.get(tradeNo)?.checkAfter;
