@@ -1,3 +1,4 @@
+import type { ResendPayoutDeps } from './admin/resend-payout';
 import type { ResolvePayoutDeps } from './admin/resolve-payout';
 import { type Config, requireDailyCaps } from './config';
 import { EventBridgeBus } from './events/bus';
@@ -81,6 +82,18 @@ export function buildReconcileDeps(config: Config): ReconcileDeps & OnDynamo {
 export function buildResolvePayoutDeps(config: Config): ResolvePayoutDeps {
   const { repository, caps, paypro, secret, log, counter, now } = buildPayproDeps(config);
   return { repository, caps, paypro, secret, log, counter, now };
+}
+
+/**
+ * admin-resend-payout: Paypro's query, the release write, then the one send (sendOnce) behind the
+ * breaker. Unlike the resolve route, this one can send money.
+ */
+export function buildResendPayoutDeps(config: Config): ResendPayoutDeps {
+  return {
+    ...buildPayproDeps(config),
+    resends: new ResendRepository(createDocumentClient(), config.payoutsTable),
+    resendAfterMs: config.resendAfterMs,
+  };
 }
 
 /** publish-events: the outbox and the stage's event bus. */
