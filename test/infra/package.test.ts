@@ -36,6 +36,7 @@ const FUNCTIONS = [
   'get-openapi',
   'admin-list-payouts',
   'admin-resolve-payout',
+  'admin-resend-payout',
   'admin-daily-report',
   'advance-batches',
   'wake-batches',
@@ -277,6 +278,7 @@ describe('serverless package --stage prod (offline, no credentials)', () => {
       ApiGatewayMethodAdminPayoutsGet: false,
       ApiGatewayMethodAdminPayoutsTradenoVarGet: false,
       ApiGatewayMethodAdminPayoutsTradenoVarResolvePost: false,
+      ApiGatewayMethodAdminPayoutsTradenoVarResendPost: false,
       ApiGatewayMethodAdminReportsDailycsvGet: false,
       ApiGatewayMethodAdminPayoutDashbatchesGet: false,
       ApiGatewayMethodAdminPayoutDashbatchesBatchidVarGet: false,
@@ -313,6 +315,7 @@ describe('serverless package --stage prod (offline, no credentials)', () => {
     const admin = {
       ApiGatewayMethodAdminPayoutsGet: ['GET', 'AdminDashlistDashpayoutsLambdaFunction'],
       ApiGatewayMethodAdminPayoutsTradenoVarResolvePost: ['POST', 'AdminDashresolveDashpayoutLambdaFunction'],
+      ApiGatewayMethodAdminPayoutsTradenoVarResendPost: ['POST', 'AdminDashresendDashpayoutLambdaFunction'],
       ApiGatewayMethodAdminReportsDailycsvGet: ['GET', 'AdminDashdailyDashreportLambdaFunction'],
       ApiGatewayMethodAdminPayoutsTradenoVarGet: ['GET', 'AdminDashgetDashpayoutLambdaFunction'],
       ApiGatewayMethodAdminPayoutDashbatchesGet: ['GET', 'AdminDashlistDashbatchesLambdaFunction'],
@@ -350,7 +353,7 @@ describe('serverless package --stage prod (offline, no credentials)', () => {
       if (!(id in admin)) expect(type, id).toBe('NONE');
     }
     const paths = ofType('AWS::ApiGateway::Resource').map(([, r]) => r.Properties.PathPart);
-    expect(paths).toEqual(expect.arrayContaining(['admin', 'resolve', 'reports', 'daily.csv']));
+    expect(paths).toEqual(expect.arrayContaining(['admin', 'resolve', 'resend', 'reports', 'daily.csv']));
   });
 
   it('throttles apps with a usage plan: rate, burst and a daily quota', () => {
@@ -491,6 +494,15 @@ describe('serverless package --stage prod (offline, no credentials)', () => {
         `secretsmanager:GetSecretValue ${SECRET}`,
       ].sort(),
     );
+    // The operator's resend reads and writes one payout, and signs its query and its send with the
+    // secret (its grants on the limits table, where the breaker lives, are checked with the caps).
+    expect(grants('AdminResendPayoutRole')).toEqual(
+      [
+        `dynamodb:GetItem ${PAYOUTS}`,
+        `dynamodb:UpdateItem ${PAYOUTS}`,
+        `secretsmanager:GetSecretValue ${SECRET}`,
+      ].sort(),
+    );
     // Balance and receipts only read: Paypro through the secret, the stores through their indexes.
     expect(grants('AdminGetBalanceRole')).toEqual(
       [
@@ -546,6 +558,7 @@ describe('serverless package --stage prod (offline, no credentials)', () => {
       ['GetOpenapiRole', 'GetDashopenapiLogGroup'],
       ['AdminListPayoutsRole', 'AdminDashlistDashpayoutsLogGroup'],
       ['AdminResolvePayoutRole', 'AdminDashresolveDashpayoutLogGroup'],
+      ['AdminResendPayoutRole', 'AdminDashresendDashpayoutLogGroup'],
       ['AdminDailyReportRole', 'AdminDashdailyDashreportLogGroup'],
       ['AdvanceBatchesRole', 'AdvanceDashbatchesLogGroup'],
       ['WakeBatchesRole', 'WakeDashbatchesLogGroup'],
@@ -964,6 +977,12 @@ describe('daily caps in the packaged prod template', () => {
     expect(onCounters('GetPayoutRole')).toEqual([]);
     // An operator's FAILED gives back too; listing and the report never touch the counters.
     expect(onCounters('AdminResolvePayoutRole')).toEqual(['dynamodb:UpdateItem']);
+    // The resend's send: the breaker's item (read, conditional writes), and a FAILED's give-back.
+    expect(onCounters('AdminResendPayoutRole')).toEqual([
+      'dynamodb:GetItem',
+      'dynamodb:PutItem',
+      'dynamodb:UpdateItem',
+    ]);
     expect(onCounters('AdminListPayoutsRole')).toEqual([]);
     expect(onCounters('AdminDailyReportRole')).toEqual([]);
     // The balance route reads the day's counter to show the caps' usage; it never changes one.
