@@ -608,7 +608,7 @@ describe('serverless package --stage prod (offline, no credentials)', () => {
               .map((m) => m.MetricStat.Metric.Dimensions[0].Value as string),
       );
     expect(watching('Errors').sort()).toEqual(FUNCTIONS.map((f) => `paypro-payouts-prod-${f}`).sort());
-    for (const metric of ['PayoutAnomaly', 'PayoutOpenOver24h', 'ReconcileFailure']) {
+    for (const metric of ['PayoutAnomaly', 'PayoutOpenOver24h', 'PayoutFlaggedUnknown', 'ReconcileFailure']) {
       expect(byMetric(metric)).toEqual([
         expect.objectContaining({
           Namespace: 'PayproPayouts',
