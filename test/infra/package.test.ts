@@ -977,11 +977,16 @@ describe('daily caps in the packaged prod template', () => {
     expect(onCounters('GetPayoutRole')).toEqual([]);
     // An operator's FAILED gives back too; listing and the report never touch the counters.
     expect(onCounters('AdminResolvePayoutRole')).toEqual(['dynamodb:UpdateItem']);
-    // The resend's send: the breaker's item (read, conditional writes), and a FAILED's give-back.
-    expect(onCounters('AdminResendPayoutRole')).toEqual([
-      'dynamodb:GetItem',
-      'dynamodb:PutItem',
-      'dynamodb:UpdateItem',
+    // The resend's send: a FAILED's give-back on the counters, and the Paypro breaker's item only.
+    const onLimitsTable = statementsOf(roles.AdminResendPayoutRole as Resource)
+      .filter((s) => JSON.stringify(s.Resource).includes('PayoutLimitsTable'))
+      .map((s) => ({ actions: actions(s).sort(), condition: (s as Json).Condition }));
+    expect(onLimitsTable).toEqual([
+      { actions: ['dynamodb:UpdateItem'], condition: undefined },
+      {
+        actions: ['dynamodb:GetItem', 'dynamodb:PutItem'],
+        condition: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': ['PAYPRO#BREAKER'] } },
+      },
     ]);
     expect(onCounters('AdminListPayoutsRole')).toEqual([]);
     expect(onCounters('AdminDailyReportRole')).toEqual([]);
