@@ -186,36 +186,21 @@ async function reconcileOne(
     return payout;
   }
 
-  if (answer.kind === 'rejected') return unknownToPaypro(deps, secret, payout, answer, summary);
+  if (answer.kind === 'rejected') {
+    if (payout.sentAt === undefined) {
+      // Never handed to Paypro and Paypro does not know it: sending now is the first send.
+      const sent = await sendOnce(deps, payout, secret);
+      if (sent.kind !== 'not-sent') summary.resent += 1;
+      return sent.payout;
+    }
+    return resendRule(deps, secret, { ...payout, sentAt: payout.sentAt }, answer, summary);
+  }
 
   // Paypro knows it: an earlier "unknown" answer no longer counts towards a send again.
   if (payout.unknownSince !== undefined) await deps.resends.clearUnknown(payout.tradeNo, payout.unknownSince);
   const report = reportFromQuery(answer);
   if (!(await amountAgrees(deps, payout, report.amount, 'query'))) return payout;
   return (await settle(deps, payout, report, 'query', { note: 'reconciler asked Paypro' })).payout;
-}
-
-/**
- * Paypro's query does not know `payout`: sent now when the record proves it never was (no
- * `sentAt`), else left to the resend rule.
- */
-async function unknownToPaypro(
-  deps: ReconcileDeps,
-  secret: PayproSecret,
-  payout: Payout,
-  answer: RequestRejected,
-  summary: ReconcileSummary,
-): Promise<Payout> {
-  if (payout.sentAt === undefined) {
-    // Never handed to Paypro and Paypro does not know it: sending now is the first send.
-    const sent = await sendOnce(deps, payout, secret);
-    if (sent.kind === 'known' || sent.kind === 'unknown') summary.resent += 1;
-    return sent.payout;
-  }
-  const rule = await unknownAfterSend(deps, secret, { ...payout, sentAt: payout.sentAt }, answer);
-  if (rule.outcome === 'resent') summary.resent += 1;
-  if (rule.outcome === 'flagged') summary.flagged += 1;
-  return rule.payout;
 }
 
 /** Flags a payout open too long: once in its history, in the metric every run. */
@@ -241,4 +226,18 @@ async function flagIfTooOld(deps: ReconcileDeps, payout: Payout, summary: Reconc
     },
     flagged(payout, at),
   );
+}
+
+/** A sent payout Paypro's query does not know: the resend rule decides (lib/payouts/resend.ts), and the run counts it. */
+async function resendRule(
+  deps: ReconcileDeps,
+  secret: PayproSecret,
+  payout: Payout & { sentAt: string },
+  answer: RequestRejected,
+  summary: ReconcileSummary,
+): Promise<Payout> {
+  const rule = await unknownAfterSend(deps, secret, payout, answer);
+  if (rule.outcome === 'resent') summary.resent += 1;
+  if (rule.outcome === 'flagged') summary.flagged += 1;
+  return rule.payout;
 }
