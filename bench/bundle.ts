@@ -25,6 +25,7 @@ export const ENTRIES: Readonly<Record<string, string>> = {
   'get-openapi': 'functions/get-openapi.ts',
   'admin-list-payouts': 'functions/admin-list-payouts.ts',
   'admin-resolve-payout': 'functions/admin-resolve-payout.ts',
+  'admin-resend-payout': 'functions/admin-resend-payout.ts',
   'admin-daily-report': 'functions/admin-daily-report.ts',
   'advance-batches': 'functions/advance-batches.ts',
   'wake-batches': 'functions/wake-batches.ts',

@@ -9,6 +9,7 @@ import { loadConfig, requireDailyCaps } from '../lib/config';
 import type { Deps } from '../lib/deps';
 import { DynamoCapLedger } from '../lib/limits/repository';
 import { DuePayoutRepository } from '../lib/payouts/due';
+import { ResendRepository } from '../lib/payouts/resend-repository';
 import { callbackToken } from '../lib/paypro/callback-token';
 import { PayproClient } from '../lib/paypro/client';
 import { cachedPayproSecret } from '../lib/paypro/secret';
@@ -118,6 +119,7 @@ export async function benchHandlers(n: number, warmup: number): Promise<HandlerR
   const limits = new FakeDocumentClient('pk').asDocumentClient();
   const base: Omit<Deps, 'secret'> = {
     repository: new DuePayoutRepository(dynamo.asDocumentClient(), config.payoutsTable),
+    resends: new ResendRepository(dynamo.asDocumentClient(), config.payoutsTable),
     caps: new DynamoCapLedger(limits, config.payoutLimitsTable),
     breaker: buildSenderBreaker(limits, config, config.breaker),
     dailyCaps: requireDailyCaps(config),
@@ -133,6 +135,8 @@ export async function benchHandlers(n: number, warmup: number): Promise<HandlerR
     reconcileBatchSize: config.reconcileBatchSize,
     reconcileFlagAfterMs: config.reconcileFlagAfterMs,
     reconcileConcurrency: config.reconcileConcurrency,
+    resendAfterMs: config.resendAfterMs,
+    maxResends: config.maxResends,
     log: silentLog,
     counter: noopCounter,
     now: () => new Date(),

@@ -15,6 +15,7 @@ import { DynamoCapLedger } from '../lib/limits/repository';
 import { DuePayoutRepository } from '../lib/payouts/due';
 import type { Payout } from '../lib/payouts/payout';
 import { type ReconcileDeps, type ReconcileSummary, reconcile } from '../lib/payouts/reconcile';
+import { ResendRepository } from '../lib/payouts/resend-repository';
 import { notifyUrl } from '../lib/paypro/callback-token';
 import { PayproClient } from '../lib/paypro/client';
 import { buildSenderBreaker } from '../lib/paypro-deps';
@@ -115,6 +116,9 @@ export async function benchReconcileDrain(
       reconcileBatchSize: config.reconcileBatchSize,
       reconcileFlagAfterMs: config.reconcileFlagAfterMs,
       reconcileConcurrency: config.reconcileConcurrency,
+      resends: new ResendRepository(client, config.payoutsTable),
+      resendAfterMs: config.resendAfterMs,
+      maxResends: config.maxResends,
       log: process.env.BENCH_DRAIN_LOG ? console : silentLog,
       counter: noopCounter,
       now: () => new Date(),

@@ -253,6 +253,90 @@ export const CREATE_EXAMPLES = {
   },
 };
 
+const RESENT_AT = '2026-11-26T10:00:00.000Z';
+const OPERATOR = 'arn:aws:iam::123456789012:user/ops-alice';
+/** order-1001's history when its send timed out, the reconciler flagged it and an operator sent it again. */
+const resentHistory = [
+  ...pendingPayout.history,
+  {
+    at: '2026-11-25T09:04:00.000Z',
+    source: 'reconciler',
+    note:
+      "Paypro's query has not known it since 2026-11-25T09:02:00.000Z (1005 ORDER_NOT_EXIST), although it was " +
+      `sent at ${SENT_AT}; its send may have reached Paypro (no answer in time). Never sent again by itself: ` +
+      'check with Paypro, then resend it (POST /admin/payouts/{tradeNo}/resend) or resolve it ' +
+      '(docs/operator-guide.md, "Flagged payouts")',
+  },
+  {
+    at: RESENT_AT,
+    source: 'operator',
+    operator: OPERATOR,
+    reason: 'Paypro ticket 4411: they never received it',
+    note:
+      "sent again by an operator with the same tradeNo; Paypro's query did not know it (1005 ORDER_NOT_EXIST); " +
+      `sent before at ${SENT_AT} (ambiguous: no answer in time)`,
+  },
+];
+
+/** POST /admin/payouts/{tradeNo}/resend: its request, its replies and its refusals. */
+export const RESEND_EXAMPLES = {
+  request: one('What the operator checked', { reason: 'Paypro ticket 4411: they never received it' }),
+  sent: one('Sent again; Paypro accepted it (0015)', {
+    ...processingPayout,
+    updatedAt: RESENT_AT,
+    history: [
+      ...resentHistory,
+      {
+        at: RESENT_AT,
+        source: 'paypro-payout',
+        status: 'PROCESSING',
+        code: '0015',
+        message: 'CREDIT_INPROGRESS',
+      },
+    ],
+  }),
+  unanswered: one('Sent again; Paypro did not answer: PENDING, for the reconciler', {
+    ...pendingPayout,
+    updatedAt: RESENT_AT,
+    history: [
+      ...resentHistory,
+      { at: RESENT_AT, source: 'paypro-payout', note: 'outcome unknown: no answer in time' },
+    ],
+  }),
+  refused: {
+    known: {
+      summary: "Paypro's query knows it: nothing sent",
+      value: {
+        type: 'about:blank',
+        title: 'Conflict',
+        status: 409,
+        detail:
+          "Payout order-1001 was not sent again: Paypro's query knows it (0015 CREDIT_INPROGRESS, amount 100.0000); " +
+          'the reconciler applies what it says.',
+        paypro: '0015 CREDIT_INPROGRESS, amount 100.0000',
+        payoutStatus: 'PENDING',
+      },
+    },
+    final: {
+      summary: 'Already final: nothing sent, Paypro not asked',
+      value: {
+        type: 'about:blank',
+        title: 'Conflict',
+        status: 409,
+        detail: 'Payout order-1001 was not sent again: it is already SUCCEEDED.',
+        payoutStatus: 'SUCCEEDED',
+      },
+    },
+  },
+  held: one('The breaker holds payout calls: nothing sent', {
+    type: 'about:blank',
+    title: 'Service Unavailable',
+    status: 503,
+    detail:
+      'Paypro could not be asked about sending this payout while the breaker holds payout calls (Paypro unavailable, or just back); try again later.',
+  }),
+};
+
 /** The problems, one usual example each, by schema id. */
 export const PROBLEM_EXAMPLES: Record<string, Examples> = {
   BadRequestProblem: one('Two fields wrong', {

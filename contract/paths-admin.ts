@@ -11,7 +11,7 @@ import {
   dailyReportQuerySchema,
 } from '../lib/admin/schema';
 import { BATCH_LIST_DEFAULT_LIMIT, BATCH_LIST_MAX_LIMIT } from '../lib/batches/list';
-import { REQUEST_EXAMPLES } from './examples';
+import { REQUEST_EXAMPLES, RESEND_EXAMPLES } from './examples';
 import { jsonSchema, ref } from './json-schema';
 import { batchIdParameter, batchPageParameters, batchReportReply, tradeNoParameter } from './paths-app';
 import {
@@ -90,6 +90,49 @@ export function adminPaths() {
           ),
           ...adminRouteReplies(),
           '503': unavailable,
+        },
+      },
+    },
+    '/admin/payouts/{tradeNo}/resend': {
+      post: {
+        operationId: 'adminResendPayout',
+        tags: ['admin'],
+        summary: 'Send a PENDING payout again, after asking Paypro',
+        description:
+          "For a payout whose send may or may not have reached Paypro (a flagged one) and that an operator checked: Paypro's " +
+          'query is asked first, and a payout it knows, or one not PENDING, is refused (409, nothing sent). Otherwise it ' +
+          'is sent once more with the same tradeNo (Paypro refuses a tradeNo it already has, so it cannot be paid twice); ' +
+          'who and why go into the history. 503 when Paypro cannot be asked or its breaker holds payout calls.',
+        security: ADMIN_SECURITY,
+        parameters: [tradeNo],
+        requestBody: jsonBody('ResendRequest', RESEND_EXAMPLES.request),
+        responses: {
+          '200': json('Payout', "Sent again, and Paypro's answer recorded.", RESEND_EXAMPLES.sent),
+          '202': json(
+            'Payout',
+            "Sent again (or left for the reconciler to send) without Paypro's answer: still PENDING.",
+            RESEND_EXAMPLES.unanswered,
+          ),
+          '400': badRequest('A malformed tradeNo or body (`reason` is required), or a query parameter'),
+          '404': notFound('No payout has this tradeNo.'),
+          '409': problem(
+            'ConflictProblem',
+            "Nothing sent: the payout is final, or not PENDING, or Paypro's query knows it (`paypro` says what it said), " +
+              'or it changed while the resend was written. `payoutStatus` is its status as stored.',
+            RESEND_EXAMPLES.refused,
+          ),
+          ...adminRouteReplies(),
+          '503': {
+            ...unavailable,
+            description:
+              'Nothing sent: Paypro could not be asked, its breaker holds payout calls (Paypro unavailable, or just back), or the store did not answer.',
+            content: {
+              'application/problem+json': {
+                schema: ref('UnavailableProblem'),
+                examples: RESEND_EXAMPLES.held,
+              },
+            },
+          },
         },
       },
     },

@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { ref, type Schema } from './json-schema';
-import { capName, count, fieldProblem, replies } from './schemas';
+import { capName, count, fieldProblem, payoutStatus, replies } from './schemas';
 
 /** The base every problem of the service extends: RFC 9457's members, as lib/handlers/http.ts writes them. */
 export const PROBLEM_BASE: Schema = {
@@ -73,7 +73,14 @@ export const conflict = problem(409, 'Conflict')
     paypro: z
       .string()
       .optional()
-      .describe("On a resolution that Paypro's own query contradicts: what Paypro said"),
+      .describe(
+        "On a resolution that Paypro's own query contradicts, or a resend of a payout Paypro knows: what Paypro said",
+      ),
+    payoutStatus: payoutStatus
+      .optional()
+      .describe(
+        'On a refused resend: the payout’s status as stored (final, or PENDING when Paypro knows it)',
+      ),
   })
   .register(replies, {
     ...EXTENDS_PROBLEM,

@@ -3,7 +3,7 @@
  * mobile, checked in transforms zod cannot describe, stated by their rules' owner (lib/payouts/schema.ts).
  */
 import { z } from 'zod';
-import { adminListQuerySchema, resolveRequestSchema } from '../lib/admin/schema';
+import { adminListQuerySchema, resendRequestSchema, resolveRequestSchema } from '../lib/admin/schema';
 import { approveRequestSchema, cancelRequestSchema } from '../lib/batches/decide';
 import { batchItemSchema, batchRequestSchema } from '../lib/batches/schema';
 import { loadConfig } from '../lib/config';
@@ -89,6 +89,12 @@ export function requestComponents(bounds: AmountBounds): Record<string, Schema> 
     description:
       "Settle an open payout by hand. Paypro's query is asked first; if it contradicts `to`, the " +
       'reply is 409 unless `force` is true. Who and why go into the payout’s history.',
+  });
+  requests.add(resendRequestSchema, {
+    id: 'ResendRequest',
+    description:
+      'Send a PENDING payout again with the same tradeNo, after checking with Paypro. The reason (what was ' +
+      'checked) goes into the payout’s history with who sent it.',
   });
   requests.add(approveRequestSchema, {
     id: 'ApproveBatchRequest',

@@ -37,6 +37,13 @@ export interface Config {
   reconcileBatchSize: number;
   reconcileConcurrency: number;
   reconcileFlagAfterMs: number;
+  /**
+   * RESEND_AFTER_S: how far apart Paypro's query must twice say it does not know a sent payout
+   * before the reconciler sends it again (not taken in) or flags it (ambiguous).
+   */
+  resendAfterMs: number;
+  /** MAX_RESENDS: how many times the reconciler sends one payout again, at most, before flagging it. */
+  maxResends: number;
   /** The stage's EventBridge custom bus, where payout events are published. */
   eventBusName: string;
   /** The batches table (headers and item lists of POST /payout-batches). */
@@ -92,6 +99,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   // Paypro queries in flight at once during a run.
   const reconcileConcurrency = settings.optional('RECONCILE_CONCURRENCY', wholeNumber({ max: 50 }), 8);
   const reconcileFlagAfterS = settings.optional('RECONCILE_FLAG_AFTER_S', wholeNumber(), 24 * 60 * 60);
+  // At most an hour: longer leaves a payroll stranded after an outage for no gain in safety.
+  const resendAfterS = settings.optional('RESEND_AFTER_S', wholeNumber({ max: 3600 }), 120);
+  // 0 turns the reconciler's resends off: every sent payout Paypro does not know is then flagged.
+  const maxResends = settings.optional('MAX_RESENDS', wholeNumber({ min: 0, max: 10 }), 3);
   const eventBusName = settings.optional('EVENT_BUS_NAME', minLength(1));
   const payoutBatchesTable = settings.optional('PAYOUT_BATCHES_TABLE', minLength(3));
   const batchSendsQueueUrl = settings.optional('BATCH_SENDS_QUEUE_URL', httpUrl);
@@ -136,6 +147,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     reconcileBatchSize,
     reconcileConcurrency,
     reconcileFlagAfterMs: reconcileFlagAfterS * 1000,
+    resendAfterMs: resendAfterS * 1000,
+    maxResends,
     eventBusName: eventBusName ?? `payouts-${stage}`,
     payoutBatchesTable: payoutBatchesTable ?? `payout-batches-${stage}`,
     ...(batchSendsQueueUrl !== undefined && { batchSendsQueueUrl }),

@@ -1,3 +1,4 @@
+import type { ResendPayoutDeps } from './admin/resend-payout';
 import type { ResolvePayoutDeps } from './admin/resolve-payout';
 import { type Config, requireDailyCaps } from './config';
 import { EventBridgeBus } from './events/bus';
@@ -9,6 +10,7 @@ import type { CreatePayoutDeps } from './payouts/create';
 import { DuePayoutRepository } from './payouts/due';
 import type { ReconcileDeps } from './payouts/reconcile';
 import type { PayoutRepository } from './payouts/repository';
+import { ResendRepository } from './payouts/resend-repository';
 import type { SettleDeps } from './payouts/settle';
 import { buildFloatChecks, buildPayproClient, buildPayproSecret, buildSenderBreaker } from './paypro-deps';
 import { buildPayoutStores, buildRepository, createDocumentClient } from './store';
@@ -59,16 +61,20 @@ export function buildCallbackDeps(config: Config): CallbackDeps {
   return { ...buildPayproDeps(config), verifyByQuery: config.callbackVerifyByQuery };
 }
 
-/** reconcile: query, settle, send what was never sent. */
+/** reconcile: query, settle, send what was never sent, send again what Paypro did not take in. */
 export function buildReconcileDeps(config: Config): ReconcileDeps & OnDynamo {
+  const client = createDocumentClient();
   return {
     ...buildPayproDeps(config),
     // The one writer that also reads the due index.
-    repository: new DuePayoutRepository(createDocumentClient(), config.payoutsTable),
+    repository: new DuePayoutRepository(client, config.payoutsTable),
+    resends: new ResendRepository(client, config.payoutsTable),
     reconcileMinAgeMs: config.reconcileMinAgeMs,
     reconcileBatchSize: config.reconcileBatchSize,
     reconcileConcurrency: config.reconcileConcurrency,
     reconcileFlagAfterMs: config.reconcileFlagAfterMs,
+    resendAfterMs: config.resendAfterMs,
+    maxResends: config.maxResends,
   };
 }
 
@@ -76,6 +82,18 @@ export function buildReconcileDeps(config: Config): ReconcileDeps & OnDynamo {
 export function buildResolvePayoutDeps(config: Config): ResolvePayoutDeps {
   const { repository, caps, paypro, secret, log, counter, now } = buildPayproDeps(config);
   return { repository, caps, paypro, secret, log, counter, now };
+}
+
+/**
+ * admin-resend-payout: Paypro's query, the release write, then the one send (sendOnce) behind the
+ * breaker. Unlike the resolve route, this one can send money.
+ */
+export function buildResendPayoutDeps(config: Config): ResendPayoutDeps {
+  return {
+    ...buildPayproDeps(config),
+    resends: new ResendRepository(createDocumentClient(), config.payoutsTable),
+    resendAfterMs: config.resendAfterMs,
+  };
 }
 
 /** publish-events: the outbox and the stage's event bus. */

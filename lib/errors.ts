@@ -126,25 +126,13 @@ export class PayproUnknownOutcomeError extends PayoutServiceError {
 }
 
 /** Paypro's balance could not be read: no answer, a refusal, or figures that are not amounts. */
-export class FloatUnreadableError extends PayoutServiceError {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-  }
-}
+export class FloatUnreadableError extends PayoutServiceError {}
 
 /** The Paypro secret could not be fetched or does not have the expected shape. */
-export class SecretUnavailableError extends PayoutServiceError {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-  }
-}
+export class SecretUnavailableError extends PayoutServiceError {}
 
 /** The environment is missing or has an invalid setting. */
-export class ConfigError extends PayoutServiceError {
-  constructor(message: string) {
-    super(message);
-  }
-}
+export class ConfigError extends PayoutServiceError {}
 
 /** A callback's path token does not match its tradeNo: not from a notifyUrl we gave out. */
 export class CallbackTokenError extends PayoutServiceError {
@@ -289,6 +277,18 @@ export class ResolutionOvertakenError extends PayoutServiceError {
       `Payout ${tradeNo} was sent to Paypro at ${sentAt}, while this resolution was being written: ` +
         'what it was decided on no longer holds. Look at the payout again, then ask again.',
     );
+  }
+}
+
+/** An operator's resend refused, nothing sent: the payout is not PENDING, Paypro knows it (`paypro`), or it changed meanwhile. */
+export class ResendRefusedError extends PayoutServiceError {
+  constructor(
+    readonly tradeNo: string,
+    readonly status: string,
+    why: string,
+    readonly paypro?: string,
+  ) {
+    super(`Payout ${tradeNo} was not sent again: ${why}.`);
   }
 }
 

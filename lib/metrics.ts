@@ -49,7 +49,8 @@ export type MetricName =
   | 'PayproBreakerStoreFailure'
   | 'PayoutSendNotTakenIn'
   | 'PayoutSendAmbiguous'
-  | 'PayoutResent';
+  | 'PayoutResent'
+  | 'PayoutFlaggedUnknown';
 
 /** Counts events; the use cases see only this. */
 export interface Counter {

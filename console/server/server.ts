@@ -15,6 +15,8 @@ const STATIC_FILES: Record<string, { file: string; type: string }> = {
   '/format.js': { file: 'format.js', type: 'text/javascript; charset=utf-8' },
   '/funds.js': { file: 'funds.js', type: 'text/javascript; charset=utf-8' },
   '/progress.js': { file: 'progress.js', type: 'text/javascript; charset=utf-8' },
+  '/resend.js': { file: 'resend.js', type: 'text/javascript; charset=utf-8' },
+  '/resend-view.js': { file: 'resend-view.js', type: 'text/javascript; charset=utf-8' },
   '/style.css': { file: 'style.css', type: 'text/css; charset=utf-8' },
 };
 const MAX_BODY_BYTES = 64 * 1024;
@@ -23,7 +25,7 @@ const LOOPBACK_HOSTS = ['localhost', '127.0.0.1', '[::1]'];
 /**
  * The header the page sends on every POST. A page of another site cannot send it without a
  * CORS preflight, which this server never grants: so no other site can make the operator's
- * console approve, cancel or resolve anything.
+ * console approve, cancel, resolve or resend anything.
  */
 export const CONSOLE_REQUEST_HEADER = 'x-console-request';
 

@@ -5,6 +5,7 @@ import { hourlyChart } from './chart.js';
 import { count, kes, time } from './format.js';
 import { fundsFigures, fundsLine } from './funds.js';
 import { batchProgress } from './progress.js';
+import { bulkResend, resendForm } from './resend-view.js';
 
 const STATUSES = ['PENDING', 'PROCESSING', 'SUCCEEDED', 'FAILED'];
 const KENYA_OFFSET_MS = 3 * 60 * 60 * 1000;
@@ -371,6 +372,7 @@ async function loadAttention() {
     $('attention-status'),
     payouts.length === 0 ? 'Nothing needs attention.' : `${payouts.length} payout(s) need attention.`,
   );
+  $('attention-bulk').replaceChildren(bulkResend(payouts, resendUi()));
   $('attention-list').replaceChildren(
     ...payouts.map((payout, index) => attentionCard(payout, index < HISTORIES_SHOWN)),
   );
@@ -406,7 +408,20 @@ function attentionCard(payout, showHistory) {
     ),
     details,
     resolveForm(payout),
+    resendForm(payout, resendUi()),
   );
+}
+
+/** What the resend controls (resend-view.js) use of this page: its helpers and the route. */
+function resendUi() {
+  return {
+    h,
+    say,
+    post: (tradeNo, body) =>
+      call(`/api/payouts/${encodeURIComponent(tradeNo)}/resend`, { method: 'POST', body }),
+    result: $('attention-result'),
+    done: () => loadAttention(),
+  };
 }
 
 function resolveForm(payout) {

@@ -182,6 +182,26 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/admin/payouts/{tradeNo}/resend': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Send a PENDING payout again, after asking Paypro
+     * @description For a payout whose send may or may not have reached Paypro (a flagged one) and that an operator checked: Paypro's query is asked first, and a payout it knows, or one not PENDING, is refused (409, nothing sent). Otherwise it is sent once more with the same tradeNo (Paypro refuses a tradeNo it already has, so it cannot be paid twice); who and why go into the history. 503 when Paypro cannot be asked or its breaker holds payout calls.
+     */
+    post: operations['adminResendPayout'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/admin/reports/daily.csv': {
     parameters: {
       query?: never;
@@ -996,8 +1016,10 @@ export interface components {
       status: 409;
       /** @description What went wrong, for a person */
       detail: string;
-      /** @description On a resolution that Paypro's own query contradicts: what Paypro said */
+      /** @description On a resolution that Paypro's own query contradicts, or a resend of a payout Paypro knows: what Paypro said */
       paypro?: string;
+      /** @description On a refused resend: the payout’s status as stored (final, or PENDING when Paypro knows it) */
+      payoutStatus?: components['schemas']['PayoutStatus'];
     } & WithRequired<components['schemas']['Problem'], 'type' | 'title' | 'status' | 'detail'>;
     /** @description CSV (RFC 4180, CRLF): a header line (tradeNo, createdAt, status, amount, mobile, batchId, serialNumber, platFormTradeNo, payproCode, payproMessage, successTime, flaggedAt), then one line per payout created that Kenya day. Paypro's free-text fields starting with = + - or @ are prefixed with '. */
     DailyReport: string;
@@ -1262,6 +1284,10 @@ export interface components {
       /** @description The cap per recipient: KES or payouts */
       limit: number;
     } | null;
+    /** @description Send a PENDING payout again with the same tradeNo, after checking with Paypro. The reason (what was checked) goes into the payout’s history with who sent it. */
+    ResendRequest: {
+      reason: string;
+    };
     /**
      * @description The final status an operator settles an open payout in.
      * @enum {string}
@@ -2049,6 +2075,102 @@ export interface operations {
         };
       };
       /** @description The payout store did not answer (or, resolving a payout, Paypro); nothing was sent. Retry after Retry-After seconds. */
+      503: {
+        headers: {
+          /** @description Seconds to wait before retrying (sent when the store did not answer) */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['UnavailableProblem'];
+        };
+      };
+    };
+  };
+  adminResendPayout: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /**
+         * @description The payout’s tradeNo
+         * @example order-1001
+         */
+        tradeNo: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['ResendRequest'];
+      };
+    };
+    responses: {
+      /** @description Sent again, and Paypro's answer recorded. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Payout'];
+        };
+      };
+      /** @description Sent again (or left for the reconciler to send) without Paypro's answer: still PENDING. */
+      202: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Payout'];
+        };
+      };
+      /** @description A malformed tradeNo or body (`reason` is required), or a query parameter; `errors` lists every problem. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['BadRequestProblem'];
+        };
+      };
+      /** @description Not signed, or signed by a principal not allowed execute-api:Invoke (API Gateway, JSON); or no operator identity reached the function (problem+json). Under `npm start`: no or a wrong x-admin-key. */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['GatewayError'];
+          'application/problem+json': components['schemas']['ForbiddenProblem'];
+        };
+      };
+      /** @description No payout has this tradeNo. */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['NotFoundProblem'];
+        };
+      };
+      /** @description Nothing sent: the payout is final, or not PENDING, or Paypro's query knows it (`paypro` says what it said), or it changed while the resend was written. `payoutStatus` is its status as stored. */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ConflictProblem'];
+        };
+      };
+      /** @description An unexpected error. */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ServerErrorProblem'];
+        };
+      };
+      /** @description Nothing sent: Paypro could not be asked, its breaker holds payout calls (Paypro unavailable, or just back), or the store did not answer. */
       503: {
         headers: {
           /** @description Seconds to wait before retrying (sent when the store did not answer) */

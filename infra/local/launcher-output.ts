@@ -60,7 +60,7 @@ export function readyBanner(
     'Payout service ready.',
     `  API:             ${apiUrl}   (header x-api-key: ${settings.apiKey})`,
     `  API document:    ${apiUrl}/openapi.json   (OpenAPI 3.1, no key)`,
-    `  Operator API:    ${apiUrl}/admin/payouts, /admin/payouts/{tradeNo}/resolve, /admin/reports/daily.csv,`,
+    `  Operator API:    ${apiUrl}/admin/payouts, /admin/payouts/{tradeNo}/resolve, …/resend, /admin/reports/daily.csv,`,
     '                   /admin/payout-batches, /admin/payout-batches/{batchId}/approve, …/cancel',
     '                   /admin/balance, /admin/mpesa-receipts/{code}',
     `                   (header x-admin-key: ${settings.adminKey}, standing in for IAM; deployed: SigV4)`,

@@ -46,18 +46,24 @@ export const adminListQuerySchema = z.strictObject({
   cursor: cursorSchema,
 });
 
+/** Why an operator acts on a payout, in their words: kept in its history. */
+const operatorReason = z.string({ error: 'must be a string' }).check(
+  z.minLength(1, { error: 'must not be empty' }),
+  z.maxLength(RESOLVE_REASON_MAX_LENGTH, {
+    error: `must be at most ${RESOLVE_REASON_MAX_LENGTH} characters`,
+  }),
+  z.regex(/\S/, { error: 'must not be blank' }),
+);
+
 /** Body of `POST /admin/payouts/{tradeNo}/resolve`: the final state wanted, why, and whether to override Paypro. */
 export const resolveRequestSchema = z.strictObject({
   to: z.enum(['SUCCEEDED', 'FAILED'], { error: 'must be SUCCEEDED or FAILED' }),
-  reason: z.string({ error: 'must be a string' }).check(
-    z.minLength(1, { error: 'must not be empty' }),
-    z.maxLength(RESOLVE_REASON_MAX_LENGTH, {
-      error: `must be at most ${RESOLVE_REASON_MAX_LENGTH} characters`,
-    }),
-    z.regex(/\S/, { error: 'must not be blank' }),
-  ),
+  reason: operatorReason,
   force: z.optional(z.boolean({ error: 'must be true or false' })),
 });
+
+/** Body of `POST /admin/payouts/{tradeNo}/resend`: why the operator sends it again (what they checked). */
+export const resendRequestSchema = z.strictObject({ reason: operatorReason });
 
 /** Query of `GET /admin/reports/daily.csv`: the Kenya day, and where the previous reply stopped. */
 export const dailyReportQuerySchema = z.strictObject({
@@ -69,6 +75,8 @@ export const dailyReportQuerySchema = z.strictObject({
 export type AdminListQuery = z.infer<typeof adminListQuerySchema>;
 /** A validated resolution request. */
 export type ResolveRequest = z.infer<typeof resolveRequestSchema>;
+/** A validated resend request. */
+export type ResendRequest = z.infer<typeof resendRequestSchema>;
 /** A validated daily report query. */
 export type DailyReportQuery = z.infer<typeof dailyReportQuerySchema>;
 
@@ -101,10 +109,20 @@ export function parseDailyReportQuery(query: Query): DailyReportQuery {
   return parseQueryWith(dailyReportQuerySchema, query);
 }
 
-/** Validates a resolution body (already parsed JSON); ValidationError naming each bad or unknown field. */
-export function parseResolveRequest(body: unknown): ResolveRequest {
+/** A body that must be a JSON object, as one; ValidationError on `body` otherwise. */
+function objectBody(body: unknown): Record<string, unknown> {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     throw new ValidationError([{ field: 'body', message: 'must be a JSON object' }]);
   }
-  return parseWith(resolveRequestSchema, body as Record<string, unknown>);
+  return body as Record<string, unknown>;
+}
+
+/** Validates a resolution body (already parsed JSON); ValidationError naming each bad or unknown field. */
+export function parseResolveRequest(body: unknown): ResolveRequest {
+  return parseWith(resolveRequestSchema, objectBody(body));
+}
+
+/** Validates a resend body (already parsed JSON); ValidationError naming `reason` when it is missing or bad. */
+export function parseResendRequest(body: unknown): ResendRequest {
+  return parseWith(resendRequestSchema, objectBody(body));
 }

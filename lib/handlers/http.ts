@@ -16,6 +16,7 @@ import {
   PayoutNotOpenError,
   PayproUnavailableError,
   ReceiptNotFoundError,
+  ResendRefusedError,
   ResolutionContradictedError,
   ResolutionOvertakenError,
   StoreUnavailableError,
@@ -74,8 +75,10 @@ interface Problem {
   limit?: number;
   remaining?: number;
   day?: string;
-  /** 409 on a resolution: what Paypro's query said. */
+  /** 409 on a resolution or a resend: what Paypro's query said. */
   paypro?: string;
+  /** 409 on a resend: the payout's status as stored. */
+  payoutStatus?: string;
 }
 
 function problem(
@@ -96,6 +99,28 @@ function problem(
 /** Seconds an app should wait before retrying when the store is unavailable. */
 export const RETRY_AFTER_SECONDS = 5;
 
+/** The 409s: the request contradicts what is stored, or what Paypro says; undefined for any other error. */
+function conflictResponse(error: unknown): APIGatewayProxyResult | undefined {
+  if (
+    error instanceof PayoutConflictError ||
+    error instanceof AmountMismatchError ||
+    error instanceof BatchConflictError ||
+    error instanceof BatchStateError ||
+    error instanceof PayoutNotOpenError ||
+    error instanceof ResolutionOvertakenError
+  ) {
+    return problem(409, 'Conflict', error.message);
+  }
+  if (error instanceof ResolutionContradictedError) {
+    return problem(409, 'Conflict', error.message, { paypro: error.paypro });
+  }
+  if (error instanceof ResendRefusedError) {
+    const paypro = error.paypro === undefined ? {} : { paypro: error.paypro };
+    return problem(409, 'Conflict', error.message, { ...paypro, payoutStatus: error.status });
+  }
+  return undefined;
+}
+
 /**
  * The one place where errors become HTTP replies. Only statuses below 500 carry the
  * error's own message; anything unexpected is a generic 500.
@@ -114,19 +139,8 @@ export function errorResponse(error: unknown): APIGatewayProxyResult {
   ) {
     return problem(404, 'Not Found', error.message);
   }
-  if (
-    error instanceof PayoutConflictError ||
-    error instanceof AmountMismatchError ||
-    error instanceof BatchConflictError ||
-    error instanceof BatchStateError ||
-    error instanceof PayoutNotOpenError ||
-    error instanceof ResolutionOvertakenError
-  ) {
-    return problem(409, 'Conflict', error.message);
-  }
-  if (error instanceof ResolutionContradictedError) {
-    return problem(409, 'Conflict', error.message, { paypro: error.paypro });
-  }
+  const refused = conflictResponse(error);
+  if (refused) return refused;
   if (error instanceof CapExceededError) {
     return problem(422, 'Unprocessable Content', error.message, {
       cap: error.cap,

@@ -88,6 +88,12 @@ export interface Payout {
   sendFailure?: SendFailure;
   /** How many times it was sent again with the same tradeNo after a failed send (at most MAX_RESENDS). */
   resends?: number;
+  /**
+   * When Paypro's query first said it does not know this payout since its latest send: the first of
+   * the two answers, RESEND_AFTER_S apart, that the resend rule needs. Cleared by a send again, or
+   * by an answer that knows it.
+   */
+  unknownSince?: string;
   /** Set once when the payout was still open after the flag age: a human must look. */
   flaggedAt?: string;
   /** The batch it belongs to (POST /payout-batches), if any: at most one, set once. */

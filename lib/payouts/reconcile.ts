@@ -6,14 +6,15 @@ import { flagged } from './events';
 import { OPEN_PARTITION_KEYS } from './keys';
 import { isFinal, type Payout } from './payout';
 import { reportFromQuery } from './query-report';
-import { type SendDeps, sendOnce } from './send';
+import { type ResendDeps, unknownAfterSend } from './resend';
+import { sendOnce } from './send';
 import { amountAgrees, settle } from './settle';
 import type { DueIndex, DuePage, DueRef } from './store';
 
-/** What a reconcile run needs. */
-export interface ReconcileDeps extends SendDeps {
+/** What a reconcile run needs: its own settings, and the resend rule's (lib/payouts/resend.ts). */
+export interface ReconcileDeps extends ResendDeps {
   /** The payouts table with its due index: the open payouts to check, claimed one check at a time. */
-  repository: SendDeps['repository'] & DueIndex;
+  repository: ResendDeps['repository'] & DueIndex;
   secret: () => Promise<PayproSecret>;
   reconcileMinAgeMs: number;
   /** The most payouts one run checks. */
@@ -29,8 +30,10 @@ export interface ReconcileSummary {
   due: number;
   checked: number;
   settled: number;
+  /** Payouts the run sent: first sends of payouts never sent, and sends again under the resend rule. */
   resent: number;
   stillOpen: number;
+  /** Payouts the resend rule flagged, and payouts open past the flag age (these on every run). */
   flagged: number;
   failed: number;
   /** Due payouts another run had claimed, or that closed, before this run could claim them. */
@@ -46,8 +49,9 @@ const PAGE_SIZE = 500;
  * `reconcileConcurrency` at a time, and applies its answers through the state machine.
  * Each payout is first claimed by a conditional write that also sets its next check, so
  * overlapping runs never work the same payout in the same round. Stops taking payouts at
- * `stopAt` (epoch ms); what is left stays due for the next run. A payout is sent again only
- * when Paypro does not know it *and* the record proves it was never sent (no `sentAt`).
+ * `stopAt` (epoch ms); what is left stays due for the next run. A payout Paypro does not know is
+ * sent when the record proves it was never sent (no `sentAt`); one that was sent is left to the
+ * resend rule (lib/payouts/resend.ts): sent again only if its send was not taken in.
  */
 export async function reconcile(
   deps: ReconcileDeps,
@@ -195,14 +199,11 @@ async function reconcileOne(
       if (sent.kind !== 'not-sent') summary.resent += 1;
       return sent.payout;
     }
-    deps.log.warn('Paypro does not know a payout that was sent; not sending again', {
-      tradeNo: payout.tradeNo,
-      code: answer.code,
-      message: answer.message,
-    });
-    return payout;
+    return resendRule(deps, secret, { ...payout, sentAt: payout.sentAt }, answer, summary);
   }
 
+  // Paypro knows it: an earlier "unknown" answer no longer counts towards a send again.
+  if (payout.unknownSince !== undefined) await deps.resends.clearUnknown(payout.tradeNo, payout.unknownSince);
   const report = reportFromQuery(answer);
   if (!(await amountAgrees(deps, payout, report.amount, 'query'))) return payout;
   return (await settle(deps, payout, report, 'query', { note: 'reconciler asked Paypro' })).payout;
@@ -247,4 +248,18 @@ async function flagIfTooOld(deps: ReconcileDeps, payout: Payout, summary: Reconc
     },
     flagged(payout, at),
   );
+}
+
+/** A sent payout Paypro's query does not know: the resend rule decides (lib/payouts/resend.ts), and the run counts it. */
+async function resendRule(
+  deps: ReconcileDeps,
+  secret: PayproSecret,
+  payout: Payout & { sentAt: string },
+  answer: RequestRejected,
+  summary: ReconcileSummary,
+): Promise<Payout> {
+  const rule = await unknownAfterSend(deps, secret, payout, answer);
+  if (rule.outcome === 'resent') summary.resent += 1;
+  if (rule.outcome === 'flagged') summary.flagged += 1;
+  return rule.payout;
 }

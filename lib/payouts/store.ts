@@ -83,6 +83,45 @@ export interface PayoutStore extends PayoutReader {
   flag(tradeNo: string, entry: HistoryEntry, event: PayoutEvent): Promise<boolean>;
 }
 
+/** What releasing a sent payout for one more send with the same tradeNo rests on (ResendStore.release). */
+export interface ResendRelease {
+  /** The `sentAt` it was read with: the release holds only while nobody sent or released it since. */
+  sentAt: string;
+  /** The reconciler's: the first "unknown" answer its decision rests on; absent for an operator's. */
+  unknownSince?: string;
+  /** The reconciler's: released only while `resends` is below this (MAX_RESENDS); absent for an operator's. */
+  maxResends?: number;
+  at: string;
+  /** Why, in the history: who (the reconciler, or an operator with their reason) and on what. */
+  entry: HistoryEntry;
+  /** When the reconciler looks at it next. */
+  checkAfter: string;
+}
+
+/**
+ * The resend rule's writes on the payouts table (docs/payouts.md, "When Paypro fails"), apart from
+ * PayoutStore so that only the reconciler and the operator's resend carry them. Each is one
+ * conditional write on an open payout that is still the one sent at `sentAt`.
+ */
+export interface ResendStore {
+  /**
+   * Records `at` as the first time Paypro's query did not know the payout sent at `sentAt`, and
+   * moves its next check to `checkAfter`; false when refused (sent again, closed, or already recorded).
+   */
+  markUnknown(tradeNo: string, sentAt: string, at: string, checkAfter: string): Promise<boolean>;
+  /** Forgets `unknownSince` if it is still `since` (Paypro knows the payout after all); false when refused. */
+  clearUnknown(tradeNo: string, since: string): Promise<boolean>;
+  /** Moves the next check of the open payout sent at `sentAt` to `checkAfter`; false when refused. */
+  recheckAt(tradeNo: string, sentAt: string, checkAfter: string): Promise<boolean>;
+  /**
+   * Releases a PENDING payout still sent at `release.sentAt` (and, for the reconciler, still unknown
+   * since `release.unknownSince` and resent fewer than `release.maxResends` times) for one more send:
+   * removes sentAt, sendClaim, sendFailure and unknownSince, counts one more `resends`, appends the
+   * entry and moves its next check, in one write. The payout after it, or undefined when refused.
+   */
+  release(tradeNo: string, release: ResendRelease): Promise<Payout | undefined>;
+}
+
 /**
  * What the reconciler (and the money in flight) need beyond PayoutStore: the due index's reads
  * and claims. Apart, so a function that only writes payouts does not carry them.

@@ -36,6 +36,7 @@ const FUNCTIONS = [
   'get-openapi',
   'admin-list-payouts',
   'admin-resolve-payout',
+  'admin-resend-payout',
   'admin-daily-report',
   'advance-batches',
   'wake-batches',
@@ -277,6 +278,7 @@ describe('serverless package --stage prod (offline, no credentials)', () => {
       ApiGatewayMethodAdminPayoutsGet: false,
       ApiGatewayMethodAdminPayoutsTradenoVarGet: false,
       ApiGatewayMethodAdminPayoutsTradenoVarResolvePost: false,
+      ApiGatewayMethodAdminPayoutsTradenoVarResendPost: false,
       ApiGatewayMethodAdminReportsDailycsvGet: false,
       ApiGatewayMethodAdminPayoutDashbatchesGet: false,
       ApiGatewayMethodAdminPayoutDashbatchesBatchidVarGet: false,
@@ -313,6 +315,7 @@ describe('serverless package --stage prod (offline, no credentials)', () => {
     const admin = {
       ApiGatewayMethodAdminPayoutsGet: ['GET', 'AdminDashlistDashpayoutsLambdaFunction'],
       ApiGatewayMethodAdminPayoutsTradenoVarResolvePost: ['POST', 'AdminDashresolveDashpayoutLambdaFunction'],
+      ApiGatewayMethodAdminPayoutsTradenoVarResendPost: ['POST', 'AdminDashresendDashpayoutLambdaFunction'],
       ApiGatewayMethodAdminReportsDailycsvGet: ['GET', 'AdminDashdailyDashreportLambdaFunction'],
       ApiGatewayMethodAdminPayoutsTradenoVarGet: ['GET', 'AdminDashgetDashpayoutLambdaFunction'],
       ApiGatewayMethodAdminPayoutDashbatchesGet: ['GET', 'AdminDashlistDashbatchesLambdaFunction'],
@@ -350,7 +353,7 @@ describe('serverless package --stage prod (offline, no credentials)', () => {
       if (!(id in admin)) expect(type, id).toBe('NONE');
     }
     const paths = ofType('AWS::ApiGateway::Resource').map(([, r]) => r.Properties.PathPart);
-    expect(paths).toEqual(expect.arrayContaining(['admin', 'resolve', 'reports', 'daily.csv']));
+    expect(paths).toEqual(expect.arrayContaining(['admin', 'resolve', 'resend', 'reports', 'daily.csv']));
   });
 
   it('throttles apps with a usage plan: rate, burst and a daily quota', () => {
@@ -491,6 +494,15 @@ describe('serverless package --stage prod (offline, no credentials)', () => {
         `secretsmanager:GetSecretValue ${SECRET}`,
       ].sort(),
     );
+    // The operator's resend reads and writes one payout, and signs its query and its send with the
+    // secret (its grants on the limits table, where the breaker lives, are checked with the caps).
+    expect(grants('AdminResendPayoutRole')).toEqual(
+      [
+        `dynamodb:GetItem ${PAYOUTS}`,
+        `dynamodb:UpdateItem ${PAYOUTS}`,
+        `secretsmanager:GetSecretValue ${SECRET}`,
+      ].sort(),
+    );
     // Balance and receipts only read: Paypro through the secret, the stores through their indexes.
     expect(grants('AdminGetBalanceRole')).toEqual(
       [
@@ -548,6 +560,7 @@ describe('serverless package --stage prod (offline, no credentials)', () => {
       ['GetOpenapiRole', 'GetDashopenapiLogGroup'],
       ['AdminListPayoutsRole', 'AdminDashlistDashpayoutsLogGroup'],
       ['AdminResolvePayoutRole', 'AdminDashresolveDashpayoutLogGroup'],
+      ['AdminResendPayoutRole', 'AdminDashresendDashpayoutLogGroup'],
       ['AdminDailyReportRole', 'AdminDashdailyDashreportLogGroup'],
       ['AdvanceBatchesRole', 'AdvanceDashbatchesLogGroup'],
       ['WakeBatchesRole', 'WakeDashbatchesLogGroup'],
@@ -597,7 +610,7 @@ describe('serverless package --stage prod (offline, no credentials)', () => {
               .map((m) => m.MetricStat.Metric.Dimensions[0].Value as string),
       );
     expect(watching('Errors').sort()).toEqual(FUNCTIONS.map((f) => `paypro-payouts-prod-${f}`).sort());
-    for (const metric of ['PayoutAnomaly', 'PayoutOpenOver24h', 'ReconcileFailure']) {
+    for (const metric of ['PayoutAnomaly', 'PayoutOpenOver24h', 'PayoutFlaggedUnknown', 'ReconcileFailure']) {
       expect(byMetric(metric)).toEqual([
         expect.objectContaining({
           Namespace: 'PayproPayouts',
@@ -972,6 +985,17 @@ describe('daily caps in the packaged prod template', () => {
     expect(onCounters('GetPayoutRole')).toEqual([]);
     // An operator's FAILED gives back too; listing and the report never touch the counters.
     expect(onCounters('AdminResolvePayoutRole')).toEqual(['dynamodb:UpdateItem']);
+    // The resend's send: a FAILED's give-back on the counters, and the Paypro breaker's item only.
+    const onLimitsTable = statementsOf(roles.AdminResendPayoutRole as Resource)
+      .filter((s) => JSON.stringify(s.Resource).includes('PayoutLimitsTable'))
+      .map((s) => ({ actions: actions(s).sort(), condition: (s as Json).Condition }));
+    expect(onLimitsTable).toEqual([
+      { actions: ['dynamodb:UpdateItem'], condition: undefined },
+      {
+        actions: ['dynamodb:GetItem', 'dynamodb:PutItem'],
+        condition: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': ['PAYPRO#BREAKER'] } },
+      },
+    ]);
     expect(onCounters('AdminListPayoutsRole')).toEqual([]);
     expect(onCounters('AdminDailyReportRole')).toEqual([]);
     // The balance route reads the day's counter to show the caps' usage; it never changes one.

@@ -98,6 +98,17 @@ vi.mock('../../functions/admin-get-balance', async (importOriginal) => {
   return { ...actual, adminGetBalanceHandler: checking(actual.adminGetBalanceHandler, 'GET /admin/balance') };
 });
 
+vi.mock('../../functions/admin-resend-payout', async (importOriginal) => {
+  const actual = await importOriginal<typeof import('../../functions/admin-resend-payout')>();
+  return {
+    ...actual,
+    adminResendPayoutHandler: checking(
+      actual.adminResendPayoutHandler,
+      'POST /admin/payouts/{tradeNo}/resend',
+    ),
+  };
+});
+
 vi.mock('../../functions/admin-get-receipt', async (importOriginal) => {
   const actual = await importOriginal<typeof import('../../functions/admin-get-receipt')>();
   return {

@@ -15,6 +15,8 @@ import type {
   DueRef,
   PayoutOutbox,
   PayoutStore,
+  ResendRelease,
+  ResendStore,
   Transition,
 } from '../../../lib/payouts/store';
 
@@ -56,17 +58,27 @@ function pageOf<T>(
 
 /**
  * The payouts table in memory, as the use cases see it: PayoutStore (create, send, settle,
- * reconcile), PayoutOutbox (the publisher) and BatchPayouts (batches). Every write checks the
+ * reconcile), PayoutOutbox (the publisher), BatchPayouts (batches) and ResendStore (resends). Every write checks the
  * same conditions as PayoutRepository's and refuses with the same domain errors (or `false`/
  * `undefined` where the port says so), and changes nothing when refused.
  * test/integration/payout-store-contract.test.ts holds both to the same assertions.
  */
-export class InMemoryPayoutStore implements PayoutStore, PayoutOutbox, BatchPayouts {
+export class InMemoryPayoutStore implements PayoutStore, PayoutOutbox, BatchPayouts, ResendStore {
   private readonly rows = new Map<string, Row>();
 
   /** Every payout as stored now, by tradeNo order: for a test's Assess. */
   all(): Payout[] {
     return [...this.rows.keys()].sort().map((tradeNo) => copy((this.rows.get(tradeNo) as Row).payout));
+  }
+
+  /**
+   * Sets `fields` on a stored payout as a writer outside the ports the fake models would (what a
+   * failed send proved, `sendFailure`): for a test's Prepare, between acts.
+   */
+  patch(tradeNo: string, fields: Partial<Payout>): void {
+    const row = this.rows.get(tradeNo);
+    if (!row) throw new Error(`no payout ${tradeNo} to patch`);
+    Object.assign(row.payout, copy(fields));
   }
 
   /** Whether `tradeNo` is in the due index, and when it is due: for a test's Assess. */
@@ -193,6 +205,48 @@ export class InMemoryPayoutStore implements PayoutStore, PayoutOutbox, BatchPayo
     return true;
   }
 
+  async markUnknown(tradeNo: string, sentAt: string, at: string, checkAfter: string): Promise<boolean> {
+    const row = this.stillSent(tradeNo, sentAt);
+    if (!row || row.payout.unknownSince !== undefined) return false;
+    row.payout.unknownSince = at;
+    row.checkAfter = checkAfter;
+    return true;
+  }
+
+  async clearUnknown(tradeNo: string, since: string): Promise<boolean> {
+    const row = this.rows.get(tradeNo);
+    if (!row || row.payout.unknownSince !== since) return false;
+    delete row.payout.unknownSince;
+    return true;
+  }
+
+  async recheckAt(tradeNo: string, sentAt: string, checkAfter: string): Promise<boolean> {
+    const row = this.stillSent(tradeNo, sentAt);
+    if (!row) return false;
+    row.checkAfter = checkAfter;
+    return true;
+  }
+
+  async release(tradeNo: string, release: ResendRelease): Promise<Payout | undefined> {
+    const row = this.stillSent(tradeNo, release.sentAt);
+    const holds =
+      row !== undefined &&
+      row.payout.status === 'PENDING' &&
+      (release.unknownSince === undefined || row.payout.unknownSince === release.unknownSince) &&
+      (release.maxResends === undefined || (row.payout.resends ?? 0) < release.maxResends);
+    if (!holds) return undefined;
+    const payout = row.payout;
+    delete payout.sentAt;
+    delete payout.sendClaim;
+    delete payout.sendFailure;
+    delete payout.unknownSince;
+    payout.resends = (payout.resends ?? 0) + 1;
+    payout.updatedAt = release.at;
+    payout.history = [...payout.history, copy(release.entry)];
+    row.checkAfter = release.checkAfter;
+    return copy(payout);
+  }
+
   async readOutbox(tradeNo: string): Promise<PayoutEvent[]> {
     const events = this.rows.get(tradeNo)?.outbox ?? [];
     return copy(events).sort((a, b) => a.version - b.version);
@@ -249,6 +303,12 @@ export class InMemoryPayoutStore implements PayoutStore, PayoutOutbox, BatchPayo
     if (!row || row.payout.batchId !== undefined || row.payout.requestHash !== requestHash) return false;
     Object.assign(row.payout, { batchId, adoptedAt: at });
     return true;
+  }
+
+  /** The row of an open payout still sent at `sentAt` (ResendRepository's condition), or undefined. */
+  private stillSent(tradeNo: string, sentAt: string): Row | undefined {
+    const row = this.rows.get(tradeNo);
+    return row?.openPk !== undefined && row.payout.sentAt === sentAt ? row : undefined;
   }
 
   /** The open payouts under `partitionKey` due at `now`, most overdue first. */

@@ -45,6 +45,9 @@ export function payoutWorld(options: { start?: string; dailyCaps?: DailyCaps } =
     reconcileBatchSize: 100,
     reconcileFlagAfterMs: 24 * 60 * 60_000,
     reconcileConcurrency: 4,
+    resends: store,
+    resendAfterMs: 120_000,
+    maxResends: 3,
     verifyByQuery: true,
   };
   return { store, caps, paypro, clock, counter, log, breaker, breakerStore, deps };

@@ -304,6 +304,8 @@ describe('the console server in front of a stage', () => {
       '/format.js': { status: 200, type: 'text/javascript; charset=utf-8' },
       '/funds.js': { status: 200, type: 'text/javascript; charset=utf-8' },
       '/progress.js': { status: 200, type: 'text/javascript; charset=utf-8' },
+      '/resend-view.js': { status: 200, type: 'text/javascript; charset=utf-8' },
+      '/resend.js': { status: 200, type: 'text/javascript; charset=utf-8' },
     });
   });
 

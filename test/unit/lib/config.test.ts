@@ -29,6 +29,8 @@ describe('loadConfig', () => {
       reconcileBatchSize: 5000,
       reconcileConcurrency: 8,
       reconcileFlagAfterMs: 86400000,
+      resendAfterMs: 120_000,
+      maxResends: 3,
       eventBusName: 'payouts-prod',
       payoutBatchesTable: 'payout-batches-prod',
       batchApprovalTtlMs: 86400000,
@@ -122,6 +124,26 @@ describe('loadConfig', () => {
     );
     expect(() => loadConfig({ ...required, RECONCILE_CONCURRENCY: '2.5' })).toThrow(
       'RECONCILE_CONCURRENCY must be a whole number',
+    );
+  });
+
+  it('reads how far apart Paypro must not know a sent payout, and how often it is sent again, naming a bad one', () => {
+    // Prepare
+    const set = { ...required, RESEND_AFTER_S: '30', MAX_RESENDS: '0' };
+    // Act
+    const config = loadConfig(set);
+    // Assess
+    expect(config).toMatchObject({ resendAfterMs: 30_000, maxResends: 0 });
+    expect(() => loadConfig({ ...required, RESEND_AFTER_S: '0', MAX_RESENDS: '11' })).toThrow(
+      new ConfigError(
+        'Invalid configuration: RESEND_AFTER_S must be at least 1; MAX_RESENDS must be at most 10.',
+      ),
+    );
+    expect(() => loadConfig({ ...required, RESEND_AFTER_S: '3601' })).toThrow(
+      'RESEND_AFTER_S must be at most 3600',
+    );
+    expect(() => loadConfig({ ...required, MAX_RESENDS: 'three' })).toThrow(
+      'MAX_RESENDS must be a whole number',
     );
   });
 

@@ -108,7 +108,7 @@ describe('reconcile', () => {
     expect((await world.store.get('r-2'))?.status).toBe('PROCESSING');
   });
 
-  it('never sends again a payout that was sent, even when Paypro says it does not know it', async () => {
+  it('never sends at once a payout that was sent when Paypro says it does not know it: notes it, asks again after RESEND_AFTER_S', async () => {
     // Prepare
     const world = await worldWith(open('r-3', true));
     world.paypro.answerQuery('r-3', 'not-found');
@@ -117,11 +117,11 @@ describe('reconcile', () => {
     // Act
     const summary = await reconcile(world.deps);
 
-    // Assess
+    // Assess: the resend rule (test/unit/lib/payouts/resend.test.ts) decides at the second answer.
     expect(summary).toEqual({ ...NOTHING, due: 1, checked: 1, stillOpen: 1 });
     expect(world.paypro.payoutCalls).toEqual([]);
-    expect(world.store.all()).toEqual([open('r-3', true)]);
-    expect(world.store.dueAt('r-3')).toBe('2026-11-24T07:03:00.000Z');
+    expect(world.store.all()).toEqual([{ ...open('r-3', true), unknownSince: '2026-11-24T07:02:00.000Z' }]);
+    expect(world.store.dueAt('r-3')).toBe('2026-11-24T07:04:00.000Z');
   });
 
   it('flags a payout still open past the flag age once, and counts it on every run', async () => {
