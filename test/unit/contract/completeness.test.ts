@@ -80,6 +80,7 @@ describe('openapi.json, as an integrator reads it', () => {
       'PayoutStatus',
       'PayoutWebhookType',
       'PayproOutcome',
+      'PayproWebhookType',
       'QueryBoolean',
       'ReceiptMatch',
       'Resolution',
