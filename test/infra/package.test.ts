@@ -48,6 +48,7 @@ const FUNCTIONS = [
   'admin-get-balance',
   'admin-get-receipt',
   'float-monitor',
+  'paypro-breaker',
 ];
 let dir: string;
 let template: Template;
@@ -513,6 +514,19 @@ describe('serverless package --stage prod (offline, no credentials)', () => {
       actions(st).includes('events:PutEvents'),
     );
     expect(floatEvents?.Resource).toEqual({ 'Fn::GetAtt': ['PayoutsEventBus', 'Arn'] });
+    // The breaker's prober reads the work held (the open payouts and their states) and asks Paypro's
+    // payout query (its item is with the counters, below); it publishes Paypro Unavailable / Restored.
+    expect(grants('PayproBreakerRole')).toEqual(
+      [
+        `dynamodb:BatchGetItem ${PAYOUTS}`,
+        `dynamodb:Query ${DUE_INDEX}`,
+        `secretsmanager:GetSecretValue ${SECRET}`,
+      ].sort(),
+    );
+    const breakerEvents = statementsOf(roles.PayproBreakerRole as Resource).find((st) =>
+      actions(st).includes('events:PutEvents'),
+    );
+    expect(breakerEvents?.Resource).toEqual({ 'Fn::GetAtt': ['PayoutsEventBus', 'Arn'] });
     expect(grants('AdminGetReceiptRole')).toEqual(
       [
         `dynamodb:GetItem ${PAYOUTS}`,
@@ -558,6 +572,7 @@ describe('serverless package --stage prod (offline, no credentials)', () => {
       ['AdminGetBalanceRole', 'AdminDashgetDashbalanceLogGroup'],
       ['AdminGetReceiptRole', 'AdminDashgetDashreceiptLogGroup'],
       ['FloatMonitorRole', 'FloatDashmonitorLogGroup'],
+      ['PayproBreakerRole', 'PayproDashbreakerLogGroup'],
     ] as const) {
       const logs = statementsOf(roles[role] as Resource).find((st) =>
         actions(st).includes('logs:PutLogEvents'),
@@ -641,6 +656,40 @@ describe('serverless package --stage prod (offline, no credentials)', () => {
     const deployed = ofType('AWS::Lambda::Function').map(([, fn]) => fn.Properties.FunctionName);
     expect(watching('Throttles').sort()).toEqual(deployed.sort());
     for (const alarm of alarms) expect(alarm.AlarmActions).toEqual([{ Ref: 'AlarmTopic' }]);
+  });
+
+  it('runs the breaker’s prober within a minute, alarms while Paypro is unavailable, and gives every function the breaker’s settings', () => {
+    // Prepare
+    const fns = functionsById();
+    const alarms = ofType('AWS::CloudWatch::Alarm').map(([, a]) => a.Properties);
+
+    // Act
+    const prober = fns.PayproDashbreakerLambdaFunction;
+    const unavailable = alarms.filter((a) => a.MetricName === 'PayproBreakerOpen');
+
+    // Assess: a run ends before the next minute's starts.
+    expect(prober?.Properties.Timeout).toBeLessThanOrEqual(60);
+    expect(unavailable).toEqual([
+      expect.objectContaining({
+        AlarmName: 'paypro-payouts-prod-paypro-unavailable',
+        Namespace: 'PayproPayouts',
+        Dimensions: [{ Name: 'service', Value: 'paypro-payouts-prod' }],
+        Statistic: 'Sum',
+        Threshold: 0,
+        ComparisonOperator: 'GreaterThanThreshold',
+        TreatMissingData: 'notBreaching',
+        OKActions: [{ Ref: 'AlarmTopic' }],
+      }),
+    ]);
+    for (const [id, fn] of Object.entries(fns)) {
+      expect(fn.Properties.Environment.Variables, id).toMatchObject({
+        PAYPRO_BREAKER_FAILURES: '5',
+        PAYPRO_BREAKER_WINDOW_S: '30',
+        PAYPRO_PROBE_S: '15',
+        PAYPRO_RAMP_S: '60',
+        PAYPRO_BREAKER_CACHE_MS: '1000',
+      });
+    }
   });
 
   it('holds every table to the payouts table’s safety: PITR, SSE, deletion protection, retained on delete and replace', () => {
@@ -740,13 +789,19 @@ describe('serverless package --stage prod (offline, no credentials)', () => {
       OUTBOX_SWEEP_MIN_AGE_S: '60',
     });
     const schedules = ofType('AWS::Events::Rule').filter(([, r]) => r.Properties.ScheduleExpression);
-    // The outbox sweep, wake-batches and the float monitor every minute, the reconciler every five.
+    // The outbox sweep, wake-batches, the float monitor and the breaker's prober every minute, the
+    // reconciler every five.
     expect(schedules.map(([, r]) => r.Properties.ScheduleExpression).sort()).toEqual([
+      'rate(1 minute)',
       'rate(1 minute)',
       'rate(1 minute)',
       'rate(1 minute)',
       'rate(5 minutes)',
     ]);
+    const prober = schedules.find(([, r]) =>
+      JSON.stringify(r.Properties.Targets).includes('PayproDashbreakerLambdaFunction'),
+    );
+    expect(prober?.[1].Properties.ScheduleExpression).toBe('rate(1 minute)');
   });
 
   it('delivers webhooks from a queue fed by a rule on the bus, retrying for a day, then a DLQ with an alarm', () => {
@@ -971,5 +1026,17 @@ describe('daily caps in the packaged prod template', () => {
     expect(onCounters('AdminGetReceiptRole')).toEqual([]);
     // The float monitor's FLOAT#STATE item shares the counters' table, under a key no counter has.
     expect(onCounters('FloatMonitorRole')).toEqual(['dynamodb:GetItem', 'dynamodb:UpdateItem']);
+    // So does the breaker's PAYPRO#BREAKER item, and the prober may touch that item only.
+    expect(onCounters('PayproBreakerRole')).toEqual([
+      'dynamodb:GetItem',
+      'dynamodb:PutItem',
+      'dynamodb:UpdateItem',
+    ]);
+    const breakerItem = statementsOf(roles.PayproBreakerRole as Resource).find((s) =>
+      JSON.stringify(s.Resource).includes('PayoutLimitsTable'),
+    ) as { Condition?: unknown } | undefined;
+    expect(breakerItem?.Condition).toEqual({
+      'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': ['PAYPRO#BREAKER'] },
+    });
   });
 });
