@@ -38,6 +38,7 @@ export const ENTRIES: Readonly<Record<string, string>> = {
   'admin-get-receipt': 'functions/admin-get-receipt.ts',
   'float-monitor': 'functions/float-monitor.ts',
   'paypro-breaker': 'functions/paypro-breaker.ts',
+  'admin-get-paypro-status': 'functions/admin-get-paypro-status.ts',
   floor: 'bench/floor-entry.ts',
   'floor-events': 'bench/floor-events-entry.ts',
   'floor-webhooks': 'bench/floor-webhooks-entry.ts',

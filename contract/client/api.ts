@@ -342,6 +342,26 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/admin/paypro-status': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Whether Paypro is available, since when, and what waits for it
+     * @description Paypro's availability as the breaker in front of every Paypro money call sees it (its item read for this reply): available, unavailable since `since` (nothing is sent; single payouts wait PENDING, batch items in their queue; nothing is lost; `nextProbeAt` says when it is tried again), or resuming after `restoredAt` until `rampUntil`. While unavailable or resuming, `held` counts the payouts recorded and never sent, their shillings and their batches. Asks Paypro nothing; reads only.
+     */
+    get: operations['adminGetPayproStatus'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/admin/mpesa-receipts/{code}': {
     parameters: {
       query?: never;
@@ -1237,6 +1257,11 @@ export interface components {
       | 'payout.failed'
       | 'payout.flagged'
       | 'payout.anomaly';
+    /**
+     * @description Paypro as the breaker sees it: available (payouts are sent), unavailable (the breaker is open: nothing is sent until a probe succeeds; nothing is lost) or resuming (it closed less than PAYPRO_RAMP_S ago: held payouts are going out again, at a ramp).
+     * @enum {string}
+     */
+    PayproAvailability: 'available' | 'unavailable' | 'resuming';
     /** @description Paypro's notify. Paypro signs nothing: the path token authenticates it, and by default the result applied is Paypro's answer to a query, not this body. */
     PayproCallback: {
       platFormTradeNo?: string | null;
@@ -1272,6 +1297,25 @@ export interface components {
      * @enum {string}
      */
     PayproOutcome: 'SUCCEEDED' | 'PROCESSING' | 'FAILED';
+    /** @description Paypro's availability as the service's breaker sees it, since when, and the work waiting for it. */
+    PayproStatus: {
+      availability: components['schemas']['PayproAvailability'];
+      /** @description Unavailable or resuming: when Paypro became unavailable; else null */
+      since: components['schemas']['Timestamp'] | null;
+      /** @description Unavailable or resuming: the failure that opened the breaker, in one line; else null */
+      failure: string | null;
+      /** @description Unavailable or resuming: the latest failure seen while it was open (probes included); else null */
+      lastFailure: string | null;
+      /** @description Unavailable: when paypro-breaker probes next (every PAYPRO_PROBE_S); else null */
+      nextProbeAt: components['schemas']['Timestamp'] | null;
+      /** @description Resuming or available: when the last outage ended; null while unavailable or if none is known */
+      restoredAt: components['schemas']['Timestamp'] | null;
+      /** @description Resuming: when every send is let through again (restoredAt + PAYPRO_RAMP_S); else null */
+      rampUntil: components['schemas']['Timestamp'] | null;
+      /** @description Unavailable or resuming: the work held for Paypro, read for this reply; null when available */
+      held: components['schemas']['HeldWork'] | null;
+      readAt: components['schemas']['Timestamp'];
+    };
     /** @description The body of a Paypro availability webhook (Standard Webhooks): its type, when, and the event's detail. */
     PayproWebhook: {
       type: components['schemas']['PayproWebhookType'];
@@ -2721,6 +2765,65 @@ export interface operations {
       /** @description Paypro's balance could not be read (no answer, a refusal, or figures that are not amounts), or the store did not answer. */
       503: {
         headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['UnavailableProblem'];
+        };
+      };
+    };
+  };
+  adminGetPayproStatus: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Paypro's availability and the work held. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PayproStatus'];
+        };
+      };
+      /** @description A query parameter was sent (the route takes none); `errors` lists every problem. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['BadRequestProblem'];
+        };
+      };
+      /** @description Not signed, or signed by a principal not allowed execute-api:Invoke (API Gateway, JSON); or no operator identity reached the function (problem+json). Under `npm start`: no or a wrong x-admin-key. */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['GatewayError'];
+          'application/problem+json': components['schemas']['ForbiddenProblem'];
+        };
+      };
+      /** @description An unexpected error. */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ServerErrorProblem'];
+        };
+      };
+      /** @description The payout store did not answer (or, resolving a payout, Paypro); nothing was sent. Retry after Retry-After seconds. */
+      503: {
+        headers: {
+          /** @description Seconds to wait before retrying (sent when the store did not answer) */
+          'Retry-After'?: number;
           [name: string]: unknown;
         };
         content: {

@@ -72,7 +72,7 @@ export function readyBanner(
     `  API document:    ${apiUrl}/openapi.json   (OpenAPI 3.1, no key)`,
     `  Operator API:    ${apiUrl}/admin/payouts, /admin/payouts/{tradeNo}/resolve, /admin/reports/daily.csv,`,
     '                   /admin/payout-batches, /admin/payout-batches/{batchId}/approve, …/cancel',
-    '                   /admin/balance, /admin/mpesa-receipts/{code}',
+    '                   /admin/balance, /admin/mpesa-receipts/{code}, /admin/paypro-status',
     `                   (header x-admin-key: ${settings.adminKey}, standing in for IAM; deployed: SigV4)`,
     `  Console:         ${operatorConsole}   (operator console; CONSOLE_PORT sets the port)`,
     `  Paypro:          ${paypro}`,

@@ -49,6 +49,7 @@ const FUNCTIONS = [
   'admin-get-receipt',
   'float-monitor',
   'paypro-breaker',
+  'admin-get-paypro-status',
 ];
 let dir: string;
 let template: Template;
@@ -286,6 +287,7 @@ describe('serverless package --stage prod (offline, no credentials)', () => {
       ApiGatewayMethodAdminPayoutDashbatchesBatchidVarCancelPost: false,
       ApiGatewayMethodAdminBalanceGet: false,
       ApiGatewayMethodAdminMpesaDashreceiptsCodeVarGet: false,
+      ApiGatewayMethodAdminPayproDashstatusGet: false,
     });
     const target = (id: string) => JSON.stringify(methods[id]?.Properties.Integration.Uri);
     expect(target('ApiGatewayMethodPayoutDashbatchesPost')).toContain(
@@ -332,6 +334,7 @@ describe('serverless package --stage prod (offline, no credentials)', () => {
       ],
       ApiGatewayMethodAdminBalanceGet: ['GET', 'AdminDashgetDashbalanceLambdaFunction'],
       ApiGatewayMethodAdminMpesaDashreceiptsCodeVarGet: ['GET', 'AdminDashgetDashreceiptLambdaFunction'],
+      ApiGatewayMethodAdminPayproDashstatusGet: ['GET', 'AdminDashgetDashpayproDashstatusLambdaFunction'],
     };
     // Act
     const auth = Object.fromEntries(
@@ -527,6 +530,10 @@ describe('serverless package --stage prod (offline, no credentials)', () => {
       actions(st).includes('events:PutEvents'),
     );
     expect(breakerEvents?.Resource).toEqual({ 'Fn::GetAtt': ['PayoutsEventBus', 'Arn'] });
+    // Paypro's availability: the work held only (the breaker's item is with the counters, below); no Paypro call.
+    expect(grants('AdminGetPayproStatusRole')).toEqual(
+      [`dynamodb:BatchGetItem ${PAYOUTS}`, `dynamodb:Query ${DUE_INDEX}`].sort(),
+    );
     expect(grants('AdminGetReceiptRole')).toEqual(
       [
         `dynamodb:GetItem ${PAYOUTS}`,
@@ -573,6 +580,7 @@ describe('serverless package --stage prod (offline, no credentials)', () => {
       ['AdminGetReceiptRole', 'AdminDashgetDashreceiptLogGroup'],
       ['FloatMonitorRole', 'FloatDashmonitorLogGroup'],
       ['PayproBreakerRole', 'PayproDashbreakerLogGroup'],
+      ['AdminGetPayproStatusRole', 'AdminDashgetDashpayproDashstatusLogGroup'],
     ] as const) {
       const logs = statementsOf(roles[role] as Resource).find((st) =>
         actions(st).includes('logs:PutLogEvents'),
@@ -1038,5 +1046,11 @@ describe('daily caps in the packaged prod template', () => {
     expect(breakerItem?.Condition).toEqual({
       'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': ['PAYPRO#BREAKER'] },
     });
+    // The Paypro status route reads that item, and nothing else of the table.
+    expect(onCounters('AdminGetPayproStatusRole')).toEqual(['dynamodb:GetItem']);
+    const statusItem = statementsOf(roles.AdminGetPayproStatusRole as Resource).find((s) =>
+      JSON.stringify(s.Resource).includes('PayoutLimitsTable'),
+    ) as { Condition?: unknown } | undefined;
+    expect(statusItem?.Condition).toEqual(breakerItem?.Condition);
   });
 });

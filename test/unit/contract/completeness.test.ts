@@ -79,6 +79,7 @@ describe('openapi.json, as an integrator reads it', () => {
       'HistorySource',
       'PayoutStatus',
       'PayoutWebhookType',
+      'PayproAvailability',
       'PayproOutcome',
       'PayproWebhookType',
       'QueryBoolean',
