@@ -132,7 +132,7 @@ describe('the breaker’s operations side, wired as deployed', () => {
     expect(after).toMatchObject({
       availability: 'resuming',
       since: opened.openedAt,
-      restoredAt: (published[1]?.detail as { restoredAt?: string }).restoredAt,
+      restoredAt: summary.published[1]?.restoredAt,
       held,
     });
   });
