@@ -59,6 +59,12 @@ interface Written {
 const WRITE_ATTEMPTS = 3;
 
 /**
+ * How long a publisher holds the publication of a transition it claimed: enough to read the held
+ * work and put the event on the bus; a publisher that dies meanwhile leaves it to the next run.
+ */
+export const PUBLISH_LEASE_MS = 30_000;
+
+/**
  * The breaker every money call goes through, shared by all functions and containers through one
  * item (BreakerStore). Reads are cached for `cacheMs`; every change is a conditional write on a
  * fresh read. A store failure never stops a payout: the breaker then admits and counts
@@ -219,15 +225,16 @@ export class SharedBreaker implements BreakerGate {
   }
 
   /**
-   * Publishes the item's unpublished transitions in order, clearing each once published; returns
-   * those published. Stops at a failure (the prober's next run tries again from there) and when
-   * the clear finds the transition gone: another publisher took it, and takes the rest too.
+   * Publishes the item's unpublished transitions in order, each under a claim (so overlapping runs
+   * publish it once), clearing it once published; returns those published. Stops at a failure (the
+   * next run tries again once the claim has expired) and at a transition another publisher holds.
    */
   private async publishPending(state: BreakerState): Promise<BreakerTransition[]> {
     const events = this.deps.events;
     const published: BreakerTransition[] = [];
     if (!events || !state.pending?.length) return published;
     for (const pending of state.pending) {
+      if (!(await this.claim(pending))) break;
       try {
         await events.publish(pending);
       } catch (error) {
@@ -245,13 +252,28 @@ export class SharedBreaker implements BreakerGate {
       try {
         cleared = await this.deps.store.clearPending(pending.eventId);
       } catch (error) {
-        // Left in the item: published again next run, under the same eventId (consumers dedupe on it).
+        // Left in the item: published again once the claim expires, under the same eventId.
         this.storeFailed(error);
         break;
       }
       if (!cleared) break;
     }
     return published;
+  }
+
+  /** Claims the publication of `pending` for PUBLISH_LEASE_MS; false when another publisher has it, or the store failed. */
+  private async claim(pending: BreakerTransition): Promise<boolean> {
+    const now = this.deps.now();
+    try {
+      return await this.deps.store.claimPublication(
+        pending.eventId,
+        now.toISOString(),
+        new Date(now.getTime() + PUBLISH_LEASE_MS).toISOString(),
+      );
+    } catch (error) {
+      this.storeFailed(error);
+      return false;
+    }
   }
 
   private storeFailed(error: unknown): void {

@@ -130,6 +130,70 @@ describe.each([
     expect(await store.read()).toEqual({ ...restored, version: restored.version + 2, pending: [] });
   });
 
+  it('lets one publisher at a time claim the oldest transition, until its claim expires or it clears it', async () => {
+    // Prepare: an Unavailable and a Restored, neither published.
+    const store = await open();
+    await advance(store, (state) => failed(state, 5));
+    const restored = await advance(store, (state) => afterProbe(state, at(15), { ok: true }) ?? state);
+    const [unavailable, back] = restored.pending ?? [];
+    const id = unavailable?.eventId ?? '';
+
+    // Act
+    const newest = await store.claimPublication(
+      back?.eventId ?? '',
+      at(20).toISOString(),
+      at(50).toISOString(),
+    );
+    const first = await store.claimPublication(id, at(20).toISOString(), at(50).toISOString());
+    const whileHeld = await store.claimPublication(id, at(49).toISOString(), at(79).toISOString());
+    const claimed = await store.read();
+    const afterExpiry = await store.claimPublication(id, at(50).toISOString(), at(80).toISOString());
+    const cleared = await store.clearPending(id);
+    const next = await store.claimPublication(
+      back?.eventId ?? '',
+      at(51).toISOString(),
+      at(81).toISOString(),
+    );
+
+    // Assess
+    expect([newest, first, whileHeld, afterExpiry, cleared, next]).toEqual([
+      false,
+      true,
+      false,
+      true,
+      true,
+      true,
+    ]);
+    expect(claimed.publishing).toEqual({ eventId: id, until: at(50).toISOString() });
+    expect(claimed.version).toBe(restored.version + 1);
+    expect(await store.read()).toEqual({
+      ...restored,
+      version: restored.version + 4,
+      pending: [back],
+      publishing: { eventId: back?.eventId, until: at(81).toISOString() },
+    });
+  });
+
+  it('keeps a claim through a sender’s write, and drops it with the transition it is on', async () => {
+    // Prepare: a publisher holds the Unavailable's publication.
+    const store = await open();
+    const opened = await advance(store, (state) => failed(state, 5));
+    const id = opened.pending?.[0]?.eventId ?? '';
+    await store.claimPublication(id, at(1).toISOString(), at(31).toISOString());
+
+    // Act: the prober's probe claim (a whole-item write), then the clear.
+    const probed = await advance(store, (state) => ({
+      ...state,
+      version: state.version + 1,
+      probeAt: at(15).toISOString(),
+    }));
+    await store.clearPending(id);
+
+    // Assess
+    expect(probed.publishing).toEqual({ eventId: id, until: at(31).toISOString() });
+    expect((await store.read()).publishing).toBeUndefined();
+  });
+
   it('refuses a write made on a read from before a clear, so a published transition never comes back', async () => {
     // Prepare
     const store = await open();

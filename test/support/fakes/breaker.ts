@@ -45,10 +45,19 @@ export class InMemoryBreakerStore implements BreakerStore {
     return true;
   }
 
+  async claimPublication(eventId: string, now: string, until: string): Promise<boolean> {
+    this.check();
+    if (this.state.pending?.[0]?.eventId !== eventId) return false;
+    if (this.state.publishing !== undefined && this.state.publishing.until > now) return false;
+    this.state = { ...this.state, version: this.state.version + 1, publishing: { eventId, until } };
+    return true;
+  }
+
   async clearPending(eventId: string): Promise<boolean> {
     this.check();
     if (this.state.pending?.[0]?.eventId !== eventId) return false;
-    this.state = { ...this.state, version: this.state.version + 1, pending: this.state.pending.slice(1) };
+    const { publishing: _claim, ...rest } = this.state;
+    this.state = { ...rest, version: this.state.version + 1, pending: this.state.pending.slice(1) };
     return true;
   }
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { BusBreakerEvents } from '../../../../lib/paypro/breaker-events';
+import { PUBLISH_LEASE_MS } from '../../../../lib/paypro/breaker-service';
 import type { HeldWork } from '../../../../lib/paypro/held';
 import { GATEWAY_503, inMemoryBreaker, ScriptedProbe } from '../../../support/fakes/breaker';
 import { RecordingBus } from '../../../support/fakes/event-bus';
@@ -81,7 +82,7 @@ describe('BusBreakerEvents', () => {
       type: 'Paypro Restored',
       occurredAt: restoredAt,
       detail: {
-        eventId: 'paypro:8',
+        eventId: 'paypro:9',
         occurredAt: restoredAt,
         since: T0,
         failure: "HTTP 503 without Paypro's envelope",
@@ -91,7 +92,7 @@ describe('BusBreakerEvents', () => {
     });
   });
 
-  it('publishes nothing when the held work cannot be read, and the next run publishes it once', async () => {
+  it('publishes nothing when the held work cannot be read, and a later run publishes it once', async () => {
     // Prepare
     const w = world();
     await w.open();
@@ -100,6 +101,7 @@ describe('BusBreakerEvents', () => {
     // Act
     const failed = await w.prober.publishLeftover();
     w.held.failing = false;
+    w.clock.advance(PUBLISH_LEASE_MS);
     const next = await w.prober.publishLeftover();
 
     // Assess

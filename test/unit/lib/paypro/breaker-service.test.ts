@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { BreakerState } from '../../../../lib/paypro/breaker';
-import type { SharedBreakerDeps } from '../../../../lib/paypro/breaker-service';
+import { PUBLISH_LEASE_MS, type SharedBreakerDeps } from '../../../../lib/paypro/breaker-service';
 import type { TransportFailure } from '../../../../lib/paypro/transport';
 import {
   GATEWAY_503,
@@ -199,7 +199,7 @@ describe('SharedBreaker: publishing a transition', () => {
     expect(w.store.peek().pending).toEqual([]);
   });
 
-  it('keeps a transition the bus refused, and publishes it at the next run, once', async () => {
+  it('keeps a transition the bus refused, and publishes it once its claim has expired, once', async () => {
     // Prepare
     const w = world();
     await w.fail(5);
@@ -207,13 +207,36 @@ describe('SharedBreaker: publishing a transition', () => {
 
     // Act
     const refused = await w.prober.publishLeftover();
+    const tooSoon = await w.prober.publishLeftover();
+    w.clock.advance(PUBLISH_LEASE_MS);
     const next = await w.prober.publishLeftover();
     const after = await w.prober.publishLeftover();
 
     // Assess
-    expect([refused.length, next.length, after.length]).toEqual([0, 1, 0]);
+    expect([refused.length, tooSoon.length, next.length, after.length]).toEqual([0, 0, 1, 0]);
     expect(w.events.published.map((t) => t.eventId)).toEqual(['paypro:5']);
     expect(w.counter.counts.EventPublishFailure).toBe(1);
+  });
+
+  it('publishes a transition once when two runs publish at the same moment', async () => {
+    // Prepare
+    const w = world();
+    await w.fail(5);
+    const second = inMemoryBreaker({
+      store: w.store,
+      log: w.log,
+      counter: w.counter,
+      now: w.clock.now,
+      events: w.events,
+    }).breaker;
+
+    // Act
+    const [a, b] = await Promise.all([w.prober.publishLeftover(), second.publishLeftover()]);
+
+    // Assess
+    expect(a.length + b.length).toBe(1);
+    expect(w.events.published.map((t) => t.eventId)).toEqual(['paypro:5']);
+    expect(w.store.peek().pending).toEqual([]);
   });
 
   it('publishes a left-over Unavailable before the probe that closes the breaker, then its Restored', async () => {

@@ -37,6 +37,7 @@ type Op =
   | { kind: 'probe'; up: boolean }
   | { kind: 'probes-together'; up: boolean }
   | { kind: 'publish' }
+  | { kind: 'publishes-together' }
   | { kind: 'tick'; ms: number };
 
 const UNREADABLE: TransportFailure = {
@@ -149,6 +150,7 @@ const op: fc.Arbitrary<Op> = fc.oneof(
   { weight: 4, arbitrary: fc.record({ kind: fc.constant('probe' as const), up: fc.boolean() }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('probes-together' as const), up: fc.boolean() }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('publish' as const) }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('publishes-together' as const) }) },
   {
     weight: 5,
     arbitrary: fc.record({ kind: fc.constant('tick' as const), ms: tick }),
@@ -188,15 +190,17 @@ async function step(w: World, model: Model, next: Op): Promise<void> {
       model.probe(now, next.up);
       return;
     case 'probes-together':
-      // Two runs overlap: one publishes the left-overs (the prober runs one at a time), then both
-      // race for the probe's claim, and only one probes.
+      // Two runs overlap: they race for the left-overs' publication and for the probe's claim;
+      // each transition is published once, and only one probes.
       w.probe.up = next.up;
-      await (w.probers[0] as SharedBreaker).publishLeftover();
       await Promise.all(w.probers.map((p) => p.probe()));
       model.probe(now, next.up);
       return;
     case 'publish':
       await (w.probers[0] as SharedBreaker).publishLeftover();
+      return;
+    case 'publishes-together':
+      await Promise.all(w.probers.map((p) => p.publishLeftover()));
       return;
     case 'tick':
       w.clock.advance(next.ms);
