@@ -38,6 +38,8 @@ export const ENTRIES: Readonly<Record<string, string>> = {
   'admin-get-balance': 'functions/admin-get-balance.ts',
   'admin-get-receipt': 'functions/admin-get-receipt.ts',
   'float-monitor': 'functions/float-monitor.ts',
+  'paypro-breaker': 'functions/paypro-breaker.ts',
+  'admin-get-paypro-status': 'functions/admin-get-paypro-status.ts',
   floor: 'bench/floor-entry.ts',
   'floor-events': 'bench/floor-events-entry.ts',
   'floor-webhooks': 'bench/floor-webhooks-entry.ts',
@@ -61,7 +63,8 @@ export function floorOf(name: string): string {
   if (name === 'publish-events' || name === 'sweep-outbox') return 'floor-events';
   if (name === 'deliver-webhooks') return 'floor-webhooks';
   if (name === 'advance-batches') return 'floor-batch-steps';
-  if (name === 'float-monitor') return 'floor-float';
+  // The breaker's prober holds the same clients: the payout query's secret, the event bus.
+  if (name === 'float-monitor' || name === 'paypro-breaker') return 'floor-float';
   if (['create-payout-batch', 'wake-batches', 'admin-approve-batch', 'admin-cancel-batch'].includes(name)) {
     return 'floor-batches';
   }

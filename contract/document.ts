@@ -10,6 +10,7 @@ import packageJson from '../package.json';
 import './batch-schemas';
 import './events';
 import './float-schemas';
+import './paypro-schemas';
 import { componentsOf } from './json-schema';
 import { adminPaths } from './paths-admin';
 import { appPaths } from './paths-app';

@@ -149,6 +149,50 @@ export const REPLY_EXAMPLES: Record<string, Examples> = {
       recipientDailyCount: { limit: 20 },
     },
   }),
+  PayproStatus: {
+    unavailable: {
+      summary: 'Paypro unavailable for four minutes, a payroll held',
+      value: {
+        availability: 'unavailable',
+        since: '2026-11-25T09:00:02.000Z',
+        failure: "HTTP 503 without Paypro's envelope",
+        lastFailure: 'connection failed (ECONNREFUSED)',
+        nextProbeAt: '2026-11-25T09:04:17.000Z',
+        restoredAt: null,
+        rampUntil: null,
+        held: { payouts: 958, amount: 574800, batches: 1 },
+        readAt: '2026-11-25T09:04:09.310Z',
+      },
+    },
+    resuming: {
+      summary: 'Paypro answered again: the held payroll goes out at a ramp',
+      value: {
+        availability: 'resuming',
+        since: '2026-11-25T09:00:02.000Z',
+        failure: "HTTP 503 without Paypro's envelope",
+        lastFailure: 'connection failed (ECONNREFUSED)',
+        nextProbeAt: null,
+        restoredAt: '2026-11-25T09:04:17.000Z',
+        rampUntil: '2026-11-25T09:05:17.000Z',
+        held: { payouts: 431, amount: 258600, batches: 1 },
+        readAt: '2026-11-25T09:04:40.120Z',
+      },
+    },
+    available: {
+      summary: 'Paypro available; its last outage ended at 09:04',
+      value: {
+        availability: 'available',
+        since: null,
+        failure: null,
+        lastFailure: null,
+        nextProbeAt: null,
+        restoredAt: '2026-11-25T09:04:17.000Z',
+        rampUntil: null,
+        held: null,
+        readAt: '2026-11-25T11:00:00.054Z',
+      },
+    },
+  },
   ReceiptLookup: {
     matched: {
       summary: 'Paypro paid it, and it is our payout order-1001',

@@ -352,6 +352,26 @@ export function adminPaths() {
         },
       },
     },
+    '/admin/paypro-status': {
+      get: {
+        operationId: 'adminGetPayproStatus',
+        tags: ['admin'],
+        summary: 'Whether Paypro is available, since when, and what waits for it',
+        description:
+          "Paypro's availability as the breaker in front of every Paypro money call sees it (its item read " +
+          'for this reply): available, unavailable since `since` (nothing is sent; single payouts wait ' +
+          'PENDING, batch items in their queue; nothing is lost; `nextProbeAt` says when it is tried again), ' +
+          'or resuming after `restoredAt` until `rampUntil`. While unavailable or resuming, `held` counts the ' +
+          'payouts recorded and never sent, their shillings and their batches. Asks Paypro nothing; reads only.',
+        security: ADMIN_SECURITY,
+        responses: {
+          '200': json('PayproStatus', "Paypro's availability and the work held."),
+          '400': badRequest('A query parameter was sent (the route takes none)'),
+          ...adminRouteReplies(),
+          '503': unavailable,
+        },
+      },
+    },
     '/admin/mpesa-receipts/{code}': {
       get: {
         operationId: 'adminGetReceipt',

@@ -7,6 +7,7 @@ import { BATCH_EVENTS, PAYOUT_EVENTS } from './events';
 import { processingPayout, receivedBatch, succeededPayout } from './examples';
 import { FLOAT_EVENTS, floatExampleData } from './float-events';
 import { ref, type Schema } from './json-schema';
+import { PAYPRO_EVENTS, payproExampleData } from './paypro-events';
 import { JSON_TYPE } from './responses';
 
 const header = (name: string, description: string, example: string) => ({
@@ -84,7 +85,9 @@ function exampleData(detailType: string): Record<string, unknown> {
         anomaly: { source: 'query', reportedAmount: '1000', note: "Paypro's query names another amount" },
       };
     default:
-      return detailType in FLOAT_EVENTS ? floatExampleData(detailType) : batchExampleData(detailType);
+      if (detailType in FLOAT_EVENTS) return floatExampleData(detailType);
+      if (detailType in PAYPRO_EVENTS) return payproExampleData(detailType);
+      return batchExampleData(detailType);
   }
 }
 
@@ -135,7 +138,7 @@ function batchExampleData(detailType: string): Record<string, unknown> {
 function webhook(
   detailType: string,
   meaning: string,
-  family: 'PayoutWebhook' | 'BatchWebhook' | 'FloatWebhook',
+  family: 'PayoutWebhook' | 'BatchWebhook' | 'FloatWebhook' | 'PayproWebhook',
 ) {
   const type = webhookType(detailType);
   const schema: Schema = {
@@ -152,7 +155,7 @@ function webhook(
       description:
         `EventBridge detail-type \`${detailType}\`. ${meaning} Sent to every endpoint of ` +
         'paypro-webhooks/<stage> (WEBHOOK_URL under npm start), signed as Standard Webhooks says; ' +
-        `delivery is at least once: dedupe on webhook-id, order by ${family === 'FloatWebhook' ? 'data.occurredAt' : 'data.version'}.`,
+        `delivery is at least once: dedupe on webhook-id, order by ${family === 'FloatWebhook' || family === 'PayproWebhook' ? 'data.occurredAt' : 'data.version'}.`,
       security: [],
       parameters: STANDARD_WEBHOOK_HEADERS,
       requestBody: {
@@ -174,7 +177,7 @@ function webhook(
   };
 }
 
-/** The document's `webhooks`: every payout, batch and float event, by its webhook type. */
+/** The document's `webhooks`: every payout, batch, float and Paypro availability event, by its webhook type. */
 export function webhooks() {
   return Object.fromEntries([
     ...Object.entries(PAYOUT_EVENTS).map(([t, meaning]) => [
@@ -188,6 +191,10 @@ export function webhooks() {
     ...Object.entries(FLOAT_EVENTS).map(([t, meaning]) => [
       webhookType(t),
       webhook(t, meaning, 'FloatWebhook'),
+    ]),
+    ...Object.entries(PAYPRO_EVENTS).map(([t, meaning]) => [
+      webhookType(t),
+      webhook(t, meaning, 'PayproWebhook'),
     ]),
   ]);
 }

@@ -1,5 +1,6 @@
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { StoredHeldWork } from './batches/held';
 import { StoredInFlight } from './batches/in-flight';
 import { DynamoBatchPayouts } from './batches/payouts';
 import { BatchRepository } from './batches/repository';
@@ -70,6 +71,17 @@ export function buildInFlight(
     payouts: new DuePayoutRepository(client, config.payoutsTable),
     batchPayouts: new DynamoBatchPayouts(client, config.payoutsTable),
     batches: new BatchRepository(client, config.payoutBatchesTable),
+  });
+}
+
+/** The work held for Paypro (payouts never sent, their batches): the open payouts' index and their states. */
+export function buildHeldWork(
+  client: DynamoDBDocumentClient,
+  config: Pick<Config, 'payoutsTable'>,
+): StoredHeldWork {
+  return new StoredHeldWork({
+    payouts: new DuePayoutRepository(client, config.payoutsTable),
+    batchPayouts: new DynamoBatchPayouts(client, config.payoutsTable),
   });
 }
 

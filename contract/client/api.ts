@@ -362,6 +362,26 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/admin/paypro-status': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Whether Paypro is available, since when, and what waits for it
+     * @description Paypro's availability as the breaker in front of every Paypro money call sees it (its item read for this reply): available, unavailable since `since` (nothing is sent; single payouts wait PENDING, batch items in their queue; nothing is lost; `nextProbeAt` says when it is tried again), or resuming after `restoredAt` until `rampUntil`. While unavailable or resuming, `held` counts the payouts recorded and never sent, their shillings and their batches. Asks Paypro nothing; reads only.
+     */
+    get: operations['adminGetPayproStatus'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/admin/mpesa-receipts/{code}': {
     parameters: {
       query?: never;
@@ -638,6 +658,46 @@ export interface webhooks {
      * @description EventBridge detail-type `Float Restored`. Paypro's available balance is back at or above FLOAT_LOW_WATERMARK after a Float Low; sent once per crossing. Sent to every endpoint of paypro-webhooks/<stage> (WEBHOOK_URL under npm start), signed as Standard Webhooks says; delivery is at least once: dedupe on webhook-id, order by data.occurredAt.
      */
     post: operations['floatRestoredWebhook'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  'paypro.unavailable': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * paypro.unavailable: Paypro stopped answering (PAYPRO_BREAKER_FAILURES refused or reset connections, timeouts, HTTP 5xx or 429 within PAYPRO_BREAKER_WINDOW_S)
+     * @description EventBridge detail-type `Paypro Unavailable`. Paypro stopped answering (PAYPRO_BREAKER_FAILURES refused or reset connections, timeouts, HTTP 5xx or 429 within PAYPRO_BREAKER_WINDOW_S): nothing is sent to Paypro until it answers again; single payouts wait PENDING and batch items wait in their queue, nothing is lost. Sent once per outage. Carries since, failure and held. Sent to every endpoint of paypro-webhooks/<stage> (WEBHOOK_URL under npm start), signed as Standard Webhooks says; delivery is at least once: dedupe on webhook-id, order by data.occurredAt.
+     */
+    post: operations['payproUnavailableWebhook'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  'paypro.restored': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * paypro.restored: Paypro answered a probe again
+     * @description EventBridge detail-type `Paypro Restored`. Paypro answered a probe again: the held payouts are sent, at a ramp over PAYPRO_RAMP_S. Sent once per outage, after its Paypro Unavailable. Carries since, restoredAt, failure and held. Sent to every endpoint of paypro-webhooks/<stage> (WEBHOOK_URL under npm start), signed as Standard Webhooks says; delivery is at least once: dedupe on webhook-id, order by data.occurredAt.
+     */
+    post: operations['payproRestoredWebhook'];
     delete?: never;
     options?: never;
     head?: never;
@@ -1084,6 +1144,15 @@ export interface components {
       | {
           Message: string;
         };
+    /** @description What waits for Paypro: payouts recorded and never handed to it (single payouts answered 202 PENDING, batch items waiting in their queue), their shillings, and their batches. Payouts sent before the outage (outcome unknown, settled by the reconciler) and batch lines not yet recorded are not counted. */
+    HeldWork: {
+      /** @description Payouts recorded and never sent to Paypro (PENDING, no sentAt) */
+      payouts: number;
+      /** @description What those payouts carry */
+      amount: number;
+      /** @description The batches those payouts belong to */
+      batches: number;
+    };
     /** @description One thing that happened to a payout, and who said so. */
     HistoryEntry: {
       at: components['schemas']['Timestamp'];
@@ -1210,6 +1279,11 @@ export interface components {
       | 'payout.failed'
       | 'payout.flagged'
       | 'payout.anomaly';
+    /**
+     * @description Paypro as the breaker sees it: available (payouts are sent), unavailable (the breaker is open: nothing is sent until a probe succeeds; nothing is lost) or resuming (it closed less than PAYPRO_RAMP_S ago: held payouts are going out again, at a ramp).
+     * @enum {string}
+     */
+    PayproAvailability: 'available' | 'unavailable' | 'resuming';
     /** @description Paypro's notify. Paypro signs nothing: the path token authenticates it, and by default the result applied is Paypro's answer to a query, not this body. */
     PayproCallback: {
       platFormTradeNo?: string | null;
@@ -1228,11 +1302,53 @@ export interface components {
       message?: string;
       successTime?: components['schemas']['Timestamp'];
     };
+    /** @description A change of Paypro’s availability as the service sees it, and the work waiting for Paypro. */
+    PayproEventDetail: {
+      /** @description paypro:<version>: the same transition always has the same id; dedupe on it */
+      eventId: string;
+      occurredAt: components['schemas']['Timestamp'];
+      since: components['schemas']['Timestamp'];
+      /** @description What was seen: the failure that opened the breaker, or (Restored) the last seen while open */
+      failure: string;
+      /** @description Restored only: when Paypro answered a probe again */
+      restoredAt?: components['schemas']['Timestamp'];
+      held: components['schemas']['HeldWork'];
+    };
     /**
      * @description What Paypro's transaction status means: 0000 SUCCEEDED, 0015 PROCESSING, any other FAILED.
      * @enum {string}
      */
     PayproOutcome: 'SUCCEEDED' | 'PROCESSING' | 'FAILED';
+    /** @description Paypro's availability as the service's breaker sees it, since when, and the work waiting for it. */
+    PayproStatus: {
+      availability: components['schemas']['PayproAvailability'];
+      /** @description Unavailable or resuming: when Paypro became unavailable; else null */
+      since: components['schemas']['Timestamp'] | null;
+      /** @description Unavailable or resuming: the failure that opened the breaker, in one line; else null */
+      failure: string | null;
+      /** @description Unavailable or resuming: the latest failure seen while it was open (probes included); else null */
+      lastFailure: string | null;
+      /** @description Unavailable: when paypro-breaker probes next (every PAYPRO_PROBE_S); else null */
+      nextProbeAt: components['schemas']['Timestamp'] | null;
+      /** @description Resuming or available: when the last outage ended; null while unavailable or if none is known */
+      restoredAt: components['schemas']['Timestamp'] | null;
+      /** @description Resuming: when every send is let through again (restoredAt + PAYPRO_RAMP_S); else null */
+      rampUntil: components['schemas']['Timestamp'] | null;
+      /** @description Unavailable or resuming: the work held for Paypro, read for this reply; null when available */
+      held: components['schemas']['HeldWork'] | null;
+      readAt: components['schemas']['Timestamp'];
+    };
+    /** @description The body of a Paypro availability webhook (Standard Webhooks): its type, when, and the event's detail. */
+    PayproWebhook: {
+      type: components['schemas']['PayproWebhookType'];
+      timestamp: components['schemas']['Timestamp'];
+      data: components['schemas']['PayproEventDetail'];
+    };
+    /**
+     * @description A Paypro availability webhook's type: its EventBridge detail-type, lower case and dotted.
+     * @enum {string}
+     */
+    PayproWebhookType: 'paypro.unavailable' | 'paypro.restored';
     /** @description A problem (RFC 9457, application/problem+json): every error the service itself writes is one, with `status` equal to the HTTP status. Each reply names its own schema, whose `status` is constant. */
     Problem: {
       /** @description Always about:blank: the status says what kind of problem */
@@ -2779,6 +2895,65 @@ export interface operations {
       };
     };
   };
+  adminGetPayproStatus: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Paypro's availability and the work held. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PayproStatus'];
+        };
+      };
+      /** @description A query parameter was sent (the route takes none); `errors` lists every problem. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['BadRequestProblem'];
+        };
+      };
+      /** @description Not signed, or signed by a principal not allowed execute-api:Invoke (API Gateway, JSON); or no operator identity reached the function (problem+json). Under `npm start`: no or a wrong x-admin-key. */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['GatewayError'];
+          'application/problem+json': components['schemas']['ForbiddenProblem'];
+        };
+      };
+      /** @description An unexpected error. */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ServerErrorProblem'];
+        };
+      };
+      /** @description The payout store did not answer (or, resolving a payout, Paypro); nothing was sent. Retry after Retry-After seconds. */
+      503: {
+        headers: {
+          /** @description Seconds to wait before retrying (sent when the store did not answer) */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['UnavailableProblem'];
+        };
+      };
+    };
+  };
   adminGetReceipt: {
     parameters: {
       query?: never;
@@ -3540,6 +3715,116 @@ export interface operations {
           /** @constant */
           type: 'float.restored';
         } & WithRequired<components['schemas']['FloatWebhook'], 'type'>;
+      };
+    };
+    responses: {
+      /** @description Delivered: nothing more is sent for this event to this endpoint. */
+      '2XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Refused (as any 3xx and 4xx but 408 and 429): not retried; the message goes to the dead-letter queue with reason rejected. 408 and 429 are retried like a 5xx. */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Retried after 30 s, 2 min, 10 min, 30 min, 1 h, 2 h, 4 h, 8 h and 10 h (as is no answer within WEBHOOK_TIMEOUT_MS), then dead-lettered. */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  payproUnavailableWebhook: {
+    parameters: {
+      query?: never;
+      header: {
+        /**
+         * @description The event's eventId: the same for every attempt and endpoint; dedupe on it
+         * @example order-1001:2
+         */
+        'webhook-id': string;
+        /**
+         * @description Seconds since the epoch, of this attempt; refuse one 5 minutes off your clock
+         * @example 1795597202
+         */
+        'webhook-timestamp': string;
+        /**
+         * @description v1, + base64 HMAC-SHA256 of <webhook-id>.<webhook-timestamp>.<body> under the key of your whsec_ secret
+         * @example v1,K5oZfzN95Z9UVu1EsfQmfVNQhnkZ2pj9o9NDN/H/pI4=
+         */
+        'webhook-signature': string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @constant */
+          type: 'paypro.unavailable';
+        } & WithRequired<components['schemas']['PayproWebhook'], 'type'>;
+      };
+    };
+    responses: {
+      /** @description Delivered: nothing more is sent for this event to this endpoint. */
+      '2XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Refused (as any 3xx and 4xx but 408 and 429): not retried; the message goes to the dead-letter queue with reason rejected. 408 and 429 are retried like a 5xx. */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Retried after 30 s, 2 min, 10 min, 30 min, 1 h, 2 h, 4 h, 8 h and 10 h (as is no answer within WEBHOOK_TIMEOUT_MS), then dead-lettered. */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  payproRestoredWebhook: {
+    parameters: {
+      query?: never;
+      header: {
+        /**
+         * @description The event's eventId: the same for every attempt and endpoint; dedupe on it
+         * @example order-1001:2
+         */
+        'webhook-id': string;
+        /**
+         * @description Seconds since the epoch, of this attempt; refuse one 5 minutes off your clock
+         * @example 1795597202
+         */
+        'webhook-timestamp': string;
+        /**
+         * @description v1, + base64 HMAC-SHA256 of <webhook-id>.<webhook-timestamp>.<body> under the key of your whsec_ secret
+         * @example v1,K5oZfzN95Z9UVu1EsfQmfVNQhnkZ2pj9o9NDN/H/pI4=
+         */
+        'webhook-signature': string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @constant */
+          type: 'paypro.restored';
+        } & WithRequired<components['schemas']['PayproWebhook'], 'type'>;
       };
     };
     responses: {

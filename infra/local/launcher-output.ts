@@ -9,7 +9,8 @@ import { SANDBOX_MOBILES } from './paypro-sandbox';
 
 /**
  * One line per event the bus receives: type, payout or batch, version, the change, eventId; never
- * the mobile. A float event: the balance, the watermark and the crossing.
+ * the mobile. A float event: the balance, the watermark and the crossing. A Paypro availability
+ * event: since when, the failure, and the work held.
  */
 export function eventLine(event: EventEnvelope): string {
   const detail = event.detail;
@@ -19,6 +20,15 @@ export function eventLine(event: EventEnvelope): string {
       `[event] ${event['detail-type'].padEnd(17)} available=${text(detail.available)} ` +
       `watermark=${text(detail.watermark)} (${detail.previousState === null ? 'first reading' : text(detail.previousState)} → ` +
       `${text(detail.state)}) eventId=${text(detail.eventId)}`
+    );
+  }
+  if (event['detail-type'].startsWith('Paypro ')) {
+    const held = (detail.held ?? {}) as Record<string, unknown>;
+    return (
+      `[event] ${event['detail-type'].padEnd(17)} since=${text(detail.since)} ` +
+      `${detail.restoredAt === undefined ? '' : `restoredAt=${text(detail.restoredAt)} `}` +
+      `held=${text(held.payouts)} payouts, ${text(held.amount)} KES, ${text(held.batches)} batches ` +
+      `eventId=${text(detail.eventId)}`
     );
   }
   const change =
@@ -62,7 +72,7 @@ export function readyBanner(
     `  API document:    ${apiUrl}/openapi.json   (OpenAPI 3.1, no key)`,
     `  Operator API:    ${apiUrl}/admin/payouts, /admin/payouts/{tradeNo}/resolve, …/resend, /admin/reports/daily.csv,`,
     '                   /admin/payout-batches, /admin/payout-batches/{batchId}/approve, …/cancel',
-    '                   /admin/balance, /admin/mpesa-receipts/{code}',
+    '                   /admin/balance, /admin/mpesa-receipts/{code}, /admin/paypro-status',
     `                   (header x-admin-key: ${settings.adminKey}, standing in for IAM; deployed: SigV4)`,
     `  Console:         ${operatorConsole}   (operator console; CONSOLE_PORT sets the port)`,
     `  Paypro:          ${paypro}`,
@@ -81,6 +91,7 @@ export function readyBanner(
     `  Batch steps:     ${batchStepsQueue} -> advance-batches (woken every ${settings.wakeBatchesIntervalS} s by wake-batches)`,
     `  Batch sends:     ${batchSendsQueue} -> send-batch-items, ${settings.batchSendConcurrency} at a time (DLQ ${batchDeadLetters})`,
     `  Float monitor:   every ${settings.floatMonitorIntervalS} s, balance read every ${settings.floatCheckS} s (FLOAT_CHECK_S) or at once when asked; Float Low below ${settings.floatLowWatermark} KES (FLOAT_LOW_WATERMARK)`,
+    `  Paypro breaker:  paypro-breaker every ${settings.payproBreakerIntervalS} s (PAYPRO_BREAKER_INTERVAL_S): announces Paypro Unavailable / Restored ([paypro]), probes every PAYPRO_PROBE_S while open`,
     `  Batch approval:  ${process.env.BATCH_APPROVAL_ABOVE_AMOUNT ? `above ${process.env.BATCH_APPROVAL_ABOVE_AMOUNT} KES` : 'off (BATCH_APPROVAL_ABOVE_AMOUNT=100000 npm start turns it on)'}`,
     `  Webhook URL:     ${endpoint ? `${endpoint.url} (endpoint id local)` : 'none: set WEBHOOK_URL'}`,
     ...(endpoint?.generated

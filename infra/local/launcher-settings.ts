@@ -35,6 +35,9 @@ export const settings = {
   // by a payout refused for lack of funds happens at once. FLOAT_CHECK_S still paces the reads.
   floatMonitorIntervalS: Number(env.FLOAT_MONITOR_INTERVAL_S ?? 5),
   floatLowWatermark: env.FLOAT_LOW_WATERMARK || '100000',
+  // paypro-breaker's schedule is a minute deployed; locally a few seconds, so a transition a
+  // sender recorded is announced at once. PAYPRO_PROBE_S still paces the probes.
+  payproBreakerIntervalS: Number(env.PAYPRO_BREAKER_INTERVAL_S ?? 5),
   floatCheckS: env.FLOAT_CHECK_S || '30',
   // send-batch-items invocations at once: the batchSendConcurrency param's default (AWS's minimum),
   // which bounds how hard a batch hits Paypro; more to drain a big batch faster locally.

@@ -1,6 +1,6 @@
 /*
  * Stand-ins for the triggers serverless-offline does not run: the schedules of reconcile,
- * wake-batches and float-monitor (more often than deployed), the table stream of publish-events (sweep-outbox), and the SQS event sources.
+ * wake-batches, float-monitor and paypro-breaker (more often than deployed), the table stream of publish-events (sweep-outbox), and the SQS event sources.
  */
 import type { SQSBatchResponse } from 'aws-lambda';
 import type { LocalDeps } from './deps';
@@ -45,6 +45,44 @@ export async function monitorFloat(stopping: () => boolean): Promise<void> {
     if (!stopping()) console.error(`[float] ${error instanceof Error ? error.message : String(error)}`);
   } finally {
     monitoring = false;
+  }
+}
+
+let watching = false;
+
+/** One transition as paypro-breaker's summary lists it. */
+interface PublishedTransition {
+  type?: string;
+  since?: string;
+  failure?: string;
+  restoredAt?: string;
+}
+
+/**
+ * Stands in for paypro-breaker's 1-minute schedule, every PAYPRO_BREAKER_INTERVAL_S; prints each
+ * transition it published. A run that finds the breaker open probes until Paypro answers or its
+ * time is up, so while Paypro is down the ticks in between are skipped.
+ */
+export async function watchPaypro(stopping: () => boolean): Promise<void> {
+  if (watching) return;
+  watching = true;
+  try {
+    const summary = (await invokeLocal(
+      settings.lambdaPort,
+      functionName(settings.stage, 'paypro-breaker'),
+      {},
+    )) as { published?: PublishedTransition[] } | undefined;
+    for (const t of summary?.published ?? []) {
+      console.log(
+        t.type === 'Paypro Restored'
+          ? `[paypro] Paypro Restored at ${t.restoredAt} (unavailable since ${t.since}; last seen: ${t.failure})`
+          : `[paypro] Paypro Unavailable since ${t.since} (${t.failure}); sends are held until a probe succeeds`,
+      );
+    }
+  } catch (error) {
+    if (!stopping()) console.error(`[paypro] ${error instanceof Error ? error.message : String(error)}`);
+  } finally {
+    watching = false;
   }
 }
 

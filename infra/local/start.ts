@@ -14,7 +14,14 @@ import { type LocalDeps, startLocalDeps } from './deps';
 import { startOffline } from './launcher-offline';
 import { eventLine, readyBanner } from './launcher-output';
 import { port, settings, webhookEndpoint } from './launcher-settings';
-import { monitorFloat, queueConsumer, runReconciler, sweepOutbox, wakeBatches } from './launcher-triggers';
+import {
+  monitorFloat,
+  queueConsumer,
+  runReconciler,
+  sweepOutbox,
+  wakeBatches,
+  watchPaypro,
+} from './launcher-triggers';
 import { maskCallbackTokensIn } from './log-mask';
 
 // First, before anything prints: no line of npm start may show a callback token.
@@ -150,6 +157,7 @@ async function main(): Promise<void> {
   timers.push(setInterval(() => void runReconciler(), settings.reconcileIntervalS * 1000));
   timers.push(setInterval(() => void wakeBatches(() => stopping), settings.wakeBatchesIntervalS * 1000));
   timers.push(setInterval(() => void monitorFloat(() => stopping), settings.floatMonitorIntervalS * 1000));
+  timers.push(setInterval(() => void watchPaypro(() => stopping), settings.payproBreakerIntervalS * 1000));
   // serverless-offline runs neither DynamoDB streams nor SQS event sources: stand in for both.
   if (settings.outboxIntervalMs > 0) {
     timers.push(setInterval(() => void sweepOutbox(() => stopping), settings.outboxIntervalMs));

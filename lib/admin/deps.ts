@@ -1,9 +1,11 @@
 import type { Config } from '../config';
 import { DynamoCapLedger } from '../limits/repository';
 import { PayoutRepository } from '../payouts/repository';
-import { buildInFlight, buildPayproFloatClient, buildPayproSecret } from '../paypro-deps';
+import { BreakerRepository } from '../paypro/breaker-repository';
+import { buildHeldWork, buildInFlight, buildPayproFloatClient, buildPayproSecret } from '../paypro-deps';
 import { createDocumentClient } from '../store';
 import type { BalanceDeps } from './balance';
+import type { PayproStatusDeps } from './paypro-status';
 import type { ReceiptDeps } from './receipt';
 import { PayoutDayIndex } from './repository';
 
@@ -11,7 +13,8 @@ import { PayoutDayIndex } from './repository';
  * Wiring of the operator's read-only routes (list, daily report), apart from lib/deps.ts:
  * they read one index of the payouts table and carry no Paypro client or Secrets Manager.
  * The balance and receipt routes ask Paypro, so they carry its client and the secret, and
- * nothing that could send a payout: they only read.
+ * nothing that could send a payout: they only read. The Paypro status route asks Paypro nothing:
+ * it reads the breaker's item and the work held.
  */
 
 /** admin-list-payouts and admin-daily-report: the `payouts-by-day` index and the clock. */
@@ -49,6 +52,17 @@ export function buildAdminReceiptDeps(config: Config): ReceiptDeps {
     secret: buildPayproSecret(config),
     days: new PayoutDayIndex(client, config.payoutsTable),
     repository: new PayoutRepository(client, config.payoutsTable),
+    now: () => new Date(),
+  };
+}
+
+/** admin-get-paypro-status: the breaker's item in the limits table, and the work held (the open payouts' index and states). */
+export function buildAdminPayproStatusDeps(config: Config): PayproStatusDeps {
+  const client = createDocumentClient();
+  return {
+    breaker: new BreakerRepository(client, config.payoutLimitsTable),
+    held: buildHeldWork(client, config),
+    settings: config.breaker.settings,
     now: () => new Date(),
   };
 }

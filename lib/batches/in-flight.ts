@@ -10,6 +10,20 @@ const END_OF_TIME = '9999-12-31T23:59:59.999Z';
 const PAGE = 1000;
 const SHARD_CONCURRENCY = 4;
 
+/** The tradeNo of every open payout (PENDING or PROCESSING), from the due index: keys only, every shard. */
+export async function openTradeNos(index: Pick<DueIndex, 'listDue'>): Promise<string[]> {
+  const tradeNos: string[] = [];
+  await forEachLimit(OPEN_PARTITION_KEYS, SHARD_CONCURRENCY, async (partitionKey) => {
+    let cursor: Record<string, unknown> | undefined;
+    do {
+      const page = await index.listDue(partitionKey, END_OF_TIME, PAGE, cursor);
+      for (const ref of page.refs) tradeNos.push(ref.tradeNo);
+      cursor = page.cursor;
+    } while (cursor);
+  });
+  return tradeNos;
+}
+
 /** What the money in flight is read from: the open payouts' index, their amounts, and the batches being recorded. */
 export interface InFlightDeps {
   payouts: Pick<DueIndex, 'listDue'>;
@@ -34,15 +48,7 @@ export class StoredInFlight implements InFlightReader {
   }
 
   private async open(): Promise<Money> {
-    const tradeNos: string[] = [];
-    await forEachLimit(OPEN_PARTITION_KEYS, SHARD_CONCURRENCY, async (partitionKey) => {
-      let cursor: Record<string, unknown> | undefined;
-      do {
-        const page = await this.deps.payouts.listDue(partitionKey, END_OF_TIME, PAGE, cursor);
-        for (const ref of page.refs) tradeNos.push(ref.tradeNo);
-        cursor = page.cursor;
-      } while (cursor);
-    });
+    const tradeNos = await openTradeNos(this.deps.payouts);
     const states = await this.deps.batchPayouts.getStates(tradeNos);
     let count = 0;
     let amount = 0;

@@ -37,7 +37,7 @@ export class DynamoBatchPayouts implements BatchPayouts {
   }
 
   getStates(tradeNos: readonly string[]): Promise<Map<string, PayoutState>> {
-    return this.read(tradeNos, 'tradeNo, #status, amount, batchId, paypro');
+    return this.read(tradeNos, 'tradeNo, #status, amount, batchId, paypro, sentAt');
   }
 
   private async read(tradeNos: readonly string[], projection?: string): Promise<Map<string, Payout>> {

@@ -66,8 +66,11 @@ export interface BatchStore extends EventOutbox<BatchEvent> {
   listByStatus(status: BatchStatus, options: StatusPageOptions): Promise<StatusPage>;
 }
 
-/** What a batch's view, its completion and the money in flight read of each payout: owner, status, amount, Paypro's word. */
-export type PayoutState = Pick<Payout, 'tradeNo' | 'status' | 'amount' | 'batchId' | 'paypro'>;
+/**
+ * What a batch's view, its completion, the money in flight and the work held for Paypro read of
+ * each payout: owner, status, amount, Paypro's word, and whether it was ever handed to Paypro.
+ */
+export type PayoutState = Pick<Payout, 'tradeNo' | 'status' | 'amount' | 'batchId' | 'paypro' | 'sentAt'>;
 
 /** What batches need of the payouts table: bulk reads, and recording or adopting a payout as a batch's. */
 export interface BatchPayouts {

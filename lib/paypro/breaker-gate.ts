@@ -24,8 +24,15 @@ export interface BreakerStore {
   /** Writes `next` only if the item is still at `expectedVersion`: false when another writer moved it. */
   write(expectedVersion: number, next: BreakerState): Promise<boolean>;
   /**
+   * Claims the publication of the oldest unpublished transition until `until`, only if it is still
+   * the one with `eventId` and no other publisher's claim is still running at `now`; moves the
+   * version on. False otherwise: another publisher has it, or it is gone.
+   */
+  claimPublication(eventId: string, now: string, until: string): Promise<boolean>;
+  /**
    * Removes the oldest unpublished transition once published, only if it is still the one with
-   * `eventId`, and moves the version on (a writer holding an older read must not put it back).
+   * `eventId`, with the claim on it, and moves the version on (a writer holding an older read must
+   * not put it back).
    */
   clearPending(eventId: string): Promise<boolean>;
 }

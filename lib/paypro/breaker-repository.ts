@@ -49,6 +49,32 @@ export class BreakerRepository implements BreakerStore {
     );
   }
 
+  async claimPublication(eventId: string, now: string, until: string): Promise<boolean> {
+    return storeCall(
+      'Could not claim the breaker transition.',
+      async () => {
+        await this.client.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: { pk: BREAKER_KEY },
+            UpdateExpression: 'SET publishing = :claim, #version = #version + :one',
+            ConditionExpression:
+              'pending[0].eventId = :eventId AND (attribute_not_exists(publishing) OR publishing.#until <= :now)',
+            ExpressionAttributeNames: { '#version': 'version', '#until': 'until' },
+            ExpressionAttributeValues: {
+              ':claim': { eventId, until },
+              ':eventId': eventId,
+              ':now': now,
+              ':one': 1,
+            },
+          }),
+        );
+        return true;
+      },
+      () => false,
+    );
+  }
+
   async clearPending(eventId: string): Promise<boolean> {
     return storeCall(
       'Could not clear the breaker transition.',
@@ -59,7 +85,7 @@ export class BreakerRepository implements BreakerStore {
             Key: { pk: BREAKER_KEY },
             // The oldest first: transitions are published in order.
             // A new version, so that no writer holding the item as read before puts the event back.
-            UpdateExpression: 'REMOVE pending[0] SET #version = #version + :one',
+            UpdateExpression: 'REMOVE pending[0], publishing SET #version = #version + :one',
             ConditionExpression: 'pending[0].eventId = :eventId',
             ExpressionAttributeNames: { '#version': 'version' },
             ExpressionAttributeValues: { ':eventId': eventId, ':one': 1 },

@@ -8,6 +8,7 @@ import {
   afterSuccess,
   type BreakerSettings,
   type BreakerState,
+  type BreakerTransition,
   claimProbe,
   INITIAL_BREAKER,
   probeDue,
@@ -42,8 +43,26 @@ export interface SharedBreakerDeps {
 /** What a probe run did. */
 export type ProbeOutcome = 'closed' | 'still-open' | 'not-due' | 'not-open';
 
+/** A probe run: what it did, and the transitions it published (left-over ones and its own Restored). */
+export interface ProbeRun {
+  outcome: ProbeOutcome;
+  published: BreakerTransition[];
+}
+
+/** A conditional write that went through: the state written, and the transitions it published. */
+interface Written {
+  to: BreakerState;
+  published: BreakerTransition[];
+}
+
 // A conditional write that lost to another writer is tried again on a fresh read, a few times.
 const WRITE_ATTEMPTS = 3;
+
+/**
+ * How long a publisher holds the publication of a transition it claimed: enough to read the held
+ * work and put the event on the bus; a publisher that dies meanwhile leaves it to the next run.
+ */
+export const PUBLISH_LEASE_MS = 30_000;
 
 /**
  * The breaker every money call goes through, shared by all functions and containers through one
@@ -61,7 +80,7 @@ export class SharedBreaker implements BreakerGate {
     const state = await this.current();
     if (state === undefined) return { ok: true };
     if (this.deps.probe && state.status === 'open' && probeDue(state, this.deps.now(), this.deps.settings)) {
-      if ((await this.probe()) === 'closed') return this.admitFresh();
+      if ((await this.probe()).outcome === 'closed') return this.admitFresh();
     }
     const admission = admits(state, this.deps.now(), this.deps.settings, this.deps.random);
     if (!admission.ok) this.deps.counter.count('PayproCallHeld');
@@ -82,33 +101,25 @@ export class SharedBreaker implements BreakerGate {
 
   /**
    * Probes Paypro when the breaker is open and a probe is due, one caller at a time (the claim is a
-   * conditional write): closes the breaker when Paypro answers. The reconciler calls it every run,
-   * so an outage with nothing queued still ends.
+   * conditional write): closes the breaker when Paypro answers. Publishes left-over transitions
+   * first. Only the prober (paypro-breaker, every minute) has a probe, so an outage with nothing
+   * queued still ends.
    */
-  async probe(): Promise<ProbeOutcome> {
+  async probe(): Promise<ProbeRun> {
     const call = this.deps.probe;
-    if (!call) return 'not-due';
-    let state: BreakerState;
-    try {
-      state = await this.deps.store.read();
-    } catch (error) {
-      this.storeFailed(error);
-      return 'not-due';
+    if (!call) return { outcome: 'not-due', published: [] };
+    let state = await this.read();
+    if (state === undefined) return { outcome: 'not-due', published: [] };
+    const published = await this.publishPending(state);
+    if (published.length > 0) {
+      state = await this.read();
+      if (state === undefined) return { outcome: 'not-due', published };
     }
-    if (await this.publishPending(state)) {
-      try {
-        state = await this.deps.store.read();
-      } catch (error) {
-        this.storeFailed(error);
-        return 'not-due';
-      }
-    }
-    this.remember(state);
-    if (state.status !== 'open') return 'not-open';
+    if (state.status !== 'open') return { outcome: 'not-open', published };
     const now = this.deps.now();
-    if (!probeDue(state, now, this.deps.settings)) return 'not-due';
+    if (!probeDue(state, now, this.deps.settings)) return { outcome: 'not-due', published };
     const claimed = claimProbe(state, now);
-    if (!(await this.write(state, claimed))) return 'not-due';
+    if (!(await this.write(state, claimed))) return { outcome: 'not-due', published };
     let outcome: { ok: true } | { ok: false; failure: string };
     try {
       await call();
@@ -117,37 +128,41 @@ export class SharedBreaker implements BreakerGate {
       const failure = (error as { failure?: TransportFailure }).failure?.detail ?? 'probe failed';
       outcome = { ok: false, failure };
     }
-    const closed = await this.change((latest) =>
-      latest.version === claimed.version ? afterProbe(latest, this.deps.now(), outcome) : undefined,
+    // Only the claim's own result applies: the item may have moved meanwhile (a published
+    // transition cleared), but while it is open with this probeAt, no other probe was claimed.
+    const written = await this.change((latest) =>
+      latest.status === 'open' && latest.probeAt === claimed.probeAt
+        ? afterProbe(latest, this.deps.now(), outcome)
+        : undefined,
     );
+    published.push(...(written?.published ?? []));
     if (!outcome.ok) {
       this.deps.log.warn('Paypro probe failed; the breaker stays open', { failure: outcome.failure });
-      return 'still-open';
+      return { outcome: 'still-open', published };
     }
-    return closed?.status === 'closed' ? 'closed' : 'still-open';
+    return { outcome: written?.to.status === 'closed' ? 'closed' : 'still-open', published };
   }
 
-  /** Publishes a transition a previous writer recorded but could not publish; false when none was left. */
-  async publishLeftover(): Promise<boolean> {
-    let state: BreakerState;
-    try {
-      state = await this.deps.store.read();
-    } catch (error) {
-      this.storeFailed(error);
-      return false;
-    }
-    return this.publishPending(state);
+  /** Publishes the transitions a previous writer recorded but could not publish; those it published, in order. */
+  async publishLeftover(): Promise<BreakerTransition[]> {
+    const state = await this.read();
+    return state === undefined ? [] : this.publishPending(state);
   }
 
-  /** The breaker's state as last read (cached), or undefined when the store cannot be read. */
-  private async current(): Promise<BreakerState | undefined> {
-    if (this.cached && this.cached.until > Date.now()) return this.cached.state;
+  /** The breaker's state now (a fresh read, kept for admit), or undefined (counted) when the store cannot be read. */
+  async read(): Promise<BreakerState | undefined> {
     try {
       return this.remember(await this.deps.store.read());
     } catch (error) {
       this.storeFailed(error);
       return undefined;
     }
+  }
+
+  /** The breaker's state as last read (cached), or undefined when the store cannot be read. */
+  private async current(): Promise<BreakerState | undefined> {
+    if (this.cached && this.cached.until > Date.now()) return this.cached.state;
+    return this.read();
   }
 
   private async admitFresh(): Promise<Admission> {
@@ -161,29 +176,21 @@ export class SharedBreaker implements BreakerGate {
   }
 
   /**
-   * Applies `next` to a fresh read and writes it conditionally, again on a lost race; publishes the
-   * transition it made. Returns the state written, or undefined when nothing was (or could be).
+   * Applies `next` to a fresh read and writes it conditionally, again on a lost race; announces and
+   * publishes the transition it made. Undefined when nothing was written (or could be).
    */
   private async change(
     next: (state: BreakerState) => BreakerState | undefined,
-  ): Promise<BreakerState | undefined> {
+  ): Promise<Written | undefined> {
     for (let attempt = 1; attempt <= WRITE_ATTEMPTS; attempt += 1) {
-      let state: BreakerState;
-      try {
-        state = await this.deps.store.read();
-      } catch (error) {
-        this.storeFailed(error);
-        return undefined;
-      }
-      this.remember(state);
+      const state = await this.read();
+      if (state === undefined) return undefined;
       const updated = next(state);
       if (updated === undefined) return undefined;
       if (await this.write(state, updated)) {
-        if (updated.status !== state.status) {
-          this.announce(updated);
-          await this.publishPending(updated);
-        }
-        return updated;
+        if (updated.status === state.status) return { to: updated, published: [] };
+        this.announce(updated);
+        return { to: updated, published: await this.publishPending(updated) };
       }
     }
     return undefined;
@@ -218,26 +225,55 @@ export class SharedBreaker implements BreakerGate {
   }
 
   /**
-   * Publishes the item's unpublished transitions in order, clearing each once published; false when
-   * there were none or one failed (the prober's next run tries again from there).
+   * Publishes the item's unpublished transitions in order, each under a claim (so overlapping runs
+   * publish it once), clearing it once published; returns those published. Stops at a failure (the
+   * next run tries again once the claim has expired) and at a transition another publisher holds.
    */
-  private async publishPending(state: BreakerState): Promise<boolean> {
+  private async publishPending(state: BreakerState): Promise<BreakerTransition[]> {
     const events = this.deps.events;
-    if (!events || !state.pending?.length) return false;
+    const published: BreakerTransition[] = [];
+    if (!events || !state.pending?.length) return published;
     for (const pending of state.pending) {
+      if (!(await this.claim(pending))) break;
       try {
         await events.publish(pending);
-        await this.deps.store.clearPending(pending.eventId);
       } catch (error) {
+        this.deps.counter.count('EventPublishFailure');
         this.deps.log.error('could not publish the breaker transition; the next probe run tries again', {
           eventId: pending.eventId,
           type: pending.type,
           error,
         });
-        return false;
+        break;
       }
+      published.push(pending);
+      this.deps.counter.count('EventPublished');
+      let cleared: boolean;
+      try {
+        cleared = await this.deps.store.clearPending(pending.eventId);
+      } catch (error) {
+        // Left in the item: published again once the claim expires, under the same eventId.
+        this.storeFailed(error);
+        break;
+      }
+      if (!cleared) break;
     }
-    return true;
+    return published;
+  }
+
+  /** Claims the publication of `pending` for PUBLISH_LEASE_MS; false when another publisher has it, or the store failed. */
+  private async claim(pending: BreakerTransition): Promise<boolean> {
+    const now = this.deps.now();
+    try {
+      return await this.deps.store.claimPublication(
+        pending.eventId,
+        now.toISOString(),
+        new Date(now.getTime() + PUBLISH_LEASE_MS).toISOString(),
+      );
+    } catch (error) {
+      this.storeFailed(error);
+      return false;
+    }
   }
 
   private storeFailed(error: unknown): void {

@@ -47,6 +47,12 @@ export interface BreakerTransition {
   restoredAt?: string;
 }
 
+/** Who is publishing the oldest unpublished transition, until when (a lease): one publisher at a time. */
+export interface PublicationClaim {
+  eventId: string;
+  until: string;
+}
+
 /** The breaker's one item. */
 export interface BreakerState {
   /** One more for every write; 0 before the first. Every write is conditional on it. */
@@ -66,6 +72,8 @@ export interface BreakerState {
   closedAt?: string;
   /** The transitions not yet published, oldest first (the outbox; at most MAX_PENDING). */
   pending?: BreakerTransition[];
+  /** The oldest transition's publication, claimed by a publisher until it clears it or the claim expires. */
+  publishing?: PublicationClaim;
 }
 
 /** The most unpublished transitions the item keeps; older ones are dropped (their outage is long over). */
@@ -122,6 +130,7 @@ export function afterFailure(
     lastFailure: failure,
     probeAt: openedAt,
     ...(state.closedAt !== undefined && { closedAt: state.closedAt }),
+    ...(state.publishing !== undefined && { publishing: state.publishing }),
     pending: withPending(state, {
       eventId: breakerEventId(version),
       type: 'Paypro Unavailable',
@@ -175,6 +184,7 @@ export function afterProbe(
     ...(state.openedBy !== undefined && { openedBy: state.openedBy }),
     ...(state.lastFailure !== undefined && { lastFailure: state.lastFailure }),
     closedAt: restoredAt,
+    ...(state.publishing !== undefined && { publishing: state.publishing }),
     pending: withPending(state, {
       eventId: breakerEventId(version),
       type: 'Paypro Restored',

@@ -49,6 +49,8 @@ const FUNCTIONS = [
   'admin-get-balance',
   'admin-get-receipt',
   'float-monitor',
+  'paypro-breaker',
+  'admin-get-paypro-status',
 ];
 let dir: string;
 let template: Template;
@@ -287,6 +289,7 @@ describe('serverless package --stage prod (offline, no credentials)', () => {
       ApiGatewayMethodAdminPayoutDashbatchesBatchidVarCancelPost: false,
       ApiGatewayMethodAdminBalanceGet: false,
       ApiGatewayMethodAdminMpesaDashreceiptsCodeVarGet: false,
+      ApiGatewayMethodAdminPayproDashstatusGet: false,
     });
     const target = (id: string) => JSON.stringify(methods[id]?.Properties.Integration.Uri);
     expect(target('ApiGatewayMethodPayoutDashbatchesPost')).toContain(
@@ -334,6 +337,7 @@ describe('serverless package --stage prod (offline, no credentials)', () => {
       ],
       ApiGatewayMethodAdminBalanceGet: ['GET', 'AdminDashgetDashbalanceLambdaFunction'],
       ApiGatewayMethodAdminMpesaDashreceiptsCodeVarGet: ['GET', 'AdminDashgetDashreceiptLambdaFunction'],
+      ApiGatewayMethodAdminPayproDashstatusGet: ['GET', 'AdminDashgetDashpayproDashstatusLambdaFunction'],
     };
     // Act
     const auth = Object.fromEntries(
@@ -525,6 +529,23 @@ describe('serverless package --stage prod (offline, no credentials)', () => {
       actions(st).includes('events:PutEvents'),
     );
     expect(floatEvents?.Resource).toEqual({ 'Fn::GetAtt': ['PayoutsEventBus', 'Arn'] });
+    // The breaker's prober reads the work held (the open payouts and their states) and asks Paypro's
+    // payout query (its item is with the counters, below); it publishes Paypro Unavailable / Restored.
+    expect(grants('PayproBreakerRole')).toEqual(
+      [
+        `dynamodb:BatchGetItem ${PAYOUTS}`,
+        `dynamodb:Query ${DUE_INDEX}`,
+        `secretsmanager:GetSecretValue ${SECRET}`,
+      ].sort(),
+    );
+    const breakerEvents = statementsOf(roles.PayproBreakerRole as Resource).find((st) =>
+      actions(st).includes('events:PutEvents'),
+    );
+    expect(breakerEvents?.Resource).toEqual({ 'Fn::GetAtt': ['PayoutsEventBus', 'Arn'] });
+    // Paypro's availability: the work held only (the breaker's item is with the counters, below); no Paypro call.
+    expect(grants('AdminGetPayproStatusRole')).toEqual(
+      [`dynamodb:BatchGetItem ${PAYOUTS}`, `dynamodb:Query ${DUE_INDEX}`].sort(),
+    );
     expect(grants('AdminGetReceiptRole')).toEqual(
       [
         `dynamodb:GetItem ${PAYOUTS}`,
@@ -573,6 +594,8 @@ describe('serverless package --stage prod (offline, no credentials)', () => {
       ['AdminGetBalanceRole', 'AdminDashgetDashbalanceLogGroup'],
       ['AdminGetReceiptRole', 'AdminDashgetDashreceiptLogGroup'],
       ['FloatMonitorRole', 'FloatDashmonitorLogGroup'],
+      ['PayproBreakerRole', 'PayproDashbreakerLogGroup'],
+      ['AdminGetPayproStatusRole', 'AdminDashgetDashpayproDashstatusLogGroup'],
     ] as const) {
       const logs = statementsOf(roles[role] as Resource).find((st) =>
         actions(st).includes('logs:PutLogEvents'),
@@ -656,6 +679,40 @@ describe('serverless package --stage prod (offline, no credentials)', () => {
     const deployed = ofType('AWS::Lambda::Function').map(([, fn]) => fn.Properties.FunctionName);
     expect(watching('Throttles').sort()).toEqual(deployed.sort());
     for (const alarm of alarms) expect(alarm.AlarmActions).toEqual([{ Ref: 'AlarmTopic' }]);
+  });
+
+  it('runs the breaker’s prober within a minute, alarms while Paypro is unavailable, and gives every function the breaker’s settings', () => {
+    // Prepare
+    const fns = functionsById();
+    const alarms = ofType('AWS::CloudWatch::Alarm').map(([, a]) => a.Properties);
+
+    // Act
+    const prober = fns.PayproDashbreakerLambdaFunction;
+    const unavailable = alarms.filter((a) => a.MetricName === 'PayproBreakerOpen');
+
+    // Assess: a run ends before the next minute's starts.
+    expect(prober?.Properties.Timeout).toBeLessThanOrEqual(60);
+    expect(unavailable).toEqual([
+      expect.objectContaining({
+        AlarmName: 'paypro-payouts-prod-paypro-unavailable',
+        Namespace: 'PayproPayouts',
+        Dimensions: [{ Name: 'service', Value: 'paypro-payouts-prod' }],
+        Statistic: 'Sum',
+        Threshold: 0,
+        ComparisonOperator: 'GreaterThanThreshold',
+        TreatMissingData: 'notBreaching',
+        OKActions: [{ Ref: 'AlarmTopic' }],
+      }),
+    ]);
+    for (const [id, fn] of Object.entries(fns)) {
+      expect(fn.Properties.Environment.Variables, id).toMatchObject({
+        PAYPRO_BREAKER_FAILURES: '5',
+        PAYPRO_BREAKER_WINDOW_S: '30',
+        PAYPRO_PROBE_S: '15',
+        PAYPRO_RAMP_S: '60',
+        PAYPRO_BREAKER_CACHE_MS: '1000',
+      });
+    }
   });
 
   it('holds every table to the payouts table’s safety: PITR, SSE, deletion protection, retained on delete and replace', () => {
@@ -755,13 +812,19 @@ describe('serverless package --stage prod (offline, no credentials)', () => {
       OUTBOX_SWEEP_MIN_AGE_S: '60',
     });
     const schedules = ofType('AWS::Events::Rule').filter(([, r]) => r.Properties.ScheduleExpression);
-    // The outbox sweep, wake-batches and the float monitor every minute, the reconciler every five.
+    // The outbox sweep, wake-batches, the float monitor and the breaker's prober every minute, the
+    // reconciler every five.
     expect(schedules.map(([, r]) => r.Properties.ScheduleExpression).sort()).toEqual([
+      'rate(1 minute)',
       'rate(1 minute)',
       'rate(1 minute)',
       'rate(1 minute)',
       'rate(5 minutes)',
     ]);
+    const prober = schedules.find(([, r]) =>
+      JSON.stringify(r.Properties.Targets).includes('PayproDashbreakerLambdaFunction'),
+    );
+    expect(prober?.[1].Properties.ScheduleExpression).toBe('rate(1 minute)');
   });
 
   it('delivers webhooks from a queue fed by a rule on the bus, retrying for a day, then a DLQ with an alarm', () => {
@@ -1018,5 +1081,24 @@ describe('daily caps in the packaged prod template', () => {
       ]);
     }
     expect(breakerGrants('PayproCallbackRole')).toEqual([]);
+    // The prober may touch the breaker's PAYPRO#BREAKER item only, and nothing else of the table.
+    const onlyBreaker = { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': ['PAYPRO#BREAKER'] } };
+    expect(onCounters('PayproBreakerRole')).toEqual([]);
+    expect(breakerGrants('PayproBreakerRole')).toEqual([
+      {
+        actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+        resource: { 'Fn::GetAtt': ['PayoutLimitsTable', 'Arn'] },
+        condition: onlyBreaker,
+      },
+    ]);
+    // The Paypro status route reads that item, and nothing else of the table.
+    expect(onCounters('AdminGetPayproStatusRole')).toEqual([]);
+    expect(breakerGrants('AdminGetPayproStatusRole')).toEqual([
+      {
+        actions: ['dynamodb:GetItem'],
+        resource: { 'Fn::GetAtt': ['PayoutLimitsTable', 'Arn'] },
+        condition: onlyBreaker,
+      },
+    ]);
   });
 });

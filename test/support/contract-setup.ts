@@ -93,6 +93,14 @@ vi.mock('../../functions/admin-daily-report', async (importOriginal) => {
   };
 });
 
+vi.mock('../../functions/admin-get-paypro-status', async (importOriginal) => {
+  const actual = await importOriginal<typeof import('../../functions/admin-get-paypro-status')>();
+  return {
+    ...actual,
+    adminGetPayproStatusHandler: checking(actual.adminGetPayproStatusHandler, 'GET /admin/paypro-status'),
+  };
+});
+
 vi.mock('../../functions/admin-get-balance', async (importOriginal) => {
   const actual = await importOriginal<typeof import('../../functions/admin-get-balance')>();
   return { ...actual, adminGetBalanceHandler: checking(actual.adminGetBalanceHandler, 'GET /admin/balance') };

@@ -1,7 +1,9 @@
+import { PayproUnknownOutcomeError } from '../../../lib/errors';
 import type { BreakerTransition } from '../../../lib/paypro/breaker';
 import { type BreakerSettings, type BreakerState, INITIAL_BREAKER } from '../../../lib/paypro/breaker';
 import type { BreakerEvents, BreakerStore } from '../../../lib/paypro/breaker-gate';
 import { SharedBreaker, type SharedBreakerDeps } from '../../../lib/paypro/breaker-service';
+import type { TransportFailure } from '../../../lib/paypro/transport';
 
 const copy = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
 
@@ -43,19 +45,39 @@ export class InMemoryBreakerStore implements BreakerStore {
     return true;
   }
 
+  async claimPublication(eventId: string, now: string, until: string): Promise<boolean> {
+    this.check();
+    if (this.state.pending?.[0]?.eventId !== eventId) return false;
+    if (this.state.publishing !== undefined && this.state.publishing.until > now) return false;
+    this.state = { ...this.state, version: this.state.version + 1, publishing: { eventId, until } };
+    return true;
+  }
+
   async clearPending(eventId: string): Promise<boolean> {
     this.check();
     if (this.state.pending?.[0]?.eventId !== eventId) return false;
-    this.state = { ...this.state, version: this.state.version + 1, pending: this.state.pending.slice(1) };
+    const { publishing: _claim, ...rest } = this.state;
+    this.state = { ...rest, version: this.state.version + 1, pending: this.state.pending.slice(1) };
     return true;
   }
 }
 
-/** Every transition published, in order. */
+/** Every transition published, in order; `failNext` makes the next publications throw, as a bus that is down. */
 export class RecordingBreakerEvents implements BreakerEvents {
   readonly published: BreakerTransition[] = [];
+  private failures = 0;
+
+  /** The next `times` publications throw. */
+  failNext(times = 1): this {
+    this.failures += times;
+    return this;
+  }
 
   async publish(transition: BreakerTransition): Promise<void> {
+    if (this.failures > 0) {
+      this.failures -= 1;
+      throw new Error('the bus is unreachable (fake)');
+    }
     this.published.push(copy(transition));
   }
 }
@@ -83,4 +105,33 @@ export function inMemoryBreaker(
     store,
   });
   return { breaker, store };
+}
+
+/** What Paypro's gateway says when Paypro is down: the failure a probe or a send sees. */
+export const GATEWAY_503: TransportFailure = {
+  class: 'not-taken-in',
+  unavailable: true,
+  rateLimited: false,
+  detail: "HTTP 503 without Paypro's envelope",
+};
+
+/**
+ * The probe's call as the prober makes it, with Paypro up (`up`, the default) or down: records
+ * when each call was made, and throws as PayproClient does when Paypro does not answer.
+ */
+export class ScriptedProbe {
+  up = true;
+  failure: TransportFailure = GATEWAY_503;
+  readonly calls: number[] = [];
+
+  constructor(private readonly now: () => Date) {}
+
+  readonly call = async (): Promise<void> => {
+    this.calls.push(this.now().getTime());
+    if (!this.up) {
+      throw new PayproUnknownOutcomeError(`Paypro answered with ${this.failure.detail}.`, {
+        failure: this.failure,
+      });
+    }
+  };
 }

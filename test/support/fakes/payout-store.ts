@@ -293,6 +293,7 @@ export class InMemoryPayoutStore implements PayoutStore, PayoutOutbox, BatchPayo
         amount: payout.amount,
         ...(payout.batchId !== undefined && { batchId: payout.batchId }),
         ...(payout.paypro !== undefined && { paypro: payout.paypro }),
+        ...(payout.sentAt !== undefined && { sentAt: payout.sentAt }),
       });
     }
     return states;

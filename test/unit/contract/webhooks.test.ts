@@ -7,12 +7,14 @@ import { describe, expect, it } from 'vitest';
 import { buildDocument, DOCUMENT_PATH } from '../../../contract/document';
 import { BATCH_EVENTS, PAYOUT_EVENTS } from '../../../contract/events';
 import { FLOAT_EVENTS } from '../../../contract/float-events';
+import { PAYPRO_EVENTS } from '../../../contract/paypro-events';
 import type { BatchRecord } from '../../../lib/batches/batch';
 import { batchEvent } from '../../../lib/batches/events';
 import { type BusEvent, EventBridgeBus } from '../../../lib/events/bus';
 import { floatEvent } from '../../../lib/float/events';
 import { anomaly, flagged, statusChanged } from '../../../lib/payouts/events';
 import type { Payout } from '../../../lib/payouts/payout';
+import { payproEvent } from '../../../lib/paypro/breaker-events';
 import { deliverWebhooks, type QueueRecord } from '../../../lib/webhooks/deliver';
 import { generateWebhookSecret } from '../../../lib/webhooks/sign';
 
@@ -107,6 +109,27 @@ function everyEvent(): BusEvent[] {
     }),
     floatEvent('Float Low', 1, reading(99_999), undefined, 'low', AT),
     floatEvent('Float Restored', 2, reading(100_000), 'low', 'ok', AT),
+    payproEvent(
+      {
+        eventId: 'paypro:5',
+        type: 'Paypro Unavailable',
+        occurredAt: AT,
+        since: AT,
+        failure: "HTTP 503 without Paypro's envelope",
+      },
+      { payouts: 40, amount: 24_000, batches: 1 },
+    ),
+    payproEvent(
+      {
+        eventId: 'paypro:9',
+        type: 'Paypro Restored',
+        occurredAt: AT,
+        since: AT,
+        failure: 'connection failed (ECONNREFUSED)',
+        restoredAt: AT,
+      },
+      { payouts: 0, amount: 0, batches: 0 },
+    ),
   ].filter((event): event is NonNullable<typeof event> => event !== undefined);
 }
 
@@ -192,10 +215,15 @@ describe('the webhooks section of openapi.json', () => {
         'payout.flagged',
         'payout.processing',
         'payout.succeeded',
+        'paypro.restored',
+        'paypro.unavailable',
       ].sort(),
     );
     expect(documented).toHaveLength(
-      Object.keys(PAYOUT_EVENTS).length + Object.keys(BATCH_EVENTS).length + Object.keys(FLOAT_EVENTS).length,
+      Object.keys(PAYOUT_EVENTS).length +
+        Object.keys(BATCH_EVENTS).length +
+        Object.keys(FLOAT_EVENTS).length +
+        Object.keys(PAYPRO_EVENTS).length,
     );
   });
 
