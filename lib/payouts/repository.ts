@@ -185,8 +185,10 @@ export class PayoutRepository implements PayoutStore, PayoutOutbox {
           new UpdateCommand({
             TableName: this.tableName,
             Key: { tradeNo },
+            // Due at once: a batch item was recorded due after a 30-minute grace, and the resend
+            // rule's clock starts at the reconciler's first answer after the failure.
             UpdateExpression:
-              'SET sendFailure = :failure, history = list_append(history, :entry), updatedAt = :at',
+              'SET sendFailure = :failure, history = list_append(history, :entry), updatedAt = :at, checkAfter = :at',
             ConditionExpression: 'attribute_exists(sentAt) AND #status = :pending AND size(history) < :max',
             ExpressionAttributeNames: { '#status': 'status' },
             ExpressionAttributeValues: {

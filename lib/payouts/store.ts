@@ -69,7 +69,8 @@ export interface PayoutStore extends PayoutReader {
     event?: PayoutEvent,
   ): Promise<void>;
   /**
-   * Records why a send failed: sets `sendFailure` and appends `entry` in one write, on a payout
+   * Records why a send failed: sets `sendFailure`, appends `entry` and makes the payout due for the
+   * reconciler at once (its next check at `failure.at`), in one write, on a payout
    * still PENDING that was sent (`sentAt`) and whose history holds fewer than `maxEntries` (default
    * 50). StaleStateError when refused (a callback or the reconciler moved it on first, say).
    */

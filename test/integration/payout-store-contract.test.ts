@@ -286,10 +286,10 @@ describe.each([
     });
   });
 
-  it('records a failed send with its note on a sent PENDING payout only, within the history limit', async () => {
-    // Prepare
+  it('records a failed send with its note on a sent PENDING payout only, within the history limit, due at once', async () => {
+    // Prepare: recorded due at T3, as a batch item is after its grace.
     const { payouts } = await open();
-    for (const tradeNo of ['sf-1', 'sf-2', 'sf-3', 'sf-4']) await payouts.create(pending(tradeNo), T1);
+    for (const tradeNo of ['sf-1', 'sf-2', 'sf-3', 'sf-4']) await payouts.create(pending(tradeNo), T3);
     for (const tradeNo of ['sf-1', 'sf-3', 'sf-4']) await payouts.markSent(tradeNo, T1, `claim-${tradeNo}`);
     const sent = await payouts.get('sf-3');
     await payouts.transition('sf-3', move(sent as Payout, 'PROCESSING', T2, '0015'));
@@ -324,6 +324,10 @@ describe.each([
     });
     expect(await payouts.get('sf-2')).toEqual(pending('sf-2'));
     expect((await payouts.get('sf-4'))?.sendFailure).toBeUndefined();
+    // The reconciler finds the failed send at the failure's time, not at the grace's end.
+    const dueAtFailure = (await payouts.listDue(openPartitionKey('sf-1'), T2, 10)).refs;
+    expect(dueAtFailure.map((ref) => ref.tradeNo)).toEqual(['sf-1']);
+    expect(dueAtFailure[0]?.checkAfter).toBe(T2);
   });
 
   it('keeps events in the outbox in version order until exactly those are cleared, and lists waiting payouts', async () => {

@@ -163,6 +163,7 @@ export class InMemoryPayoutStore implements PayoutStore, PayoutOutbox, BatchPayo
     row.payout.sendFailure = copy(failure);
     row.payout.history = [...row.payout.history, copy(entry)];
     row.payout.updatedAt = failure.at;
+    if (row.openPk !== undefined) row.checkAfter = failure.at;
   }
 
   async listDue(

@@ -186,6 +186,7 @@ describe('createPayout', () => {
       },
     });
     expect(world.store.all()).toEqual([result.payout]);
-    expect(world.store.dueAt('order-1')).toBe('2026-11-24T07:01:00.000Z');
+    // Due at once, not after RECONCILE_MIN_AGE_S: its failed send is what the reconciler must see.
+    expect(world.store.dueAt('order-1')).toBe(NOW);
   });
 });
