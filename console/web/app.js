@@ -4,6 +4,8 @@
 import { hourlyChart } from './chart.js';
 import { count, kes, time } from './format.js';
 import { fundsFigures, fundsLine } from './funds.js';
+import { batchPaused, payproReader } from './paypro-status.js';
+import { showPayproBanner } from './paypro-view.js';
 import { batchProgress } from './progress.js';
 import { bulkResend, resendForm } from './resend-view.js';
 
@@ -110,7 +112,7 @@ function refreshing() {
 function load(view, options = {}) {
   if (view === 'today') return loadToday();
   if (view === 'attention' && !options.quiet) return loadAttention();
-  if (view === 'batches') return loadBatches();
+  if (view === 'batches') return loadBatches(options);
   if (view === 'reports' && !$('report-date').value) $('report-date').value = kenyaDate();
 }
 
@@ -119,6 +121,10 @@ function load(view, options = {}) {
 async function loadToday() {
   const date = kenyaDate();
   $('view-today').querySelector('h2').textContent = `Today: ${date} (Kenya time)`;
+  // Not behind the day's report, which reads every page of the day: an outage shows at once.
+  const banner = call('/api/paypro-status').then((reply) =>
+    showPayproBanner($('today-paypro'), reply, { h, missingRoute, problemText }),
+  );
   const reply = await call(`/console/today?date=${date}`);
   if (reply.status !== 200) {
     say($('today-status'), `Could not read the day's report: ${problemText(reply)}`, 'error');
@@ -142,6 +148,7 @@ async function loadToday() {
   else if (balance.status !== 200) say($('today-balance'), problemText(balance), 'error');
   else $('today-balance').replaceChildren(floatTable(balance.data), capsTable(balance.data.caps));
   await loadAwaitingFunds();
+  await banner;
 }
 
 /** Under the float: how many batches wait for funds, and a link to them in Batches. */
@@ -536,13 +543,21 @@ function timeline(history = []) {
 // ---- Batches ----------------------------------------------------------------------------
 
 let batchCursor;
+// Paypro's status as Batches last read it: one reading for the whole list and the details opened
+// from it. The 3-s refreshes reuse it for as long as Today would (the route counts held payouts).
+const payproForBatches = payproReader(() => call('/api/paypro-status'), REFRESH_MS.today);
+let payproNow;
 
-async function loadBatches() {
+async function loadBatches({ quiet = false } = {}) {
   const status = $('batches-status').value;
   const query = new URLSearchParams({ limit: '25' });
   if (status) query.set('status', status);
   if (batchCursor) query.set('cursor', batchCursor);
-  const reply = await call(`/api/payout-batches?${query}`);
+  const [reply, paypro] = await Promise.all([
+    call(`/api/payout-batches?${query}`),
+    payproForBatches({ fresh: !quiet }),
+  ]);
+  payproNow = paypro;
   if (reply.status !== 200)
     return say($('batches-status-line'), `Could not list batches: ${problemText(reply)}`, 'error');
   say($('batches-status-line'), reply.data.batches.length === 0 ? 'No batches.' : '');
@@ -662,8 +677,10 @@ function batchRow(batch) {
   );
 }
 
-/** Under a waiting batch's status: until when it awaits approval, or why it awaits funds. */
+/** Under a waiting batch's status: until when it awaits approval, why it awaits funds, or that Paypro pauses it. */
 function statusNote(batch) {
+  const paused = batchPaused(batch, payproNow);
+  if (paused) return [h('br'), h('small', { class: 'paused-line' }, paused)];
   if (batch.status === 'AWAITING_APPROVAL' && batch.approvalDeadline) {
     return [h('br'), h('small', {}, `approve by ${time(batch.approvalDeadline)}`)];
   }
@@ -793,6 +810,7 @@ function batchFacts(batch) {
     d && `${what} by ${d.by} at ${time(d.at)}${d.reason ? ` (“${d.reason}”)` : ''}`;
   const facts = [
     ['Status', batch.status],
+    ['Sending', batchPaused(batch, payproNow)],
     ['Payouts', `${batch.itemCount}, ${kes(batch.totalAmount)}`],
     ['Created', time(batch.createdAt)],
     ['Approve by', batch.status === 'AWAITING_APPROVAL' && time(batch.approvalDeadline)],

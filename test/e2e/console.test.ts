@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { heldLine } from '../../console/web/paypro-status.js';
 import { kenyaDate } from '../../lib/shared/kenya-time';
 import { type RunningStack, runNpmStart } from '../support/local-stack-process';
 
@@ -472,4 +473,58 @@ describe('the operator console under npm start, in Chromium', () => {
       'Paypro knows no M-Pesa transaction with receipt code QK12ABC34D (Paypro: 1005 ORDER_NOT_EXIST).',
     );
   });
+
+  // Last in the file: it leaves the breaker open until its next probe, which would hold the
+  // payouts of any test after it.
+  it('opens Today on a banner while Paypro is unavailable: since when, what is held, nothing lost, the next probe', async () => {
+    // Prepare: a 503 outage, and single payouts into it until the breaker opens (5 failures
+    // within 30 s by default), then one more, which the breaker holds.
+    await sandbox('POST', '/sandbox/outage', { mode: '503', seconds: 120 });
+    try {
+      const run = Date.now().toString(36);
+      const paypro = async () => (await admin('/admin/paypro-status')).body;
+      for (let i = 0; i < 10 && (await paypro()).availability !== 'unavailable'; i++) {
+        await app('POST', '/payouts', {
+          amount: 140,
+          mobile: '0712345678',
+          tradeNo: `console-outage-${run}-${i}`,
+        });
+      }
+      await expect.poll(async () => (await paypro()).availability, { timeout: 10_000 }).toBe('unavailable');
+      // A sender reads the breaker through a cache of PAYPRO_BREAKER_CACHE_MS (1 s): past it, the
+      // next payout is held, not sent into the outage.
+      await new Promise((resolve) => setTimeout(resolve, 1_500));
+      await app('POST', '/payouts', {
+        amount: 160,
+        mobile: '0712345678',
+        tradeNo: `console-outage-${run}-held`,
+      });
+      // Act
+      await openView('today');
+      const banner = page.locator('#today-paypro[role="status"] #paypro-banner');
+      await banner.waitFor({ timeout: 15_000 });
+      await shot('today-paypro-unavailable');
+      const lines = await banner.locator('p').allTextContents();
+      const status = (await paypro()) as {
+        since: string;
+        held: { payouts: number; amount: number; batches: number };
+      };
+      // Kenya time as the page itself writes it (format.js), in the same browser.
+      const since = await page.evaluate(
+        (iso) => new Date(iso).toLocaleString('en-GB', { timeZone: 'Africa/Nairobi' }),
+        status.since,
+      );
+      // Assess
+      expect(await banner.getAttribute('data-availability')).toBe('unavailable');
+      expect(lines[0]).toBe(`Paypro unavailable since ${since}: nothing is being sent to it.`);
+      expect(lines[1]).toBe(heldLine(status.held));
+      expect(status.held.payouts).toBeGreaterThanOrEqual(1);
+      expect(lines[2]).toMatch(/^Nothing is lost: single payouts stay PENDING/);
+      expect(lines).toContainEqual(expect.stringMatching(/^Next probe: /));
+      // The rest of Today still loads under it.
+      await page.locator('#today-table').waitFor();
+    } finally {
+      await sandbox('POST', '/sandbox/outage', { mode: 'none' });
+    }
+  }, 90_000);
 });
