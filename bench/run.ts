@@ -166,7 +166,7 @@ function drainRows(r: DrainResults): Row[] {
     {
       metric:
         `Reconciler drain: ${thousands(r.payouts)} due payouts, sandbox query latency ${r.queryDelayMs} ms, ` +
-        `RECONCILE_CONCURRENCY ${r.concurrency}, runs every 5 min with the Lambda's 260 s budget (dynalite + sandbox)`,
+        `RECONCILE_CONCURRENCY ${r.concurrency}, runs every minute with the Lambda's 60 s budget (dynalite + sandbox)`,
       figure:
         `${r.minutes.toFixed(1)} min (${r.runs.length} run${r.runs.length === 1 ? '' : 's'}: ${runs}); ` +
         `settled ${thousands(r.settled)}; left open ${r.leftOpen} (due at start per the index: ${thousands(r.dueAtStart)}); ` +
