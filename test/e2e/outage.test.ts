@@ -16,6 +16,12 @@ import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-r
 const ITEMS = 200;
 const OUTAGE_S = 20;
 const SINGLE_OUTAGE_S = 10;
+const HANG_ITEMS = 60;
+const HANG_OUTAGE_S = 15;
+/** npm start's send-batch-items invocations at once (LOCAL_BATCH_SEND_CONCURRENCY's default). */
+const SEND_CONCURRENCY = 2;
+const BREAKER_FAILURES = 5;
+const ADMIN_KEY = 'e2e-outage-admin-key';
 /** The most payout requests the service may send into an outage (the issue's bound). */
 const MAX_SENT_INTO_OUTAGE = 30;
 /** How long after Paypro answers again the batch may take to complete (the issue's 5 minutes). */
@@ -30,8 +36,10 @@ beforeAll(async () => {
   receiver = await startWebhookReceiver(() => 204);
   stack = await runNpmStart({
     WEBHOOK_URL: `${receiver.url}/hooks`,
+    LOCAL_ADMIN_KEY: ADMIN_KEY,
+    LOCAL_BATCH_SEND_CONCURRENCY: String(SEND_CONCURRENCY),
     // The breaker of the issue (5 failures within 30 s), probing and ramping in seconds, not minutes.
-    PAYPRO_BREAKER_FAILURES: '5',
+    PAYPRO_BREAKER_FAILURES: String(BREAKER_FAILURES),
     PAYPRO_BREAKER_WINDOW_S: '30',
     PAYPRO_PROBE_S: '2',
     PAYPRO_RAMP_S: '5',
@@ -56,6 +64,16 @@ async function app(method: string, path: string, body?: unknown) {
   const response = await fetch(`${stack.apiUrl}${path}`, {
     method,
     headers: { 'content-type': 'application/json', 'x-api-key': stack.apiKey },
+    ...(body !== undefined && { body: JSON.stringify(body) }),
+  });
+  return { status: response.status, body: (await response.json()) as Json };
+}
+
+/** An operator's call (x-admin-key stands in for IAM under npm start). */
+async function admin(method: string, path: string, body?: unknown) {
+  const response = await fetch(`${stack.apiUrl}${path}`, {
+    method,
+    headers: { 'content-type': 'application/json', 'x-admin-key': ADMIN_KEY },
     ...(body !== undefined && { body: JSON.stringify(body) }),
   });
   return { status: response.status, body: (await response.json()) as Json };
@@ -194,5 +212,81 @@ describe('npm start while Paypro answers 503', () => {
       expect(calls).toMatchObject({ repeated: 0, accepted: acceptedBefore + 1 });
     },
     5 * 60_000,
+  );
+
+  it(
+    'leaves at most concurrency × threshold items of a hanging Paypro flagged, pays the rest, and an operator resends the flagged once',
+    async () => {
+      // Prepare: a batch starts sending, then Paypro reads every request and never answers.
+      const run = Date.now().toString(36);
+      const batchId = `e2e-hang-${run}`;
+      const items = Array.from({ length: HANG_ITEMS }, (_, i) => ({
+        tradeNo: `e2e-hang-${run}-${i}`,
+        amount: 200 + i,
+        mobile: SANDBOX_MOBILES.succeedsQuietly,
+      }));
+      const before = (await sandbox('GET', '/sandbox/calls')) as { accepted: number };
+      await app('POST', '/payout-batches', { batchId, items });
+      await until(
+        () => sandbox('GET', '/sandbox/calls'),
+        (calls) => Number(calls.accepted) >= before.accepted + 3,
+        120_000,
+        50,
+      );
+
+      // Act: the outage; then what the reconciler leaves for a person, who verifies and resends it.
+      await sandbox('POST', '/sandbox/outage', { mode: 'hang', seconds: HANG_OUTAGE_S });
+      await outageOver((HANG_OUTAGE_S + 30) * 1000);
+      const countsOf = async () =>
+        (await app('GET', `/payout-batches/${batchId}?limit=1`)).body.counts as Record<string, number>;
+      // Every item not paid by itself is flagged for a person (after two unknown answers).
+      const flaggedNow = async () => {
+        const reply = await admin('GET', '/admin/payouts?flagged=true&status=PENDING&limit=100');
+        const list = (reply.body.payouts as Json[]).filter((p) =>
+          String(p.tradeNo).startsWith(`e2e-hang-${run}-`),
+        );
+        return { list, pending: (await countsOf()).PENDING ?? 0 };
+      };
+      const { list: flagged } = await until(
+        flaggedNow,
+        ({ list, pending }) => list.length > 0 && list.length === pending,
+        RECOVERY_BOUND_MS,
+        1_000,
+      );
+      const histories = await Promise.all(
+        flagged.map(async (p) => (await admin('GET', `/admin/payouts/${p.tradeNo}`)).body),
+      );
+      const resends = [];
+      for (const p of flagged) {
+        resends.push(
+          await admin('POST', `/admin/payouts/${p.tradeNo}/resend`, {
+            reason: 'e2e: Paypro confirms it never received it',
+          }),
+        );
+      }
+      const done = await until(
+        async () => (await app('GET', `/payout-batches/${batchId}?limit=1`)).body,
+        (batch) => batch.status === 'COMPLETED' || batch.status === 'COMPLETED_WITH_FAILURES',
+        RECOVERY_BOUND_MS,
+        1_000,
+      );
+      const calls = await sandbox('GET', '/sandbox/calls');
+
+      // Assess: the only items not paid by themselves are the ambiguous sends, each flagged with why.
+      expect(flagged.length).toBeGreaterThan(0);
+      expect(flagged.length).toBeLessThanOrEqual(SEND_CONCURRENCY * BREAKER_FAILURES);
+      for (const payout of histories) {
+        const notes = (payout.history as Json[]).map((entry) => String(entry.note ?? ''));
+        expect(notes).toContainEqual(expect.stringMatching(/^send failed, ambiguous: no answer in time/));
+        expect(notes).toContainEqual(expect.stringContaining('may have reached Paypro'));
+      }
+      expect(resends.map((r) => r.status).every((status) => status === 200 || status === 202)).toBe(true);
+      expect(done).toMatchObject({
+        status: 'COMPLETED',
+        counts: { PENDING: 0, PROCESSING: 0, SUCCEEDED: HANG_ITEMS, FAILED: 0 },
+      });
+      expect(calls).toMatchObject({ repeated: 0, accepted: before.accepted + HANG_ITEMS });
+    },
+    10 * 60_000,
   );
 });
