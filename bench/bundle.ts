@@ -45,6 +45,7 @@ export const ENTRIES: Readonly<Record<string, string>> = {
   'floor-webhooks': 'bench/floor-webhooks-entry.ts',
   'floor-batches': 'bench/floor-batches-entry.ts',
   'floor-batch-steps': 'bench/floor-batch-steps-entry.ts',
+  'floor-batch-sends': 'bench/floor-batch-sends-entry.ts',
   'floor-float': 'bench/floor-float-entry.ts',
 };
 
@@ -55,6 +56,7 @@ export const FLOORS: Readonly<Record<string, string>> = {
   'floor-webhooks': 'SQS + Secrets Manager clients only',
   'floor-batches': 'DynamoDB + DocumentClient + SQS clients only',
   'floor-batch-steps': 'DynamoDB + DocumentClient + SQS + EventBridge + Secrets Manager clients only',
+  'floor-batch-sends': 'DynamoDB + DocumentClient + SQS + Secrets Manager clients only',
   'floor-float': 'DynamoDB + DocumentClient + Secrets Manager + EventBridge clients only',
 };
 
@@ -63,6 +65,8 @@ export function floorOf(name: string): string {
   if (name === 'publish-events' || name === 'sweep-outbox') return 'floor-events';
   if (name === 'deliver-webhooks') return 'floor-webhooks';
   if (name === 'advance-batches') return 'floor-batch-steps';
+  // Held items are sent again with a delay: the sender carries SQS besides the payout's clients.
+  if (name === 'send-batch-items') return 'floor-batch-sends';
   // The breaker's prober holds the same clients: the payout query's secret, the event bus.
   if (name === 'float-monitor' || name === 'paypro-breaker') return 'floor-float';
   if (['create-payout-batch', 'wake-batches', 'admin-approve-batch', 'admin-cancel-batch'].includes(name)) {
