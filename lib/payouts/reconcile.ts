@@ -177,6 +177,12 @@ async function reconcileOne(
   summary: ReconcileSummary,
   claimed: DueRef,
 ): Promise<Payout> {
+  if (payout.sentAt === undefined && payout.status === 'PENDING' && !(await deps.breaker.admit()).ok) {
+    // It could only be sent, and the breaker holds sends: asking Paypro about it now would cost a
+    // query (a whole PAYPRO_TIMEOUT_MS while Paypro hangs) for nothing.
+    await recheckHeld(deps, claimed);
+    return payout;
+  }
   let answer: PayoutRecord | RequestRejected;
   try {
     answer = await deps.paypro.queryPayout(secret, payout.tradeNo);

@@ -136,9 +136,10 @@ describe('the reconciler and a held payout', () => {
     // Act
     const summary = await reconcile(world.deps);
 
-    // Assess: a quarter of its age would have been 30 minutes.
-    expect(summary).toMatchObject({ checked: 1, resent: 0, stillOpen: 1 });
+    // Assess: a quarter of its age would have been 30 minutes; Paypro was not even asked about it.
+    expect(summary).toMatchObject({ checked: 1, resent: 0, stillOpen: 1, failed: 0 });
     expect(world.store.dueAt('held-2')).toBe('2026-11-24T07:01:00.000Z');
     expect(world.paypro.payoutCalls).toEqual([]);
+    expect(world.paypro.queryCalls).toEqual([]);
   });
 });
