@@ -177,12 +177,7 @@ async function reconcileOne(
   summary: ReconcileSummary,
   claimed: DueRef,
 ): Promise<Payout> {
-  if (payout.sentAt === undefined && payout.status === 'PENDING' && !(await deps.breaker.admit()).ok) {
-    // It could only be sent, and the breaker holds sends: asking Paypro about it now would cost a
-    // query (a whole PAYPRO_TIMEOUT_MS while Paypro hangs) for nothing.
-    await recheckHeld(deps, claimed);
-    return payout;
-  }
+  if (await heldUnsent(deps, payout, claimed)) return payout;
   let answer: PayoutRecord | RequestRejected;
   try {
     answer = await deps.paypro.queryPayout(secret, payout.tradeNo);
@@ -213,6 +208,18 @@ async function reconcileOne(
   const report = reportFromQuery(answer);
   if (!(await amountAgrees(deps, payout, report.amount, 'query'))) return payout;
   return (await settle(deps, payout, report, 'query', { note: 'reconciler asked Paypro' })).payout;
+}
+
+/**
+ * True (and its next check brought forward) for a never-sent payout while the breaker holds sends:
+ * it could only be sent, so asking Paypro about it would cost a query (a whole PAYPRO_TIMEOUT_MS
+ * while Paypro hangs) for nothing.
+ */
+async function heldUnsent(deps: ReconcileDeps, payout: Payout, claimed: DueRef): Promise<boolean> {
+  if (payout.sentAt !== undefined || payout.status !== 'PENDING') return false;
+  if ((await deps.breaker.admit()).ok) return false;
+  await recheckHeld(deps, claimed);
+  return true;
 }
 
 /**
