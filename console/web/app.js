@@ -1,3 +1,4 @@
+// @ts-check
 // The operator console's page: its entry. It wires the views (one module each) to the page's
 // controls and to the address's #view, and refreshes the one shown. DOM is built with textContent
 // only (never innerHTML), so nothing the API returns can become markup (see page.js).
@@ -17,7 +18,7 @@ let timer;
 /** Shows one view (Today for an unknown name), loads it and starts its refresh. */
 function show(view, { focus = true } = {}) {
   current = VIEWS.includes(view) ? view : 'today';
-  for (const section of document.querySelectorAll('[data-view]')) {
+  for (const section of /** @type {NodeListOf<HTMLElement>} */ (document.querySelectorAll('[data-view]'))) {
     section.hidden = section.dataset.view !== current;
   }
   for (const link of document.querySelectorAll('header nav a')) {

@@ -1,7 +1,8 @@
+// @ts-check
 // The Needs attention view: open payouts that are flagged or old, each with its history, a resolve
 // form and the resend controls.
 import { kes, time } from './format.js';
-import { $, call, h, missingRoute, problemText, say, timeline } from './page.js';
+import { $, call, field, h, missingRoute, problemText, say, timeline } from './page.js';
 import { bulkResend, resendForm } from './resend-view.js';
 
 // Histories read at once under Needs attention; the others when opened, so a long list stays cheap.
@@ -9,7 +10,7 @@ const HISTORIES_SHOWN = 10;
 
 /** Lists the payouts that need attention, with their forms. */
 export async function loadAttention() {
-  const minutes = Number($('attention-age').value);
+  const minutes = Number(field('attention-age').value);
   const before = new Date(Date.now() - minutes * 60_000).toISOString();
   say($('attention-status'), 'Loading…');
   const replies = await Promise.all([

@@ -1,8 +1,9 @@
+// @ts-check
 // The Batches view: the list (refreshed every few seconds), its pages, a batch's details, and the
 // approve and cancel forms.
 import { kes, time } from './format.js';
 import { fundsFigures, fundsLine } from './funds.js';
-import { $, call, h, missingRoute, problemText, REFRESH_MS, say } from './page.js';
+import { $, call, field, h, missingRoute, problemText, REFRESH_MS, say } from './page.js';
 import { batchPaused, payproReader } from './paypro-status.js';
 import { batchProgress } from './progress.js';
 
@@ -19,7 +20,7 @@ export function resetBatchCursor() {
 
 /** Lists the batches (`quiet`: a refresh, which may reuse Paypro's last status). */
 export async function loadBatches({ quiet = false } = {}) {
-  const status = $('batches-status').value;
+  const status = field('batches-status').value;
   const query = new URLSearchParams({ limit: '25' });
   if (status) query.set('status', status);
   if (batchCursor) query.set('cursor', batchCursor);
@@ -37,9 +38,10 @@ export async function loadBatches({ quiet = false } = {}) {
 
 /** Re-renders without losing the keyboard's place: focus returns to the element with the same data-key. */
 function keepingFocus(render) {
-  const key = document.activeElement?.dataset?.key;
+  const key = /** @type {HTMLElement | null} */ (document.activeElement)?.dataset?.key;
   render();
-  if (key) document.querySelector(`[data-key="${CSS.escape(key)}"]`)?.focus();
+  if (key)
+    /** @type {HTMLElement | null} */ (document.querySelector(`[data-key="${CSS.escape(key)}"]`))?.focus();
 }
 
 function pager(nextCursor) {

@@ -1,11 +1,12 @@
+// @ts-check
 // The Find view: one payout by tradeNo, or an M-Pesa receipt and the payout it belongs to.
 import { kes, time } from './format.js';
-import { $, call, h, missingRoute, problemText, say, timeline, valueTable } from './page.js';
+import { $, call, field, h, missingRoute, problemText, say, timeline, valueTable } from './page.js';
 
 /** Shows the payout named in the Find form. */
 export async function findPayout(event) {
   event.preventDefault();
-  await showPayout($('find-tradeNo').value.trim());
+  await showPayout(field('find-tradeNo').value.trim());
 }
 
 /** Reads one payout and shows it with its history under Find. */
@@ -43,7 +44,7 @@ async function showPayout(tradeNo) {
 /** Shows the M-Pesa receipt named in the Find form, and the payout it belongs to. */
 export async function findReceipt(event) {
   event.preventDefault();
-  const code = $('find-receipt-code').value.trim();
+  const code = field('find-receipt-code').value.trim();
   const reply = await call(`/api/mpesa-receipts/${encodeURIComponent(code)}`);
   $('find-result').replaceChildren();
   if (missingRoute(reply)) return say($('find-status'), 'M-Pesa receipts: not available on this stage.');

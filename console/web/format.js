@@ -1,3 +1,4 @@
+// @ts-check
 // How the page writes money, counts and times: shared by app.js and the modules that are tested
 // without a browser, so a test reads the figures exactly as an operator does.
 

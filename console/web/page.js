@@ -1,7 +1,14 @@
+// @ts-check
 // What every view of the console's page shares: building DOM (textContent only, never innerHTML),
 // calling this page's own server, and saying what happened. Every call goes to that server, which
 // adds the operator's authentication; nothing secret is ever here.
 import { time } from './format.js';
+
+/**
+ * What `call` answers: the HTTP status (0 if the server did not answer), the content type, and the
+ * body, parsed if JSON; its shape is the route's, typed where it is read.
+ * @typedef {{ status: number, type: string, data: any }} Reply
+ */
 
 const KENYA_OFFSET_MS = 3 * 60 * 60 * 1000;
 // Today reads the whole day's report: every half minute is plenty; batches move by the second.
@@ -9,6 +16,10 @@ export const REFRESH_MS = { today: 30_000, batches: 3_000 };
 
 /** The element with this id. */
 export const $ = (id) => document.getElementById(id);
+
+/** The form control with this id, whose `value` is what the operator chose. */
+export const field = (id) =>
+  /** @type {HTMLInputElement | HTMLSelectElement} */ (document.getElementById(id));
 
 /** Sets one attribute of `h`: an `on…` function becomes a listener, `true` an empty attribute. */
 function applyAttribute(node, name, value) {
@@ -32,7 +43,12 @@ export function h(tag, attrs = {}, ...children) {
 /** The Kenya day (UTC+3) of an instant, YYYY-MM-DD. */
 export const kenyaDate = (ms = Date.now()) => new Date(ms + KENYA_OFFSET_MS).toISOString().slice(0, 10);
 
-/** Calls this console's server; the reply's status, content type and parsed body. */
+/**
+ * Calls this console's server; the reply's status, content type and parsed body.
+ * @param {string} path
+ * @param {{ method?: 'GET' | 'POST', body?: unknown }} [options]
+ * @returns {Promise<Reply>}
+ */
 export async function call(path, { method = 'GET', body } = {}) {
   const headers = { accept: 'application/json' };
   // Only this page sends this header; the server refuses a POST without it (see server.ts).

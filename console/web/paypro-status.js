@@ -1,3 +1,4 @@
+// @ts-check
 // What the console says of Paypro's availability (GET /admin/paypro-status, PayproStatus in
 // openapi.json): Today's banner while Paypro is unavailable or held work is resuming, and the note
 // on a batch that waits for it. Kept apart from app.js (which runs the page) so what an operator

@@ -1,3 +1,4 @@
+// @ts-check
 // Kept apart from app.js (which runs the page) so the rule can be tested without a browser.
 const FINAL_ITEM_STATUSES = ['SUCCEEDED', 'FAILED', 'REJECTED', 'CANCELLED'];
 

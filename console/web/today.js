@@ -1,9 +1,10 @@
+// @ts-check
 // The Today view: the day's totals and hourly chart, the float and caps, batches awaiting funds,
 // and Paypro's availability banner.
 import { resetBatchCursor } from './batches.js';
 import { hourlyChart } from './chart.js';
 import { count, kes, time } from './format.js';
-import { $, call, h, kenyaDate, missingRoute, problemText, say } from './page.js';
+import { $, call, field, h, kenyaDate, missingRoute, problemText, say } from './page.js';
 import { showPayproBanner } from './paypro-view.js';
 
 const STATUSES = ['PENDING', 'PROCESSING', 'SUCCEEDED', 'FAILED'];
@@ -58,7 +59,7 @@ async function loadAwaitingFunds() {
       href: '#batches',
       // Set before the hash changes, so the Batches view opens on them.
       onclick: () => {
-        $('batches-status').value = 'AWAITING_FUNDS';
+        field('batches-status').value = 'AWAITING_FUNDS';
         resetBatchCursor();
       },
     },
