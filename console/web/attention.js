@@ -5,6 +5,12 @@ import { kes, time } from './format.js';
 import { $, call, field, h, missingRoute, problemText, say, timeline } from './page.js';
 import { bulkResend, resendForm } from './resend-view.js';
 
+// The shapes of the API's replies, from the contract's generated client.
+/** @typedef {import('../../contract/client/api').components['schemas']} Schemas */
+/** @typedef {Schemas['AdminPayoutLine']} AdminPayoutLine */
+/** @typedef {Schemas['Payout']} Payout */
+/** @typedef {Schemas['ResolveRequest']} ResolveRequest */
+
 // Histories read at once under Needs attention; the others when opened, so a long list stays cheap.
 const HISTORIES_SHOWN = 10;
 
@@ -38,7 +44,11 @@ export async function loadAttention() {
   );
 }
 
-/** One card per payout needing attention; its history (one call each) is open on the first few only. */
+/**
+ * One card per payout needing attention; its history (one call each) is open on the first few only.
+ * @param {AdminPayoutLine} payout
+ * @param {boolean} showHistory
+ */
 function attentionCard(payout, showHistory) {
   const id = `p-${payout.tradeNo}`;
   const history = h('div', {});
@@ -84,6 +94,10 @@ function resendUi() {
   };
 }
 
+/**
+ * The form that resolves an open payout as SUCCEEDED or FAILED, with a reason.
+ * @param {AdminPayoutLine} payout
+ */
 function resolveForm(payout) {
   const id = `resolve-${payout.tradeNo}`;
   const outcome = h('div', { role: 'status' });
@@ -124,6 +138,12 @@ function resolveForm(payout) {
   return form;
 }
 
+/**
+ * Asks the server to resolve; if Paypro contradicts the operator, asks before forcing it.
+ * @param {string} tradeNo
+ * @param {ResolveRequest} request
+ * @param {HTMLElement} outcome
+ */
 async function resolve(tradeNo, request, outcome) {
   say(outcome, 'Asking Paypro and resolving…');
   const reply = await call(`/api/payouts/${encodeURIComponent(tradeNo)}/resolve`, {
@@ -151,6 +171,10 @@ async function resolve(tradeNo, request, outcome) {
   say(outcome, `Not resolved: ${problemText(reply)}`, 'error');
 }
 
+/**
+ * Shows a resolved payout and its history, and lists again what needs attention.
+ * @param {Payout} payout
+ */
 function resolved(payout) {
   const result = $('attention-result');
   result.replaceChildren(

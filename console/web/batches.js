@@ -7,6 +7,13 @@ import { $, call, field, h, missingRoute, problemText, REFRESH_MS, say } from '.
 import { batchPaused, payproReader } from './paypro-status.js';
 import { batchProgress } from './progress.js';
 
+// The shapes of the API's replies, from the contract's generated client.
+/** @typedef {import('../../contract/client/api').components['schemas']} Schemas */
+/** @typedef {Schemas['BatchFunds']} BatchFunds */
+/** @typedef {Schemas['BatchListPage']} BatchListPage */
+/** @typedef {Schemas['BatchPage']} BatchPage */
+/** @typedef {Schemas['BatchSummary']} BatchSummary */
+
 let batchCursor;
 // Paypro's status as Batches last read it: one reading for the whole list and the details opened
 // from it. The 3-s refreshes reuse it for as long as Today would (the route counts held payouts).
@@ -81,6 +88,10 @@ function pager(nextCursor) {
   return h('p', { class: 'row' }, buttons);
 }
 
+/**
+ * One page of batches as a table.
+ * @param {BatchListPage} page
+ */
 function batchTable(page) {
   return h(
     'table',
@@ -101,6 +112,10 @@ function batchTable(page) {
   );
 }
 
+/**
+ * One batch's row: its status, progress and what the operator may do.
+ * @param {BatchSummary} batch
+ */
 function batchRow(batch) {
   const { final, percent } = batchProgress(batch);
   const id = batch.batchId;
@@ -149,7 +164,10 @@ function batchRow(batch) {
   );
 }
 
-/** Under a waiting batch's status: until when it awaits approval, why it awaits funds, or that Paypro pauses it. */
+/**
+ * Under a waiting batch's status: until when it awaits approval, why it awaits funds, or that Paypro pauses it.
+ * @param {BatchSummary} batch
+ */
 function statusNote(batch) {
   const paused = batchPaused(batch, payproNow);
   if (paused) return [h('br'), h('small', { class: 'paused-line' }, paused)];
@@ -162,7 +180,11 @@ function statusNote(batch) {
   return '';
 }
 
-/** The approve or cancel form for one batch, below the list so the list's refresh leaves it alone. */
+/**
+ * The approve or cancel form for one batch, below the list so the list's refresh leaves it alone.
+ * @param {BatchSummary} batch
+ * @param {'approve' | 'cancel'} action
+ */
 function decide(batch, action) {
   const target = $('batches-decision');
   const id = 'decision';
@@ -221,6 +243,7 @@ async function showBatch(batchId, cursor) {
   const reply = await call(`/api/payout-batches/${encodeURIComponent(batchId)}?${query}`);
   if (missingRoute(reply)) return say(target, 'Batch details: not available on this stage.');
   if (reply.status !== 200) return say(target, problemText(reply), 'error');
+  /** @type {BatchPage} */
   const batch = reply.data;
   const { items, nextCursor } = batch;
   const heading = h('h3', { tabindex: '-1' }, `Batch ${batchId}`);
@@ -276,7 +299,10 @@ async function showBatch(batchId, cursor) {
   heading.focus();
 }
 
-/** What happened to a batch, in one definition list: only the facts it has. */
+/**
+ * What happened to a batch, in one definition list: only the facts it has.
+ * @param {BatchPage} batch
+ */
 function batchFacts(batch) {
   const decision = (what, d) =>
     d && `${what} by ${d.by} at ${time(d.at)}${d.reason ? ` (“${d.reason}”)` : ''}`;
@@ -298,7 +324,10 @@ function batchFacts(batch) {
   );
 }
 
-/** Why a batch waits for funds: what its last funds check read, and what happens next. */
+/**
+ * Why a batch waits for funds: what its last funds check read, and what happens next.
+ * @param {BatchFunds} funds
+ */
 function fundsTable(funds) {
   const table = h(
     'table',
@@ -329,7 +358,10 @@ function fundsTable(funds) {
   ];
 }
 
-/** Items and amounts by status, from the batch's counts. */
+/**
+ * Items and amounts by status, from the batch's counts.
+ * @param {BatchPage} batch
+ */
 function batchCounts(batch) {
   const counts = batch.counts ?? batch.progress?.counts ?? {};
   const amounts = batch.amounts ?? batch.progress?.amounts ?? {};

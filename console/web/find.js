@@ -3,6 +3,11 @@
 import { kes, time } from './format.js';
 import { $, call, field, h, missingRoute, problemText, say, timeline, valueTable } from './page.js';
 
+// The shapes of the API's replies, from the contract's generated client.
+/** @typedef {import('../../contract/client/api').components['schemas']} Schemas */
+/** @typedef {Schemas['Payout']} Payout */
+/** @typedef {Schemas['ReceiptLookup']} ReceiptLookup */
+
 /** Shows the payout named in the Find form. */
 export async function findPayout(event) {
   event.preventDefault();
@@ -17,6 +22,7 @@ async function showPayout(tradeNo) {
     $('find-result').replaceChildren();
     return say($('find-status'), problemText(reply), 'error');
   }
+  /** @type {Payout} */
   const p = reply.data;
   say($('find-status'), `Found ${p.tradeNo}.`);
   $('find-result').replaceChildren(
@@ -49,6 +55,7 @@ export async function findReceipt(event) {
   $('find-result').replaceChildren();
   if (missingRoute(reply)) return say($('find-status'), 'M-Pesa receipts: not available on this stage.');
   if (reply.status !== 200) return say($('find-status'), problemText(reply), 'error');
+  /** @type {ReceiptLookup} */
   const { paypro, payout } = reply.data;
   say(
     $('find-status'),

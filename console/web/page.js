@@ -4,6 +4,10 @@
 // adds the operator's authentication; nothing secret is ever here.
 import { time } from './format.js';
 
+// The shapes of the API's replies, from the contract's generated client.
+/** @typedef {import('../../contract/client/api').components['schemas']} Schemas */
+/** @typedef {Schemas['HistoryEntry']} HistoryEntry */
+
 /**
  * What `call` answers: the HTTP status (0 if the server did not answer), the content type, and the
  * body, parsed if JSON; its shape is the route's, typed where it is read.
@@ -105,7 +109,10 @@ export function valueTable(value) {
   );
 }
 
-/** A payout's history, oldest first, as an ordered list. */
+/**
+ * A payout's history, oldest first, as an ordered list.
+ * @param {HistoryEntry[]} [history]
+ */
 export function timeline(history = []) {
   return h(
     'ol',

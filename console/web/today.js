@@ -7,6 +7,12 @@ import { count, kes, time } from './format.js';
 import { $, call, field, h, kenyaDate, missingRoute, problemText, say } from './page.js';
 import { showPayproBanner } from './paypro-view.js';
 
+// The shapes of the API's replies, from the contract's generated client.
+/** @typedef {import('../../contract/client/api').components['schemas']} Schemas */
+/** @typedef {Schemas['AdminBalance']} AdminBalance */
+/** @typedef {Schemas['BatchListPage']} BatchListPage */
+/** @typedef {Schemas['CapsToday']} CapsToday */
+
 const STATUSES = ['PENDING', 'PROCESSING', 'SUCCEEDED', 'FAILED'];
 // Batches awaiting funds Today counts at most (one page): more only says "or more".
 const AWAITING_FUNDS_LISTED = 100;
@@ -50,6 +56,7 @@ async function loadAwaitingFunds() {
   const reply = await call(`/api/payout-batches?status=AWAITING_FUNDS&limit=${AWAITING_FUNDS_LISTED}`);
   if (missingRoute(reply)) return say($('today-funds'), '');
   if (reply.status !== 200) return say($('today-funds'), problemText(reply), 'error');
+  /** @type {BatchListPage} */
   const { batches, nextCursor } = reply.data;
   if (batches.length === 0) return say($('today-funds'), 'No batch waits for funds.');
   const needed = batches.reduce((sum, batch) => sum + batch.totalAmount, 0);
@@ -82,7 +89,10 @@ async function loadAwaitingFunds() {
 const figureRow = (label, value) =>
   h('tr', {}, h('th', { scope: 'row' }, label), h('td', { class: 'num' }, value));
 
-/** Paypro's balance as read for this view, and what is in flight against it. */
+/**
+ * Paypro's balance as read for this view, and what is in flight against it.
+ * @param {AdminBalance} balance
+ */
 function floatTable({ paypro, inFlight }) {
   const money = ({ count: n, amount }, what) => `${kes(amount)} in ${count(n)} ${what}`;
   return h(
@@ -103,12 +113,17 @@ function floatTable({ paypro, inFlight }) {
   );
 }
 
-/** Today's caps against their limits; a cap the stage does not set says so. */
+/**
+ * Today's caps against their limits; a cap the stage does not set says so.
+ * @param {CapsToday} caps
+ */
 function capsTable(caps) {
-  const day = [
+  /** @type {Array<[string, CapsToday['dailyAmount'], (n: number) => string]>} */
+  const dayCaps = [
     ['Day total, amount', caps.dailyAmount, kes],
     ['Day total, count', caps.dailyCount, count],
-  ].map(([label, cap, unit]) =>
+  ];
+  const day = dayCaps.map(([label, cap, unit]) =>
     h(
       'tr',
       {},
@@ -118,10 +133,12 @@ function capsTable(caps) {
         : h('td', { colspan: 3 }, 'not set'),
     ),
   );
-  const perRecipient = [
+  /** @type {Array<[string, CapsToday['recipientDailyAmount'], (n: number) => string]>} */
+  const recipientCaps = [
     ['Per recipient, amount', caps.recipientDailyAmount, kes],
     ['Per recipient, count', caps.recipientDailyCount, count],
-  ].map(([label, cap, unit]) =>
+  ];
+  const perRecipient = recipientCaps.map(([label, cap, unit]) =>
     h(
       'tr',
       {},
