@@ -12,6 +12,7 @@ const STATIC_FILES: Record<string, { file: string; type: string }> = {
   '/': { file: 'index.html', type: 'text/html; charset=utf-8' },
   '/app.js': { file: 'app.js', type: 'text/javascript; charset=utf-8' },
   '/attention.js': { file: 'attention.js', type: 'text/javascript; charset=utf-8' },
+  '/batch-detail.js': { file: 'batch-detail.js', type: 'text/javascript; charset=utf-8' },
   '/batches.js': { file: 'batches.js', type: 'text/javascript; charset=utf-8' },
   '/chart.js': { file: 'chart.js', type: 'text/javascript; charset=utf-8' },
   '/find.js': { file: 'find.js', type: 'text/javascript; charset=utf-8' },

@@ -301,6 +301,7 @@ describe('the console server in front of a stage', () => {
     expect(Object.fromEntries(served)).toEqual({
       '/app.js': { status: 200, type: 'text/javascript; charset=utf-8' },
       '/attention.js': { status: 200, type: 'text/javascript; charset=utf-8' },
+      '/batch-detail.js': { status: 200, type: 'text/javascript; charset=utf-8' },
       '/batches.js': { status: 200, type: 'text/javascript; charset=utf-8' },
       '/chart.js': { status: 200, type: 'text/javascript; charset=utf-8' },
       '/find.js': { status: 200, type: 'text/javascript; charset=utf-8' },
