@@ -1,6 +1,6 @@
 // @ts-check
-// Why a batch waits in AWAITING_FUNDS, in words and figures. Kept apart from app.js (which runs the
-// page) so what an operator reads can be tested without a browser.
+// Why a batch waits in AWAITING_FUNDS, in words and figures. Kept apart from the views (which touch
+// the page) so what an operator reads can be tested without a browser.
 import { kes, time } from './format.js';
 
 /**

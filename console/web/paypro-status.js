@@ -1,8 +1,8 @@
 // @ts-check
 // What the console says of Paypro's availability (GET /admin/paypro-status, PayproStatus in
 // openapi.json): Today's banner while Paypro is unavailable or held work is resuming, and the note
-// on a batch that waits for it. Kept apart from app.js (which runs the page) so what an operator
-// reads can be tested without a browser.
+// on a batch that waits for it. Kept apart from the views (which touch the page) so what an
+// operator reads can be tested without a browser.
 import { count, kes, time } from './format.js';
 
 /** Batch statuses whose items are being recorded or sent: the ones an open breaker pauses. */

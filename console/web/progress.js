@@ -1,5 +1,5 @@
 // @ts-check
-// Kept apart from app.js (which runs the page) so the rule can be tested without a browser.
+// Kept apart from the views (which touch the page) so the rule can be tested without a browser.
 const FINAL_ITEM_STATUSES = ['SUCCEEDED', 'FAILED', 'REJECTED', 'CANCELLED'];
 
 /**

@@ -1,7 +1,7 @@
 // @ts-check
 // "Verify and resend" under Needs attention: which payouts it is offered for, what the bulk
 // confirmation says, and how each reply of POST /admin/payouts/{tradeNo}/resend reads. Kept apart
-// from app.js (which runs the page) so what an operator reads can be tested without a browser.
+// from the views (which touch the page) so what an operator reads can be tested without a browser.
 import { count, kes } from './format.js';
 
 const FINAL = ['SUCCEEDED', 'FAILED'];
