@@ -22,7 +22,11 @@ export const statusUnreadable = (detail) => `Paypro's availability could not be 
 /** "n payouts" with a grouped count, "1 payout" for one. */
 const payouts = (n) => (n === 1 ? '1 payout' : `${count(n)} payouts`);
 
-/** The work held, in one line: payouts, shillings, and how many batches they belong to. */
+/**
+ * The work held, in one line: payouts, shillings, and how many batches they belong to.
+ * @param {import('./paypro-status').HeldWorkInput | null} held
+ * @param {string} [lead]
+ */
 export function heldLine(held, lead = 'Held') {
   if (!held) return `${lead}: not read.`;
   if (held.payouts === 0) return `${lead}: no recorded payout is waiting.`;
@@ -102,6 +106,8 @@ function itemsToSend(batch) {
 /**
  * "paused: Paypro unavailable since …" for a batch recording or sending items while Paypro is
  * unavailable; empty otherwise (the status unread included: no note rather than a guess).
+ * @param {import('./paypro-status').BatchPausedInput} batch
+ * @param {import('./paypro-status').PayproStatusInput | undefined} status
  */
 export function batchPaused(batch, status) {
   if (status?.availability !== 'unavailable') return '';
