@@ -1,3 +1,4 @@
+// @ts-check
 // A stacked bar chart in SVG: small enough to draw by hand, no charting library to load.
 const SVG = 'http://www.w3.org/2000/svg';
 

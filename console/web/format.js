@@ -1,4 +1,5 @@
-// How the page writes money, counts and times: shared by app.js and the modules that are tested
+// @ts-check
+// How the page writes money, counts and times: shared by the views and the modules that are tested
 // without a browser, so a test reads the figures exactly as an operator does.
 
 /** An amount in shillings, grouped as Kenya writes it: `1,234.5 KES`. */

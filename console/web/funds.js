@@ -1,10 +1,12 @@
-// Why a batch waits in AWAITING_FUNDS, in words and figures. Kept apart from app.js (which runs the
-// page) so what an operator reads can be tested without a browser.
+// @ts-check
+// Why a batch waits in AWAITING_FUNDS, in words and figures. Kept apart from the views (which touch
+// the page) so what an operator reads can be tested without a browser.
 import { kes, time } from './format.js';
 
 /**
  * What is missing: the batch's total less what the float leaves free after the money in flight
  * (the funds check's own rule); undefined when the balance could not be read.
+ * @param {import('./funds').BatchFundsInput} funds
  */
 function shortBy(funds) {
   if (funds.available === undefined) return undefined;
@@ -14,6 +16,7 @@ function shortBy(funds) {
 /**
  * The last funds check of a waiting batch as label and value pairs: available, in flight, needed,
  * short by and when it was checked; or, when Paypro's balance could not be read, why not.
+ * @param {import('./funds').BatchFundsInput} funds
  */
 export function fundsFigures(funds) {
   const short = shortBy(funds);
@@ -33,7 +36,10 @@ export function fundsFigures(funds) {
   ].filter(Boolean);
 }
 
-/** The same check in one line, for the batches list. */
+/**
+ * The same check in one line, for the batches list.
+ * @param {import('./funds').BatchFundsInput} funds
+ */
 export function fundsLine(funds) {
   const short = shortBy(funds);
   const checked = `checked ${time(funds.checkedAt)}`;

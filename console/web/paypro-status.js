@@ -1,7 +1,8 @@
+// @ts-check
 // What the console says of Paypro's availability (GET /admin/paypro-status, PayproStatus in
 // openapi.json): Today's banner while Paypro is unavailable or held work is resuming, and the note
-// on a batch that waits for it. Kept apart from app.js (which runs the page) so what an operator
-// reads can be tested without a browser.
+// on a batch that waits for it. Kept apart from the views (which touch the page) so what an
+// operator reads can be tested without a browser.
 import { count, kes, time } from './format.js';
 
 /** Batch statuses whose items are being recorded or sent: the ones an open breaker pauses. */
@@ -21,7 +22,11 @@ export const statusUnreadable = (detail) => `Paypro's availability could not be 
 /** "n payouts" with a grouped count, "1 payout" for one. */
 const payouts = (n) => (n === 1 ? '1 payout' : `${count(n)} payouts`);
 
-/** The work held, in one line: payouts, shillings, and how many batches they belong to. */
+/**
+ * The work held, in one line: payouts, shillings, and how many batches they belong to.
+ * @param {import('./paypro-status').HeldWorkInput | null} held
+ * @param {string} [lead]
+ */
 export function heldLine(held, lead = 'Held') {
   if (!held) return `${lead}: not read.`;
   if (held.payouts === 0) return `${lead}: no recorded payout is waiting.`;
@@ -101,6 +106,8 @@ function itemsToSend(batch) {
 /**
  * "paused: Paypro unavailable since …" for a batch recording or sending items while Paypro is
  * unavailable; empty otherwise (the status unread included: no note rather than a guess).
+ * @param {import('./paypro-status').BatchPausedInput} batch
+ * @param {import('./paypro-status').PayproStatusInput | undefined} status
  */
 export function batchPaused(batch, status) {
   if (status?.availability !== 'unavailable') return '';

@@ -1,3 +1,4 @@
+// @ts-check
 // Today's Paypro banner, drawn from a reply of GET /api/paypro-status into the view's status region.
 // The page's own helpers come in `ui` (h builds elements with textContent only, missingRoute and
 // problemText read a reply), so this file adds no way of writing markup. The words are in

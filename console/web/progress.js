@@ -1,9 +1,12 @@
-// Kept apart from app.js (which runs the page) so the rule can be tested without a browser.
+// @ts-check
+// Kept apart from the views (which touch the page) so the rule can be tested without a browser.
 const FINAL_ITEM_STATUSES = ['SUCCEEDED', 'FAILED', 'REJECTED', 'CANCELLED'];
 
 /**
  * How far a batch is: its items in a final state over all its items, from its last count; 100 %
  * once the batch completed (with or without failures), whatever that count says.
+ * @param {import('./progress').BatchProgressInput} batch
+ * @returns {{ final: number, percent: number }}
  */
 export function batchProgress(batch) {
   if (batch.status === 'COMPLETED' || batch.status === 'COMPLETED_WITH_FAILURES') {

@@ -1,3 +1,4 @@
+// @ts-check
 // The "Verify and resend" controls of Needs attention: one flagged payout's form, and the offer to
 // resend every flagged one after a confirmation that states their count and amount. The page's own
 // helpers come in `ui` (h builds elements with textContent only, say writes a status line, post

@@ -1,6 +1,7 @@
+// @ts-check
 // "Verify and resend" under Needs attention: which payouts it is offered for, what the bulk
 // confirmation says, and how each reply of POST /admin/payouts/{tradeNo}/resend reads. Kept apart
-// from app.js (which runs the page) so what an operator reads can be tested without a browser.
+// from the views (which touch the page) so what an operator reads can be tested without a browser.
 import { count, kes } from './format.js';
 
 const FINAL = ['SUCCEEDED', 'FAILED'];
@@ -28,6 +29,7 @@ export function bulkQuestion(selection) {
 /**
  * How one reply to a resend reads: `resent` (200, or 202 when Paypro has not answered yet),
  * `known` (Paypro's query knows it), `final` (already SUCCEEDED or FAILED), or `failed`.
+ * @returns {import('./resend').ResendOutcome}
  */
 export function resendOutcome(reply) {
   const data = reply.data && typeof reply.data === 'object' ? reply.data : {};
@@ -48,6 +50,10 @@ export function resendOutcome(reply) {
 /**
  * Resends `payouts` one after another (never at once: each asks Paypro first) with one reason;
  * `post(tradeNo, body)` makes the call and `onEach` hears each outcome as it comes.
+ * @param {import('./resend').ResendCandidate[]} payouts
+ * @param {string} reason
+ * @param {(tradeNo: string, body: { reason: string }) => Promise<import('./resend').ConsoleReply>} post
+ * @param {(outcome: import('./resend').ResendOutcome & { tradeNo: string }) => void} [onEach]
  */
 export async function resendAll(payouts, reason, post, onEach = () => undefined) {
   const outcomes = [];

@@ -300,14 +300,21 @@ describe('the console server in front of a stage', () => {
     // Assess
     expect(Object.fromEntries(served)).toEqual({
       '/app.js': { status: 200, type: 'text/javascript; charset=utf-8' },
+      '/attention.js': { status: 200, type: 'text/javascript; charset=utf-8' },
+      '/batch-detail.js': { status: 200, type: 'text/javascript; charset=utf-8' },
+      '/batches.js': { status: 200, type: 'text/javascript; charset=utf-8' },
       '/chart.js': { status: 200, type: 'text/javascript; charset=utf-8' },
+      '/find.js': { status: 200, type: 'text/javascript; charset=utf-8' },
       '/format.js': { status: 200, type: 'text/javascript; charset=utf-8' },
       '/funds.js': { status: 200, type: 'text/javascript; charset=utf-8' },
+      '/page.js': { status: 200, type: 'text/javascript; charset=utf-8' },
       '/paypro-status.js': { status: 200, type: 'text/javascript; charset=utf-8' },
       '/paypro-view.js': { status: 200, type: 'text/javascript; charset=utf-8' },
       '/progress.js': { status: 200, type: 'text/javascript; charset=utf-8' },
+      '/reports.js': { status: 200, type: 'text/javascript; charset=utf-8' },
       '/resend-view.js': { status: 200, type: 'text/javascript; charset=utf-8' },
       '/resend.js': { status: 200, type: 'text/javascript; charset=utf-8' },
+      '/today.js': { status: 200, type: 'text/javascript; charset=utf-8' },
     });
   });
 
