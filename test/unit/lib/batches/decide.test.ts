@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { BATCH_STATUSES, type BatchStatus } from '../../../../lib/batches/batch';
 import { approveBatch, cancelBatch } from '../../../../lib/batches/decide';
 import { acceptBatch } from '../../../../lib/batches/intake';
 import { reserveRecipients } from '../../../../lib/batches/steps';
@@ -138,5 +139,46 @@ describe('cancelBatch', () => {
       problems: [{ field: 'reason', message: 'must not be blank' }],
     });
     expect((await w.header('big')).status).toBe('AWAITING_APPROVAL');
+  });
+});
+
+describe('an operator decision in each status', () => {
+  /** A bare header in `status`, its approval still open. */
+  async function inStatus(status: BatchStatus) {
+    const w = batchWorld();
+    await w.batches.create({
+      batchId: 'b1',
+      requestHash: 'hash',
+      itemCount: 1,
+      totalAmount: 100,
+      status,
+      createdAt: NOW,
+      updatedAt: NOW,
+      capDay: '2026-11-30',
+      approvalDeadline: '2026-12-01T07:00:00.000Z',
+    });
+    return w;
+  }
+
+  const settled = async (decision: Promise<{ status: string }>) =>
+    decision.then(
+      (summary) => summary.status,
+      (error: unknown) => (error instanceof BatchStateError ? 'refused' : error),
+    );
+
+  it.each(BATCH_STATUSES)('from %s: approve and cancel only where the machine allows', async (status) => {
+    // Prepare
+    const approving = await inStatus(status);
+    const cancelling = await inStatus(status);
+
+    // Act
+    const approved = await settled(approveBatch(approving.decide, 'b1', {}, 'amina'));
+    const cancelled = await settled(cancelBatch(cancelling.decide, 'b1', { reason: 'no' }, 'amina'));
+
+    // Assess
+    expect(approved).toBe(status === 'AWAITING_APPROVAL' ? 'RECORDING' : 'refused');
+    expect(cancelled).toBe(
+      ['RECEIVED', 'AWAITING_APPROVAL', 'AWAITING_FUNDS'].includes(status) ? 'CANCELLED' : 'refused',
+    );
   });
 });
