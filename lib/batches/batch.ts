@@ -33,6 +33,34 @@ export const BATCH_STATUSES: readonly BatchStatus[] = [
   'CANCELLED',
 ];
 
+/**
+ * The batch's state machine: for each status, the statuses a batch may move to it from. Every
+ * status write (a step's move, an operator's decision) is checked against it, so a bug cannot
+ * take a batch back to a state it has left or out of a final one. RECORDING → AWAITING_FUNDS is
+ * the funds check sending back a batch that has recorded nothing yet; finals have no way out.
+ */
+const BATCH_SOURCES: Record<BatchStatus, readonly BatchStatus[]> = {
+  RECEIVED: [],
+  AWAITING_APPROVAL: ['RECEIVED'],
+  AWAITING_FUNDS: ['RECORDING'],
+  RECORDING: ['RECEIVED', 'AWAITING_APPROVAL', 'AWAITING_FUNDS'],
+  SENDING: ['RECORDING'],
+  COMPLETED: ['SENDING'],
+  COMPLETED_WITH_FAILURES: ['SENDING'],
+  REJECTED: ['RECEIVED'],
+  CANCELLED: ['RECEIVED', 'AWAITING_APPROVAL', 'AWAITING_FUNDS'],
+};
+
+/** The statuses from which a batch may move to `to`. */
+export function batchSources(to: BatchStatus): readonly BatchStatus[] {
+  return BATCH_SOURCES[to];
+}
+
+/** True when the batch's state machine allows `from` → `to`. */
+export function canMoveBatch(from: BatchStatus, to: BatchStatus): boolean {
+  return BATCH_SOURCES[to].includes(from);
+}
+
 /** The states nothing moves a batch out of. */
 export function isFinalBatch(status: BatchStatus): boolean {
   return (

@@ -3,7 +3,14 @@ import { BatchNotFoundError, BatchStateError, ValidationError } from '../errors'
 import type { Log } from '../logger';
 import type { Counter } from '../metrics';
 import { TRADE_NO_PATTERN, toFieldProblems } from '../payouts/schema';
-import { type BatchRecord, type BatchStatus, type BatchSummary, CANCELLABLE, toSummary } from './batch';
+import {
+  type BatchRecord,
+  type BatchStatus,
+  type BatchSummary,
+  CANCELLABLE,
+  canMoveBatch,
+  toSummary,
+} from './batch';
 import { batchEvent } from './events';
 import type { BatchStepQueue } from './queue';
 import type { BatchStore } from './store';
@@ -63,7 +70,10 @@ async function decide(
   set: Partial<BatchRecord>,
   refusal: string,
 ): Promise<BatchRecord> {
-  if (!from.includes(record.status)) throw new BatchStateError(record.batchId, record.status, refusal);
+  // The state machine bounds what any decision may do, whatever `from` its caller names.
+  if (!from.includes(record.status) || !canMoveBatch(record.status, to)) {
+    throw new BatchStateError(record.batchId, record.status, refusal);
+  }
   const at = deps.now().toISOString();
   const after: BatchRecord = { ...record, ...set, status: to, updatedAt: at };
   const event = batchEvent(record, after, at);

@@ -1,3 +1,4 @@
+import { BatchStateError } from '../errors';
 import type { FundsSources } from '../float/funds';
 import {
   type BatchCapDeps,
@@ -9,7 +10,7 @@ import {
   sharesByRecipient,
 } from '../limits/batch-shares';
 import { recipientRefusal } from '../limits/caps';
-import type { BatchRecord, BatchRejection, BatchStatus, LineRow } from './batch';
+import { type BatchRecord, type BatchRejection, type BatchStatus, canMoveBatch, type LineRow } from './batch';
 import { batchEvent } from './events';
 import { allSettled, itemsOf, ownedTradeNos, totalsOf, withPayouts } from './items';
 import { type RecordDeps, recordRow } from './record';
@@ -58,7 +59,10 @@ async function rowsOf(deps: StepDeps, context: StepContext): Promise<LineRow[]> 
   return context.rows;
 }
 
-/** Moves the batch to `to` with its event, from the status it is in. */
+/**
+ * Moves the batch to `to` with its event, from the status it is in; throws BatchStateError for a
+ * move the state machine (batch.ts) does not allow: a bug in a step, never a race.
+ */
 export async function move(
   deps: StepDeps,
   context: StepContext,
@@ -66,8 +70,11 @@ export async function move(
   set: Partial<BatchRecord>,
   options: { totals?: Parameters<typeof batchEvent>[3] } = {},
 ): Promise<BatchRecord | undefined> {
-  const at = deps.now().toISOString();
   const { record } = context;
+  if (!canMoveBatch(record.status, to)) {
+    throw new BatchStateError(record.batchId, record.status, `it cannot move to ${to}`);
+  }
+  const at = deps.now().toISOString();
   const after: BatchRecord = { ...record, ...set, status: to, updatedAt: at };
   const event = batchEvent(record, after, at, options.totals);
   return context.write({
