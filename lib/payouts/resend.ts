@@ -57,7 +57,8 @@ export async function unknownAfterSend(
   const now = deps.now();
   const at = now.toISOString();
   const { tradeNo, sentAt, unknownSince } = payout;
-  const context = { tradeNo, sentAt, code: said.code, message: said.message };
+  // Not `message`: the logger keeps that key for itself and would drop Paypro's words.
+  const context = { tradeNo, sentAt, code: said.code, payproMessage: said.message };
   if (unknownSince === undefined) {
     // The first answer: look again once RESEND_AFTER_S has passed, not at the age's slow back-off.
     const noted = await deps.resends.markUnknown(tradeNo, sentAt, at, after(now, deps.resendAfterMs));
