@@ -1,6 +1,7 @@
 import { PayproUnavailableError, PayproUnknownOutcomeError, ResendRefusedError } from '../errors';
 import { getPayout } from '../payouts/get';
 import { type HistoryEntry, isFinal, type Payout } from '../payouts/payout';
+import { wordsOf } from '../payouts/resend';
 import { type SendDeps, sendOnce } from '../payouts/send';
 import type { ResendStore } from '../payouts/store';
 import type { PayoutRecord, RequestRejected } from '../paypro/client';
@@ -19,12 +20,6 @@ export interface ResendPayoutDeps extends SendDeps {
 export interface ResendResult {
   payout: Payout;
   answered: boolean;
-}
-
-/** Paypro's query answer in words, for the history and the reply. */
-function wordsOf(answer: PayoutRecord | RequestRejected): string {
-  if (answer.kind === 'rejected') return `${answer.code}${answer.message ? ` ${answer.message}` : ''}`;
-  return `${answer.status}${answer.message ? ` ${answer.message}` : ''}, amount ${answer.amount}`;
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { RequestRejected } from '../paypro/client';
+import type { PayoutRecord, RequestRejected } from '../paypro/client';
 import type { PayproSecret } from '../paypro/secret';
 import { flagged } from './events';
 import type { HistoryEntry, Payout } from './payout';
@@ -38,8 +38,11 @@ export interface ResendDeps extends SendDeps {
  */
 export type ResendOutcome = 'noted' | 'waiting' | 'held' | 'resent' | 'flagged' | 'unchanged';
 
-/** Paypro's refusal to the query, in words. */
-const wordsOf = (said: RequestRejected): string => `${said.code}${said.message ? ` ${said.message}` : ''}`;
+/** Paypro's answer to the query in words, for histories, logs and replies: its code or status, and message. */
+export function wordsOf(answer: PayoutRecord | RequestRejected): string {
+  const words = `${answer.kind === 'rejected' ? answer.code : answer.status}${answer.message ? ` ${answer.message}` : ''}`;
+  return answer.kind === 'rejected' ? words : `${words}, amount ${answer.amount}`;
+}
 
 const after = (from: Date | string, ms: number): string =>
   new Date((typeof from === 'string' ? Date.parse(from) : from.getTime()) + ms).toISOString();
