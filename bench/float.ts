@@ -9,7 +9,7 @@ import type { APIGatewayProxyResult } from 'aws-lambda';
 import { createPayoutHandler } from '../functions/create-payout';
 import { startLocalDeps } from '../infra/local/deps';
 import { loadConfig } from '../lib/config';
-import { buildDeps } from '../lib/deps';
+import { buildDeps } from '../lib/wiring/payouts';
 import { apiEvent, lambdaContext } from '../test/support/events';
 import { BENCH_SECRET } from './fakes';
 import { tally } from './stats';

@@ -6,14 +6,14 @@
 
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import { loadConfig, requireDailyCaps } from '../lib/config';
-import type { Deps } from '../lib/deps';
 import { DynamoCapLedger } from '../lib/limits/repository';
 import { DuePayoutRepository } from '../lib/payouts/due';
 import { ResendRepository } from '../lib/payouts/resend-repository';
 import { callbackToken } from '../lib/paypro/callback-token';
 import { PayproClient } from '../lib/paypro/client';
 import { cachedPayproSecret } from '../lib/paypro/secret';
-import { buildSenderBreaker } from '../lib/paypro-deps';
+import type { Deps } from '../lib/wiring/payouts';
+import { buildSenderBreaker } from '../lib/wiring/paypro';
 import { apiEvent, lambdaContext } from '../test/support/events';
 import {
   BENCH_SECRET,

@@ -10,7 +10,7 @@ import { createPayoutHandler } from '../functions/create-payout';
 import { payproCallbackHandler } from '../functions/paypro-callback';
 import { startLocalDeps } from '../infra/local/deps';
 import { loadConfig } from '../lib/config';
-import { buildDeps } from '../lib/deps';
+import { buildDeps } from '../lib/wiring/payouts';
 import { BENCH_SECRET } from './fakes';
 import { type LocalApiRoutes, startLocalApi } from './local-api';
 import { latencySummary, tally } from './stats';

@@ -18,8 +18,8 @@ import { type ReconcileDeps, type ReconcileSummary, reconcile } from '../lib/pay
 import { ResendRepository } from '../lib/payouts/resend-repository';
 import { notifyUrl } from '../lib/paypro/callback-token';
 import { PayproClient } from '../lib/paypro/client';
-import { buildSenderBreaker } from '../lib/paypro-deps';
 import { forEachLimit } from '../lib/shared/concurrency';
+import { buildSenderBreaker } from '../lib/wiring/paypro';
 import { BENCH_SECRET, noopCounter, silentLog } from './fakes';
 
 /** What the drain measured. */

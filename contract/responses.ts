@@ -140,7 +140,7 @@ export function queryParameters(
   }));
 }
 
-/** An integer query parameter, written in decimal digits only (lib/query-string.ts). */
+/** An integer query parameter, written in decimal digits only (lib/handlers/query-string.ts). */
 export const decimalIntegerParameter = (min: number, max: number, fallback: number) =>
   jsonSchema(z.int().min(min).max(max).default(fallback));
 

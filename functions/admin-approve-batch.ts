@@ -1,9 +1,9 @@
 import { approveBatch, type DecideDeps } from '../lib/batches/decide';
-import { buildDecideDeps } from '../lib/batches/deps';
 import { loadConfig } from '../lib/config';
 import { type ApiHandler, httpHandler, jsonResponse, operatorOf, parseJsonBody } from '../lib/handlers/http';
-import { logger } from '../lib/logger';
-import { refuseQueryParameters } from '../lib/query-string';
+import { refuseQueryParameters } from '../lib/handlers/query-string';
+import { logger } from '../lib/shared/logger';
+import { buildDecideDeps } from '../lib/wiring/batches';
 
 /** POST /admin/payout-batches/{batchId}/approve (IAM): an operator approves a batch awaiting approval. */
 export function adminApproveBatchHandler(deps: DecideDeps) {

@@ -1,9 +1,9 @@
-import { buildReadBatchDeps } from '../lib/batches/deps';
 import { batchReport, type ReadBatchDeps } from '../lib/batches/read';
 import { loadConfig } from '../lib/config';
 import { type ApiHandler, csvResponse, httpHandler, operatorOf } from '../lib/handlers/http';
-import { logger } from '../lib/logger';
-import { refuseQueryParameters } from '../lib/query-string';
+import { refuseQueryParameters } from '../lib/handlers/query-string';
+import { logger } from '../lib/shared/logger';
+import { buildReadBatchDeps } from '../lib/wiring/batches';
 
 /** GET /admin/payout-batches/{batchId}/report.csv (IAM): one line per item, for finance. */
 export function adminBatchReportHandler(deps: ReadBatchDeps) {

@@ -1,9 +1,9 @@
 import { cancelBatch, type DecideDeps } from '../lib/batches/decide';
-import { buildDecideDeps } from '../lib/batches/deps';
 import { loadConfig } from '../lib/config';
 import { type ApiHandler, httpHandler, jsonResponse, operatorOf, parseJsonBody } from '../lib/handlers/http';
-import { logger } from '../lib/logger';
-import { refuseQueryParameters } from '../lib/query-string';
+import { refuseQueryParameters } from '../lib/handlers/query-string';
+import { logger } from '../lib/shared/logger';
+import { buildDecideDeps } from '../lib/wiring/batches';
 
 /** POST /admin/payout-batches/{batchId}/cancel (IAM): an operator cancels a batch nothing of which is recorded yet. */
 export function adminCancelBatchHandler(deps: DecideDeps) {

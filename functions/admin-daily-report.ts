@@ -1,8 +1,8 @@
 import { type DailyReportDeps, dailyReport } from '../lib/admin/daily-report';
-import { buildAdminReadDeps } from '../lib/admin/deps';
 import { loadConfig } from '../lib/config';
 import { type ApiHandler, httpHandler, operatorOf } from '../lib/handlers/http';
-import { logger } from '../lib/logger';
+import { logger } from '../lib/shared/logger';
+import { buildAdminReadDeps } from '../lib/wiring/admin';
 
 /** GET /admin/reports/daily.csv?date= (IAM): every payout created that Kenya day, for reconciliation. */
 export function adminDailyReportHandler(deps: DailyReportDeps) {

@@ -1,9 +1,9 @@
 import { type BalanceDeps, readBalance } from '../lib/admin/balance';
-import { buildAdminBalanceDeps } from '../lib/admin/deps';
 import { loadConfig } from '../lib/config';
 import { type ApiHandler, httpHandler, jsonResponse, operatorOf } from '../lib/handlers/http';
-import { logger } from '../lib/logger';
-import { refuseQueryParameters } from '../lib/query-string';
+import { refuseQueryParameters } from '../lib/handlers/query-string';
+import { logger } from '../lib/shared/logger';
+import { buildAdminBalanceDeps } from '../lib/wiring/admin';
 
 /** GET /admin/balance (IAM): Paypro's balance read now, the money in flight, and today's caps against their limits. */
 export function adminGetBalanceHandler(deps: BalanceDeps) {

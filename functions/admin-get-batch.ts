@@ -1,8 +1,8 @@
-import { buildReadBatchDeps } from '../lib/batches/deps';
 import { getBatch, type ReadBatchDeps } from '../lib/batches/read';
 import { loadConfig } from '../lib/config';
 import { type ApiHandler, httpHandler, jsonResponse, operatorOf } from '../lib/handlers/http';
-import { logger } from '../lib/logger';
+import { logger } from '../lib/shared/logger';
+import { buildReadBatchDeps } from '../lib/wiring/batches';
 
 /** GET /admin/payout-batches/{batchId} (IAM): a batch and a page of its items, as apps see it. */
 export function adminGetBatchHandler(deps: ReadBatchDeps) {

@@ -1,11 +1,11 @@
 import { loadConfig } from '../lib/config';
 import { type ApiHandler, httpHandler, jsonResponse, operatorOf } from '../lib/handlers/http';
-import { logger } from '../lib/logger';
+import { refuseQueryParameters } from '../lib/handlers/query-string';
 import { getPayout } from '../lib/payouts/get';
 import { toView } from '../lib/payouts/payout';
 import type { PayoutRepository } from '../lib/payouts/repository';
-import { refuseQueryParameters } from '../lib/query-string';
-import { buildRepository } from '../lib/store';
+import { logger } from '../lib/shared/logger';
+import { buildRepository } from '../lib/wiring/tables';
 
 /** GET /admin/payouts/{tradeNo} (IAM): a payout and its history, as GET /payouts/{tradeNo} shows it to apps. */
 export function adminGetPayoutHandler(deps: { repository: PayoutRepository }) {

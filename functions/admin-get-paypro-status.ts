@@ -1,9 +1,9 @@
-import { buildAdminPayproStatusDeps } from '../lib/admin/deps';
 import { type PayproStatusDeps, readPayproStatus } from '../lib/admin/paypro-status';
 import { loadConfig } from '../lib/config';
 import { type ApiHandler, httpHandler, jsonResponse, operatorOf } from '../lib/handlers/http';
-import { logger } from '../lib/logger';
-import { refuseQueryParameters } from '../lib/query-string';
+import { refuseQueryParameters } from '../lib/handlers/query-string';
+import { logger } from '../lib/shared/logger';
+import { buildAdminPayproStatusDeps } from '../lib/wiring/admin';
 
 /** GET /admin/paypro-status (IAM): whether Paypro is available as the breaker sees it, since when, and the work held. */
 export function adminGetPayproStatusHandler(deps: PayproStatusDeps) {

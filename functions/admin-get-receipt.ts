@@ -1,9 +1,9 @@
-import { buildAdminReceiptDeps } from '../lib/admin/deps';
 import { findReceipt, type ReceiptDeps } from '../lib/admin/receipt';
 import { loadConfig } from '../lib/config';
 import { type ApiHandler, httpHandler, jsonResponse, operatorOf } from '../lib/handlers/http';
-import { logger } from '../lib/logger';
-import { refuseQueryParameters } from '../lib/query-string';
+import { refuseQueryParameters } from '../lib/handlers/query-string';
+import { logger } from '../lib/shared/logger';
+import { buildAdminReceiptDeps } from '../lib/wiring/admin';
 
 /** GET /admin/mpesa-receipts/{code} (IAM): what Paypro knows of an M-Pesa receipt code, and our payout it matches. */
 export function adminGetReceiptHandler(deps: ReceiptDeps) {

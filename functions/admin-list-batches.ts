@@ -1,8 +1,8 @@
-import { buildListBatchesDeps } from '../lib/batches/deps';
 import { type ListBatchesDeps, listBatches } from '../lib/batches/list';
 import { loadConfig } from '../lib/config';
 import { type ApiHandler, httpHandler, jsonResponse, operatorOf } from '../lib/handlers/http';
-import { logger } from '../lib/logger';
+import { logger } from '../lib/shared/logger';
+import { buildListBatchesDeps } from '../lib/wiring/batches';
 
 /** GET /admin/payout-batches (IAM): batches newest first, of one status or all, a page at a time. */
 export function adminListBatchesHandler(deps: ListBatchesDeps) {

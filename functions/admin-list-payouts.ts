@@ -1,8 +1,8 @@
-import { buildAdminReadDeps } from '../lib/admin/deps';
 import { type ListPayoutsDeps, listPayouts } from '../lib/admin/list-payouts';
 import { loadConfig } from '../lib/config';
 import { type ApiHandler, httpHandler, jsonResponse, operatorOf } from '../lib/handlers/http';
-import { logger } from '../lib/logger';
+import { logger } from '../lib/shared/logger';
+import { buildAdminReadDeps } from '../lib/wiring/admin';
 
 /** GET /admin/payouts (IAM): payouts by status and creation time, newest first, a page at a time. */
 export function adminListPayoutsHandler(deps: ListPayoutsDeps) {

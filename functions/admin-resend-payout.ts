@@ -1,10 +1,10 @@
 import { type ResendPayoutDeps, resendPayout } from '../lib/admin/resend-payout';
 import { loadConfig } from '../lib/config';
-import { buildResendPayoutDeps } from '../lib/deps';
 import { type ApiHandler, httpHandler, jsonResponse, operatorOf, parseJsonBody } from '../lib/handlers/http';
-import { logger } from '../lib/logger';
+import { refuseQueryParameters } from '../lib/handlers/query-string';
 import { toView } from '../lib/payouts/payout';
-import { refuseQueryParameters } from '../lib/query-string';
+import { logger } from '../lib/shared/logger';
+import { buildResendPayoutDeps } from '../lib/wiring/payouts';
 
 /**
  * POST /admin/payouts/{tradeNo}/resend (IAM): an operator who checked with Paypro sends a PENDING

@@ -1,10 +1,10 @@
 import { type ResolvePayoutDeps, resolvePayout } from '../lib/admin/resolve-payout';
 import { loadConfig } from '../lib/config';
-import { buildResolvePayoutDeps } from '../lib/deps';
 import { type ApiHandler, httpHandler, jsonResponse, operatorOf, parseJsonBody } from '../lib/handlers/http';
-import { logger } from '../lib/logger';
+import { refuseQueryParameters } from '../lib/handlers/query-string';
 import { toView } from '../lib/payouts/payout';
-import { refuseQueryParameters } from '../lib/query-string';
+import { logger } from '../lib/shared/logger';
+import { buildResolvePayoutDeps } from '../lib/wiring/payouts';
 
 /**
  * POST /admin/payouts/{tradeNo}/resolve (IAM): an operator settles an open payout by hand, after

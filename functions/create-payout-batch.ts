@@ -1,11 +1,11 @@
 import { MAX_BATCH_BODY_BYTES, toSummary } from '../lib/batches/batch';
-import { buildIntakeDeps } from '../lib/batches/deps';
 import { acceptBatch, type IntakeDeps } from '../lib/batches/intake';
 import { parseBatchRequest } from '../lib/batches/schema';
 import { type Config, loadConfig } from '../lib/config';
 import { type ApiHandler, httpHandler, jsonResponse, parseJsonBody } from '../lib/handlers/http';
-import { logger } from '../lib/logger';
-import { refuseQueryParameters } from '../lib/query-string';
+import { refuseQueryParameters } from '../lib/handlers/query-string';
+import { logger } from '../lib/shared/logger';
+import { buildIntakeDeps } from '../lib/wiring/batches';
 
 /**
  * POST /payout-batches: validates every item (400, all or nothing), stores the batch and answers

@@ -1,11 +1,11 @@
 import { type Config, loadConfig } from '../lib/config';
-import { buildCreatePayoutDeps } from '../lib/deps';
 import { type ApiHandler, httpHandler, jsonResponse, parseJsonBody } from '../lib/handlers/http';
-import { logger } from '../lib/logger';
+import { refuseQueryParameters } from '../lib/handlers/query-string';
 import { type CreateOutcome, type CreatePayoutDeps, createPayout } from '../lib/payouts/create';
 import { toView } from '../lib/payouts/payout';
 import { parsePayoutRequest } from '../lib/payouts/schema';
-import { refuseQueryParameters } from '../lib/query-string';
+import { logger } from '../lib/shared/logger';
+import { buildCreatePayoutDeps } from '../lib/wiring/payouts';
 
 const STATUS: Record<CreateOutcome, number> = { created: 201, replayed: 200, pending: 202 };
 

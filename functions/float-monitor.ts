@@ -1,8 +1,8 @@
 import { loadConfig } from '../lib/config';
 import { loadFloatMonitorConfig } from '../lib/float/config';
 import { type FloatMonitorDeps, monitorFloat } from '../lib/float/monitor';
-import { buildFloatMonitorDeps } from '../lib/float-deps';
 import { scheduleHandler } from '../lib/handlers/schedule';
+import { buildFloatMonitorDeps } from '../lib/wiring/float';
 
 /**
  * Schedule (every minute): reads Paypro's balance when a check is due (FLOAT_CHECK_S, or asked

@@ -1,8 +1,8 @@
-import { buildReadBatchDeps } from '../lib/batches/deps';
 import { getBatch, type ReadBatchDeps } from '../lib/batches/read';
 import { loadConfig } from '../lib/config';
 import { type ApiHandler, httpHandler, jsonResponse } from '../lib/handlers/http';
-import { logger } from '../lib/logger';
+import { logger } from '../lib/shared/logger';
+import { buildReadBatchDeps } from '../lib/wiring/batches';
 
 /** GET /payout-batches/{batchId}: counts, amounts and status, and a page of items (`?status=&cursor=&limit=`). */
 export function getPayoutBatchHandler(deps: ReadBatchDeps) {

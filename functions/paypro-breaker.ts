@@ -1,7 +1,7 @@
-import { buildPayproBreakerDeps } from '../lib/breaker-deps';
 import { loadConfig } from '../lib/config';
 import { scheduleHandler } from '../lib/handlers/schedule';
 import { type PayproWatchDeps, watchPaypro } from '../lib/paypro/watch';
+import { buildPayproBreakerDeps } from '../lib/wiring/paypro-breaker';
 
 /**
  * Schedule (every minute): publishes the breaker's left-over transitions (Paypro Unavailable,

@@ -1,8 +1,8 @@
 import { loadConfig } from '../lib/config';
-import { buildCallbackDeps } from '../lib/deps';
 import { type ApiHandler, httpHandler, parseJsonBody } from '../lib/handlers/http';
-import { logger } from '../lib/logger';
 import { type CallbackDeps, handleCallback } from '../lib/payouts/callback';
+import { logger } from '../lib/shared/logger';
+import { buildCallbackDeps } from '../lib/wiring/payouts';
 
 /** POST /callbacks/paypro/{tradeNo}/{token}: Paypro's notify, public, answered `OK` once handled. */
 export function payproCallbackHandler(deps: CallbackDeps) {

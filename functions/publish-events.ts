@@ -1,8 +1,8 @@
 import type { DynamoDBRecord } from 'aws-lambda';
 import { loadConfig } from '../lib/config';
-import { buildPublishDeps } from '../lib/deps';
 import { type PublishDeps, publishChanged } from '../lib/events/publish';
 import { streamHandler } from '../lib/handlers/stream';
+import { buildPublishDeps } from '../lib/wiring/payouts';
 
 /** The payouts a stream batch names whose new image has events waiting (the filter should pass only those). */
 function changedTradeNos(records: readonly DynamoDBRecord[]): string[] {

@@ -1,7 +1,7 @@
 import { loadConfig } from '../lib/config';
-import { buildReconcileDeps } from '../lib/deps';
 import { scheduleHandler } from '../lib/handlers/schedule';
 import { type ReconcileDeps, reconcile } from '../lib/payouts/reconcile';
+import { buildReconcileDeps } from '../lib/wiring/payouts';
 
 /** Scheduled: settles open payouts by asking Paypro; throws only when the run itself fails. */
 export function reconcileHandler(deps: ReconcileDeps) {

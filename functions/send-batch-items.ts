@@ -1,9 +1,9 @@
 import * as z from 'zod/mini';
-import { buildSendItemDeps } from '../lib/batches/deps';
 import { type SendItemDeps, sendQueuedItem } from '../lib/batches/send-item';
 import { type Config, loadConfig } from '../lib/config';
 import { sqsHandler } from '../lib/handlers/sqs';
 import { RATE_LIMIT_BUDGET_MS } from '../lib/paypro/rate-limit';
+import { buildSendItemDeps } from '../lib/wiring/batches';
 
 /** A batch-sends message: the payout to send, recorded before it was queued. */
 const QueuedItem = z.object({ tradeNo: z.string().check(z.minLength(1)) });

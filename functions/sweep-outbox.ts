@@ -1,7 +1,7 @@
 import { type Config, loadConfig } from '../lib/config';
-import { buildPublishDeps } from '../lib/deps';
 import { type PublishDeps, sweepOutbox } from '../lib/events/publish';
 import { scheduleHandler } from '../lib/handlers/schedule';
+import { buildPublishDeps } from '../lib/wiring/payouts';
 
 /**
  * Schedule (every minute): publishes every outbox left waiting past OUTBOX_SWEEP_MIN_AGE_S, the

@@ -1,7 +1,7 @@
 import { type WakeDeps, wakeDueBatches } from '../lib/batches/advance';
-import { buildWakeDeps } from '../lib/batches/deps';
 import { loadConfig } from '../lib/config';
 import { scheduleHandler } from '../lib/handlers/schedule';
+import { buildWakeDeps } from '../lib/wiring/batches';
 
 /** Schedule (every minute): asks for the next step of every batch whose step is due. */
 export function wakeBatchesHandler(deps: WakeDeps) {

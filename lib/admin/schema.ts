@@ -2,9 +2,9 @@
 // are the ones the OpenAPI document is generated from, so what is documented is what is checked.
 import * as z from 'zod/mini';
 import { ValidationError } from '../errors';
+import { decimalInteger, decimalIntegerMessage, unknownParameters } from '../handlers/query-string';
 import { PAYOUT_STATUSES } from '../payouts/payout';
 import { refuse, toFieldProblems } from '../payouts/schema';
-import { decimalInteger, decimalIntegerMessage, unknownParameters } from '../query-string';
 
 /** The most payouts one page of `GET /admin/payouts` lists. */
 export const ADMIN_LIST_MAX_LIMIT = 100;
@@ -34,7 +34,7 @@ export const adminListQuerySchema = z.strictObject({
   from: instantOrDay('a day means its start, Kenya time'),
   to: instantOrDay('a day means its end, Kenya time'),
   flagged: z.optional(z.enum(['true', 'false'], { error: 'must be true or false' })),
-  // Decimal digits only (lib/query-string.ts): z.coerce.number would take 0x10 and 1e1. A
+  // Decimal digits only (lib/handlers/query-string.ts): z.coerce.number would take 0x10 and 1e1. A
   // transform, so the API document states this one's schema itself (contract/paths-admin.ts).
   limit: z._default(
     z.pipe(

@@ -1,8 +1,8 @@
 import * as z from 'zod/mini';
 import { BatchNotFoundError, BatchStateError, ValidationError } from '../errors';
-import type { Log } from '../logger';
-import type { Counter } from '../metrics';
 import { TRADE_NO_PATTERN, toFieldProblems } from '../payouts/schema';
+import type { Log } from '../shared/logger';
+import type { Counter } from '../shared/metrics';
 import {
   type BatchRecord,
   type BatchStatus,

@@ -1,5 +1,5 @@
 import { ValidationError } from '../errors';
-import { decimalInteger, decimalIntegerMessage, unknownParameters } from '../query-string';
+import { decimalInteger, decimalIntegerMessage, unknownParameters } from '../handlers/query-string';
 import { BATCH_STATUSES, type BatchStatus, type BatchSummary, toSummary } from './batch';
 import { listSortKey } from './repository';
 import type { BatchStore } from './store';

@@ -1,6 +1,6 @@
 import { BatchNotFoundError, ValidationError } from '../errors';
+import { decimalInteger, decimalIntegerMessage, unknownParameters } from '../handlers/query-string';
 import { TRADE_NO_PATTERN } from '../payouts/schema';
-import { decimalInteger, decimalIntegerMessage, unknownParameters } from '../query-string';
 import { type BatchItemView, type BatchView, ITEM_STATUSES, type ItemStatus, toSummary } from './batch';
 import { type BatchItem, itemStatus, itemsOf, itemView, ownedTradeNos, totalsOf, withPayouts } from './items';
 import type { BatchPayouts, BatchStore } from './store';
@@ -39,7 +39,7 @@ async function load(deps: ReadBatchDeps, batchId: string | undefined) {
 }
 
 function parseQuery(query: ItemsQuery): { status?: ItemStatus; from: number; limit: number } {
-  // The rule of every query string (lib/query-string.ts): known parameters only, decimal digits.
+  // The rule of every query string (lib/handlers/query-string.ts): known parameters only, decimal digits.
   const problems = unknownParameters(query as Record<string, string | undefined>, [
     'status',
     'cursor',

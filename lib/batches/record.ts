@@ -1,9 +1,9 @@
 import { PayoutExistsError, StoreUnavailableError } from '../errors';
-import type { Log } from '../logger';
-import type { Counter } from '../metrics';
 import { requestHash } from '../payouts/create';
 import { type Payout, pendingPayout } from '../payouts/payout';
 import { forEachLimit } from '../shared/concurrency';
+import type { Log } from '../shared/logger';
+import type { Counter } from '../shared/metrics';
 import type { BatchLine, BatchRecord, LineRow, RejectedLine } from './batch';
 import type { BatchSendQueue } from './queue';
 import type { BatchPayouts, BatchStore } from './store';

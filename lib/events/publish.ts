@@ -1,8 +1,8 @@
-import type { Log } from '../logger';
-import type { Counter } from '../metrics';
 import { OUTBOX_PARTITION_KEYS } from '../payouts/keys';
 import type { PayoutOutbox } from '../payouts/store';
 import { forEachLimit } from '../shared/concurrency';
+import type { Log } from '../shared/logger';
+import type { Counter } from '../shared/metrics';
 import type { EventBus } from './bus';
 
 /** What publishing needs. */

@@ -1,4 +1,4 @@
-import type { Log } from '../logger';
+import type { Log } from '../shared/logger';
 import type { FloatStateStore } from './state';
 
 /**

@@ -1,8 +1,8 @@
 import { FloatUnreadableError } from '../errors';
-import type { Log } from '../logger';
-import type { Counter } from '../metrics';
 import type { PayproCredentials } from '../paypro/client';
 import type { PayproFloatApi } from '../paypro/float';
+import type { Log } from '../shared/logger';
+import type { Counter } from '../shared/metrics';
 import { type FloatEvent, type FloatReading, floatEvent } from './events';
 import type { InFlightReader } from './in-flight';
 import type { FloatState, FloatStateStore } from './state';

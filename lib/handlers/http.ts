@@ -1,5 +1,4 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
-import { duplicateKeys } from '../duplicate-keys';
 import {
   AmountMismatchError,
   BatchConflictError,
@@ -22,7 +21,8 @@ import {
   StoreUnavailableError,
   ValidationError,
 } from '../errors';
-import { logger } from '../logger';
+import { logger } from '../shared/logger';
+import { duplicateKeys } from './duplicate-keys';
 import { observed } from './observed';
 
 /** A raw API Gateway (REST, proxy) handler. */

@@ -1,7 +1,7 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
-import { logger } from '../logger';
-import { publishMetrics } from '../metrics';
+import { logger } from '../shared/logger';
+import { publishMetrics } from '../shared/metrics';
 
 /**
  * The middy stack every function shares, whatever its event source: the Lambda context in each

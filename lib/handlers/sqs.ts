@@ -1,5 +1,5 @@
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { logger } from '../logger';
+import { logger } from '../shared/logger';
 import { observed } from './observed';
 
 /** What a record's body must hold: a zod (or zod/mini) schema, or anything with its `safeParse`. */

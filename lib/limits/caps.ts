@@ -1,8 +1,8 @@
 import { CapExceededError, type CapName, type FieldProblem } from '../errors';
-import type { Log } from '../logger';
-import type { Counter } from '../metrics';
 import { forEachLimit } from '../shared/concurrency';
+import type { Log } from '../shared/logger';
 import { maskMobile } from '../shared/mask';
+import type { Counter } from '../shared/metrics';
 import type { CapLedger, CapTotal, CapTotalState } from './store';
 
 /** A stage's caps, per Kenya calendar day (docs/payouts.md, "Caps"). */

@@ -2,9 +2,9 @@ import { StaleStateError } from '../errors';
 import type { FloatCheckRequests } from '../float/check-requests';
 import { releaseCaps } from '../limits/caps';
 import type { CapLedger } from '../limits/store';
-import type { Log } from '../logger';
-import type { Counter } from '../metrics';
 import { isInsufficientFunds, outcomeOf } from '../paypro/codes';
+import type { Log } from '../shared/logger';
+import type { Counter } from '../shared/metrics';
 import { sameAmount } from './amount';
 import { type AnomalyDetail, anomaly, statusChanged } from './events';
 import {

@@ -1,5 +1,5 @@
-import type { Log } from '../logger';
-import type { Counter } from '../metrics';
+import type { Log } from '../shared/logger';
+import type { Counter } from '../shared/metrics';
 import {
   type Admission,
   admits,

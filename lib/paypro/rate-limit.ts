@@ -1,5 +1,5 @@
 import { PayproUnknownOutcomeError } from '../errors';
-import type { Counter } from '../metrics';
+import type { Counter } from '../shared/metrics';
 
 /*
  * Paypro answering HTTP 429 or a "too many requests" refusal asks us to slow down. Such a request

@@ -1,7 +1,7 @@
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import * as z from 'zod/mini';
 import { SecretUnavailableError } from '../errors';
-import { cachedJsonSecret } from '../secrets';
+import { cachedJsonSecret } from '../shared/secrets';
 
 /** The Paypro secret of a stage: `{merchantNo, appSecret, callbackKey}`. */
 export interface PayproSecret {

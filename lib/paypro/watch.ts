@@ -1,6 +1,6 @@
 import { PayproUnknownOutcomeError } from '../errors';
-import type { Log } from '../logger';
-import type { Counter } from '../metrics';
+import type { Log } from '../shared/logger';
+import type { Counter } from '../shared/metrics';
 import type { BreakerState, BreakerStatus, BreakerTransition } from './breaker';
 import type { ProbeRun } from './breaker-service';
 import type { PayproApi, PayproCredentials } from './client';

@@ -1,6 +1,6 @@
 import { PayoutServiceError } from '../errors';
-import type { Log } from '../logger';
-import type { Counter } from '../metrics';
+import type { Log } from '../shared/logger';
+import type { Counter } from '../shared/metrics';
 import type { EndpointsSource } from './endpoints';
 import { post } from './post';
 import { retryDelayMs, WEBHOOK_MAX_RECEIVES } from './retry';

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SecretUnavailableError } from '../errors';
-import { cachedJsonSecret } from '../secrets';
+import { cachedJsonSecret } from '../shared/secrets';
 import { webhookKey } from './sign';
 
 /** A receiver of the stage's payout events. */

@@ -3,8 +3,8 @@ import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BATCH_LEASE_MS } from '../../lib/batches/deps';
 import { WEBHOOK_MAX_RECEIVES, WEBHOOK_RETRY_SCHEDULE_S } from '../../lib/webhooks/retry';
+import { BATCH_LEASE_MS } from '../../lib/wiring/batches';
 
 // biome-ignore lint/suspicious/noExplicitAny: a packaged CloudFormation template as parsed JSON; the tests assert its shape.
 type Json = any;

@@ -10,7 +10,7 @@ import { BatchRepository } from '../../lib/batches/repository';
 import { parseBatchRequest } from '../../lib/batches/schema';
 import { type DailyCaps, dayKey, recipientKey } from '../../lib/limits/caps';
 import { DynamoCapLedger } from '../../lib/limits/repository';
-import { createDocumentClient } from '../../lib/store';
+import { createDocumentClient } from '../../lib/wiring/tables';
 import { startBatchFunctions } from '../support/batch-stack';
 import { apiEvent, bodyOf, lambdaContext } from '../support/events';
 import { startStack, TEST_SECRET } from '../support/stack';

@@ -270,7 +270,7 @@ describe('a batch from intake to its end', () => {
         20_000,
       );
       const { sendBatchItemsHandler } = await import('../../functions/send-batch-items');
-      const { buildSendItemDeps } = await import('../../lib/batches/deps');
+      const { buildSendItemDeps } = await import('../../lib/wiring/batches');
       const send = sendBatchItemsHandler(buildSendItemDeps(stack.config), stack.config);
       const record = {
         messageId: 'm-1',

@@ -8,7 +8,7 @@ import type { PayoutEvent } from '../../lib/payouts/events';
 import type { Payout } from '../../lib/payouts/payout';
 import { reconcile } from '../../lib/payouts/reconcile';
 import { callbackToken } from '../../lib/paypro/callback-token';
-import { createDocumentClient } from '../../lib/store';
+import { createDocumentClient } from '../../lib/wiring/tables';
 import { apiEvent, lambdaContext } from '../support/events';
 import { startStack, TEST_SECRET } from '../support/stack';
 import { settledAtSandbox, until } from '../support/wait';

@@ -9,8 +9,8 @@ import { SANDBOX_MOBILES } from '../../infra/local/paypro-sandbox';
 import { loadConfig } from '../../lib/config';
 import { loadFloatMonitorConfig } from '../../lib/float/config';
 import type { FloatMonitorDeps, FloatMonitorSummary } from '../../lib/float/monitor';
-import { buildFloatMonitorDeps } from '../../lib/float-deps';
 import { generateWebhookSecret } from '../../lib/webhooks/sign';
+import { buildFloatMonitorDeps } from '../../lib/wiring/float';
 import { apiEvent, lambdaContext } from '../support/events';
 import { recordingCounter, startStack } from '../support/stack';
 import { until } from '../support/wait';
@@ -38,7 +38,7 @@ beforeAll(async () => {
   const { floatMonitorHandler } = await import('../../functions/float-monitor');
   handler = floatMonitorHandler as typeof handler;
   const { deliverWebhooksHandler } = await import('../../functions/deliver-webhooks');
-  const { buildWebhookDeps } = await import('../../lib/webhooks/deps');
+  const { buildWebhookDeps } = await import('../../lib/wiring/webhooks');
   const { loadWebhookConfig } = await import('../../lib/webhooks/config');
   const deliver = deliverWebhooksHandler(buildWebhookDeps(loadWebhookConfig()));
   const source = createSqsEventSource({

@@ -5,11 +5,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSqsEventSource } from '../../infra/local/event-source';
 import { SANDBOX_MOBILES } from '../../infra/local/paypro-sandbox';
 import { loadConfig } from '../../lib/config';
-import { buildPublishDeps } from '../../lib/deps';
 import { sweepOutbox } from '../../lib/events/publish';
 import { callbackToken } from '../../lib/paypro/callback-token';
 import { WEBHOOK_MAX_RECEIVES } from '../../lib/webhooks/retry';
 import { generateWebhookSecret } from '../../lib/webhooks/sign';
+import { buildPublishDeps } from '../../lib/wiring/payouts';
 import { apiEvent, lambdaContext } from '../support/events';
 import { startStack, TEST_SECRET } from '../support/stack';
 import { until } from '../support/wait';
@@ -73,7 +73,7 @@ beforeAll(async () => {
   stack.callbacks.accepting = false;
   // Built as the Lambda builds it, from the environment the stack set.
   const { deliverWebhooksHandler } = await import('../../functions/deliver-webhooks');
-  const { buildWebhookDeps } = await import('../../lib/webhooks/deps');
+  const { buildWebhookDeps } = await import('../../lib/wiring/webhooks');
   const { loadWebhookConfig } = await import('../../lib/webhooks/config');
   const deliver = deliverWebhooksHandler(buildWebhookDeps(loadWebhookConfig()));
   const source = createSqsEventSource({

@@ -10,6 +10,8 @@ import { sendBatchItemsHandler } from '../../functions/send-batch-items';
 import { wakeBatchesHandler } from '../../functions/wake-batches';
 import { createSqsEventSource } from '../../infra/local/event-source';
 import type { AdvanceDeps } from '../../lib/batches/advance';
+import type { IntakeDeps } from '../../lib/batches/intake';
+import type { BusEvent } from '../../lib/events/bus';
 import {
   buildAdvanceDeps,
   buildDecideDeps,
@@ -18,9 +20,7 @@ import {
   buildReadBatchDeps,
   buildSendItemDeps,
   buildWakeDeps,
-} from '../../lib/batches/deps';
-import type { IntakeDeps } from '../../lib/batches/intake';
-import type { BusEvent } from '../../lib/events/bus';
+} from '../../lib/wiring/batches';
 import { apiEvent, bodyOf, lambdaContext } from './events';
 import type { startStack } from './stack';
 import { until } from './wait';

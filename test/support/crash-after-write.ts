@@ -6,7 +6,7 @@
  */
 import { loadConfig } from '../../lib/config';
 import { settle } from '../../lib/payouts/settle';
-import { buildPayoutStores } from '../../lib/store';
+import { buildPayoutStores } from '../../lib/wiring/tables';
 
 const tradeNo = process.argv[2] ?? '';
 const { repository, caps } = buildPayoutStores(loadConfig());

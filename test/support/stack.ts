@@ -5,10 +5,10 @@ import { reconcileHandler } from '../../functions/reconcile';
 import { LOCAL_CAPS } from '../../infra/local/caps';
 import { type LocalDepsOptions, startLocalDeps } from '../../infra/local/deps';
 import { type Config, loadConfig } from '../../lib/config';
-import { buildDeps, type Deps } from '../../lib/deps';
-import type { Counter, MetricName } from '../../lib/metrics';
 import { requestHash } from '../../lib/payouts/create';
 import type { PayoutRepository } from '../../lib/payouts/repository';
+import type { Counter, MetricName } from '../../lib/shared/metrics';
+import { buildDeps, type Deps } from '../../lib/wiring/payouts';
 import { startCallbackServer } from './callback-server';
 import { lambdaContext } from './events';
 

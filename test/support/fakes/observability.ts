@@ -1,5 +1,5 @@
-import type { Log } from '../../../lib/logger';
-import type { Counter, MetricName } from '../../../lib/metrics';
+import type { Log } from '../../../lib/shared/logger';
+import type { Counter, MetricName } from '../../../lib/shared/metrics';
 
 /** A logger that drops everything. */
 export const silentLog: Log = {

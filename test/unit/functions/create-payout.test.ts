@@ -12,9 +12,9 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, type MockInstance, vi } from 'vitest';
 import { createPayoutHandler } from '../../../functions/create-payout';
 import { loadConfig } from '../../../lib/config';
-import { buildDeps } from '../../../lib/deps';
 import type { CapLedger } from '../../../lib/limits/repository';
 import { requestHash } from '../../../lib/payouts/create';
+import { buildDeps } from '../../../lib/wiring/payouts';
 import { apiEvent, bodyOf, lambdaContext } from '../../support/events';
 
 const dynamo = mockClient(DynamoDBDocumentClient);

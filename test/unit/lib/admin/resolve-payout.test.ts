@@ -5,8 +5,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { resolvePayout } from '../../../../lib/admin/resolve-payout';
 import { PayproUnknownOutcomeError, ResolutionOvertakenError } from '../../../../lib/errors';
 import type { CapLedger } from '../../../../lib/limits/repository';
-import type { Log } from '../../../../lib/logger';
 import { PayoutRepository } from '../../../../lib/payouts/repository';
+import type { Log } from '../../../../lib/shared/logger';
 import { recordingCounter } from '../../../support/stack';
 
 const dynamo = mockClient(DynamoDBDocumentClient);

@@ -2,7 +2,7 @@ import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import * as z from 'zod/mini';
 import { sqsBatchHandler, sqsHandler } from '../../../../lib/handlers/sqs';
-import { logger } from '../../../../lib/logger';
+import { logger } from '../../../../lib/shared/logger';
 import { lambdaContext } from '../../../support/events';
 
 const Item = z.object({ tradeNo: z.string().check(z.minLength(1)) });

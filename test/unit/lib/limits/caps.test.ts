@@ -5,8 +5,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { StoreUnavailableError } from '../../../../lib/errors';
 import { type DailyCaps, releaseCaps, reserveCaps } from '../../../../lib/limits/caps';
 import { type CapLedger, DynamoCapLedger } from '../../../../lib/limits/repository';
-import type { Log } from '../../../../lib/logger';
 import type { Payout } from '../../../../lib/payouts/payout';
+import type { Log } from '../../../../lib/shared/logger';
 import { recordingCounter } from '../../../support/stack';
 
 const dynamo = mockClient(DynamoDBDocumentClient);

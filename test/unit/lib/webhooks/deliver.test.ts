@@ -1,7 +1,7 @@
 import { Webhook } from 'standardwebhooks';
 import { afterEach, describe, expect, it } from 'vitest';
 import { QueueUnavailableError, SecretUnavailableError } from '../../../../lib/errors';
-import type { MetricName } from '../../../../lib/metrics';
+import type { MetricName } from '../../../../lib/shared/metrics';
 import {
   type DeadLetter,
   type DeliverWebhooksDeps,

@@ -1,12 +1,12 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { Config } from './config';
-import { DynamoCapLedger } from './limits/repository';
-import { PayoutRepository } from './payouts/repository';
+import type { Config } from '../config';
+import { DynamoCapLedger } from '../limits/repository';
+import { PayoutRepository } from '../payouts/repository';
 
 /*
- * The payout store's wiring, apart from lib/deps.ts: get-payout needs only this, and
- * importing lib/deps.ts would bring the Paypro client and its response schemas along.
+ * The payout store's wiring, apart from lib/wiring/payouts.ts: get-payout needs only this, and
+ * importing lib/wiring/payouts.ts would bring the Paypro client and its response schemas along.
  */
 
 /** The DynamoDB document client; endpoint and region come from the environment, as the SDK reads them. */

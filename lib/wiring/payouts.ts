@@ -1,25 +1,25 @@
-import type { ResendPayoutDeps } from './admin/resend-payout';
-import type { ResolvePayoutDeps } from './admin/resolve-payout';
-import { type Config, requireDailyCaps } from './config';
-import { EventBridgeBus } from './events/bus';
-import type { PublishDeps } from './events/publish';
-import { logger } from './logger';
-import { cloudWatchCounter } from './metrics';
-import type { CallbackDeps } from './payouts/callback';
-import type { CreatePayoutDeps } from './payouts/create';
-import { DuePayoutRepository } from './payouts/due';
-import type { ReconcileDeps } from './payouts/reconcile';
-import type { PayoutRepository } from './payouts/repository';
-import { ResendRepository } from './payouts/resend-repository';
-import type { SettleDeps } from './payouts/settle';
-import { buildFloatChecks, buildPayproClient, buildPayproSecret, buildSenderBreaker } from './paypro-deps';
-import { buildPayoutStores, buildRepository, createDocumentClient } from './store';
+import type { ResendPayoutDeps } from '../admin/resend-payout';
+import type { ResolvePayoutDeps } from '../admin/resolve-payout';
+import { type Config, requireDailyCaps } from '../config';
+import { EventBridgeBus } from '../events/bus';
+import type { PublishDeps } from '../events/publish';
+import type { CallbackDeps } from '../payouts/callback';
+import type { CreatePayoutDeps } from '../payouts/create';
+import { DuePayoutRepository } from '../payouts/due';
+import type { ReconcileDeps } from '../payouts/reconcile';
+import type { PayoutRepository } from '../payouts/repository';
+import { ResendRepository } from '../payouts/resend-repository';
+import type { SettleDeps } from '../payouts/settle';
+import { logger } from '../shared/logger';
+import { cloudWatchCounter } from '../shared/metrics';
+import { buildFloatChecks, buildPayproClient, buildPayproSecret, buildSenderBreaker } from './paypro';
+import { buildPayoutStores, buildRepository, createDocumentClient } from './tables';
 
-export { buildRepository, createDocumentClient } from './store';
+export { buildRepository, createDocumentClient } from './tables';
 
 /*
  * Wiring per function: each builder constructs only what its use case needs, so a function's
- * bundle carries nothing else (get-payout wires only the table, from lib/store.ts: no Paypro
+ * bundle carries nothing else (get-payout wires only the table, from lib/wiring/tables.ts: no Paypro
  * client, no Secrets Manager). Everything is built once per container, at module load.
  */
 

@@ -4,7 +4,7 @@
  * routes' own parsers (lib/admin/schema.ts, lib/batches/read.ts) and the handlers of routes that
  * take none apply it, so a typo in a parameter's name is a 400 rather than silently ignored.
  */
-import { type FieldProblem, ValidationError } from './errors';
+import { type FieldProblem, ValidationError } from '../errors';
 
 // At most 15 digits: every such number is a safe integer.
 const DECIMAL_DIGITS = /^[0-9]{1,15}$/;

@@ -1,14 +1,14 @@
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { logger } from '../logger';
-import { cloudWatchCounter } from '../metrics';
-import type { WebhookConfig } from './config';
-import type { DeliverWebhooksDeps } from './deliver';
-import { cachedWebhookEndpoints } from './endpoints';
-import { SqsWebhookQueue } from './queue';
+import { logger } from '../shared/logger';
+import { cloudWatchCounter } from '../shared/metrics';
+import type { WebhookConfig } from '../webhooks/config';
+import type { DeliverWebhooksDeps } from '../webhooks/deliver';
+import { cachedWebhookEndpoints } from '../webhooks/endpoints';
+import { SqsWebhookQueue } from '../webhooks/queue';
 
 /*
- * deliver-webhooks' wiring, apart from lib/deps.ts so the payout functions' bundles never
+ * deliver-webhooks' wiring, apart from lib/wiring/payouts.ts so the payout functions' bundles never
  * carry the SQS client, and this one never carries the Paypro client or the table.
  */
 

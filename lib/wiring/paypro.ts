@@ -1,21 +1,21 @@
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { StoredHeldWork } from './batches/held';
-import { StoredInFlight } from './batches/in-flight';
-import { DynamoBatchPayouts } from './batches/payouts';
-import { BatchRepository } from './batches/repository';
-import type { Config } from './config';
-import { writeCheckRequest } from './float/check-request-write';
-import type { FloatCheckRequests } from './float/check-requests';
-import { logger } from './logger';
-import { cloudWatchCounter } from './metrics';
-import { DuePayoutRepository } from './payouts/due';
-import type { BreakerConfig } from './paypro/breaker-config';
-import { BreakerRepository } from './paypro/breaker-repository';
-import { SharedBreaker } from './paypro/breaker-service';
-import { PayproClient, type PayproClientOptions } from './paypro/client';
-import { PayproFloatClient } from './paypro/float-client';
-import { cachedPayproSecret, type PayproSecret } from './paypro/secret';
+import { StoredHeldWork } from '../batches/held';
+import { StoredInFlight } from '../batches/in-flight';
+import { DynamoBatchPayouts } from '../batches/payouts';
+import { BatchRepository } from '../batches/repository';
+import type { Config } from '../config';
+import { writeCheckRequest } from '../float/check-request-write';
+import type { FloatCheckRequests } from '../float/check-requests';
+import { DuePayoutRepository } from '../payouts/due';
+import type { BreakerConfig } from '../paypro/breaker-config';
+import { BreakerRepository } from '../paypro/breaker-repository';
+import { SharedBreaker } from '../paypro/breaker-service';
+import { PayproClient, type PayproClientOptions } from '../paypro/client';
+import { PayproFloatClient } from '../paypro/float-client';
+import { cachedPayproSecret, type PayproSecret } from '../paypro/secret';
+import { logger } from '../shared/logger';
+import { cloudWatchCounter } from '../shared/metrics';
 
 /*
  * The pieces every Paypro caller wires the same way (payout writers, batches, the operator's

@@ -1,11 +1,14 @@
 import { Console } from 'node:console';
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { MAX_LOG_LINE_BYTES } from '../../../lib/logger';
+import { MAX_LOG_LINE_BYTES } from '../../../../lib/shared/logger';
 
 /** Runs `act` with the service's logger writing into `lines` instead of stdout. */
-async function capturing(lines: string[], act: (log: typeof import('../../../lib/logger').logger) => void) {
-  const { logger } = await import('../../../lib/logger');
+async function capturing(
+  lines: string[],
+  act: (log: typeof import('../../../../lib/shared/logger').logger) => void,
+) {
+  const { logger } = await import('../../../../lib/shared/logger');
   const sink = new Writable({
     write(chunk, _encoding, done) {
       // One write per log call (pretty-printed over several lines under POWERTOOLS_DEV): one entry.

@@ -1,16 +1,16 @@
+import type { BalanceDeps } from '../admin/balance';
+import type { PayproStatusDeps } from '../admin/paypro-status';
+import type { ReceiptDeps } from '../admin/receipt';
+import { PayoutDayIndex } from '../admin/repository';
 import type { Config } from '../config';
 import { DynamoCapLedger } from '../limits/repository';
 import { PayoutRepository } from '../payouts/repository';
 import { BreakerRepository } from '../paypro/breaker-repository';
-import { buildHeldWork, buildInFlight, buildPayproFloatClient, buildPayproSecret } from '../paypro-deps';
-import { createDocumentClient } from '../store';
-import type { BalanceDeps } from './balance';
-import type { PayproStatusDeps } from './paypro-status';
-import type { ReceiptDeps } from './receipt';
-import { PayoutDayIndex } from './repository';
+import { buildHeldWork, buildInFlight, buildPayproFloatClient, buildPayproSecret } from './paypro';
+import { createDocumentClient } from './tables';
 
 /*
- * Wiring of the operator's read-only routes (list, daily report), apart from lib/deps.ts:
+ * Wiring of the operator's read-only routes (list, daily report), apart from lib/wiring/payouts.ts:
  * they read one index of the payouts table and carry no Paypro client or Secrets Manager.
  * The balance and receipt routes ask Paypro, so they carry its client and the secret, and
  * nothing that could send a payout: they only read. The Paypro status route asks Paypro nothing:

@@ -1,16 +1,16 @@
-import type { Config } from './config';
-import { EventBridgeBus } from './events/bus';
-import { logger } from './logger';
-import { cloudWatchCounter } from './metrics';
-import { BusBreakerEvents } from './paypro/breaker-events';
-import { BreakerRepository } from './paypro/breaker-repository';
-import { SharedBreaker } from './paypro/breaker-service';
-import { type PayproWatchDeps, payoutQueryProbe } from './paypro/watch';
-import { buildHeldWork, buildPayproClient, buildPayproSecret } from './paypro-deps';
-import { createDocumentClient } from './store';
+import type { Config } from '../config';
+import { EventBridgeBus } from '../events/bus';
+import { BusBreakerEvents } from '../paypro/breaker-events';
+import { BreakerRepository } from '../paypro/breaker-repository';
+import { SharedBreaker } from '../paypro/breaker-service';
+import { type PayproWatchDeps, payoutQueryProbe } from '../paypro/watch';
+import { logger } from '../shared/logger';
+import { cloudWatchCounter } from '../shared/metrics';
+import { buildHeldWork, buildPayproClient, buildPayproSecret } from './paypro';
+import { createDocumentClient } from './tables';
 
 /*
- * The prober's wiring, apart from lib/deps.ts and lib/paypro-deps.ts (which every payout writer
+ * The prober's wiring, apart from lib/wiring/payouts.ts and lib/wiring/paypro.ts (which every payout writer
  * bundles): only paypro-breaker probes and publishes the breaker's transitions, so only its
  * bundle carries the event bus and the work-held reader.
  */

@@ -1,15 +1,15 @@
-import type { Config } from './config';
-import { EventBridgeBus } from './events/bus';
-import type { FloatMonitorConfig } from './float/config';
-import type { FloatMonitorDeps } from './float/monitor';
-import { FloatStateRepository } from './float/state-repository';
-import { logger } from './logger';
-import { cloudWatchCounter } from './metrics';
-import { buildInFlight, buildPayproFloatClient, buildPayproSecret } from './paypro-deps';
-import { createDocumentClient } from './store';
+import type { Config } from '../config';
+import { EventBridgeBus } from '../events/bus';
+import type { FloatMonitorConfig } from '../float/config';
+import type { FloatMonitorDeps } from '../float/monitor';
+import { FloatStateRepository } from '../float/state-repository';
+import { logger } from '../shared/logger';
+import { cloudWatchCounter } from '../shared/metrics';
+import { buildInFlight, buildPayproFloatClient, buildPayproSecret } from './paypro';
+import { createDocumentClient } from './tables';
 
 /*
- * The float monitor's wiring, apart from lib/deps.ts (which every payout writer bundles) and
+ * The float monitor's wiring, apart from lib/wiring/payouts.ts (which every payout writer bundles) and
  * outside lib/float, because the money in flight is read from the batches' and payouts' stores.
  */
 

@@ -6,7 +6,7 @@ import {
   METRICS_NAMESPACE,
   metrics,
   publishMetrics,
-} from '../../../lib/metrics';
+} from '../../../../lib/shared/metrics';
 
 const NOW = 1_764_000_000_000;
 const SERVICE = 'paypro-payouts-test';

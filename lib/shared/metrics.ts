@@ -1,4 +1,4 @@
-import { powertoolsFlag } from './shared/env';
+import { powertoolsFlag } from './env';
 
 /*
  * Why a hand-written writer and not @aws-lambda-powertools/metrics: issue 8 holds every function

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { MAX_BATCH_BODY_BYTES } from '../../../lib/batches/batch';
-import { duplicateKeys } from '../../../lib/duplicate-keys';
+import { MAX_BATCH_BODY_BYTES } from '../../../../lib/batches/batch';
+import { duplicateKeys } from '../../../../lib/handlers/duplicate-keys';
 
 /** A JSON value as a tree whose objects keep their entries in order, duplicates included. */
 type Tree = { object: Array<[string, Tree]> } | { array: Tree[] } | { leaf: string };

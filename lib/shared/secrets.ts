@@ -1,5 +1,5 @@
 import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { SecretUnavailableError } from './errors';
+import { SecretUnavailableError } from '../errors';
 
 /**
  * Reads the JSON secret `secretId` through `parse` (which throws a SecretUnavailableError

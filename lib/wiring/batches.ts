@@ -1,10 +1,20 @@
 import { SQSClient } from '@aws-sdk/client-sqs';
+import type { AdvanceDeps, WakeDeps } from '../batches/advance';
+import type { DecideDeps } from '../batches/decide';
+import { DynamoFundsGate } from '../batches/funds-gate';
+import type { IntakeDeps } from '../batches/intake';
+import type { ListBatchesDeps } from '../batches/list';
+import { DynamoBatchPayouts } from '../batches/payouts';
+import { SqsBatchSendQueue, SqsBatchStepQueue } from '../batches/queue';
+import type { ReadBatchDeps } from '../batches/read';
+import { BatchRepository } from '../batches/repository';
+import type { SendItemDeps } from '../batches/send-item';
 import { type Config, requireDailyCaps, requireSetting } from '../config';
 import { EventBridgeBus } from '../events/bus';
 import { DynamoCapLedger } from '../limits/repository';
-import { logger } from '../logger';
-import { cloudWatchCounter } from '../metrics';
 import { PayoutRepository } from '../payouts/repository';
+import { logger } from '../shared/logger';
+import { cloudWatchCounter } from '../shared/metrics';
 import {
   buildFloatChecks,
   buildInFlight,
@@ -12,20 +22,10 @@ import {
   buildPayproFloatClient,
   buildPayproSecret,
   buildSenderBreaker,
-} from '../paypro-deps';
-import { createDocumentClient } from '../store';
-import type { AdvanceDeps, WakeDeps } from './advance';
-import type { DecideDeps } from './decide';
-import { DynamoFundsGate } from './funds-gate';
-import type { IntakeDeps } from './intake';
-import type { ListBatchesDeps } from './list';
-import { DynamoBatchPayouts } from './payouts';
-import { SqsBatchSendQueue, SqsBatchStepQueue } from './queue';
-import type { ReadBatchDeps } from './read';
-import { BatchRepository } from './repository';
-import type { SendItemDeps } from './send-item';
+} from './paypro';
+import { createDocumentClient } from './tables';
 
-/* Wiring of the batch functions, apart from lib/deps.ts so the others do not carry SQS. */
+/* Wiring of the batch functions, apart from lib/wiring/payouts.ts so the others do not carry SQS. */
 
 /**
  * How long a run of advance-batches holds a batch's lease: longer than that function's timeout
