@@ -2,7 +2,7 @@ import { loadConfig } from '../lib/config';
 import { loadFloatMonitorConfig } from '../lib/float/config';
 import { type FloatMonitorDeps, monitorFloat } from '../lib/float/monitor';
 import { scheduleHandler } from '../lib/handlers/schedule';
-import { buildFloatMonitorDeps } from '../lib/wiring/float';
+import { buildFloatMonitorDeps } from '../lib/wiring/float-monitor';
 
 /**
  * Schedule (every minute): reads Paypro's balance when a check is due (FLOAT_CHECK_S, or asked

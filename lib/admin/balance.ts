@@ -1,7 +1,7 @@
 import type { InFlight, InFlightReader } from '../float/in-flight';
 import { dayKey } from '../limits/caps';
 import type { CapLedger } from '../limits/store';
-import type { FloatBalance, PayproFloatApi } from '../paypro/float';
+import type { FloatBalance, PayproFloatApi } from '../paypro/float-answers';
 import type { PayproSecret } from '../paypro/secret';
 import { kenyaDate } from '../shared/kenya-time';
 

@@ -1,6 +1,6 @@
 import { FloatUnreadableError } from '../errors';
 import type { PayproCredentials } from '../paypro/client';
-import type { PayproFloatApi } from '../paypro/float';
+import type { PayproFloatApi } from '../paypro/float-answers';
 import type { FundsGate } from './funds-gate';
 import type { InFlightReader } from './in-flight';
 

@@ -1,6 +1,6 @@
 import { FloatUnreadableError } from '../errors';
 import type { PayproCredentials } from '../paypro/client';
-import type { PayproFloatApi } from '../paypro/float';
+import type { PayproFloatApi } from '../paypro/float-answers';
 import type { Log } from '../shared/logger';
 import type { Counter } from '../shared/metrics';
 import { type FloatEvent, type FloatReading, floatEvent } from './events';

@@ -3,7 +3,7 @@ import { PayoutExistsError, StaleStateError } from '../errors';
 import { storeCall } from '../shared/dynamo';
 import type { PayoutEvent } from './events';
 import { dayPartitionKey, daySortKey, fromItem, openPartitionKey } from './keys';
-import { eventWrite, type OutboxPage, PayoutOutboxTable } from './outbox';
+import { eventWrite, type OutboxPage, PayoutOutboxTable } from './outbox-repository';
 import { allowedSources, type HistoryEntry, isFinal, type Payout, type SendFailure } from './payout';
 import type { PayoutOutbox, PayoutStore, Transition } from './store';
 

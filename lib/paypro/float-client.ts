@@ -1,6 +1,6 @@
 import type * as z from 'zod/mini';
 import { FloatUnreadableError, PayproUnknownOutcomeError } from '../errors';
-import { parseBalance } from './balance';
+import { parseBalance } from './balance-answer';
 import {
   DEFAULT_BALANCE_PATH,
   type envelopeSchema,
@@ -9,8 +9,8 @@ import {
   type RequestRejected,
   rejected,
 } from './client';
-import type { FloatBalance, PayproFloatApi, ReceiptRecord } from './float';
-import { receiptDataSchema } from './receipt';
+import type { FloatBalance, PayproFloatApi, ReceiptRecord } from './float-answers';
+import { receiptDataSchema } from './receipt-answer';
 
 /** Paypro's payout calls plus Balance Inquiry and Mpesa Query, with the same signing and timeouts. */
 export class PayproFloatClient extends PayproClient implements PayproFloatApi {

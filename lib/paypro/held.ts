@@ -1,6 +1,6 @@
 /*
  * The work held for Paypro: what a breaker transition and the operators' view of it report. Read
- * from the stores by StoredHeldWork (lib/batches/held.ts), which knows the payouts and batches.
+ * from the stores by StoredHeldWork (lib/batches/held-reader.ts), which knows the payouts and batches.
  */
 
 /**

@@ -1,10 +1,10 @@
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { AdvanceDeps, WakeDeps } from '../batches/advance';
+import { DynamoBatchPayouts } from '../batches/batch-payouts';
 import type { DecideDeps } from '../batches/decide';
-import { DynamoFundsGate } from '../batches/funds-gate';
+import { DynamoFundsGate } from '../batches/funds-gate-repository';
 import type { IntakeDeps } from '../batches/intake';
 import type { ListBatchesDeps } from '../batches/list';
-import { DynamoBatchPayouts } from '../batches/payouts';
 import { SqsBatchSendQueue, SqsBatchStepQueue } from '../batches/queue';
 import type { ReadBatchDeps } from '../batches/read';
 import { BatchRepository } from '../batches/repository';

@@ -1,8 +1,8 @@
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { StoredHeldWork } from '../batches/held';
-import { StoredInFlight } from '../batches/in-flight';
-import { DynamoBatchPayouts } from '../batches/payouts';
+import { DynamoBatchPayouts } from '../batches/batch-payouts';
+import { StoredHeldWork } from '../batches/held-reader';
+import { StoredInFlight } from '../batches/in-flight-reader';
 import { BatchRepository } from '../batches/repository';
 import type { Config } from '../config';
 import { writeCheckRequest } from '../float/check-request-write';

@@ -13,7 +13,7 @@ import {
 } from '../../infra/local/dynamodb';
 import type { BatchRecord } from '../../lib/batches/batch';
 import { batchEvent } from '../../lib/batches/events';
-import { DynamoFundsGate } from '../../lib/batches/funds-gate';
+import { DynamoFundsGate } from '../../lib/batches/funds-gate-repository';
 import { BatchRepository } from '../../lib/batches/repository';
 import type { BatchStore } from '../../lib/batches/store';
 import type { FundsGate } from '../../lib/float/funds-gate';

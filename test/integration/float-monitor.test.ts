@@ -10,7 +10,7 @@ import { loadConfig } from '../../lib/config';
 import { loadFloatMonitorConfig } from '../../lib/float/config';
 import type { FloatMonitorDeps, FloatMonitorSummary } from '../../lib/float/monitor';
 import { generateWebhookSecret } from '../../lib/webhooks/sign';
-import { buildFloatMonitorDeps } from '../../lib/wiring/float';
+import { buildFloatMonitorDeps } from '../../lib/wiring/float-monitor';
 import { apiEvent, lambdaContext } from '../support/events';
 import { recordingCounter, startStack } from '../support/stack';
 import { until } from '../support/wait';

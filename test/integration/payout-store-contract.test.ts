@@ -7,7 +7,7 @@
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPayoutsTable, type LocalDynamo, startLocalDynamo } from '../../infra/local/dynamodb';
-import { DynamoBatchPayouts } from '../../lib/batches/payouts';
+import { DynamoBatchPayouts } from '../../lib/batches/batch-payouts';
 import type { BatchPayouts } from '../../lib/batches/store';
 import { PayoutExistsError, StaleStateError } from '../../lib/errors';
 import { DuePayoutRepository } from '../../lib/payouts/due';

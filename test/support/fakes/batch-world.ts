@@ -2,7 +2,7 @@ import { type AdvanceDeps, advanceBatch } from '../../../lib/batches/advance';
 import type { BatchRecord } from '../../../lib/batches/batch';
 import type { DecideDeps } from '../../../lib/batches/decide';
 import type { BatchEventDetail } from '../../../lib/batches/events';
-import { StoredInFlight } from '../../../lib/batches/in-flight';
+import { StoredInFlight } from '../../../lib/batches/in-flight-reader';
 import type { IntakeDeps } from '../../../lib/batches/intake';
 import type { BatchRequest } from '../../../lib/batches/schema';
 import type { StepContext } from '../../../lib/batches/steps';

@@ -7,7 +7,7 @@ import type {
   PayproCredentials,
   RequestRejected,
 } from '../../../lib/paypro/client';
-import type { FloatBalance, PayproFloatApi, ReceiptRecord } from '../../../lib/paypro/float';
+import type { FloatBalance, PayproFloatApi, ReceiptRecord } from '../../../lib/paypro/float-answers';
 import type { TransportFailure } from '../../../lib/paypro/transport';
 
 /**

@@ -31,11 +31,23 @@ function relativeImports(file: string): string[] {
   return [...text.matchAll(/(?:import|export)[^'"]*?from\s+'(\.{1,2}\/[^']+)'/g)].map((m) => m[1] as string);
 }
 
-/** The lib/ folder a repository path is in (`payouts` for lib/payouts/x.ts), or undefined for lib/'s own files. */
-function folderOf(path: string): string | undefined {
+/** The node of lib/'s folder graph a path belongs to: its folder (`payouts` for lib/payouts/x.ts), or the file at lib/'s root. */
+function folderOf(path: string): string {
   const parts = relative(LIB, path).split(sep);
-  return parts.length > 1 ? parts[0] : undefined;
+  return parts[0] as string;
 }
+
+// File names several folders use for the same job: a port, its adapter, a folder's schemas and settings.
+const ROLE_NAMES = [
+  'config.ts',
+  'events.ts',
+  'queue.ts',
+  'repository.ts',
+  'schema.ts',
+  'sign.ts',
+  'store.ts',
+];
+const MAX_ROOT_FILES = 3;
 
 /** Every folder `start` imports, directly or through others. */
 function reachable(edges: Map<string, Set<string>>, start: string): Set<string> {
@@ -53,13 +65,13 @@ describe('lib/ layout', () => {
   const files = libFiles();
 
   it('has no two folders that import each other, directly or through others', () => {
-    // Prepare: the folder-level import graph (lib/'s own files, the composition root, are left out).
+    // Prepare: the folder-level import graph; each file at lib/'s root is a node of its own.
     const edges = new Map<string, Set<string>>();
     for (const file of files) {
       const from = folderOf(join(ROOT, file));
       for (const spec of relativeImports(file)) {
         const to = folderOf(resolve(ROOT, dirname(file), spec));
-        if (from === undefined || to === undefined || from === to) continue;
+        if (from === to) continue;
         edges.set(from, (edges.get(from) ?? new Set()).add(to));
       }
     }
@@ -69,6 +81,36 @@ describe('lib/ layout', () => {
 
     // Assess
     expect(cyclic).toEqual([]);
+  });
+
+  it(`keeps at most ${MAX_ROOT_FILES} files at its root`, () => {
+    const root = files.filter((file) => dirname(file) === 'lib');
+
+    expect(root.length, root.join(', ')).toBeLessThanOrEqual(MAX_ROOT_FILES);
+  });
+
+  it('is wired only from outside: nothing in lib/ but lib/wiring/ imports lib/wiring/', () => {
+    const inward = files
+      .filter((file) => folderOf(join(ROOT, file)) !== 'wiring')
+      .flatMap((file) =>
+        relativeImports(file)
+          .filter((spec) => folderOf(resolve(ROOT, dirname(file), spec)) === 'wiring')
+          .map((spec) => `${file} → ${spec}`),
+      );
+
+    expect(inward).toEqual([]);
+  });
+
+  it('gives no two files one name unless the name is a shared role (port, adapter, schema)', () => {
+    const byName = new Map<string, string[]>();
+    for (const file of files) {
+      const name = file.split(sep).at(-1) as string;
+      byName.set(name, [...(byName.get(name) ?? []), file]);
+    }
+
+    const clashes = [...byName].filter(([name, paths]) => paths.length > 1 && !ROLE_NAMES.includes(name));
+
+    expect(clashes).toEqual([]);
   });
 
   it(`has no file over ${MAX_LINES} lines`, () => {

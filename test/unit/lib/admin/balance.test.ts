@@ -6,7 +6,7 @@ import { FloatUnreadableError } from '../../../../lib/errors';
 import type { InFlight } from '../../../../lib/float/in-flight';
 import { dayKey } from '../../../../lib/limits/caps';
 import type { PayproCredentials } from '../../../../lib/paypro/client';
-import type { FloatBalance } from '../../../../lib/paypro/float';
+import type { FloatBalance } from '../../../../lib/paypro/float-answers';
 import { apiEvent, bodyOf, lambdaContext } from '../../../support/events';
 import { InMemoryCapLedger } from '../../../support/fakes/cap-ledger';
 import { FAKE_SECRET } from '../../../support/fakes/secrets';

@@ -6,7 +6,7 @@ import type { DayRow } from '../../../../lib/admin/repository';
 import { PayproUnknownOutcomeError } from '../../../../lib/errors';
 import { type Payout, type PayoutStatus, toView } from '../../../../lib/payouts/payout';
 import type { PayoutRecord, RequestRejected } from '../../../../lib/paypro/client';
-import type { ReceiptRecord } from '../../../../lib/paypro/float';
+import type { ReceiptRecord } from '../../../../lib/paypro/float-answers';
 import { apiEvent, bodyOf, lambdaContext } from '../../../support/events';
 import { InMemoryPayoutStore } from '../../../support/fakes/payout-store';
 import { FAKE_SECRET } from '../../../support/fakes/secrets';

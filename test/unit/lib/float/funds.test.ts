@@ -3,7 +3,7 @@ import { FloatUnreadableError, StoreUnavailableError } from '../../../../lib/err
 import { type FundsReading, judgeFunds, readFunds } from '../../../../lib/float/funds';
 import type { InFlight } from '../../../../lib/float/in-flight';
 import type { PayproCredentials } from '../../../../lib/paypro/client';
-import type { FloatBalance } from '../../../../lib/paypro/float';
+import type { FloatBalance } from '../../../../lib/paypro/float-answers';
 
 const READ_AT = '2026-11-30T08:00:00.000Z';
 const at = (secondsLater: number) => new Date(Date.parse(READ_AT) + secondsLater * 1000);

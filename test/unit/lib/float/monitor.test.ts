@@ -4,7 +4,7 @@ import { StoredFloatCheckRequests } from '../../../../lib/float/check-requests';
 import type { FloatEvent } from '../../../../lib/float/events';
 import type { InFlight } from '../../../../lib/float/in-flight';
 import { type FloatMonitorDeps, monitorFloat } from '../../../../lib/float/monitor';
-import type { FloatBalance } from '../../../../lib/paypro/float';
+import type { FloatBalance } from '../../../../lib/paypro/float-answers';
 import type { MetricName } from '../../../../lib/shared/metrics';
 import { RecordingBus } from '../../../support/fakes/event-bus';
 import { InMemoryFloatState } from '../../../support/fakes/float-state';

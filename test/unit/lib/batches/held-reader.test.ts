@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { StoredHeldWork } from '../../../../lib/batches/held';
+import { StoredHeldWork } from '../../../../lib/batches/held-reader';
 import type { Payout } from '../../../../lib/payouts/payout';
 import { InMemoryPayoutStore } from '../../../support/fakes/payout-store';
 

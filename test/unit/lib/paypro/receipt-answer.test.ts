@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { receiptCode } from '../../../../lib/paypro/receipt';
+import { receiptCode } from '../../../../lib/paypro/receipt-answer';
 
 describe('receiptCode', () => {
   it.each([

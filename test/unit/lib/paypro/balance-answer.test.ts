@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseBalance } from '../../../../lib/paypro/balance';
+import { parseBalance } from '../../../../lib/paypro/balance-answer';
 
 describe('parseBalance', () => {
   it.each([

@@ -1,6 +1,6 @@
 import type { DueIndex } from '../payouts/store';
 import type { HeldReader, HeldWork } from '../paypro/held';
-import { openTradeNos } from './in-flight';
+import { openTradeNos } from './in-flight-reader';
 import type { BatchPayouts } from './store';
 
 /** What the held work is read from: the open payouts' index and each one's state. */

@@ -1,4 +1,4 @@
-import type { FloatBalance } from './float';
+import type { FloatBalance } from './float-answers';
 
 /*
  * Paypro's balance answer has no Kenya documentation: other countries send the three figures as
