@@ -11,7 +11,7 @@ import type { APIGatewayProxyResult } from 'aws-lambda';
 import { startLocalDeps } from '../infra/local/deps';
 import { createSqsEventSource } from '../infra/local/event-source';
 import { BatchRepository } from '../lib/batches/repository';
-import { loadConfig } from '../lib/config';
+import { loadConfig, readConfig } from '../lib/config';
 import { DynamoCapLedger } from '../lib/limits/repository';
 import { apiEvent, lambdaContext } from '../test/support/events';
 import { BENCH_SECRET, noopCounter, silentLog } from './fakes';
@@ -108,9 +108,17 @@ export async function benchBatch(progress: (message: string) => void): Promise<B
     const { sendBatchItemsHandler } = await import('../functions/send-batch-items');
     const deps = await import('../lib/wiring/batches');
     const quiet = { counter: noopCounter, log: silentLog };
-    const accept = createPayoutBatchHandler({ ...deps.buildIntakeDeps(config), caps, ...quiet }, config);
-    const advance = advanceBatchesHandler({ ...deps.buildAdvanceDeps(config), caps, ...quiet });
-    const send = sendBatchItemsHandler({ ...deps.buildSendItemDeps(config), ...quiet }, config);
+    const intake = deps.buildIntakeDeps(readConfig(deps.readIntake));
+    const accept = createPayoutBatchHandler({ ...intake, caps, ...quiet }, config);
+    const advance = advanceBatchesHandler({
+      ...deps.buildAdvanceDeps(readConfig(deps.readAdvance)),
+      caps,
+      ...quiet,
+    });
+    const send = sendBatchItemsHandler(
+      { ...deps.buildSendItemDeps(readConfig(deps.readSendItem)), ...quiet },
+      config,
+    );
     const batches = new BatchRepository(counted.client, config.payoutBatchesTable);
 
     const run = Date.now().toString(36);

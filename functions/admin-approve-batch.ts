@@ -1,9 +1,9 @@
 import { approveBatch, type DecideDeps } from '../lib/batches/decide';
-import { loadConfig } from '../lib/config';
+import { readConfig } from '../lib/config';
 import { type ApiHandler, httpHandler, jsonResponse, operatorOf, parseJsonBody } from '../lib/handlers/http';
 import { refuseQueryParameters } from '../lib/handlers/query-string';
 import { logger } from '../lib/shared/logger';
-import { buildDecideDeps } from '../lib/wiring/batches';
+import { buildDecideDeps, readStepper } from '../lib/wiring/batches';
 
 /** POST /admin/payout-batches/{batchId}/approve (IAM): an operator approves a batch awaiting approval. */
 export function adminApproveBatchHandler(deps: DecideDeps) {
@@ -18,4 +18,4 @@ export function adminApproveBatchHandler(deps: DecideDeps) {
   return httpHandler(handle);
 }
 
-export const handler = adminApproveBatchHandler(buildDecideDeps(loadConfig()));
+export const handler = adminApproveBatchHandler(buildDecideDeps(readConfig(readStepper)));

@@ -1,9 +1,9 @@
 import { batchReport, type ReadBatchDeps } from '../lib/batches/read';
-import { loadConfig } from '../lib/config';
+import { readConfig } from '../lib/config';
 import { type ApiHandler, csvResponse, httpHandler, operatorOf } from '../lib/handlers/http';
 import { refuseQueryParameters } from '../lib/handlers/query-string';
 import { logger } from '../lib/shared/logger';
-import { buildReadBatchDeps } from '../lib/wiring/batches';
+import { buildReadBatchDeps, readBatchTables } from '../lib/wiring/batches';
 
 /** GET /admin/payout-batches/{batchId}/report.csv (IAM): one line per item, for finance. */
 export function adminBatchReportHandler(deps: ReadBatchDeps) {
@@ -18,4 +18,4 @@ export function adminBatchReportHandler(deps: ReadBatchDeps) {
   return httpHandler(handle);
 }
 
-export const handler = adminBatchReportHandler(buildReadBatchDeps(loadConfig()));
+export const handler = adminBatchReportHandler(buildReadBatchDeps(readConfig(readBatchTables)));

@@ -1,9 +1,9 @@
 import { cancelBatch, type DecideDeps } from '../lib/batches/decide';
-import { loadConfig } from '../lib/config';
+import { readConfig } from '../lib/config';
 import { type ApiHandler, httpHandler, jsonResponse, operatorOf, parseJsonBody } from '../lib/handlers/http';
 import { refuseQueryParameters } from '../lib/handlers/query-string';
 import { logger } from '../lib/shared/logger';
-import { buildDecideDeps } from '../lib/wiring/batches';
+import { buildDecideDeps, readStepper } from '../lib/wiring/batches';
 
 /** POST /admin/payout-batches/{batchId}/cancel (IAM): an operator cancels a batch nothing of which is recorded yet. */
 export function adminCancelBatchHandler(deps: DecideDeps) {
@@ -18,4 +18,4 @@ export function adminCancelBatchHandler(deps: DecideDeps) {
   return httpHandler(handle);
 }
 
-export const handler = adminCancelBatchHandler(buildDecideDeps(loadConfig()));
+export const handler = adminCancelBatchHandler(buildDecideDeps(readConfig(readStepper)));

@@ -1,8 +1,8 @@
 import { type DailyReportDeps, dailyReport } from '../lib/admin/daily-report';
-import { loadConfig } from '../lib/config';
+import { readConfig } from '../lib/config';
 import { type ApiHandler, httpHandler, operatorOf } from '../lib/handlers/http';
 import { logger } from '../lib/shared/logger';
-import { buildAdminReadDeps } from '../lib/wiring/admin';
+import { buildAdminReadDeps, readAdminRead } from '../lib/wiring/admin';
 
 /** GET /admin/reports/daily.csv?date= (IAM): every payout created that Kenya day, for reconciliation. */
 export function adminDailyReportHandler(deps: DailyReportDeps) {
@@ -32,4 +32,4 @@ export function adminDailyReportHandler(deps: DailyReportDeps) {
 }
 
 // Reads only the payouts-by-day index: no Paypro client or Secrets Manager in this bundle.
-export const handler = adminDailyReportHandler(buildAdminReadDeps(loadConfig()));
+export const handler = adminDailyReportHandler(buildAdminReadDeps(readConfig(readAdminRead)));

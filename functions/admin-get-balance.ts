@@ -1,9 +1,9 @@
 import { type BalanceDeps, readBalance } from '../lib/admin/balance';
-import { loadConfig } from '../lib/config';
+import { readConfig } from '../lib/config';
 import { type ApiHandler, httpHandler, jsonResponse, operatorOf } from '../lib/handlers/http';
 import { refuseQueryParameters } from '../lib/handlers/query-string';
 import { logger } from '../lib/shared/logger';
-import { buildAdminBalanceDeps } from '../lib/wiring/admin';
+import { buildAdminBalanceDeps, readAdminBalance } from '../lib/wiring/admin';
 
 /** GET /admin/balance (IAM): Paypro's balance read now, the money in flight, and today's caps against their limits. */
 export function adminGetBalanceHandler(deps: BalanceDeps) {
@@ -17,4 +17,4 @@ export function adminGetBalanceHandler(deps: BalanceDeps) {
 }
 
 // Reads Paypro's balance and the stores; no payout call is in its code.
-export const handler = adminGetBalanceHandler(buildAdminBalanceDeps(loadConfig()));
+export const handler = adminGetBalanceHandler(buildAdminBalanceDeps(readConfig(readAdminBalance)));

@@ -1,8 +1,8 @@
 import { getBatch, type ReadBatchDeps } from '../lib/batches/read';
-import { loadConfig } from '../lib/config';
+import { readConfig } from '../lib/config';
 import { type ApiHandler, httpHandler, jsonResponse, operatorOf } from '../lib/handlers/http';
 import { logger } from '../lib/shared/logger';
-import { buildReadBatchDeps } from '../lib/wiring/batches';
+import { buildReadBatchDeps, readBatchTables } from '../lib/wiring/batches';
 
 /** GET /admin/payout-batches/{batchId} (IAM): a batch and a page of its items, as apps see it. */
 export function adminGetBatchHandler(deps: ReadBatchDeps) {
@@ -17,4 +17,4 @@ export function adminGetBatchHandler(deps: ReadBatchDeps) {
   return httpHandler(handle);
 }
 
-export const handler = adminGetBatchHandler(buildReadBatchDeps(loadConfig()));
+export const handler = adminGetBatchHandler(buildReadBatchDeps(readConfig(readBatchTables)));

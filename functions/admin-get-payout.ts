@@ -1,11 +1,11 @@
-import { loadConfig } from '../lib/config';
+import { readConfig } from '../lib/config';
 import { type ApiHandler, httpHandler, jsonResponse, operatorOf } from '../lib/handlers/http';
 import { refuseQueryParameters } from '../lib/handlers/query-string';
 import { getPayout } from '../lib/payouts/get';
 import { toView } from '../lib/payouts/payout';
 import type { PayoutRepository } from '../lib/payouts/repository';
 import { logger } from '../lib/shared/logger';
-import { buildRepository } from '../lib/wiring/tables';
+import { buildRepository, readStageTables } from '../lib/wiring/tables';
 
 /** GET /admin/payouts/{tradeNo} (IAM): a payout and its history, as GET /payouts/{tradeNo} shows it to apps. */
 export function adminGetPayoutHandler(deps: { repository: PayoutRepository }) {
@@ -20,4 +20,4 @@ export function adminGetPayoutHandler(deps: { repository: PayoutRepository }) {
   return httpHandler(handle);
 }
 
-export const handler = adminGetPayoutHandler({ repository: buildRepository(loadConfig()) });
+export const handler = adminGetPayoutHandler({ repository: buildRepository(readConfig(readStageTables)) });

@@ -1,9 +1,9 @@
 import { type PayproStatusDeps, readPayproStatus } from '../lib/admin/paypro-status';
-import { loadConfig } from '../lib/config';
+import { readConfig } from '../lib/config';
 import { type ApiHandler, httpHandler, jsonResponse, operatorOf } from '../lib/handlers/http';
 import { refuseQueryParameters } from '../lib/handlers/query-string';
 import { logger } from '../lib/shared/logger';
-import { buildAdminPayproStatusDeps } from '../lib/wiring/admin';
+import { buildAdminPayproStatusDeps, readAdminPayproStatus } from '../lib/wiring/admin';
 
 /** GET /admin/paypro-status (IAM): whether Paypro is available as the breaker sees it, since when, and the work held. */
 export function adminGetPayproStatusHandler(deps: PayproStatusDeps) {
@@ -17,4 +17,6 @@ export function adminGetPayproStatusHandler(deps: PayproStatusDeps) {
 }
 
 // Reads the breaker's item and the open payouts; asks Paypro nothing.
-export const handler = adminGetPayproStatusHandler(buildAdminPayproStatusDeps(loadConfig()));
+export const handler = adminGetPayproStatusHandler(
+  buildAdminPayproStatusDeps(readConfig(readAdminPayproStatus)),
+);

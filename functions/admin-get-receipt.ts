@@ -1,9 +1,9 @@
 import { findReceipt, type ReceiptDeps } from '../lib/admin/receipt';
-import { loadConfig } from '../lib/config';
+import { readConfig } from '../lib/config';
 import { type ApiHandler, httpHandler, jsonResponse, operatorOf } from '../lib/handlers/http';
 import { refuseQueryParameters } from '../lib/handlers/query-string';
 import { logger } from '../lib/shared/logger';
-import { buildAdminReceiptDeps } from '../lib/wiring/admin';
+import { buildAdminReceiptDeps, readAdminReceipt } from '../lib/wiring/admin';
 
 /** GET /admin/mpesa-receipts/{code} (IAM): what Paypro knows of an M-Pesa receipt code, and our payout it matches. */
 export function adminGetReceiptHandler(deps: ReceiptDeps) {
@@ -17,4 +17,4 @@ export function adminGetReceiptHandler(deps: ReceiptDeps) {
 }
 
 // Asks Paypro's Mpesa Query and reads the day index and the table; no payout call is in its code.
-export const handler = adminGetReceiptHandler(buildAdminReceiptDeps(loadConfig()));
+export const handler = adminGetReceiptHandler(buildAdminReceiptDeps(readConfig(readAdminReceipt)));

@@ -1,8 +1,8 @@
 import { type ListBatchesDeps, listBatches } from '../lib/batches/list';
-import { loadConfig } from '../lib/config';
+import { readConfig } from '../lib/config';
 import { type ApiHandler, httpHandler, jsonResponse, operatorOf } from '../lib/handlers/http';
 import { logger } from '../lib/shared/logger';
-import { buildListBatchesDeps } from '../lib/wiring/batches';
+import { buildListBatchesDeps, readBatchTables } from '../lib/wiring/batches';
 
 /** GET /admin/payout-batches (IAM): batches newest first, of one status or all, a page at a time. */
 export function adminListBatchesHandler(deps: ListBatchesDeps) {
@@ -14,4 +14,4 @@ export function adminListBatchesHandler(deps: ListBatchesDeps) {
   return httpHandler(handle);
 }
 
-export const handler = adminListBatchesHandler(buildListBatchesDeps(loadConfig()));
+export const handler = adminListBatchesHandler(buildListBatchesDeps(readConfig(readBatchTables)));

@@ -1,8 +1,8 @@
 import { type ListPayoutsDeps, listPayouts } from '../lib/admin/list-payouts';
-import { loadConfig } from '../lib/config';
+import { readConfig } from '../lib/config';
 import { type ApiHandler, httpHandler, jsonResponse, operatorOf } from '../lib/handlers/http';
 import { logger } from '../lib/shared/logger';
-import { buildAdminReadDeps } from '../lib/wiring/admin';
+import { buildAdminReadDeps, readAdminRead } from '../lib/wiring/admin';
 
 /** GET /admin/payouts (IAM): payouts by status and creation time, newest first, a page at a time. */
 export function adminListPayoutsHandler(deps: ListPayoutsDeps) {
@@ -15,4 +15,4 @@ export function adminListPayoutsHandler(deps: ListPayoutsDeps) {
 }
 
 // Reads only the payouts-by-day index: no Paypro client or Secrets Manager in this bundle.
-export const handler = adminListPayoutsHandler(buildAdminReadDeps(loadConfig()));
+export const handler = adminListPayoutsHandler(buildAdminReadDeps(readConfig(readAdminRead)));

@@ -1,10 +1,10 @@
 import { type ResendPayoutDeps, resendPayout } from '../lib/admin/resend-payout';
-import { loadConfig } from '../lib/config';
+import { readConfig } from '../lib/config';
 import { type ApiHandler, httpHandler, jsonResponse, operatorOf, parseJsonBody } from '../lib/handlers/http';
 import { refuseQueryParameters } from '../lib/handlers/query-string';
 import { toView } from '../lib/payouts/payout';
 import { logger } from '../lib/shared/logger';
-import { buildResendPayoutDeps } from '../lib/wiring/payouts';
+import { buildResendPayoutDeps, readResendPayout } from '../lib/wiring/payouts';
 
 /**
  * POST /admin/payouts/{tradeNo}/resend (IAM): an operator who checked with Paypro sends a PENDING
@@ -23,4 +23,4 @@ export function adminResendPayoutHandler(deps: ResendPayoutDeps) {
   return httpHandler(raw);
 }
 
-export const handler = adminResendPayoutHandler(buildResendPayoutDeps(loadConfig()));
+export const handler = adminResendPayoutHandler(buildResendPayoutDeps(readConfig(readResendPayout)));

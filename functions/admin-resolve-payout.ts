@@ -1,10 +1,10 @@
 import { type ResolvePayoutDeps, resolvePayout } from '../lib/admin/resolve-payout';
-import { loadConfig } from '../lib/config';
+import { readConfig } from '../lib/config';
 import { type ApiHandler, httpHandler, jsonResponse, operatorOf, parseJsonBody } from '../lib/handlers/http';
 import { refuseQueryParameters } from '../lib/handlers/query-string';
 import { toView } from '../lib/payouts/payout';
 import { logger } from '../lib/shared/logger';
-import { buildResolvePayoutDeps } from '../lib/wiring/payouts';
+import { buildResolvePayoutDeps, readResolvePayout } from '../lib/wiring/payouts';
 
 /**
  * POST /admin/payouts/{tradeNo}/resolve (IAM): an operator settles an open payout by hand, after
@@ -22,4 +22,4 @@ export function adminResolvePayoutHandler(deps: ResolvePayoutDeps) {
   return httpHandler(raw);
 }
 
-export const handler = adminResolvePayoutHandler(buildResolvePayoutDeps(loadConfig()));
+export const handler = adminResolvePayoutHandler(buildResolvePayoutDeps(readConfig(readResolvePayout)));

@@ -1,8 +1,8 @@
 import * as z from 'zod/mini';
 import { type AdvanceDeps, advanceBatch } from '../lib/batches/advance';
-import { loadConfig } from '../lib/config';
+import { readConfig } from '../lib/config';
 import { sqsHandler } from '../lib/handlers/sqs';
-import { buildAdvanceDeps } from '../lib/wiring/batches';
+import { buildAdvanceDeps, readAdvance } from '../lib/wiring/batches';
 
 /** A batch-steps message: the batch to take further. */
 const BatchStep = z.object({ batchId: z.string().check(z.minLength(1)) });
@@ -25,4 +25,4 @@ export function advanceBatchesHandler(deps: AdvanceDeps) {
   );
 }
 
-export const handler = advanceBatchesHandler(buildAdvanceDeps(loadConfig()));
+export const handler = advanceBatchesHandler(buildAdvanceDeps(readConfig(readAdvance)));

@@ -1,20 +1,17 @@
 import { MAX_BATCH_BODY_BYTES, toSummary } from '../lib/batches/batch';
 import { acceptBatch, type IntakeDeps } from '../lib/batches/intake';
 import { parseBatchRequest } from '../lib/batches/schema';
-import { type Config, loadConfig } from '../lib/config';
+import { type AmountConfig, readConfig } from '../lib/config';
 import { type ApiHandler, httpHandler, jsonResponse, parseJsonBody } from '../lib/handlers/http';
 import { refuseQueryParameters } from '../lib/handlers/query-string';
 import { logger } from '../lib/shared/logger';
-import { buildIntakeDeps } from '../lib/wiring/batches';
+import { buildIntakeDeps, readIntake } from '../lib/wiring/batches';
 
 /**
  * POST /payout-batches: validates every item (400, all or nothing), stores the batch and answers
  * 202 at once, whatever its size; the same batch again, 200; the same batchId with other items, 409.
  */
-export function createPayoutBatchHandler(
-  deps: IntakeDeps,
-  config: Pick<Config, 'payoutMinAmount' | 'payoutMaxAmount'>,
-) {
+export function createPayoutBatchHandler(deps: IntakeDeps, config: AmountConfig) {
   const bounds = { min: config.payoutMinAmount, max: config.payoutMaxAmount };
   const handle: ApiHandler = async (event) => {
     refuseQueryParameters(event.queryStringParameters);
@@ -26,5 +23,5 @@ export function createPayoutBatchHandler(
   return httpHandler(handle);
 }
 
-const config = loadConfig();
+const config = readConfig(readIntake);
 export const handler = createPayoutBatchHandler(buildIntakeDeps(config), config);

@@ -1,8 +1,7 @@
-import { loadConfig } from '../lib/config';
-import { loadFloatMonitorConfig } from '../lib/float/config';
+import { readConfig } from '../lib/config';
 import { type FloatMonitorDeps, monitorFloat } from '../lib/float/monitor';
 import { scheduleHandler } from '../lib/handlers/schedule';
-import { buildFloatMonitorDeps } from '../lib/wiring/float-monitor';
+import { buildFloatMonitorDeps, readFloatMonitor } from '../lib/wiring/float-monitor';
 
 /**
  * Schedule (every minute): reads Paypro's balance when a check is due (FLOAT_CHECK_S, or asked
@@ -13,4 +12,4 @@ export function floatMonitorHandler(deps: FloatMonitorDeps) {
   return scheduleHandler(() => monitorFloat(deps));
 }
 
-export const handler = floatMonitorHandler(buildFloatMonitorDeps(loadConfig(), loadFloatMonitorConfig()));
+export const handler = floatMonitorHandler(buildFloatMonitorDeps(...readConfig(readFloatMonitor)));

@@ -1,9 +1,9 @@
 import { batchReport, type ReadBatchDeps } from '../lib/batches/read';
-import { loadConfig } from '../lib/config';
+import { readConfig } from '../lib/config';
 import { type ApiHandler, csvResponse, httpHandler } from '../lib/handlers/http';
 import { refuseQueryParameters } from '../lib/handlers/query-string';
 import { logger } from '../lib/shared/logger';
-import { buildReadBatchDeps } from '../lib/wiring/batches';
+import { buildReadBatchDeps, readBatchTables } from '../lib/wiring/batches';
 
 /** GET /payout-batches/{batchId}/report.csv: one line per item of the batch. */
 export function getPayoutBatchReportHandler(deps: ReadBatchDeps) {
@@ -16,4 +16,4 @@ export function getPayoutBatchReportHandler(deps: ReadBatchDeps) {
   return httpHandler(raw);
 }
 
-export const handler = getPayoutBatchReportHandler(buildReadBatchDeps(loadConfig()));
+export const handler = getPayoutBatchReportHandler(buildReadBatchDeps(readConfig(readBatchTables)));

@@ -1,8 +1,8 @@
 import { getBatch, type ReadBatchDeps } from '../lib/batches/read';
-import { loadConfig } from '../lib/config';
+import { readConfig } from '../lib/config';
 import { type ApiHandler, httpHandler, jsonResponse } from '../lib/handlers/http';
 import { logger } from '../lib/shared/logger';
-import { buildReadBatchDeps } from '../lib/wiring/batches';
+import { buildReadBatchDeps, readBatchTables } from '../lib/wiring/batches';
 
 /** GET /payout-batches/{batchId}: counts, amounts and status, and a page of items (`?status=&cursor=&limit=`). */
 export function getPayoutBatchHandler(deps: ReadBatchDeps) {
@@ -15,4 +15,4 @@ export function getPayoutBatchHandler(deps: ReadBatchDeps) {
   return httpHandler(raw);
 }
 
-export const handler = getPayoutBatchHandler(buildReadBatchDeps(loadConfig()));
+export const handler = getPayoutBatchHandler(buildReadBatchDeps(readConfig(readBatchTables)));

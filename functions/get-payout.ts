@@ -1,11 +1,11 @@
-import { loadConfig } from '../lib/config';
+import { readConfig } from '../lib/config';
 import { type ApiHandler, httpHandler, jsonResponse } from '../lib/handlers/http';
 import { refuseQueryParameters } from '../lib/handlers/query-string';
 import { getPayout } from '../lib/payouts/get';
 import { toView } from '../lib/payouts/payout';
 import type { PayoutRepository } from '../lib/payouts/repository';
 import { logger } from '../lib/shared/logger';
-import { buildRepository } from '../lib/wiring/tables';
+import { buildRepository, readStageTables } from '../lib/wiring/tables';
 
 /** GET /payouts/{tradeNo}: the payout's current state and history. */
 export function getPayoutHandler(deps: { repository: PayoutRepository }) {
@@ -20,4 +20,4 @@ export function getPayoutHandler(deps: { repository: PayoutRepository }) {
 }
 
 // Reads only: the table, and no Paypro client or Secrets Manager in this bundle.
-export const handler = getPayoutHandler({ repository: buildRepository(loadConfig()) });
+export const handler = getPayoutHandler({ repository: buildRepository(readConfig(readStageTables)) });

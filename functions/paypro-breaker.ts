@@ -1,7 +1,7 @@
-import { loadConfig } from '../lib/config';
+import { readConfig } from '../lib/config';
 import { scheduleHandler } from '../lib/handlers/schedule';
 import { type PayproWatchDeps, watchPaypro } from '../lib/paypro/watch';
-import { buildPayproBreakerDeps } from '../lib/wiring/paypro-breaker';
+import { buildPayproBreakerDeps, readPayproBreaker } from '../lib/wiring/paypro-breaker';
 
 /**
  * Schedule (every minute): publishes the breaker's left-over transitions (Paypro Unavailable,
@@ -15,4 +15,4 @@ export function payproBreakerHandler(deps: PayproWatchDeps) {
   });
 }
 
-export const handler = payproBreakerHandler(buildPayproBreakerDeps(loadConfig()));
+export const handler = payproBreakerHandler(buildPayproBreakerDeps(readConfig(readPayproBreaker)));

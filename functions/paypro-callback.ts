@@ -1,8 +1,8 @@
-import { loadConfig } from '../lib/config';
+import { readConfig } from '../lib/config';
 import { type ApiHandler, httpHandler, parseJsonBody } from '../lib/handlers/http';
 import { type CallbackDeps, handleCallback } from '../lib/payouts/callback';
 import { logger } from '../lib/shared/logger';
-import { buildCallbackDeps } from '../lib/wiring/payouts';
+import { buildCallbackDeps, readCallbackFunction } from '../lib/wiring/payouts';
 
 /** POST /callbacks/paypro/{tradeNo}/{token}: Paypro's notify, public, answered `OK` once handled. */
 export function payproCallbackHandler(deps: CallbackDeps) {
@@ -22,4 +22,4 @@ export function payproCallbackHandler(deps: CallbackDeps) {
   return httpHandler(raw);
 }
 
-export const handler = payproCallbackHandler(buildCallbackDeps(loadConfig()));
+export const handler = payproCallbackHandler(buildCallbackDeps(readConfig(readCallbackFunction)));

@@ -1,8 +1,8 @@
 import type { DynamoDBRecord } from 'aws-lambda';
-import { loadConfig } from '../lib/config';
+import { readConfig } from '../lib/config';
 import { type PublishDeps, publishChanged } from '../lib/events/publish';
 import { streamHandler } from '../lib/handlers/stream';
-import { buildPublishDeps } from '../lib/wiring/payouts';
+import { buildPublishDeps, readPublish } from '../lib/wiring/payouts';
 
 /** The payouts a stream batch names whose new image has events waiting (the filter should pass only those). */
 function changedTradeNos(records: readonly DynamoDBRecord[]): string[] {
@@ -20,4 +20,4 @@ export function publishEventsHandler(deps: PublishDeps) {
   return streamHandler((records) => publishChanged(deps, changedTradeNos(records)));
 }
 
-export const handler = publishEventsHandler(buildPublishDeps(loadConfig()));
+export const handler = publishEventsHandler(buildPublishDeps(readConfig(readPublish)));

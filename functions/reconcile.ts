@@ -1,7 +1,7 @@
-import { loadConfig } from '../lib/config';
+import { readConfig } from '../lib/config';
 import { scheduleHandler } from '../lib/handlers/schedule';
 import { type ReconcileDeps, reconcile } from '../lib/payouts/reconcile';
-import { buildReconcileDeps } from '../lib/wiring/payouts';
+import { buildReconcileDeps, readReconcileFunction } from '../lib/wiring/payouts';
 
 /** Scheduled: settles open payouts by asking Paypro; throws only when the run itself fails. */
 export function reconcileHandler(deps: ReconcileDeps) {
@@ -11,4 +11,4 @@ export function reconcileHandler(deps: ReconcileDeps) {
   });
 }
 
-export const handler = reconcileHandler(buildReconcileDeps(loadConfig()));
+export const handler = reconcileHandler(buildReconcileDeps(readConfig(readReconcileFunction)));

@@ -1,9 +1,9 @@
 import * as z from 'zod/mini';
 import { type SendItemDeps, sendQueuedItem } from '../lib/batches/send-item';
-import { type Config, loadConfig } from '../lib/config';
+import { type PayproConfig, readConfig } from '../lib/config';
 import { sqsHandler } from '../lib/handlers/sqs';
 import { RATE_LIMIT_BUDGET_MS } from '../lib/paypro/rate-limit';
-import { buildSendItemDeps } from '../lib/wiring/batches';
+import { buildSendItemDeps, readSendItem } from '../lib/wiring/batches';
 
 /** A batch-sends message: the payout to send, recorded before it was queued. */
 const QueuedItem = z.object({ tradeNo: z.string().check(z.minLength(1)) });
@@ -15,7 +15,7 @@ const QueuedItem = z.object({ tradeNo: z.string().check(z.minLength(1)) });
  * not be read, or could not be queued again, comes back; so does an unreadable one, until the DLQ
  * takes it.
  */
-export function sendBatchItemsHandler(deps: SendItemDeps, config: Pick<Config, 'payproTimeoutMs'>) {
+export function sendBatchItemsHandler(deps: SendItemDeps, config: Pick<PayproConfig, 'payproTimeoutMs'>) {
   return sqsHandler(({ tradeNo }) => sendQueuedItem(deps, tradeNo), {
     queue: 'batch-sends',
     schema: QueuedItem,
@@ -26,5 +26,5 @@ export function sendBatchItemsHandler(deps: SendItemDeps, config: Pick<Config, '
   });
 }
 
-const config = loadConfig();
+const config = readConfig(readSendItem);
 export const handler = sendBatchItemsHandler(buildSendItemDeps(config), config);

@@ -1,12 +1,14 @@
-import type { Config } from '../config';
+import { type PayproConfig, readEvents, type TableConfig } from '../config';
 import { EventBridgeBus } from '../events/bus';
+import { type BreakerConfig, readBreakerConfig } from '../paypro/breaker-config';
 import { BusBreakerEvents } from '../paypro/breaker-events';
 import { BreakerRepository } from '../paypro/breaker-repository';
 import { SharedBreaker } from '../paypro/breaker-service';
 import { type PayproWatchDeps, payoutQueryProbe } from '../paypro/watch';
+import type { EnvReader } from '../shared/env';
 import { logger } from '../shared/logger';
 import { cloudWatchCounter } from '../shared/metrics';
-import { buildHeldWork, buildPayproClient, buildPayproSecret } from './paypro';
+import { buildHeldWork, buildPayproClient, buildPayproSecret, readPayproCaller } from './paypro';
 import { createDocumentClient } from './tables';
 
 /*
@@ -15,8 +17,19 @@ import { createDocumentClient } from './tables';
  * bundle carries the event bus and the work-held reader.
  */
 
+/** paypro-breaker's settings. */
+export type PayproBreakerConfig = TableConfig &
+  PayproConfig & { eventBusName: string; breaker: BreakerConfig };
+
+/** paypro-breaker reads: the tables, Paypro (the probe's query), EVENT_BUS_NAME, the breaker's settings. */
+export function readPayproBreaker(settings: EnvReader): PayproBreakerConfig {
+  const caller = readPayproCaller(settings);
+  const { eventBusName } = readEvents(settings, caller);
+  return { ...caller, eventBusName, breaker: readBreakerConfig(settings) };
+}
+
 /** paypro-breaker: the breaker's item (read fresh), Paypro's payout query as the probe, the stage's bus with the work held. */
-export function buildPayproBreakerDeps(config: Config): PayproWatchDeps {
+export function buildPayproBreakerDeps(config: PayproBreakerConfig): PayproWatchDeps {
   const client = createDocumentClient();
   const breaker = new SharedBreaker({
     store: new BreakerRepository(client, config.payoutLimitsTable),

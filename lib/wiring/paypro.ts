@@ -4,7 +4,7 @@ import { DynamoBatchPayouts } from '../batches/batch-payouts';
 import { StoredHeldWork } from '../batches/held-reader';
 import { StoredInFlight } from '../batches/in-flight-reader';
 import { BatchRepository } from '../batches/repository';
-import type { Config } from '../config';
+import { type PayproConfig, readPaypro, type StageConfig, type TableConfig } from '../config';
 import { writeCheckRequest } from '../float/check-request-write';
 import type { FloatCheckRequests } from '../float/check-requests';
 import { DuePayoutRepository } from '../payouts/due';
@@ -14,15 +14,17 @@ import { SharedBreaker } from '../paypro/breaker-service';
 import { PayproClient, type PayproClientOptions } from '../paypro/client';
 import { PayproFloatClient } from '../paypro/float-client';
 import { cachedPayproSecret, type PayproSecret } from '../paypro/secret';
+import type { EnvReader } from '../shared/env';
 import { logger } from '../shared/logger';
 import { cloudWatchCounter } from '../shared/metrics';
+import { readStageTables } from './tables';
 
 /*
  * The pieces every Paypro caller wires the same way (payout writers, batches, the operator's
  * float routes, the float monitor), built in one place so a new setting reaches all of them.
  */
 
-type PayproSettings = Pick<Config, 'payproBaseUrl' | 'payproTimeoutMs' | 'payproSignSalt'>;
+type PayproSettings = Pick<PayproConfig, 'payproBaseUrl' | 'payproTimeoutMs' | 'payproSignSalt'>;
 
 function clientOptions(config: PayproSettings): PayproClientOptions {
   return { baseUrl: config.payproBaseUrl, timeoutMs: config.payproTimeoutMs, salt: config.payproSignSalt };
@@ -35,7 +37,7 @@ export function buildPayproClient(config: PayproSettings): PayproClient {
 
 /** Paypro's payout calls plus Balance Inquiry (at PAYPRO_BALANCE_PATH) and Mpesa Query. */
 export function buildPayproFloatClient(
-  config: PayproSettings & Pick<Config, 'payproBalancePath'>,
+  config: PayproSettings & Pick<PayproConfig, 'payproBalancePath'>,
 ): PayproFloatClient {
   return new PayproFloatClient({
     ...clientOptions(config),
@@ -46,9 +48,15 @@ export function buildPayproFloatClient(
 
 /** The Paypro secret, read from Secrets Manager once per SECRET_CACHE_TTL_S. */
 export function buildPayproSecret(
-  config: Pick<Config, 'payproSecretId' | 'secretCacheTtlMs'>,
+  config: Pick<PayproConfig, 'payproSecretId' | 'secretCacheTtlMs'>,
 ): () => Promise<PayproSecret> {
   return cachedPayproSecret(new SecretsManagerClient({}), config.payproSecretId, config.secretCacheTtlMs);
+}
+
+/** What every Paypro caller reads: STAGE, the tables, and Paypro's client and secret settings. */
+export function readPayproCaller(settings: EnvReader): StageConfig & TableConfig & PayproConfig {
+  const tables = readStageTables(settings);
+  return { ...tables, ...readPaypro(settings, tables) };
 }
 
 /**
@@ -57,7 +65,7 @@ export function buildPayproSecret(
  */
 export function buildFloatChecks(
   client: DynamoDBDocumentClient,
-  config: Pick<Config, 'payoutLimitsTable'>,
+  config: Pick<TableConfig, 'payoutLimitsTable'>,
 ): FloatCheckRequests {
   return { request: (at, reason) => writeCheckRequest(client, config.payoutLimitsTable, at, reason) };
 }
@@ -65,7 +73,7 @@ export function buildFloatChecks(
 /** The money in flight: the open payouts (their index and amounts) and the batches being recorded. */
 export function buildInFlight(
   client: DynamoDBDocumentClient,
-  config: Pick<Config, 'payoutsTable' | 'payoutBatchesTable'>,
+  config: Pick<TableConfig, 'payoutsTable' | 'payoutBatchesTable'>,
 ): StoredInFlight {
   return new StoredInFlight({
     payouts: new DuePayoutRepository(client, config.payoutsTable),
@@ -77,7 +85,7 @@ export function buildInFlight(
 /** The work held for Paypro (payouts never sent, their batches): the open payouts' index and their states. */
 export function buildHeldWork(
   client: DynamoDBDocumentClient,
-  config: Pick<Config, 'payoutsTable'>,
+  config: Pick<TableConfig, 'payoutsTable'>,
 ): StoredHeldWork {
   return new StoredHeldWork({
     payouts: new DuePayoutRepository(client, config.payoutsTable),
@@ -91,7 +99,7 @@ export function buildHeldWork(
  */
 export function buildSenderBreaker(
   client: DynamoDBDocumentClient,
-  config: Pick<Config, 'payoutLimitsTable'>,
+  config: Pick<TableConfig, 'payoutLimitsTable'>,
   breaker: BreakerConfig,
 ): SharedBreaker {
   return new SharedBreaker({

@@ -270,8 +270,9 @@ describe('a batch from intake to its end', () => {
         20_000,
       );
       const { sendBatchItemsHandler } = await import('../../functions/send-batch-items');
-      const { buildSendItemDeps } = await import('../../lib/wiring/batches');
-      const send = sendBatchItemsHandler(buildSendItemDeps(stack.config), stack.config);
+      const { buildSendItemDeps, readSendItem } = await import('../../lib/wiring/batches');
+      const { readConfig } = await import('../../lib/config');
+      const send = sendBatchItemsHandler(buildSendItemDeps(readConfig(readSendItem)), stack.config);
       const record = {
         messageId: 'm-1',
         receiptHandle: 'r-1',

@@ -11,6 +11,7 @@ import { wakeBatchesHandler } from '../../functions/wake-batches';
 import { createSqsEventSource } from '../../infra/local/event-source';
 import type { AdvanceDeps } from '../../lib/batches/advance';
 import type { IntakeDeps } from '../../lib/batches/intake';
+import { readConfig } from '../../lib/config';
 import type { BusEvent } from '../../lib/events/bus';
 import {
   buildAdvanceDeps,
@@ -20,6 +21,10 @@ import {
   buildReadBatchDeps,
   buildSendItemDeps,
   buildWakeDeps,
+  readAdvance,
+  readIntake,
+  readSendItem,
+  readStepper,
 } from '../../lib/wiring/batches';
 import { apiEvent, bodyOf, lambdaContext } from './events';
 import type { startStack } from './stack';
@@ -43,11 +48,11 @@ export async function startBatchFunctions(stack: Stack, overrides: BatchOverride
   const published: BusEvent[] = [];
   const bus = { publish: async (events: readonly BusEvent[]) => void published.push(...events) };
   const intake: IntakeDeps = {
-    ...buildIntakeDeps(config),
+    ...buildIntakeDeps(readConfig(readIntake)),
     ...pick(overrides, ['dailyCaps', 'now', 'approvalAboveAmount']),
   };
   const advance: AdvanceDeps = {
-    ...buildAdvanceDeps(config),
+    ...buildAdvanceDeps(readConfig(readAdvance)),
     bus,
     checkIntervalMs: 200,
     ...pick(overrides, ['dailyCaps', 'now', 'approvalTtlMs', 'checkIntervalMs']),
@@ -56,12 +61,12 @@ export async function startBatchFunctions(stack: Stack, overrides: BatchOverride
   const get = getPayoutBatchHandler(buildReadBatchDeps(config));
   const report = getPayoutBatchReportHandler(buildReadBatchDeps(config));
   const steps = advanceBatchesHandler(advance);
-  const send = sendBatchItemsHandler(buildSendItemDeps(config), config);
-  const decide = { ...buildDecideDeps(config), ...pick(overrides, ['now']) };
+  const send = sendBatchItemsHandler(buildSendItemDeps(readConfig(readSendItem)), config);
+  const decide = { ...buildDecideDeps(readConfig(readStepper)), ...pick(overrides, ['now']) };
   const approve = adminApproveBatchHandler(decide);
   const cancel = adminCancelBatchHandler(decide);
   const list = adminListBatchesHandler(buildListBatchesDeps(config));
-  const wake = wakeBatchesHandler({ ...buildWakeDeps(config), ...pick(overrides, ['now']) });
+  const wake = wakeBatchesHandler({ ...buildWakeDeps(readConfig(readStepper)), ...pick(overrides, ['now']) });
   let draining = true;
   const sources = [
     createSqsEventSource({

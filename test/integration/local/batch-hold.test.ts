@@ -21,10 +21,11 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { sendBatchItemsHandler } from '../../../functions/send-batch-items';
 import { createSqsEventSource, type SqsEventSource } from '../../../infra/local/event-source';
 import { SANDBOX_MOBILES } from '../../../infra/local/paypro-sandbox';
+import { readConfig } from '../../../lib/config';
 import type { Payout } from '../../../lib/payouts/payout';
 import type { BreakerState } from '../../../lib/paypro/breaker';
 import { BreakerRepository } from '../../../lib/paypro/breaker-repository';
-import { buildSendItemDeps } from '../../../lib/wiring/batches';
+import { buildSendItemDeps, readSendItem } from '../../../lib/wiring/batches';
 import { createDocumentClient } from '../../../lib/wiring/tables';
 import { lambdaContext } from '../../support/events';
 import { startStack } from '../../support/stack';
@@ -130,7 +131,7 @@ const receive = (waitSeconds: number) =>
 
 /** The real handler on the deps the Lambda builds; a Lambda context with time to spare. */
 function realHandler() {
-  const send = sendBatchItemsHandler(buildSendItemDeps(stack.config), stack.config);
+  const send = sendBatchItemsHandler(buildSendItemDeps(readConfig(readSendItem)), stack.config);
   const context = { ...lambdaContext(), getRemainingTimeInMillis: () => 60_000 };
   return async (records: SQSRecord[]) => (await send({ Records: records }, context)) as SQSBatchResponse;
 }

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { loadConfig, requireDailyCaps } from '../../../lib/config';
+import {
+  loadConfig,
+  readConfig,
+  readDailyCaps,
+  readPaypro,
+  readStage,
+  readTables,
+  requireDailyCaps,
+} from '../../../lib/config';
 import { ConfigError } from '../../../lib/errors';
 
 const required = {
@@ -197,6 +205,37 @@ describe('loadConfig', () => {
     );
     expect(() => loadConfig({ ...required, PAYOUT_MIN_AMOUNT: '500', PAYOUT_MAX_AMOUNT: '100' })).toThrow(
       'PAYOUT_MIN_AMOUNT must not exceed PAYOUT_MAX_AMOUNT',
+    );
+  });
+});
+
+describe("readConfig, one function's parts", () => {
+  it('reads only the parts asked for: the tables need no Paypro setting', () => {
+    const tables = readConfig((settings) => readTables(settings, readStage(settings)), { STAGE: 'prod' });
+
+    expect(tables).toEqual({
+      payoutsTable: 'payouts-prod',
+      payoutBatchesTable: 'payout-batches-prod',
+      payoutLimitsTable: 'payout-limits-prod',
+    });
+  });
+
+  it('names every problem of every part it reads in one ConfigError', () => {
+    const read = () =>
+      readConfig(
+        (settings) => ({ ...readPaypro(settings, readStage(settings)), caps: readDailyCaps(settings) }),
+        {
+          PAYPRO_TIMEOUT_MS: '20000',
+          DAILY_MAX_AMOUNT: '1000',
+          DAILY_MAX_COUNT: '10',
+          RECIPIENT_DAILY_MAX_AMOUNT: '5',
+        },
+      );
+
+    expect(read).toThrow(
+      new ConfigError(
+        'Invalid configuration: PAYPRO_BASE_URL is required but not set; PAYPRO_TIMEOUT_MS must be at most 15000; RECIPIENT_DAILY_MAX_COUNT is required but not set.',
+      ),
     );
   });
 });
