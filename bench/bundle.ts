@@ -4,7 +4,6 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { build } from 'esbuild';
-import { median } from './stats';
 
 const run = promisify(execFile);
 const ROOT = resolve(import.meta.dirname, '..');
@@ -138,29 +137,67 @@ const LOAD_SCRIPT = [
   'process.stdout.write(String(ms), () => process.exit(0));',
 ].join('\n');
 
+/** One import of `bundle` in a fresh `node` process with only `env` (plus PATH): its time in ms. */
+async function loadOnce(bundle: Bundle, env: Readonly<Record<string, string>>): Promise<number> {
+  const { stdout } = await run(
+    process.execPath,
+    ['--input-type=module', '-e', LOAD_SCRIPT, pathToFileURL(bundle.file).href],
+    { env: { PATH: process.env.PATH ?? '', ...env }, timeout: 30_000 },
+  );
+  const ms = Number(stdout.trim());
+  if (!Number.isFinite(ms)) throw new Error(`load of ${bundle.name} printed ${JSON.stringify(stdout)}`);
+  return ms;
+}
+
+/** A bundle's load time and its floor's, each the fastest of runs taken alternately, one after the other. */
+export interface LoadPair {
+  ms: number;
+  floorMs: number;
+}
+
 /**
- * Median module load time in ms of each bundle, each import in a fresh `node` process with
- * only `env` (plus PATH) as its environment. Runs are interleaved across bundles so that a
- * slow spell of the machine does not land on one bundle only.
+ * The load time of each bundle against its floor's: `runs` imports of each, each in a fresh node
+ * process, alternating bundle and floor (which goes first alternates too), so a slow spell of a
+ * shared machine lands on both. Each is the fastest of its runs: noise only ever adds time, so
+ * the minimum is the figure least moved by the machine's load. A floor's own figure is the
+ * fastest of all its runs.
  */
-export async function measureLoadTimes(
+export async function measureLoadPairs(
   bundles: readonly Bundle[],
   runs: number,
   env: Readonly<Record<string, string>>,
-): Promise<Map<string, number>> {
-  const samples = new Map<string, number[]>(bundles.map((b) => [b.name, []]));
-  const childEnv = { PATH: process.env.PATH ?? '', ...env };
-  for (let i = 0; i < runs; i += 1) {
-    for (const bundle of bundles) {
-      const { stdout } = await run(
-        process.execPath,
-        ['--input-type=module', '-e', LOAD_SCRIPT, pathToFileURL(bundle.file).href],
-        { env: childEnv, timeout: 30_000 },
-      );
-      const ms = Number(stdout.trim());
-      if (!Number.isFinite(ms)) throw new Error(`load of ${bundle.name} printed ${JSON.stringify(stdout)}`);
-      samples.get(bundle.name)?.push(ms);
-    }
+  floorName: (name: string) => string,
+): Promise<Map<string, LoadPair>> {
+  const byName = new Map(bundles.map((b) => [b.name, b]));
+  const floorFastest = new Map<string, number>();
+  const pairs = new Map<string, LoadPair>();
+  for (const bundle of bundles.filter((b) => floorName(b.name) !== b.name)) {
+    const floor = byName.get(floorName(bundle.name));
+    if (!floor) throw new Error(`floor bundle of ${bundle.name} missing`);
+    const pair = await alternate(bundle, floor, runs, env);
+    floorFastest.set(floor.name, Math.min(floorFastest.get(floor.name) ?? pair.floorMs, pair.floorMs));
+    pairs.set(bundle.name, pair);
   }
-  return new Map([...samples].map(([name, values]) => [name, median(values)]));
+  for (const bundle of bundles.filter((b) => floorName(b.name) === b.name)) {
+    const ms = floorFastest.get(bundle.name) ?? (await loadOnce(bundle, env));
+    pairs.set(bundle.name, { ms, floorMs: ms });
+  }
+  return pairs;
+}
+
+/** `runs` imports of `bundle` and of `floor`, alternately (which goes first alternates too): the fastest of each. */
+async function alternate(
+  bundle: Bundle,
+  floor: Bundle,
+  runs: number,
+  env: Readonly<Record<string, string>>,
+): Promise<LoadPair> {
+  let ms = Number.POSITIVE_INFINITY;
+  let floorMs = Number.POSITIVE_INFINITY;
+  for (let i = 0; i < runs; i += 1) {
+    if (i % 2 === 0) floorMs = Math.min(floorMs, await loadOnce(floor, env));
+    ms = Math.min(ms, await loadOnce(bundle, env));
+    if (i % 2 === 1) floorMs = Math.min(floorMs, await loadOnce(floor, env));
+  }
+  return { ms, floorMs };
 }

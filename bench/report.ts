@@ -25,6 +25,8 @@ export interface Section {
   id: SectionId;
   stamp: string;
   rows: readonly Row[];
+  /** Said under the stamp: e.g. that some rows were measured again, and when. */
+  note?: string;
 }
 
 /** Where the bench writes its figures. */
@@ -50,6 +52,7 @@ export function renderSection(section: Section): string {
     '',
     `_${section.stamp}_`,
     '',
+    ...(section.note ? [`_${section.note}_`, ''] : []),
     renderTable(section.rows),
     end(section.id),
   ].join('\n');
@@ -78,6 +81,8 @@ const HEADER = [
   '- `npm run bench -- batch`: the bulk payout section alone (recording and sending the',
   '  10,000-item batch take most of its time); the other sections are kept from the previous file.',
   '- `npm run bench -- float`: the float section alone (a few seconds); the others are kept.',
+  '- `npm run bench -- bundles`: the bundle rows alone (a few minutes), written into the first',
+  '  section in place of its bundle rows; its other rows are kept, and a note says when.',
   '- `npm run bench -- outage`: the Paypro outage section alone (two `npm start` runs, each a',
   '  1,000-item batch through a 60 s outage); the others are kept.',
   '',
@@ -111,4 +116,46 @@ export async function writePerformance(
     throw error;
   });
   await writeFile(file, renderPerformance(fresh, previous));
+}
+
+/** One table line's cells, unescaped (renderTable escapes `|` as `\\|`). */
+function cellsOf(line: string): string[] {
+  return line
+    .slice(2, -2)
+    .split(/(?<!\\) \| /)
+    .map((cell) => cell.replace(/\\\|/g, '|'));
+}
+
+/** A section of a previous file read back: its stamp and rows. */
+export function parseSection(text: string, id: SectionId): Omit<Section, 'note'> | undefined {
+  const body = previousSections(text).get(id);
+  if (!body) return undefined;
+  const stamp = /^_(measured .*)_$/m.exec(body)?.[1] ?? 'not stamped';
+  const rows = body
+    .split('\n')
+    .filter((line) => line.startsWith('| ') && !line.startsWith('| Metric |') && !line.startsWith('| --- |'))
+    .map(cellsOf)
+    .map(([metric = '', figure = '', target = '', result = '']) => ({ metric, figure, target, result }));
+  return { id, stamp, rows };
+}
+
+/**
+ * Rewrites one section with `fresh` in place of the rows `replaced` picks (fresh first, in the
+ * place of the first one replaced), keeping the section's other rows and its stamp, with `note`.
+ */
+export async function replaceRows(
+  id: SectionId,
+  fresh: readonly Row[],
+  replaced: (row: Row) => boolean,
+  note: string,
+  file: URL = PERFORMANCE_FILE,
+): Promise<void> {
+  const previous = await readFile(file, 'utf8');
+  const old = parseSection(previous, id);
+  const rows = old?.rows ?? [];
+  const at = Math.max(0, rows.findIndex(replaced));
+  const kept = rows.filter((row) => !replaced(row));
+  const merged = [...kept.slice(0, at), ...fresh, ...kept.slice(at)];
+  const stamp = old?.stamp ?? 'other rows not measured yet';
+  await writeFile(file, renderPerformance([{ id, stamp, rows: merged, note }], previous));
 }

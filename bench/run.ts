@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BatchResults } from './batch';
-import { type Bundle, buildBundles, FLOORS, floorOf, measureLoadTimes } from './bundle';
+import { type Bundle, buildBundles, FLOORS, floorOf, type LoadPair, measureLoadPairs } from './bundle';
 import { applyBenchEnv, BENCH_ENV } from './env';
 import type { CommandCounts } from './fakes';
 import type { FloatResults } from './float';
@@ -18,10 +18,18 @@ import type { HandlerResults } from './handlers';
 import type { LocalStackResults } from './local-stack';
 import { type OutageResults, outageRows } from './outage-report';
 import type { DrainResults } from './reconcile-drain';
-import { machineStamp, PERFORMANCE_FILE, renderSection, type Section, writePerformance } from './report';
+import {
+  machineStamp,
+  PERFORMANCE_FILE,
+  renderSection,
+  replaceRows,
+  type Section,
+  type SectionId,
+  writePerformance,
+} from './report';
 import { type Row, statusList, thousands, verdict } from './table';
 
-// 11, not 7: the load ratios are now pass/fail, and a median of 11 moves less with the machine's load.
+// Imports of each bundle, alternating with as many of its floor's: the fastest of 11 is steady.
 const LOAD_RUNS = 11;
 /** Each function bundle must stay within this multiple of the floor, in size and in load time. */
 const BUNDLE_MAX_RATIO = 1.15;
@@ -40,13 +48,16 @@ const progress = (message: string) => process.stderr.write(`bench: ${message}\n`
 const ms = (value: number, digits = 3) => `${value.toFixed(digits)} ms`;
 const per = (total: number, n: number) => (total / n).toFixed(2);
 
-async function benchBundles(): Promise<{ bundles: Bundle[]; loads: Map<string, number> }> {
+/** The floor a bundle is compared with: its own name for a floor. */
+const floorName = (name: string) => (name in FLOORS ? name : floorOf(name));
+
+async function benchBundles(): Promise<{ bundles: Bundle[]; loads: Map<string, LoadPair> }> {
   const dir = await mkdtemp(join(tmpdir(), 'paypro-bench-'));
   try {
     progress('building bundles with esbuild');
     const bundles = await buildBundles(dir);
-    progress(`importing each bundle in ${LOAD_RUNS} fresh node processes`);
-    const loads = await measureLoadTimes(bundles, LOAD_RUNS, BENCH_ENV);
+    progress(`importing each bundle ${LOAD_RUNS} times, alternating with its floor, in fresh node processes`);
+    const loads = await measureLoadPairs(bundles, LOAD_RUNS, BENCH_ENV, floorName);
     return { bundles, loads };
   } finally {
     await rm(dir, { recursive: true, force: true });
@@ -66,16 +77,16 @@ function beyondFloor(bundle: Bundle, floor: Bundle): string {
 
 function bundleRows({ bundles, loads }: Awaited<ReturnType<typeof benchBundles>>): Row[] {
   return bundles.map((b) => {
-    const floor = bundles.find((f) => f.name === (b.name in FLOORS ? b.name : floorOf(b.name)));
-    const floorMs = floor && loads.get(floor.name);
-    if (!floor || floorMs === undefined) throw new Error(`floor bundle of ${b.name} missing`);
-    const loadMs = loads.get(b.name) ?? Number.NaN;
+    const floor = bundles.find((f) => f.name === floorName(b.name));
+    const load = loads.get(b.name);
+    if (!floor || load === undefined) throw new Error(`floor bundle of ${b.name} missing`);
+    const { ms: loadMs, floorMs } = load;
     const sizeRatio = b.bytes / floor.bytes;
     const loadRatio = loadMs / floorMs;
     const figure =
       `${thousands(b.bytes)} B (${sizeRatio.toFixed(3)}× ${floor.name}); ` +
       `${ms(loadMs, 1)} (${loadRatio.toFixed(3)}× ${floor.name})`;
-    const metric = `size; module load (median of ${LOAD_RUNS} fresh node processes)`;
+    const metric = `size; module load (fastest of ${LOAD_RUNS} fresh node processes, alternating with its floor's)`;
     if (b.name in FLOORS) {
       return {
         metric: `Bundle ${b.name} (${FLOORS[b.name]}): ${metric}`,
@@ -307,6 +318,17 @@ async function publish(sections: readonly Section[]): Promise<void> {
   console.log(`Written to ${fileURLToPath(PERFORMANCE_FILE)}`);
 }
 
+/** Replaces the rows `replaced` picks in one section of docs/performance.md, keeping its others and its stamp. */
+async function publishRows(
+  id: SectionId,
+  rows: readonly Row[],
+  replaced: (row: Row) => boolean,
+  note: string,
+): Promise<void> {
+  await replaceRows(id, rows, replaced, note);
+  console.log(`Written to ${fileURLToPath(PERFORMANCE_FILE)}`);
+}
+
 /** `npm run bench -- batch`: only the bulk payout rows; the file keeps its other sections. */
 async function batchOnly(started: number): Promise<void> {
   const { benchBatch } = await import('./batch');
@@ -319,6 +341,31 @@ async function batchOnly(started: number): Promise<void> {
     );
     process.exitCode = 1;
   }
+}
+
+/**
+ * `npm run bench -- bundles`: only the bundle rows, written into the core section in place of its
+ * bundle rows; its other rows and its stamp are kept, with a note saying when the bundles were
+ * measured again.
+ */
+async function bundlesOnly(started: number): Promise<void> {
+  const rows = bundleRows(await benchBundles());
+  const stamp = machineStamp(new Date(), elapsedS(started), '`npm run bench -- bundles`');
+  await publishRows(
+    'core',
+    rows,
+    (row) => row.metric.startsWith('Bundle '),
+    `Bundle rows re-measured: ${stamp}`,
+  );
+  const failed = rows.filter((row) => row.result.startsWith('FAIL'));
+  console.log(
+    rows
+      .map(
+        (row) => `${row.result}\t${row.metric.split(':')[0]}\t${row.figure.split(';').slice(0, 2).join(';')}`,
+      )
+      .join('\n'),
+  );
+  if (failed.length > 0) console.log(`${failed.length} bundle rows FAIL`);
 }
 
 /** `npm run bench -- outage`: only the Paypro outage rows; the file keeps its other sections. */
@@ -355,6 +402,7 @@ async function main(): Promise<void> {
   if (process.argv.slice(2).includes('batch')) return batchOnly(started);
   if (process.argv.slice(2).includes('float')) return floatOnly(started);
   if (process.argv.slice(2).includes('outage')) return outageOnly(started);
+  if (process.argv.slice(2).includes('bundles')) return bundlesOnly(started);
   const bundles = await benchBundles();
 
   progress(`timing ${HANDLER_N} payouts and ${HANDLER_N} callbacks in process`);
