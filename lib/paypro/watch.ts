@@ -2,7 +2,7 @@ import { PayproUnknownOutcomeError } from '../errors';
 import type { Log } from '../shared/logger';
 import type { Counter } from '../shared/metrics';
 import type { BreakerState, BreakerStatus, BreakerTransition } from './breaker';
-import type { ProbeRun } from './breaker-service';
+import type { ProbeRun } from './breaker-prober';
 import type { PayproApi, PayproCredentials } from './client';
 
 /*

@@ -2,8 +2,8 @@ import { type PayproConfig, readEvents, type TableConfig } from '../config';
 import { EventBridgeBus } from '../events/bus';
 import { type BreakerConfig, readBreakerConfig } from '../paypro/breaker-config';
 import { BusBreakerEvents } from '../paypro/breaker-events';
+import { ProbingBreaker } from '../paypro/breaker-prober';
 import { BreakerRepository } from '../paypro/breaker-repository';
-import { SharedBreaker } from '../paypro/breaker-service';
 import { type PayproWatchDeps, payoutQueryProbe } from '../paypro/watch';
 import type { EnvReader } from '../shared/env';
 import { logger } from '../shared/logger';
@@ -31,7 +31,7 @@ export function readPayproBreaker(settings: EnvReader): PayproBreakerConfig {
 /** paypro-breaker: the breaker's item (read fresh), Paypro's payout query as the probe, the stage's bus with the work held. */
 export function buildPayproBreakerDeps(config: PayproBreakerConfig): PayproWatchDeps {
   const client = createDocumentClient();
-  const breaker = new SharedBreaker({
+  const breaker = new ProbingBreaker({
     store: new BreakerRepository(client, config.payoutLimitsTable),
     events: new BusBreakerEvents(new EventBridgeBus(config.eventBusName), buildHeldWork(client, config)),
     probe: payoutQueryProbe(buildPayproClient(config), buildPayproSecret(config)),

@@ -2,7 +2,7 @@ import { PayproUnknownOutcomeError } from '../../../lib/errors';
 import type { BreakerTransition } from '../../../lib/paypro/breaker';
 import { type BreakerSettings, type BreakerState, INITIAL_BREAKER } from '../../../lib/paypro/breaker';
 import type { BreakerEvents, BreakerStore } from '../../../lib/paypro/breaker-gate';
-import { SharedBreaker, type SharedBreakerDeps } from '../../../lib/paypro/breaker-service';
+import { ProbingBreaker, type ProbingBreakerDeps } from '../../../lib/paypro/breaker-prober';
 import type { TransportFailure } from '../../../lib/paypro/transport';
 
 const copy = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
@@ -95,10 +95,10 @@ export const TEST_BREAKER_SETTINGS: BreakerSettings = {
  * probe, no events) unless `overrides` give them.
  */
 export function inMemoryBreaker(
-  deps: Pick<SharedBreakerDeps, 'log' | 'counter' | 'now'> & Partial<SharedBreakerDeps>,
-): { breaker: SharedBreaker; store: InMemoryBreakerStore } {
+  deps: Pick<ProbingBreakerDeps, 'log' | 'counter' | 'now'> & Partial<ProbingBreakerDeps>,
+): { breaker: ProbingBreaker; store: InMemoryBreakerStore } {
   const store = deps.store instanceof InMemoryBreakerStore ? deps.store : new InMemoryBreakerStore();
-  const breaker = new SharedBreaker({
+  const breaker = new ProbingBreaker({
     settings: TEST_BREAKER_SETTINGS,
     cacheMs: 0,
     ...deps,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { BusBreakerEvents } from '../../../../lib/paypro/breaker-events';
-import { PUBLISH_LEASE_MS } from '../../../../lib/paypro/breaker-service';
+import { PUBLISH_LEASE_MS } from '../../../../lib/paypro/breaker-prober';
 import type { HeldWork } from '../../../../lib/paypro/held';
 import { GATEWAY_503, inMemoryBreaker, ScriptedProbe } from '../../../support/fakes/breaker';
 import { RecordingBus } from '../../../support/fakes/event-bus';

@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { BreakerState } from '../../../../lib/paypro/breaker';
-import { PUBLISH_LEASE_MS, type SharedBreakerDeps } from '../../../../lib/paypro/breaker-service';
+import {
+  PUBLISH_LEASE_MS,
+  type ProbingBreakerDeps as SharedBreakerDeps,
+} from '../../../../lib/paypro/breaker-prober';
 import type { TransportFailure } from '../../../../lib/paypro/transport';
 import {
   GATEWAY_503,

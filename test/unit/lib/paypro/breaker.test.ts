@@ -13,7 +13,7 @@ import {
   INITIAL_BREAKER,
   MAX_PENDING,
 } from '../../../../lib/paypro/breaker';
-import type { SharedBreaker } from '../../../../lib/paypro/breaker-service';
+import type { ProbingBreaker as SharedBreaker } from '../../../../lib/paypro/breaker-prober';
 import type { TransportFailure } from '../../../../lib/paypro/transport';
 import {
   GATEWAY_503,
