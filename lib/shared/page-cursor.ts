@@ -1,7 +1,7 @@
 /**
  * Where a paged read stopped, as the use cases see it: an opaque string they pass back to read on
  * and never look into. Only the adapter that made one reads it, so no use case learns a table's
- * keys or how an index is sharded (DynamoDB's LastEvaluatedKey, a shard's partition key).
+ * keys or how an index is sharded (DynamoDB's page key, a shard's partition key).
  */
 export type PageCursor = string & { readonly __pageCursor: unique symbol };
 
