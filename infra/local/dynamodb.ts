@@ -4,6 +4,7 @@ import dynalite from 'dynalite';
 import batchesDefinition from '../batches-table.json';
 import limitsDefinition from '../limits-table.json';
 import payoutsDefinition from '../payouts-table.json';
+import { correctDynaliteIndexKeys } from './dynalite-index-keys';
 
 /** A running dynalite server. */
 export interface LocalDynamo {
@@ -14,6 +15,8 @@ export interface LocalDynamo {
 /** Starts dynalite (in memory) on loopback. */
 export async function startLocalDynamo(options: { port?: number; host?: string } = {}): Promise<LocalDynamo> {
   const host = options.host ?? '127.0.0.1';
+  // Without it, dynalite can drop one of two items with equal index keys from the index.
+  correctDynaliteIndexKeys();
   const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

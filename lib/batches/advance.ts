@@ -1,6 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { EventBus } from '../events/bus';
+import { drainOutbox } from '../shared/outbox';
+import type { PageCursor } from '../shared/page-cursor';
 import { awaitsFundsCheck, type BatchRecord, type BatchStatus } from './batch';
+import type { BatchEvent } from './events';
 import { checkFunds } from './funds-steps';
 import type { BatchStepQueue } from './queue';
 import { MAX_DELAY_SECONDS } from './queue';
@@ -38,7 +41,6 @@ const MARGIN_MS = 15_000;
 const MAX_REFUSALS = 5;
 // A run that could not publish its events asks the wake-up to try again this soon.
 const PUBLISH_RETRY_MS = 60_000;
-const PUBLISH_ATTEMPTS = 3;
 
 async function step(deps: AdvanceDeps, context: StepContext): Promise<StepResult> {
   const { record } = context;
@@ -153,26 +155,27 @@ export async function advanceBatch(
 }
 
 /**
- * Publishes the events the batch's header committed, oldest first, then empties its outbox only
- * if nothing was added meanwhile. At-least-once; a failure leaves them for the wake-up to retry.
+ * Publishes the events the batch's header committed and empties its outbox (drainOutbox: only if
+ * nothing was added meanwhile, a few tries). At-least-once; a failure leaves them for the wake-up
+ * to retry.
  */
 export async function publishBatchEvents(
   deps: Pick<AdvanceDeps, 'batches' | 'bus' | 'counter' | 'log' | 'now'>,
   batchId: string,
 ): Promise<number> {
+  // Counted as they reach the bus, so a run that fails half-way still says what it published.
   let published = 0;
-  try {
-    for (let attempt = 1; attempt <= PUBLISH_ATTEMPTS; attempt += 1) {
-      const events = await deps.batches.readOutbox(batchId);
-      if (events.length === 0) return published;
+  const drain = {
+    outbox: deps.batches,
+    publish: async (events: readonly BatchEvent[]) => {
       await deps.bus.publish(events);
       published += events.length;
-      deps.counter.count('EventPublished', events.length);
-      if (await deps.batches.clearOutbox(batchId, events.length)) {
-        deps.log.info('batch events published', { batchId, eventIds: events.map((e) => e.eventId) });
-        return published;
-      }
-    }
+    },
+    log: deps.log,
+    counter: deps.counter,
+  };
+  try {
+    await drainOutbox(drain, { id: batchId, fields: { batchId }, published: 'batch events published' });
   } catch (error) {
     deps.counter.count('EventPublishFailure');
     deps.log.error('could not publish batch events; the wake-up tries again', { batchId, error });
@@ -214,7 +217,7 @@ export async function wakeDueBatches(deps: WakeDeps): Promise<{ woken: number }>
   const since = new Date(now.getTime() - FINAL_LOOKBACK_MS).toISOString();
   let woken = 0;
   for (const status of [...IN_PROGRESS, ...FINAL]) {
-    let cursor: Record<string, unknown> | undefined;
+    let cursor: PageCursor | undefined;
     do {
       const page = await deps.batches.listByStatus(status, {
         limit: PAGE,

@@ -1,11 +1,10 @@
 import type { DueIndex } from '../payouts/store';
 import type { HeldReader, HeldWork } from '../paypro/held';
-import { openTradeNos } from './in-flight-reader';
 import type { BatchPayouts } from './store';
 
 /** What the held work is read from: the open payouts' index and each one's state. */
 export interface HeldWorkDeps {
-  payouts: Pick<DueIndex, 'listDue'>;
+  payouts: Pick<DueIndex, 'listOpen'>;
   batchPayouts: Pick<BatchPayouts, 'getStates'>;
 }
 
@@ -19,7 +18,7 @@ export class StoredHeldWork implements HeldReader {
 
   /** Reads the payouts never sent and their batches now. */
   async read(): Promise<HeldWork> {
-    const states = await this.deps.batchPayouts.getStates(await openTradeNos(this.deps.payouts));
+    const states = await this.deps.batchPayouts.getStates(await this.deps.payouts.listOpen());
     let payouts = 0;
     let amount = 0;
     const batches = new Set<string>();

@@ -1,32 +1,12 @@
 import type { InFlight, InFlightReader, Money } from '../float/in-flight';
-import { OPEN_PARTITION_KEYS } from '../payouts/keys';
 import type { DueIndex } from '../payouts/store';
-import { forEachLimit } from '../shared/concurrency';
+import type { PageCursor } from '../shared/page-cursor';
 import { awaitsFundsCheck } from './batch';
 import type { BatchPayouts, BatchStore } from './store';
 
-/** Later than any due time: the due index read with it lists every open payout. */
-const END_OF_TIME = '9999-12-31T23:59:59.999Z';
-const PAGE = 1000;
-const SHARD_CONCURRENCY = 4;
-
-/** The tradeNo of every open payout (PENDING or PROCESSING), from the due index: keys only, every shard. */
-export async function openTradeNos(index: Pick<DueIndex, 'listDue'>): Promise<string[]> {
-  const tradeNos: string[] = [];
-  await forEachLimit(OPEN_PARTITION_KEYS, SHARD_CONCURRENCY, async (partitionKey) => {
-    let cursor: Record<string, unknown> | undefined;
-    do {
-      const page = await index.listDue(partitionKey, END_OF_TIME, PAGE, cursor);
-      for (const ref of page.refs) tradeNos.push(ref.tradeNo);
-      cursor = page.cursor;
-    } while (cursor);
-  });
-  return tradeNos;
-}
-
 /** What the money in flight is read from: the open payouts' index, their amounts, and the batches being recorded. */
 export interface InFlightDeps {
-  payouts: Pick<DueIndex, 'listDue'>;
+  payouts: Pick<DueIndex, 'listOpen'>;
   batchPayouts: Pick<BatchPayouts, 'getStates'>;
   batches: Pick<BatchStore, 'listByStatus'>;
 }
@@ -48,7 +28,7 @@ export class StoredInFlight implements InFlightReader {
   }
 
   private async open(): Promise<Money> {
-    const tradeNos = await openTradeNos(this.deps.payouts);
+    const tradeNos = await this.deps.payouts.listOpen();
     const states = await this.deps.batchPayouts.getStates(tradeNos);
     let count = 0;
     let amount = 0;
@@ -64,7 +44,7 @@ export class StoredInFlight implements InFlightReader {
   private async queued(): Promise<Money> {
     let count = 0;
     let amount = 0;
-    let cursor: Record<string, unknown> | undefined;
+    let cursor: PageCursor | undefined;
     do {
       const page = await this.deps.batches.listByStatus('RECORDING', {
         limit: 100,

@@ -6,6 +6,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { storeCall } from '../shared/dynamo';
+import { fromPageCursor, toPageCursor } from '../shared/page-cursor';
 import type { BatchLine, BatchRecord, BatchStatus, LineRow, RejectedLine } from './batch';
 import type { BatchEvent } from './events';
 import { headerUpdate } from './header-change';
@@ -222,13 +223,15 @@ export class BatchRepository implements BatchStore {
           ...(options.dueBy !== undefined && { FilterExpression: 'nextStepAt <= :dueBy' }),
           ScanIndexForward: false,
           Limit: options.limit,
-          ...(options.cursor && { ExclusiveStartKey: options.cursor }),
+          ...(options.cursor && {
+            ExclusiveStartKey: fromPageCursor<Record<string, unknown>>(options.cursor),
+          }),
         }),
       ),
     );
     return {
       records: (page.Items ?? []).map(fromItem),
-      ...(page.LastEvaluatedKey && { cursor: page.LastEvaluatedKey }),
+      ...(page.LastEvaluatedKey && { cursor: toPageCursor(page.LastEvaluatedKey) }),
     };
   }
 }

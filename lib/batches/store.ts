@@ -1,5 +1,6 @@
 import type { Payout } from '../payouts/payout';
 import type { EventOutbox } from '../shared/outbox';
+import type { PageCursor } from '../shared/page-cursor';
 import type { BatchLine, BatchRecord, BatchStatus, LineRow, RejectedLine } from './batch';
 import type { BatchEvent } from './events';
 
@@ -29,13 +30,13 @@ export interface StatusPageOptions {
   before?: string;
   since?: string;
   dueBy?: string;
-  cursor?: Record<string, unknown>;
+  cursor?: PageCursor;
 }
 
 /** A page of headers in one status, and where the next page starts. */
 export interface StatusPage {
   records: BatchRecord[];
-  cursor?: Record<string, unknown>;
+  cursor?: PageCursor;
 }
 
 /** What intake, the steps, recording, the decisions, the list and the reads need of the batches table. */

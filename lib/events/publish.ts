@@ -1,8 +1,9 @@
-import { OUTBOX_PARTITION_KEYS } from '../payouts/keys';
 import type { PayoutOutbox } from '../payouts/store';
 import { forEachLimit } from '../shared/concurrency';
 import type { Log } from '../shared/logger';
 import type { Counter } from '../shared/metrics';
+import { drainOutbox } from '../shared/outbox';
+import type { PageCursor } from '../shared/page-cursor';
 import type { EventBus } from './bus';
 
 /** What publishing needs. */
@@ -14,29 +15,22 @@ export interface PublishDeps {
   now: () => Date;
 }
 
-// Writers only add events under a version condition, so a lost clear means a new event came:
-// a few tries publish it too; what is still left the next sweep takes.
-const MAX_ATTEMPTS = 3;
-
 /**
- * Publishes the events in one payout's outbox, oldest version first, then empties it — only
- * if nothing was added meanwhile. At-least-once: a crash between publishing and emptying
- * publishes the same events (same eventIds) again next time. Returns how many it published.
+ * Publishes the events in one payout's outbox and empties it (drainOutbox: only if nothing was
+ * added meanwhile, a few tries); what is left the next sweep takes. A failure is thrown. Returns
+ * how many it published.
  */
 export async function publishPending(deps: PublishDeps, tradeNo: string): Promise<number> {
-  let published = 0;
-  for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt += 1) {
-    const events = await deps.repository.readOutbox(tradeNo);
-    if (events.length === 0) return published;
-    await deps.bus.publish(events);
-    published += events.length;
-    deps.counter.count('EventPublished', events.length);
-    if (await deps.repository.clearOutbox(tradeNo, events.length)) {
-      deps.log.info('events published', { tradeNo, eventIds: events.map((e) => e.eventId) });
-      return published;
-    }
-  }
-  return published;
+  const drained = await drainOutbox(
+    {
+      outbox: deps.repository,
+      publish: (events) => deps.bus.publish(events),
+      log: deps.log,
+      counter: deps.counter,
+    },
+    { id: tradeNo, fields: { tradeNo }, published: 'events published' },
+  );
+  return drained.published;
 }
 
 /** What one sweep did. */
@@ -87,17 +81,15 @@ export async function sweepOutbox(
 ): Promise<SweepSummary> {
   const summary: SweepSummary = { payouts: 0, events: 0, failed: 0 };
   const before = new Date(deps.now().getTime() - minAgeMs).toISOString();
-  for (const key of OUTBOX_PARTITION_KEYS) {
-    let cursor: Record<string, unknown> | undefined;
-    do {
-      if (Date.now() >= stopAt) return summary;
-      const page = await deps.repository.listOutbox(key, before, PAGE_SIZE, cursor);
-      for (const tradeNo of page.tradeNos) {
-        await publishCounted(deps, tradeNo, summary);
-      }
-      cursor = page.cursor;
-    } while (cursor);
-  }
+  let cursor: PageCursor | undefined;
+  do {
+    if (Date.now() >= stopAt) return summary;
+    const page = await deps.repository.listOutbox(before, PAGE_SIZE, cursor);
+    for (const tradeNo of page.tradeNos) {
+      await publishCounted(deps, tradeNo, summary);
+    }
+    cursor = page.cursor;
+  } while (cursor);
   if (summary.payouts > 0 || summary.failed > 0) deps.log.info('outbox sweep finished', { ...summary });
   return summary;
 }

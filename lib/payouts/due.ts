@@ -1,11 +1,18 @@
 import { type DynamoDBDocumentClient, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { forEachLimit } from '../shared/concurrency';
 import { storeCall } from '../shared/dynamo';
-import { DUE_PAYOUTS_INDEX, fromItem, openPartitionKey } from './keys';
+import type { PageCursor } from '../shared/page-cursor';
+import { DUE_PAYOUTS_INDEX, fromItem, OPEN_PARTITION_KEYS, openPartitionKey } from './keys';
 import type { Payout } from './payout';
 import { PayoutRepository } from './repository';
+import { type ShardPage, walkShards } from './shard-walk';
 import type { DueCount, DueIndex, DuePage, DueRef } from './store';
 
 const DUE = 'openPk = :pk AND checkAfter <= :now';
+/** Later than any due time: the due index read with it lists every open payout. */
+const END_OF_TIME = '9999-12-31T23:59:59.999Z';
+const OPEN_PAGE = 1000;
+const SHARD_CONCURRENCY = 4;
 
 /** DynamoDB reads and claims of the open payouts the reconciler checks (the due-payouts index). */
 export class DuePayouts {
@@ -14,13 +21,13 @@ export class DuePayouts {
     private readonly tableName: string,
   ) {}
 
-  /** A page of the payouts under `partitionKey` due at `now`, most overdue first. */
+  /** A page of the payouts under one shard's `partitionKey` due at `now`, most overdue first. */
   async list(
     partitionKey: string,
     now: string,
     limit: number,
     cursor?: Record<string, unknown>,
-  ): Promise<DuePage> {
+  ): Promise<ShardPage<DueRef>> {
     const { Items = [], LastEvaluatedKey } = await storeCall('Could not list open payouts.', () =>
       this.client.send(
         new QueryCommand({
@@ -38,10 +45,10 @@ export class DuePayouts {
       checkAfter: String(item.checkAfter),
       createdAt: String(item.createdAt),
     }));
-    return { refs, ...(LastEvaluatedKey && { cursor: LastEvaluatedKey }) };
+    return { items: refs, ...(LastEvaluatedKey && { next: LastEvaluatedKey }) };
   }
 
-  /** Counts the payouts under `partitionKey` due at `now` (the backlog), reading keys only. */
+  /** Counts the payouts under one shard's `partitionKey` due at `now` (the backlog), reading keys only. */
   async count(partitionKey: string, now: string): Promise<DueCount> {
     return storeCall('Could not count open payouts.', async () => {
       const query = {
@@ -106,19 +113,40 @@ export class DuePayoutRepository extends PayoutRepository implements DueIndex {
     this.due = new DuePayouts(client, tableName);
   }
 
-  /** A page of the payouts under `partitionKey` due at `now`, most overdue first (DuePayouts.list). */
-  listDue(
-    partitionKey: string,
-    now: string,
-    limit: number,
-    cursor?: Record<string, unknown>,
-  ): Promise<DuePage> {
-    return this.due.list(partitionKey, now, limit, cursor);
+  /**
+   * Up to `limit` payouts due at `now`, every shard's (OPEN_PARTITION_KEYS, the legacy key last) a
+   * page at a time in turn, so that no shard waits behind another; the cursor holds each shard's place.
+   */
+  async listDue(now: string, limit: number, cursor?: PageCursor): Promise<DuePage> {
+    const page = await walkShards(OPEN_PARTITION_KEYS, limit, cursor, 'round', (key, wanted, start) =>
+      this.due.list(key, now, wanted, start),
+    );
+    return { refs: page.items, ...(page.cursor && { cursor: page.cursor }) };
   }
 
-  /** Counts the payouts under `partitionKey` due at `now` (DuePayouts.count). */
-  countDue(partitionKey: string, now: string): Promise<DueCount> {
-    return this.due.count(partitionKey, now);
+  /** Counts the payouts due at `now` over every shard, and the oldest due time (DuePayouts.count). */
+  async countDue(now: string): Promise<DueCount> {
+    const counts = await Promise.all(OPEN_PARTITION_KEYS.map((key) => this.due.count(key, now)));
+    const oldest = counts
+      .map((c) => c.oldestCheckAfter)
+      .filter((at): at is string => at !== undefined)
+      .sort()[0];
+    const count = counts.reduce((sum, c) => sum + c.count, 0);
+    return oldest === undefined ? { count } : { count, oldestCheckAfter: oldest };
+  }
+
+  /** The tradeNo of every open payout, a few shards at a time (keys only). */
+  async listOpen(): Promise<string[]> {
+    const tradeNos: string[] = [];
+    await forEachLimit(OPEN_PARTITION_KEYS, SHARD_CONCURRENCY, async (partitionKey) => {
+      let start: Record<string, unknown> | undefined;
+      do {
+        const page = await this.due.list(partitionKey, END_OF_TIME, OPEN_PAGE, start);
+        for (const ref of page.items) tradeNos.push(ref.tradeNo);
+        start = page.next;
+      } while (start);
+    });
+    return tradeNos;
   }
 
   /** Claims an open payout for one check; undefined when another run has it (DuePayouts.claim). */

@@ -1,7 +1,9 @@
 import { type DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { storeCall } from '../shared/dynamo';
+import type { PageCursor } from '../shared/page-cursor';
 import type { PayoutEvent } from './events';
-import { OUTBOX_INDEX, outboxPartitionKey } from './keys';
+import { OUTBOX_INDEX, OUTBOX_PARTITION_KEYS, outboxPartitionKey } from './keys';
+import { type ShardPage, walkShards } from './shard-walk';
 
 /**
  * The parts of an update that commit an event with it: the event appended to the item's
@@ -32,12 +34,6 @@ export function eventWrite(event: PayoutEvent, tradeNo: string, at: string) {
         ? '(attribute_not_exists(#version) OR #version = :previousVersion)'
         : '#version = :previousVersion',
   };
-}
-
-/** One page of payouts with events waiting under one outbox key, and where the next page starts. */
-export interface OutboxPage {
-  tradeNos: string[];
-  cursor?: Record<string, unknown>;
 }
 
 /** DynamoDB storage of the payouts' outboxes: the events committed with a change and not yet published. */
@@ -86,13 +82,28 @@ export class PayoutOutboxTable {
     );
   }
 
-  /** A page of the payouts under one outbox key with events waiting since `before` or earlier. */
+  /**
+   * Up to `limit` payouts with events waiting since `before` or earlier, each outbox shard
+   * (OUTBOX_PARTITION_KEYS) read to its end before the next; the cursor holds the walk's place.
+   */
   async list(
+    before: string,
+    limit: number,
+    cursor?: PageCursor,
+  ): Promise<{ tradeNos: string[]; cursor?: PageCursor }> {
+    const page = await walkShards(OUTBOX_PARTITION_KEYS, limit, cursor, 'depth', (key, wanted, start) =>
+      this.shardPage(key, before, wanted, start),
+    );
+    return { tradeNos: page.items, ...(page.cursor && { cursor: page.cursor }) };
+  }
+
+  /** A page of the payouts under one outbox shard's key with events waiting since `before` or earlier. */
+  private async shardPage(
     partitionKey: string,
     before: string,
     limit: number,
-    cursor?: Record<string, unknown>,
-  ): Promise<OutboxPage> {
+    start?: Record<string, unknown>,
+  ): Promise<ShardPage<string>> {
     const { Items = [], LastEvaluatedKey } = await storeCall(
       'Could not list payouts with unpublished events.',
       () =>
@@ -103,13 +114,13 @@ export class PayoutOutboxTable {
             KeyConditionExpression: 'outboxPk = :pk AND outboxSince <= :before',
             ExpressionAttributeValues: { ':pk': partitionKey, ':before': before },
             Limit: limit,
-            ...(cursor && { ExclusiveStartKey: cursor }),
+            ...(start && { ExclusiveStartKey: start }),
           }),
         ),
     );
     return {
-      tradeNos: Items.map((i) => String(i.tradeNo)),
-      ...(LastEvaluatedKey && { cursor: LastEvaluatedKey }),
+      items: Items.map((i) => String(i.tradeNo)),
+      ...(LastEvaluatedKey && { next: LastEvaluatedKey }),
     };
   }
 }

@@ -2,14 +2,14 @@ import { PayproUnknownOutcomeError } from '../errors';
 import type { PayoutRecord, RequestRejected } from '../paypro/client';
 import type { PayproSecret } from '../paypro/secret';
 import { pullLimit } from '../shared/concurrency';
+import type { PageCursor } from '../shared/page-cursor';
 import { flagged } from './events';
-import { OPEN_PARTITION_KEYS } from './keys';
 import { isFinal, type Payout } from './payout';
 import { reportFromQuery } from './query-report';
 import { type ResendDeps, unknownAfterSend } from './resend';
 import { sendOnce } from './send';
 import { amountAgrees, settle } from './settle';
-import type { DueIndex, DuePage, DueRef } from './store';
+import type { DueIndex, DueRef } from './store';
 
 /** What a reconcile run needs: its own settings, and the resend rule's (lib/payouts/resend.ts). */
 export interface ReconcileDeps extends ResendDeps {
@@ -92,14 +92,7 @@ export async function reconcile(
  * past its check time: the backlog, which an alarm watches. Returns the count.
  */
 async function measureBacklog(deps: ReconcileDeps, now: Date): Promise<number> {
-  const counts = await Promise.all(
-    OPEN_PARTITION_KEYS.map((key) => deps.repository.countDue(key, now.toISOString())),
-  );
-  const due = counts.reduce((sum, c) => sum + c.count, 0);
-  const oldest = counts
-    .map((c) => c.oldestCheckAfter)
-    .filter((at): at is string => at !== undefined)
-    .sort()[0];
+  const { count: due, oldestCheckAfter: oldest } = await deps.repository.countDue(now.toISOString());
   const waitedS = oldest === undefined ? 0 : Math.max(0, (now.getTime() - Date.parse(oldest)) / 1000);
   deps.counter.count('ReconcileBacklog', due);
   deps.counter.count('ReconcileOldestDueSeconds', Math.round(waitedS), 'Seconds');
@@ -107,30 +100,21 @@ async function measureBacklog(deps: ReconcileDeps, now: Date): Promise<number> {
 }
 
 /**
- * The due payouts of every partition key, a page of each in turn so that no shard waits
- * behind another, at most `max`. Pulled by several workers (pullLimit).
+ * The due payouts, a page at a time as the workers take them (pullLimit), at most `max`: the due
+ * index's order (no part of it waiting behind another) is the port's business.
  */
 async function* dueRefs(deps: ReconcileDeps, now: string, max: number): AsyncGenerator<DueRef> {
-  let open = OPEN_PARTITION_KEYS.map((key) => ({ key, cursor: undefined as DuePage['cursor'] }));
+  let cursor: PageCursor | undefined;
   let taken = 0;
-  while (open.length > 0) {
-    const more: typeof open = [];
-    for (const shard of open) {
-      const page = await deps.repository.listDue(
-        shard.key,
-        now,
-        Math.min(PAGE_SIZE, max - taken),
-        shard.cursor,
-      );
-      for (const ref of page.refs) {
-        yield ref;
-        taken += 1;
-        if (taken >= max) return;
-      }
-      if (page.cursor) more.push({ key: shard.key, cursor: page.cursor });
+  do {
+    const page = await deps.repository.listDue(now, Math.min(PAGE_SIZE, max - taken), cursor);
+    for (const ref of page.refs) {
+      yield ref;
+      taken += 1;
+      if (taken >= max) return;
     }
-    open = more;
-  }
+    cursor = page.cursor;
+  } while (cursor);
 }
 
 /** Claims one due payout and settles it; a failure is counted and logged, never thrown. */

@@ -1,9 +1,10 @@
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { PayoutExistsError, StaleStateError } from '../errors';
 import { storeCall } from '../shared/dynamo';
+import type { PageCursor } from '../shared/page-cursor';
 import type { PayoutEvent } from './events';
 import { dayPartitionKey, daySortKey, fromItem, openPartitionKey } from './keys';
-import { eventWrite, type OutboxPage, PayoutOutboxTable } from './outbox-repository';
+import { eventWrite, PayoutOutboxTable } from './outbox-repository';
 import { allowedSources, type HistoryEntry, isFinal, type Payout, type SendFailure } from './payout';
 import type { PayoutOutbox, PayoutStore, Transition } from './store';
 
@@ -241,13 +242,12 @@ export class PayoutRepository implements PayoutStore, PayoutOutbox {
     return this.outbox.clear(tradeNo, count);
   }
 
-  /** A page of the payouts under one outbox key with events waiting since `before` (PayoutOutboxTable.list). */
+  /** Up to `limit` payouts with events waiting since `before`, every outbox shard in turn (PayoutOutboxTable.list). */
   listOutbox(
-    partitionKey: string,
     before: string,
     limit: number,
-    cursor?: Record<string, unknown>,
-  ): Promise<OutboxPage> {
-    return this.outbox.list(partitionKey, before, limit, cursor);
+    cursor?: PageCursor,
+  ): Promise<{ tradeNos: string[]; cursor?: PageCursor }> {
+    return this.outbox.list(before, limit, cursor);
   }
 }

@@ -1,4 +1,5 @@
 import type { EventOutbox } from '../shared/outbox';
+import type { PageCursor } from '../shared/page-cursor';
 import type { PayoutEvent } from './events';
 import type { HistoryEntry, Payout, PayoutStatus, PayproDetails, SendFailure } from './payout';
 
@@ -27,13 +28,13 @@ export interface DueRef {
   createdAt: string;
 }
 
-/** One page of due payouts under one partition key, and where the next page starts. */
+/** Due payouts, and the cursor that reads on (absent once none is left to read). */
 export interface DuePage {
   refs: DueRef[];
-  cursor?: Record<string, unknown>;
+  cursor?: PageCursor;
 }
 
-/** How many open payouts under one partition key are due, and the due time of the most overdue. */
+/** How many open payouts are due, and the due time of the most overdue. */
 export interface DueCount {
   count: number;
   oldestCheckAfter?: string;
@@ -125,18 +126,20 @@ export interface ResendStore {
 
 /**
  * What the reconciler (and the money in flight) need beyond PayoutStore: the due index's reads
- * and claims. Apart, so a function that only writes payouts does not carry them.
+ * and claims. Apart, so a function that only writes payouts does not carry them. However the
+ * index is spread (keys.ts shards it), a use case sees one list and an opaque cursor.
  */
 export interface DueIndex {
-  /** A page of the open payouts under `partitionKey` whose `checkAfter` is at or before `now`, most overdue first. */
-  listDue(
-    partitionKey: string,
-    now: string,
-    limit: number,
-    cursor?: Record<string, unknown>,
-  ): Promise<DuePage>;
-  /** How many open payouts under `partitionKey` are due at `now`, and the oldest `checkAfter`. */
-  countDue(partitionKey: string, now: string): Promise<DueCount>;
+  /**
+   * Up to `limit` of the open payouts whose `checkAfter` is at or before `now`, from where `cursor`
+   * left off: every one once, the most overdue of each part of the index first, no part of the
+   * index waiting behind another. Fewer can come with a cursor: read on while there is one.
+   */
+  listDue(now: string, limit: number, cursor?: PageCursor): Promise<DuePage>;
+  /** How many open payouts are due at `now`, and the oldest `checkAfter`. */
+  countDue(now: string): Promise<DueCount>;
+  /** The tradeNo of every open payout (PENDING or PROCESSING, due or not), keys only. */
+  listOpen(): Promise<string[]>;
   /**
    * Moves an open payout's `checkAfter` from `ref.checkAfter` to `nextCheckAfter`: the payout, or
    * undefined when it is closed or its `checkAfter` moved (claimed by another run).
@@ -147,13 +150,12 @@ export interface DueIndex {
 /** What the payout event publisher needs: the payouts' outboxes, and the sweep's list of those waiting. */
 export interface PayoutOutbox extends EventOutbox<PayoutEvent> {
   /**
-   * A page of the tradeNos under one outbox partition key (OUTBOX_PARTITION_KEYS) whose events
-   * have waited since `before` or earlier.
+   * Up to `limit` tradeNos of payouts whose events have waited since `before` or earlier, from
+   * where `cursor` left off; fewer can come with a cursor: read on while there is one.
    */
   listOutbox(
-    partitionKey: string,
     before: string,
     limit: number,
-    cursor?: Record<string, unknown>,
-  ): Promise<{ tradeNos: string[]; cursor?: Record<string, unknown> }>;
+    cursor?: PageCursor,
+  ): Promise<{ tradeNos: string[]; cursor?: PageCursor }>;
 }

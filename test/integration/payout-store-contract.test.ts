@@ -12,7 +12,7 @@ import type { BatchPayouts } from '../../lib/batches/store';
 import { PayoutExistsError, StaleStateError } from '../../lib/errors';
 import { DuePayoutRepository } from '../../lib/payouts/due';
 import { anomaly, flagged, statusChanged } from '../../lib/payouts/events';
-import { openPartitionKey, outboxPartitionKey } from '../../lib/payouts/keys';
+import { openPartitionKey } from '../../lib/payouts/keys';
 import type { Payout, PayoutStatus } from '../../lib/payouts/payout';
 import type { DueIndex, PayoutOutbox, PayoutStore, Transition } from '../../lib/payouts/store';
 import { dynaliteDocumentClient } from '../support/dynalite-client';
@@ -198,12 +198,11 @@ describe.each([
     await payouts.create(pending(a), T2);
     await payouts.create(pending(b), T1);
     await payouts.create(pending(c), T3);
-    const key = openPartitionKey(a);
 
     // Act
-    const first = await payouts.listDue(key, T2, 1);
-    const second = await payouts.listDue(key, T2, 1, first.cursor);
-    const counted = await payouts.countDue(key, T2);
+    const first = await payouts.listDue(T2, 1);
+    const second = await payouts.listDue(T2, 1, first.cursor);
+    const counted = await payouts.countDue(T2);
     const claimed = await payouts.claimCheck({ tradeNo: b, checkAfter: T1, createdAt: T0 }, T3);
     const claimedAgain = await payouts.claimCheck({ tradeNo: b, checkAfter: T1, createdAt: T0 }, T3);
 
@@ -214,10 +213,8 @@ describe.each([
     expect(counted).toEqual({ count: 2, oldestCheckAfter: T1 });
     expect(claimed).toEqual(pending(b));
     expect(claimedAgain).toBeUndefined();
-    expect((await payouts.listDue(key, T2, 10)).refs).toEqual([
-      { tradeNo: a, checkAfter: T2, createdAt: T0 },
-    ]);
-    expect(await payouts.countDue(key, '2026-11-24T07:00:00.000Z')).toEqual({ count: 0 });
+    expect((await payouts.listDue(T2, 10)).refs).toEqual([{ tradeNo: a, checkAfter: T2, createdAt: T0 }]);
+    expect(await payouts.countDue('2026-11-24T07:00:00.000Z')).toEqual({ count: 0 });
   });
 
   it('takes a payout out of the due index when it becomes final, and never claims it again', async () => {
@@ -227,7 +224,7 @@ describe.each([
     await payouts.transition('f-1', move(pending('f-1'), 'SUCCEEDED', T1, '0000'));
 
     // Act
-    const counted = await payouts.countDue(openPartitionKey('f-1'), T3);
+    const counted = await payouts.countDue(T3);
     const claimed = await payouts.claimCheck({ tradeNo: 'f-1', checkAfter: T1, createdAt: T0 }, T3);
 
     // Assess
@@ -325,7 +322,7 @@ describe.each([
     expect(await payouts.get('sf-2')).toEqual(pending('sf-2'));
     expect((await payouts.get('sf-4'))?.sendFailure).toBeUndefined();
     // The reconciler finds the failed send at the failure's time, not at the grace's end.
-    const dueAtFailure = (await payouts.listDue(openPartitionKey('sf-1'), T2, 10)).refs;
+    const dueAtFailure = (await payouts.listDue(T2, 10)).refs;
     expect(dueAtFailure.map((ref) => ref.tradeNo)).toEqual(['sf-1']);
     expect(dueAtFailure[0]?.checkAfter).toBe(T2);
   });
@@ -338,10 +335,9 @@ describe.each([
     await payouts.create(pending(b), T1);
     const processing = await payouts.transition(a, move(pending(a), 'PROCESSING', T1, '0015'));
     await payouts.transition(a, move(processing, 'SUCCEEDED', T2, '0000'));
-    const key = outboxPartitionKey(a);
 
     // Act
-    const waiting = await payouts.listOutbox(key, T3, 10);
+    const waiting = await payouts.listOutbox(T3, 10);
     const events = await payouts.readOutbox(a);
     const clearedTooFew = await payouts.clearOutbox(a, 1);
     const cleared = await payouts.clearOutbox(a, 2);
@@ -352,7 +348,7 @@ describe.each([
     expect(events.map((e) => e.eventId)).toEqual([`${a}:1`, `${a}:2`]);
     expect([clearedTooFew, cleared, clearedEmpty]).toEqual([false, true, false]);
     expect(await payouts.readOutbox(a)).toEqual([]);
-    expect((await payouts.listOutbox(key, T3, 10)).tradeNos).toEqual([]);
+    expect((await payouts.listOutbox(T3, 10)).tradeNos).toEqual([]);
   });
 
   it('lets a batch adopt a payout of no batch that pays the same, once', async () => {

@@ -8,7 +8,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPayoutsTable, type LocalDynamo, startLocalDynamo } from '../../infra/local/dynamodb';
 import { DuePayoutRepository } from '../../lib/payouts/due';
 import { statusChanged } from '../../lib/payouts/events';
-import { openPartitionKey } from '../../lib/payouts/keys';
 import type { HistoryEntry, Payout } from '../../lib/payouts/payout';
 import { ResendRepository } from '../../lib/payouts/resend-repository';
 import type { DueIndex, PayoutStore, ResendStore } from '../../lib/payouts/store';
@@ -73,7 +72,7 @@ async function sentPayout(stores: Stores, tradeNo: string): Promise<Payout> {
 
 /** When the due index next offers `tradeNo` to the reconciler, or undefined when it is not there. */
 async function dueAt(stores: Stores, tradeNo: string): Promise<string | undefined> {
-  const page = await stores.payouts.listDue(openPartitionKey(tradeNo), FAR, 100);
+  const page = await stores.payouts.listDue(FAR, 100);
   return page.refs.find((ref) => ref.tradeNo === tradeNo)?.checkAfter;
 }
 

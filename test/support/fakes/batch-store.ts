@@ -10,6 +10,7 @@ import type { BatchEvent } from '../../../lib/batches/events';
 import { listSortKey } from '../../../lib/batches/repository';
 import type { BatchStore, HeaderChange, StatusPage, StatusPageOptions } from '../../../lib/batches/store';
 import { StoreUnavailableError } from '../../../lib/errors';
+import { fromPageCursor, toPageCursor } from '../../../lib/shared/page-cursor';
 
 /** A header as the table holds it: the record, and what the use cases never see. */
 type Header = Record<string, unknown> & {
@@ -132,7 +133,7 @@ export class InMemoryBatchStore implements BatchStore {
   }
 
   async listByStatus(status: BatchStatus, options: StatusPageOptions): Promise<StatusPage> {
-    const after = options.cursor?.listSk as string | undefined;
+    const after = options.cursor && fromPageCursor<{ listSk: string }>(options.cursor).listSk;
     const matching = [...this.headers.values()]
       .map((header) => ({ header, sk: listSortKey(recordOf(header)) }))
       .filter(({ header }) => header.status === status)
@@ -146,6 +147,9 @@ export class InMemoryBatchStore implements BatchStore {
     const records = page
       .filter(({ header }) => options.dueBy === undefined || (header.nextStepAt as string) <= options.dueBy)
       .map(({ header }) => recordOf(header));
-    return { records, ...(last && matching.length > page.length && { cursor: { listSk: last.sk } }) };
+    return {
+      records,
+      ...(last && matching.length > page.length && { cursor: toPageCursor({ listSk: last.sk }) }),
+    };
   }
 }

@@ -1,7 +1,12 @@
 import type { BatchPayouts, PayoutState } from '../../../lib/batches/store';
 import { PayoutExistsError, StaleStateError } from '../../../lib/errors';
 import type { PayoutEvent } from '../../../lib/payouts/events';
-import { openPartitionKey, outboxPartitionKey } from '../../../lib/payouts/keys';
+import {
+  OPEN_PARTITION_KEYS,
+  OUTBOX_PARTITION_KEYS,
+  openPartitionKey,
+  outboxPartitionKey,
+} from '../../../lib/payouts/keys';
 import {
   allowedSources,
   type HistoryEntry,
@@ -9,6 +14,7 @@ import {
   type Payout,
   type SendFailure,
 } from '../../../lib/payouts/payout';
+import { type ShardPage, walkShards } from '../../../lib/payouts/shard-walk';
 import type {
   DueCount,
   DuePage,
@@ -19,6 +25,7 @@ import type {
   ResendStore,
   Transition,
 } from '../../../lib/payouts/store';
+import type { PageCursor } from '../../../lib/shared/page-cursor';
 
 /** A payout as the table holds it: the payout, and the index and outbox attributes the use cases never see. */
 interface Row {
@@ -42,18 +49,21 @@ function versionHolds(payout: Payout, event: PayoutEvent): boolean {
   return (payout.version ?? 0) === event.version - 1;
 }
 
-/** A page of `sorted` after `cursor` (the key of the last item of the page before), and the next cursor. */
+/**
+ * A page of one shard's `sorted` items after `start` (the key of the last item of the page before),
+ * and where the next starts: as DynamoDB's LastEvaluatedKey, which shard-walk.ts walks the shards with.
+ */
 function pageOf<T>(
   sorted: readonly T[],
   keyOf: (item: T) => string,
   limit: number,
-  cursor?: Record<string, unknown>,
-): { page: T[]; cursor?: Record<string, unknown> } {
-  const after = cursor?.key as string | undefined;
+  start?: Record<string, unknown>,
+): ShardPage<T> {
+  const after = start?.key as string | undefined;
   const rest = after === undefined ? sorted : sorted.filter((item) => keyOf(item) > after);
-  const page = rest.slice(0, limit);
-  const last = page.at(-1);
-  return { page, ...(last && rest.length > page.length && { cursor: { key: keyOf(last) } }) };
+  const items = rest.slice(0, limit);
+  const last = items.at(-1);
+  return { items, ...(last && rest.length > items.length && { next: { key: keyOf(last) } }) };
 }
 
 /**
@@ -166,21 +176,22 @@ export class InMemoryPayoutStore implements PayoutStore, PayoutOutbox, BatchPayo
     if (row.openPk !== undefined) row.checkAfter = failure.at;
   }
 
-  async listDue(
-    partitionKey: string,
-    now: string,
-    limit: number,
-    cursor?: Record<string, unknown>,
-  ): Promise<DuePage> {
-    const due = this.due(partitionKey, now);
-    const { page, cursor: next } = pageOf(due, (r) => `${r.checkAfter}\u0000${r.tradeNo}`, limit, cursor);
-    return { refs: page, ...(next && { cursor: next }) };
+  async listDue(now: string, limit: number, cursor?: PageCursor): Promise<DuePage> {
+    // Sharded as the DynamoDB index is, and walked alike: a shard's page at a time, in turn.
+    const page = await walkShards(OPEN_PARTITION_KEYS, limit, cursor, 'round', async (key, wanted, start) =>
+      pageOf(this.due(key, now), (r) => `${r.checkAfter}\u0000${r.tradeNo}`, wanted, start),
+    );
+    return { refs: page.items, ...(page.cursor && { cursor: page.cursor }) };
   }
 
-  async countDue(partitionKey: string, now: string): Promise<DueCount> {
-    const due = this.due(partitionKey, now);
-    const oldest = due[0]?.checkAfter;
+  async countDue(now: string): Promise<DueCount> {
+    const due = OPEN_PARTITION_KEYS.flatMap((key) => this.due(key, now));
+    const oldest = due.map((ref) => ref.checkAfter).sort(byKey)[0];
     return oldest === undefined ? { count: 0 } : { count: due.length, oldestCheckAfter: oldest };
+  }
+
+  async listOpen(): Promise<string[]> {
+    return [...this.rows.values()].filter((row) => row.openPk !== undefined).map((row) => row.payout.tradeNo);
   }
 
   async claimCheck(ref: DueRef, nextCheckAfter: string): Promise<Payout | undefined> {
@@ -262,18 +273,23 @@ export class InMemoryPayoutStore implements PayoutStore, PayoutOutbox, BatchPayo
   }
 
   async listOutbox(
-    partitionKey: string,
     before: string,
     limit: number,
-    cursor?: Record<string, unknown>,
-  ): Promise<{ tradeNos: string[]; cursor?: Record<string, unknown> }> {
-    const waiting = [...this.rows.values()]
+    cursor?: PageCursor,
+  ): Promise<{ tradeNos: string[]; cursor?: PageCursor }> {
+    const page = await walkShards(OUTBOX_PARTITION_KEYS, limit, cursor, 'depth', async (key, wanted, start) =>
+      pageOf(this.waiting(key, before), (w) => `${w.since}\u0000${w.tradeNo}`, wanted, start),
+    );
+    return { tradeNos: page.items.map((w) => w.tradeNo), ...(page.cursor && { cursor: page.cursor }) };
+  }
+
+  /** The payouts under one outbox shard's `partitionKey` whose events have waited since `before`, oldest first. */
+  private waiting(partitionKey: string, before: string): Array<{ tradeNo: string; since: string }> {
+    return [...this.rows.values()]
       .filter((row) => row.outboxSince !== undefined && row.outboxSince <= before)
       .filter((row) => outboxPartitionKey(row.payout.tradeNo) === partitionKey)
       .map((row) => ({ tradeNo: row.payout.tradeNo, since: row.outboxSince as string }))
       .sort((a, b) => byKey(`${a.since}\u0000${a.tradeNo}`, `${b.since}\u0000${b.tradeNo}`));
-    const { page, cursor: next } = pageOf(waiting, (w) => `${w.since}\u0000${w.tradeNo}`, limit, cursor);
-    return { tradeNos: page.map((w) => w.tradeNo), ...(next && { cursor: next }) };
   }
 
   async getMany(tradeNos: readonly string[]): Promise<Map<string, Payout>> {

@@ -61,6 +61,38 @@ function reachable(edges: Map<string, Set<string>>, start: string): Set<string> 
   return seen;
 }
 
+/*
+ * The shards stay behind the ports: DynamoDB's paging (LastEvaluatedKey, ExclusiveStartKey) and
+ * keys.ts's shard and partition-key helpers belong to the DynamoDB adapters below. A use case
+ * sees one list and an opaque PageCursor (lib/shared/page-cursor.ts), so how an index is spread
+ * can change without touching the reconciler, the money in flight or the outbox sweep.
+ */
+const DYNAMO_ADAPTERS = [
+  'lib/payouts/keys.ts',
+  'lib/payouts/shard-walk.ts',
+  'lib/payouts/due.ts',
+  'lib/payouts/repository.ts',
+  'lib/payouts/outbox-repository.ts',
+  'lib/admin/repository.ts',
+  'lib/batches/repository.ts',
+  'lib/batches/lines.ts',
+].map((file) => join(...file.split('/')));
+
+/** keys.ts's exported shard and partition-key helpers (OPEN_PARTITION_KEYS, openPartitionKey, OPEN_SHARDS, …). */
+function shardHelpers(): string[] {
+  const keys = readFileSync(join(LIB, 'payouts', 'keys.ts'), 'utf8');
+  return [...keys.matchAll(/export (?:const|function) (\w+)/g)]
+    .map((m) => m[1] as string)
+    .filter((name) => /partition|shard|_PK$/i.test(name));
+}
+
+/** The paging and shard words `text` mentions, of those only the DynamoDB adapters may. */
+function shardWords(text: string, helpers: readonly string[]): string[] {
+  return ['LastEvaluatedKey', 'ExclusiveStartKey', ...helpers].filter((word) =>
+    new RegExp(`\\b${word}\\b`).test(text),
+  );
+}
+
 describe('lib/ layout', () => {
   const files = libFiles();
 
@@ -119,6 +151,26 @@ describe('lib/ layout', () => {
 
   it(`has local stand-ins (infra/local) of at most ${MAX_LOCAL_LINES} lines each`, () => {
     expect(longerThan(libFiles(LOCAL), MAX_LOCAL_LINES)).toEqual([]);
+  });
+
+  it('keeps DynamoDB paging and the shard keys in the DynamoDB adapters: use cases see opaque cursors', () => {
+    // Prepare
+    const helpers = shardHelpers();
+    const reintroduced =
+      "import { OPEN_PARTITION_KEYS } from './keys';\nconst start = page.LastEvaluatedKey;";
+
+    // Act
+    const outside = files
+      .filter((file) => !DYNAMO_ADAPTERS.includes(file))
+      .map((file) => ({ file, words: shardWords(readFileSync(join(ROOT, file), 'utf8'), helpers) }))
+      .filter(({ words }) => words.length > 0);
+
+    // Assess: none outside, and the rule does catch a use case that brings one back.
+    expect(helpers).toEqual(
+      expect.arrayContaining(['OPEN_PARTITION_KEYS', 'openPartitionKey', 'outboxPartitionKey']),
+    );
+    expect(outside).toEqual([]);
+    expect(shardWords(reintroduced, helpers)).toEqual(['LastEvaluatedKey', 'OPEN_PARTITION_KEYS']);
   });
 
   it('never imports infra/, test/ or the contract builder (build tooling)', () => {

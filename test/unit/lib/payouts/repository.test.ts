@@ -8,7 +8,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { StoreUnavailableError } from '../../../../lib/errors';
 import { generateTradeNo } from '../../../../lib/payouts/create';
-import { DuePayoutRepository } from '../../../../lib/payouts/due';
+import { DuePayoutRepository, DuePayouts } from '../../../../lib/payouts/due';
 import {
   LEGACY_OPEN_PK,
   OPEN_PARTITION_KEYS,
@@ -96,7 +96,7 @@ describe('DuePayoutRepository.claimCheck', () => {
   });
 });
 
-describe('DuePayoutRepository.countDue', () => {
+describe('DuePayouts.count (one shard of DuePayoutRepository.countDue)', () => {
   it('counts across pages and reports the most overdue due time', async () => {
     dynamo
       .on(QueryCommand, { Limit: 1 })
@@ -106,7 +106,11 @@ describe('DuePayoutRepository.countDue', () => {
       .on(QueryCommand, { Select: 'COUNT', ExclusiveStartKey: { tradeNo: 'k' } })
       .resolves({ Count: 234 });
 
-    const due = await repository().countDue('OPEN#1', '2026-11-24T10:00:00.000Z');
+    const shard = new DuePayouts(
+      DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'eu-west-1' })),
+      'payouts-unit',
+    );
+    const due = await shard.count('OPEN#1', '2026-11-24T10:00:00.000Z');
 
     expect(due).toEqual({ count: 1234, oldestCheckAfter: '2026-11-24T09:00:00.000Z' });
   });
