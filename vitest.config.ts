@@ -1,5 +1,5 @@
 import { defineConfig } from 'vitest/config';
-import { LOCAL_CAPS } from './infra/local/caps';
+import { LOCAL_CAPS } from './infra/local/caps.ts';
 
 // The AWS SDK warns that Node 20 is near its end; Lambda runs Node 22, where nothing is silenced.
 const oldNode = Number(process.versions.node.split('.')[0]) < 22;

@@ -15,6 +15,7 @@ const STATIC_FILES: Record<string, { file: string; type: string }> = {
   '/batch-detail.js': { file: 'batch-detail.js', type: 'text/javascript; charset=utf-8' },
   '/batches.js': { file: 'batches.js', type: 'text/javascript; charset=utf-8' },
   '/chart.js': { file: 'chart.js', type: 'text/javascript; charset=utf-8' },
+  '/decisions.js': { file: 'decisions.js', type: 'text/javascript; charset=utf-8' },
   '/find.js': { file: 'find.js', type: 'text/javascript; charset=utf-8' },
   '/format.js': { file: 'format.js', type: 'text/javascript; charset=utf-8' },
   '/funds.js': { file: 'funds.js', type: 'text/javascript; charset=utf-8' },

@@ -2,6 +2,7 @@
 // The Batches view: the list (refreshed every few seconds), its pages, and the approve and cancel
 // forms; a batch's details are batch-detail.js.
 import { showBatch } from './batch-detail.js';
+import { batchDecisions } from './decisions.js';
 import { kes, time } from './format.js';
 import { fundsLine } from './funds.js';
 import { $, call, field, h, problemText, REFRESH_MS, say } from './page.js';
@@ -130,24 +131,16 @@ function batchRow(batch) {
       'Report CSV',
     ),
   ];
-  if (batch.status === 'AWAITING_APPROVAL' || batch.status === 'AWAITING_FUNDS') {
-    actions.unshift(
+  const labels = { approve: 'Approve…', cancel: 'Cancel…' };
+  actions.unshift(
+    ...batchDecisions(batch.status).map((action) =>
       h(
         'button',
-        { type: 'button', 'data-key': `cancel-${id}`, onclick: () => decide(batch, 'cancel') },
-        'Cancel…',
+        { type: 'button', 'data-key': `${action}-${id}`, onclick: () => decide(batch, action) },
+        labels[action],
       ),
-    );
-  }
-  if (batch.status === 'AWAITING_APPROVAL') {
-    actions.unshift(
-      h(
-        'button',
-        { type: 'button', 'data-key': `approve-${id}`, onclick: () => decide(batch, 'approve') },
-        'Approve…',
-      ),
-    );
-  }
+    ),
+  );
   return h(
     'tr',
     { 'data-batch-id': id },

@@ -1,17 +1,24 @@
 /** `npm run reconcile`: runs the reconcile function once in the stack `npm start` is running. */
 import { functionName, invokeLocal } from './invoke';
+import { lambdaPortOf } from './stack-file';
 
-const stage = process.env.STAGE ?? 'dev';
-const lambdaPort = Number(process.env.LAMBDA_PORT ?? 3002);
+let target: { port: number; stage: string };
+try {
+  // The running stack's port (recorded by npm start), unless LAMBDA_PORT names another.
+  target = lambdaPortOf(process.env);
+} catch (error) {
+  console.error(error instanceof Error ? error.message : String(error));
+  process.exit(1);
+}
 
-invokeLocal(lambdaPort, functionName(stage, 'reconcile'))
+invokeLocal(target.port, functionName(target.stage, 'reconcile'))
   .then((summary) => {
     console.log(JSON.stringify(summary));
   })
   .catch((error: unknown) => {
     const reason = error instanceof Error && 'cause' in error ? String(error.cause) : String(error);
     console.error(
-      `Could not run the reconciler on port ${lambdaPort} (is \`npm start\` running?): ${reason}`,
+      `Could not run the reconciler on port ${target.port} (is \`npm start\` running?): ${reason}`,
     );
     process.exit(1);
   });

@@ -23,6 +23,7 @@ import {
   watchPaypro,
 } from './launcher-triggers';
 import { maskCallbackTokensIn } from './log-mask';
+import { removeStackFile, writeStackFile } from './stack-file';
 
 // First, before anything prints: no line of npm start may show a callback token.
 maskCallbackTokensIn(process.stdout);
@@ -138,6 +139,7 @@ async function main(): Promise<void> {
       new Promise((resolve) => setTimeout(resolve, 3000).unref()),
     ]);
     offline.child.kill('SIGTERM');
+    removeStackFile(process.pid);
     await deps.close();
     process.exit(code);
   };
@@ -176,6 +178,13 @@ async function main(): Promise<void> {
     await stop(1);
     return;
   }
+  // npm run reconcile reads the ports from here, so it follows a changed LAMBDA_PORT.
+  writeStackFile({
+    stage: settings.stage,
+    apiPort: settings.apiPort,
+    lambdaPort: settings.lambdaPort,
+    pid: process.pid,
+  });
   console.log(readyBanner(deps, { apiUrl, operatorConsole, endpoint, queues }, localCaps(env)));
 }
 

@@ -62,13 +62,21 @@ export function itemStatus(record: Pick<BatchRecord, 'status'>, item: BatchItem)
   return item.payout?.status ?? 'PENDING';
 }
 
+// An item of a batch in these statuses shows PENDING, as every item before it is recorded; its
+// reason says that nothing is recorded yet, and why (the status alone read as if it were).
+const NOT_RECORDED_YET: Partial<Record<BatchRecord['status'], string>> = {
+  RECEIVED: 'not recorded yet: the batch is being checked against the caps and the float',
+  AWAITING_APPROVAL: 'not recorded yet: the batch awaits approval',
+  AWAITING_FUNDS: "not recorded yet: the batch awaits funds in the merchant's Paypro balance",
+};
+
 /** Why an item was not recorded or sent, in words, when it was not. */
 function reasonOf(record: BatchRecord, item: BatchItem): string | undefined {
   if (record.status === 'CANCELLED') {
     return `batch cancelled${record.cancellation?.reason ? `: ${record.cancellation.reason}` : ''}`;
   }
   if (record.status === 'REJECTED') return `batch rejected: ${record.rejection?.detail ?? 'over a cap'}`;
-  return item.rejected;
+  return item.rejected ?? NOT_RECORDED_YET[record.status];
 }
 
 /** The item as the batch view and report show it: the mobile masked, its own requested amount. */

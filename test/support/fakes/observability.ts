@@ -1,11 +1,21 @@
-import type { Log } from '../../../lib/shared/logger';
+import { type Log, type LogDetails, reservedKeysIn } from '../../../lib/shared/logger';
 import type { Counter, MetricName } from '../../../lib/shared/metrics';
 
-/** A logger that drops everything. */
+/**
+ * Throws when a log line's details use a key the logger keeps for itself (RESERVED_LOG_KEYS):
+ * tsc refuses most, and this catches one passed by a cast or a spread on any path a test runs.
+ */
+function refuseReservedKeys(message: unknown, details: readonly LogDetails[]): void {
+  const keys = reservedKeysIn(details);
+  if (keys.length > 0)
+    throw new Error(`log line "${String(message)}" uses the reserved key(s) ${keys.join(', ')}: rename them`);
+}
+
+/** A logger that drops everything (but refuses a reserved key, as recordingLog does). */
 export const silentLog: Log = {
-  info: () => undefined,
-  warn: () => undefined,
-  error: () => undefined,
+  info: (message, ...details) => refuseReservedKeys(message, details),
+  warn: (message, ...details) => refuseReservedKeys(message, details),
+  error: (message, ...details) => refuseReservedKeys(message, details),
 };
 
 /** A metrics counter that drops everything. */
@@ -17,12 +27,16 @@ export interface LogLine {
   message: string;
 }
 
-/** A logger that keeps each line's level and message (not its details: those may hold anything). */
+/**
+ * A logger that keeps each line's level and message (not its details: those may hold anything),
+ * and throws on a detail with a reserved key.
+ */
 export function recordingLog(): Log & { lines: LogLine[] } {
   const lines: LogLine[] = [];
   const at =
     (level: LogLine['level']) =>
-    (message: unknown): void => {
+    (message: unknown, ...details: LogDetails[]): void => {
+      refuseReservedKeys(message, details);
       lines.push({ level, message: String(message) });
     };
   return { lines, info: at('info'), warn: at('warn'), error: at('error') } as Log & { lines: LogLine[] };

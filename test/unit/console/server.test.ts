@@ -304,6 +304,7 @@ describe('the console server in front of a stage', () => {
       '/batch-detail.js': { status: 200, type: 'text/javascript; charset=utf-8' },
       '/batches.js': { status: 200, type: 'text/javascript; charset=utf-8' },
       '/chart.js': { status: 200, type: 'text/javascript; charset=utf-8' },
+      '/decisions.js': { status: 200, type: 'text/javascript; charset=utf-8' },
       '/find.js': { status: 200, type: 'text/javascript; charset=utf-8' },
       '/format.js': { status: 200, type: 'text/javascript; charset=utf-8' },
       '/funds.js': { status: 200, type: 'text/javascript; charset=utf-8' },

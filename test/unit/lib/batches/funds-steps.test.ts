@@ -5,6 +5,7 @@ import { cancelBatch } from '../../../../lib/batches/decide';
 import type { BatchEventDetail } from '../../../../lib/batches/events';
 import { StoredInFlight } from '../../../../lib/batches/in-flight-reader';
 import { acceptBatch, type IntakeDeps } from '../../../../lib/batches/intake';
+import { batchReport, getBatch } from '../../../../lib/batches/read';
 import type { BatchRequest } from '../../../../lib/batches/schema';
 import { sendQueuedItem } from '../../../../lib/batches/send-item';
 import { dayKey, recipientKey } from '../../../../lib/limits/caps';
@@ -108,6 +109,27 @@ async function payEverything(w: World): Promise<void> {
 }
 
 describe('a batch the float does not cover', () => {
+  it('shows its items as not recorded yet, with why, in its view and report.csv', async () => {
+    // Prepare
+    const w = world(3_000);
+    await acceptBatch(w.intake, request('waits', [1_000, 2_500]));
+    await w.run('waits');
+    const read = { payouts: w.payouts, batches: w.batches };
+
+    // Act
+    const view = await getBatch(read, 'waits');
+    const report = await batchReport(read, 'waits');
+
+    // Assess: PENDING, as every item before it is recorded, and the reason says none is.
+    const why = "not recorded yet: the batch awaits funds in the merchant's Paypro balance";
+    expect(view.status).toBe('AWAITING_FUNDS');
+    expect(view.items.map(({ status, reason }) => ({ status, reason }))).toEqual([
+      { status: 'PENDING', reason: why },
+      { status: 'PENDING', reason: why },
+    ]);
+    expect(report.split('\r\n')[1]).toBe(`waits-0,2547****0000,1000,PENDING,,,,,${why}`);
+  });
+
   it('waits in AWAITING_FUNDS with one Batch Awaiting Funds event showing why, records and sends nothing, and asks again after FLOAT_RECHECK_S', async () => {
     // Prepare
     const w = world(3_000);
