@@ -125,7 +125,7 @@ async function main(): Promise<void> {
   };
   const { queues, consumers } = consumersOf(deps, reportAs);
   const apiUrl = `http://localhost:${settings.apiPort}/${settings.stage}`;
-  const offline = startOffline(deps, apiUrl);
+  const offline = await startOffline(deps, apiUrl);
 
   const timers: NodeJS.Timeout[] = [];
   const stop = async (code: number) => {
@@ -138,6 +138,7 @@ async function main(): Promise<void> {
       new Promise((resolve) => setTimeout(resolve, 3000).unref()),
     ]);
     offline.child.kill('SIGTERM');
+    for (const guard of offline.guards) guard.close();
     await deps.close();
     process.exit(code);
   };
