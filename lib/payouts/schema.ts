@@ -34,7 +34,7 @@ export const MOBILE_PATTERN = /^[ -]*(?:(?:\+[ -]*)?2[ -]*5[ -]*4[ -]*|0[ -]*)?(
 
 // A control character (but tab, line feed, carriage return: a textarea's) or half of a surrogate
 // pair: neither is text, both hide in logs and the console. `u`: a whole pair is one code point.
-const NOT_TEXT = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]|\p{Cs}/u;
+const NOT_TEXT = /(?![\t\n\r])\p{Cc}|\p{Cs}/u;
 // What shows nothing: controls, format characters (zero-width ones, bidi marks), separators and
 // spaces of every kind, and what Unicode says to ignore when it cannot be shown.
 const INVISIBLE = /[\p{Cc}\p{Cf}\p{Z}\s\p{Default_Ignorable_Code_Point}]/gu;

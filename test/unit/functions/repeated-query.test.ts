@@ -26,7 +26,7 @@ function eventWith(
   pathParameters?: Record<string, string>,
 ): APIGatewayProxyEvent {
   const multi: Record<string, string[]> = {};
-  for (const [name, value] of new URLSearchParams(query)) (multi[name] ??= []).push(value);
+  for (const [name, value] of new URLSearchParams(query)) multi[name] = [...(multi[name] ?? []), value];
   const last = Object.fromEntries(
     Object.entries(multi).map(([name, values]) => [name, values.at(-1) as string]),
   );
