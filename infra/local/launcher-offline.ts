@@ -1,19 +1,52 @@
 /*
  * serverless-offline under `npm start`: the API and every function of serverless.yml, on the
- * local services' endpoints, its output prefixed `[api]`.
+ * local services' endpoints, its output prefixed `[api]`. It listens on two ephemeral ports;
+ * API_PORT and LAMBDA_PORT are served by the origin guard (origin-guard.ts) in front of them.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
+import type { Server } from 'node:http';
+import { createServer } from 'node:net';
 import { createInterface } from 'node:readline';
 import { localCaps } from './caps';
 import type { LocalDeps } from './deps';
 import { settings } from './launcher-settings';
+import { startOriginGuard } from './origin-guard';
 
 const env = process.env;
 
 const QUIET_LINE = /^\(λ: (?:sweep-outbox|float-monitor)\) RequestId: \S+\s+Duration: /;
 
-/** Starts serverless-offline; `ready` resolves once it serves. */
-export function startOffline(deps: LocalDeps, apiUrl: string): { child: ChildProcess; ready: Promise<void> } {
+// serverless.yml's custom.serverless-offline.host: where it listens, and so where the guards do.
+const HOST = env.OFFLINE_HOST ?? '127.0.0.1';
+
+/** A port free on HOST right now, for serverless-offline behind its guard. */
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, HOST, () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * Starts serverless-offline behind the origin guard; `ready` resolves once both guards serve
+ * API_PORT and LAMBDA_PORT, `guards` then holds them (closed with the launcher).
+ */
+export async function startOffline(
+  deps: LocalDeps,
+  apiUrl: string,
+): Promise<{ child: ChildProcess; ready: Promise<void>; guards: Server[] }> {
+  const inner = { http: await freePort(), lambda: await freePort() };
+  const guards: Server[] = [];
+  // Its own lines name the inner ports: shown as the guarded ones, the only ones to call.
+  const outward = (line: string) =>
+    line
+      .replaceAll(`${HOST}:${inner.http}`, `${HOST}:${settings.apiPort}`)
+      .replaceAll(`${HOST}:${inner.lambda}`, `${HOST}:${settings.lambdaPort}`);
   const child = spawn(
     process.execPath,
     ['node_modules/serverless/bin/serverless.js', 'offline', 'start', '--stage', settings.stage],
@@ -39,8 +72,8 @@ export function startOffline(deps: LocalDeps, apiUrl: string): { child: ChildPro
         FLOAT_CHECK_S: settings.floatCheckS,
         LOCAL_API_KEY: settings.apiKey,
         LOCAL_ADMIN_KEY: settings.adminKey,
-        OFFLINE_HTTP_PORT: String(settings.apiPort),
-        OFFLINE_LAMBDA_PORT: String(settings.lambdaPort),
+        OFFLINE_HTTP_PORT: String(inner.http),
+        OFFLINE_LAMBDA_PORT: String(inner.lambda),
         // The SDK's warning that Node 20 is near its end; on Node 22 (Lambda's) nothing is silenced.
         ...(Number(process.versions.node.split('.')[0]) < 22 && {
           AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
@@ -50,7 +83,7 @@ export function startOffline(deps: LocalDeps, apiUrl: string): { child: ChildPro
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );
-  const ready = new Promise<void>((resolve, reject) => {
+  const serving = new Promise<void>((resolve, reject) => {
     child.once('exit', (code) =>
       reject(new Error(`serverless offline exited with code ${code} before it was ready`)),
     );
@@ -59,10 +92,14 @@ export function startOffline(deps: LocalDeps, apiUrl: string): { child: ChildPro
       createInterface({ input: stream }).on('line', (line) => {
         // The outbox sweep (every second) and the float monitor (every few): their duration lines would drown the rest.
         if (QUIET_LINE.test(line)) return;
-        process.stdout.write(`[api] ${line}\n`);
+        process.stdout.write(`[api] ${outward(line)}\n`);
         if (/Server ready: https?:\/\//.test(line)) resolve();
       });
     }
   });
-  return { child, ready };
+  const ready = serving.then(async () => {
+    guards.push((await startOriginGuard(HOST, settings.apiPort, inner.http)).server);
+    guards.push((await startOriginGuard(HOST, settings.lambdaPort, inner.lambda)).server);
+  });
+  return { child, ready, guards };
 }

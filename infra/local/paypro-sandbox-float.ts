@@ -84,7 +84,8 @@ export async function queryBalance(
   if (refusal) return refusal;
   if (body?.timestamp === undefined) return ERRORS.paramError;
   const data = {
-    availableAmount: (state.availableCents / 100).toFixed(2),
+    availableAmount:
+      state.balanceFailure === 'overflow' ? `1${'0'.repeat(400)}` : (state.availableCents / 100).toFixed(2),
     freezeAmount: '0.00',
     unsettledAmount: '0.00',
   };

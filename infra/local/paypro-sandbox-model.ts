@@ -27,6 +27,9 @@ export const DEFAULT_CALLBACK_SCHEDULE_MS: readonly number[] = [
 /** What failQueries (failBalance) makes /api/queryPayOutResult (Balance Inquiry) do: answer normally, HTTP 500, or never answer. */
 export type QueryFailure = 'none' | 'http500' | 'timeout';
 
+/** What failBalance makes Balance Inquiry do: a QueryFailure, or 'overflow': answer "1" and 400 zeros. */
+export type BalanceFailure = QueryFailure | 'overflow';
+
 /**
  * What failPayouts makes /api/payout do: answer normally; HTTP 500 or a destroyed socket, recording
  * nothing; or record the payout as usual and answer HTTP 200 with `<html>oops</html>`.
@@ -148,7 +151,7 @@ export interface SandboxState {
   /** How many Balance Inquiries it has served, whatever their answer. */
   balanceCalls: number;
   /** What failBalance makes Balance Inquiry do. */
-  balanceFailure: QueryFailure;
+  balanceFailure: BalanceFailure;
   /** The M-Pesa receipt code of each paid payout, by tradeNo. */
   receipts: Map<string, string>;
   /** The tradeNo of each M-Pesa receipt code. */

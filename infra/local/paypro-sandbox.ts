@@ -44,6 +44,7 @@ import {
   toCents,
 } from './paypro-sandbox-float';
 import {
+  type BalanceFailure,
   type CallbackAttempt,
   DEFAULT_CALLBACK_SCHEDULE_MS,
   type Endpoint,
@@ -60,6 +61,7 @@ import { failSafely, handleRequest, writeJson } from './paypro-sandbox-wire';
 
 export { DEFAULT_SANDBOX_BALANCE, type SandboxBalance } from './paypro-sandbox-float';
 export {
+  type BalanceFailure,
   type CallbackAttempt,
   DEFAULT_CALLBACK_SCHEDULE_MS,
   type PayoutFailure,
@@ -91,8 +93,11 @@ export interface PayproSandbox {
    * record nothing; 'garbage' (non-JSON) and 'wrongShape' (JSON, data not as documented) record the payout.
    */
   failPayouts(mode: PayoutFailure): void;
-  /** Makes Balance Inquiry fail from now on, like failQueries ('none' restores normal answers). */
-  failBalance(mode: QueryFailure): void;
+  /**
+   * Makes Balance Inquiry fail from now on, like failQueries ('none' restores normal answers);
+   * 'overflow' answers an available figure of "1" and 400 zeros, which Number() reads as Infinity.
+   */
+  failBalance(mode: BalanceFailure): void;
   /** Sets the merchant's available balance, KES (non-negative). */
   setBalance(available: number): void;
   /** The merchant's balance now, KES. */

@@ -126,7 +126,7 @@ async function main(): Promise<void> {
   };
   const { queues, consumers } = consumersOf(deps, reportAs);
   const apiUrl = `http://localhost:${settings.apiPort}/${settings.stage}`;
-  const offline = startOffline(deps, apiUrl);
+  const offline = await startOffline(deps, apiUrl);
 
   const timers: NodeJS.Timeout[] = [];
   const stop = async (code: number) => {
@@ -140,6 +140,7 @@ async function main(): Promise<void> {
     ]);
     offline.child.kill('SIGTERM');
     removeStackFile(process.pid);
+    for (const guard of offline.guards) guard.close();
     await deps.close();
     process.exit(code);
   };

@@ -1,4 +1,5 @@
 import { ValidationError } from '../errors';
+import { csvCell } from '../shared/csv';
 import { kenyaDate } from '../shared/kenya-time';
 import { maskMobile } from '../shared/mask';
 import { decodeCursor, encodeCursor } from './cursor';
@@ -46,38 +47,21 @@ export interface DailyReport {
   nextCursor?: string;
 }
 
-// Paypro's free text could start like a formula; a spreadsheet would run it.
-const FORMULA_START = /^[=+\-@\t\r]/;
-
-/**
- * One CSV field, quoted as RFC 4180 says when it holds a comma, quote or line break. Paypro's
- * free-text fields (`neutralise`) starting with = + - @ (or a tab or carriage return) get a
- * leading `'` so a spreadsheet shows them instead of running them. Fields the service writes
- * itself (times, amounts, statuses, masked mobiles) never start so, and tradeNo and batchId are
- * left exactly as they are — letters, digits, `_` and `-` only, they cannot hold a formula's
- * call, and they must match Paypro's statement byte for byte.
- */
-function csvField(value: string | number | undefined, neutralise = false): string {
-  let text = value === undefined ? '' : String(value);
-  if (neutralise && FORMULA_START.test(text)) text = `'${text}`;
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
-
 function rowOf(row: DayRow): string {
   const p = row.paypro;
   return [
-    csvField(row.tradeNo),
-    csvField(row.createdAt),
-    csvField(row.status),
-    csvField(row.amount),
-    csvField(maskMobile(row.mobile)),
-    csvField(row.batchId),
-    csvField(p.serialNumber, true),
-    csvField(p.platFormTradeNo, true),
-    csvField(p.code, true),
-    csvField(p.message, true),
-    csvField(p.successTime, true),
-    csvField(row.flaggedAt),
+    csvCell(row.tradeNo),
+    csvCell(row.createdAt),
+    csvCell(row.status),
+    csvCell(row.amount),
+    csvCell(maskMobile(row.mobile)),
+    csvCell(row.batchId),
+    csvCell(p.serialNumber),
+    csvCell(p.platFormTradeNo),
+    csvCell(p.code),
+    csvCell(p.message),
+    csvCell(p.successTime),
+    csvCell(row.flaggedAt),
   ].join(',');
 }
 

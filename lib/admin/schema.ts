@@ -4,7 +4,7 @@ import * as z from 'zod/mini';
 import { ValidationError } from '../errors';
 import { decimalInteger, decimalIntegerMessage, unknownParameters } from '../handlers/query-string';
 import { PAYOUT_STATUSES } from '../payouts/payout';
-import { refuse, toFieldProblems } from '../payouts/schema';
+import { operatorTextSchema, refuse, toFieldProblems } from '../payouts/schema';
 
 /** The most payouts one page of `GET /admin/payouts` lists. */
 export const ADMIN_LIST_MAX_LIMIT = 100;
@@ -47,13 +47,7 @@ export const adminListQuerySchema = z.strictObject({
 });
 
 /** Why an operator acts on a payout, in their words: kept in its history. */
-const operatorReason = z.string({ error: 'must be a string' }).check(
-  z.minLength(1, { error: 'must not be empty' }),
-  z.maxLength(RESOLVE_REASON_MAX_LENGTH, {
-    error: `must be at most ${RESOLVE_REASON_MAX_LENGTH} characters`,
-  }),
-  z.regex(/\S/, { error: 'must not be blank' }),
-);
+const operatorReason = operatorTextSchema(RESOLVE_REASON_MAX_LENGTH);
 
 /** Body of `POST /admin/payouts/{tradeNo}/resolve`: the final state wanted, why, and whether to override Paypro. */
 export const resolveRequestSchema = z.strictObject({

@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import { BatchNotFoundError, BatchStateError, ValidationError } from '../errors';
-import { TRADE_NO_PATTERN, toFieldProblems } from '../payouts/schema';
+import { operatorTextSchema, TRADE_NO_PATTERN, toFieldProblems } from '../payouts/schema';
 import type { Log } from '../shared/logger';
 import type { Counter } from '../shared/metrics';
 import {
@@ -27,13 +27,7 @@ export interface DecideDeps {
 /** Longest reason an operator may give for a decision, in characters. */
 export const DECISION_REASON_MAX_LENGTH = 500;
 
-const reason = z.string({ error: 'must be a string' }).check(
-  z.minLength(1, { error: 'must not be empty' }),
-  z.maxLength(DECISION_REASON_MAX_LENGTH, {
-    error: `must be at most ${DECISION_REASON_MAX_LENGTH} characters`,
-  }),
-  z.regex(/\S/, { error: 'must not be blank' }),
-);
+const reason = operatorTextSchema(DECISION_REASON_MAX_LENGTH);
 
 /** Body of `POST /admin/payout-batches/{batchId}/approve`: why, optionally. */
 export const approveRequestSchema = z.strictObject({ reason: z.optional(reason) });

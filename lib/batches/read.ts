@@ -1,6 +1,7 @@
 import { BatchNotFoundError, ValidationError } from '../errors';
 import { decimalInteger, decimalIntegerMessage, unknownParameters } from '../handlers/query-string';
 import { TRADE_NO_PATTERN } from '../payouts/schema';
+import { csvCell } from '../shared/csv';
 import { type BatchItemView, type BatchView, ITEM_STATUSES, type ItemStatus, toSummary } from './batch';
 import { type BatchItem, itemStatus, itemsOf, itemView, ownedTradeNos, totalsOf, withPayouts } from './items';
 import type { BatchPayouts, BatchStore } from './store';
@@ -103,14 +104,6 @@ export const REPORT_COLUMNS = [
   'reason',
 ];
 
-/** One CSV field: quoted when it holds a comma, quote or line break (RFC 4180); formulas neutralised. */
-function csvField(value: string | number | undefined): string {
-  let text = value === undefined ? '' : String(value);
-  // A spreadsheet would run a cell starting with = + - @ as a formula.
-  if (/^[=+\-@]/.test(text)) text = `'${text}`;
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
-
 /** `GET /payout-batches/{batchId}/report.csv`: one line per item, what finance reconciles against. */
 export async function batchReport(deps: ReadBatchDeps, batchId: string | undefined): Promise<string> {
   const { record, items } = await load(deps, batchId);
@@ -129,7 +122,7 @@ export async function batchReport(deps: ReadBatchDeps, batchId: string | undefin
         view.paypro.successTime,
         view.reason,
       ]
-        .map(csvField)
+        .map(csvCell)
         .join(','),
     );
   }

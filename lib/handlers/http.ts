@@ -24,6 +24,7 @@ import {
 import { logger } from '../shared/logger';
 import { duplicateKeys } from './duplicate-keys';
 import { observed } from './observed';
+import { refuseRepeatedParameters } from './query-string';
 
 /** A raw API Gateway (REST, proxy) handler. */
 export type ApiHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
@@ -234,5 +235,9 @@ export function httpHandler(raw: ApiHandler) {
         request.response = response;
       },
     })
-    .handler(raw);
+    .handler(async (event, context) => {
+      // Before the route: its parsers see one value per parameter, the last, and would take it.
+      refuseRepeatedParameters(event.multiValueQueryStringParameters);
+      return raw(event, context);
+    });
 }

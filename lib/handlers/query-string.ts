@@ -3,6 +3,9 @@
  * 1e1, +5 or " 5", which Number() would take), and no parameter the route does not take. The
  * routes' own parsers (lib/admin/schema.ts, lib/batches/read.ts) and the handlers of routes that
  * take none apply it, so a typo in a parameter's name is a 400 rather than silently ignored.
+ * A parameter given twice (?limit=0x10&limit=5) is a 400 naming it, on every route
+ * (httpHandler): API Gateway would hand the route the last value only, as JSON.parse keeps the
+ * last of a key given twice (duplicate-keys.ts).
  */
 import { type FieldProblem, ValidationError } from '../errors';
 
@@ -34,5 +37,15 @@ export function unknownParameters(
 /** For a route that takes no query parameters: ValidationError naming each one sent. */
 export function refuseQueryParameters(query: Record<string, string | undefined> | null | undefined): void {
   const problems = unknownParameters(query, []);
+  if (problems.length > 0) throw new ValidationError(problems);
+}
+
+/** ValidationError naming each parameter API Gateway received more than once; nothing when none was. */
+export function refuseRepeatedParameters(
+  multi: Record<string, string[] | undefined> | null | undefined,
+): void {
+  const problems = Object.entries(multi ?? {})
+    .filter(([, values]) => (values?.length ?? 0) > 1)
+    .map(([name]) => ({ field: name === '' ? '""' : name, message: 'is given more than once' }));
   if (problems.length > 0) throw new ValidationError(problems);
 }

@@ -32,6 +32,32 @@ export const MOBILE_MAX_LENGTH = 32;
  */
 export const MOBILE_PATTERN = /^[ -]*(?:(?:\+[ -]*)?2[ -]*5[ -]*4[ -]*|0[ -]*)?([17](?:[ -]*\d){8})[ -]*$/;
 
+// A control character (but tab, line feed, carriage return: a textarea's) or half of a surrogate
+// pair: neither is text, both hide in logs and the console. `u`: a whole pair is one code point.
+const NOT_TEXT = /(?![\t\n\r])\p{Cc}|\p{Cs}/u;
+// What shows nothing: controls, format characters (zero-width ones, bidi marks), separators and
+// spaces of every kind, and what Unicode says to ignore when it cannot be shown.
+const INVISIBLE = /[\p{Cc}\p{Cf}\p{Z}\s\p{Default_Ignorable_Code_Point}]/gu;
+
+/**
+ * Why an operator acts, in their words (resolve, resend, approve, cancel): the one rule for every
+ * audit reason. 1 to `maxLength` characters, no control character or lone surrogate, and at least
+ * one visible character: "\u200b" or "\u2060\u200c" records no reason at all.
+ */
+export function operatorTextSchema(maxLength: number) {
+  return z.string({ error: 'must be a string' }).check(
+    z.minLength(1, { error: 'must not be empty' }),
+    z.maxLength(maxLength, { error: `must be at most ${maxLength} characters` }),
+    // What the API document can state of the rule; the two checks below are the rest.
+    z.regex(/\S/, { error: 'must not be blank', abort: true }),
+    z.refine((text) => !NOT_TEXT.test(text), {
+      error: 'must not contain control characters or unpaired surrogates',
+      abort: true,
+    }),
+    z.refine((text) => text.replace(INVISIBLE, '') !== '', { error: 'must not be blank' }),
+  );
+}
+
 /** Normalises a Kenyan mobile to `2547xxxxxxxx`/`2541xxxxxxxx`, or undefined when it is not one. */
 export function normaliseMobile(input: string): string | undefined {
   if (input.length > MOBILE_MAX_LENGTH) return undefined;

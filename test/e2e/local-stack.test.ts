@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { parse } from 'csv-parse/sync';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -309,6 +310,36 @@ describe('npm start: the operator API', () => {
       // Let through: the route itself answers (404 for a payout that does not exist).
       expect(right.status, `${method} ${path}`).toBe(method === 'POST' ? 404 : 200);
     }
+  });
+
+  it('grants a page on another local port nothing: its preflight and its request are refused', async () => {
+    // Prepare: a page served from another port, trying the documented local admin key.
+    const origin = 'http://127.0.0.1:8081';
+    // Act
+    // The preflight through node:http: the contract check on fetch knows no OPTIONS route.
+    const preflight = await new Promise<IncomingMessage>((resolve, reject) =>
+      httpRequest(`${stack.apiUrl}/admin/balance`, {
+        method: 'OPTIONS',
+        headers: {
+          origin,
+          'access-control-request-method': 'GET',
+          'access-control-request-headers': 'x-admin-key',
+        },
+      })
+        .on('response', (reply) => resolve(reply.resume()))
+        .on('error', reject)
+        .end(),
+    );
+    const request = await fetch(`${stack.apiUrl}/admin/balance`, {
+      headers: { origin, 'x-admin-key': adminKey() },
+    });
+    // Assess
+    expect(preflight.statusCode).toBe(403);
+    expect(Object.keys(preflight.headers).filter((name) => name.startsWith('access-control-'))).toEqual([]);
+    expect(request.status).toBe(403);
+    expect(request.headers.get('access-control-allow-origin')).toBeNull();
+    expect(request.headers.get('access-control-allow-credentials')).toBeNull();
+    expect(await request.json()).toEqual({ message: 'Forbidden' });
   });
 
   it('lists a flagged payout and resolves it by hand, recorded as the local operator', {

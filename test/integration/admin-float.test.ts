@@ -96,6 +96,36 @@ describe('GET /admin/balance against the sandbox', () => {
   });
 });
 
+describe('GET /admin/balance when Paypro answers a figure too large to read', () => {
+  it('answers 503, as for any unreadable balance, rather than 200 with available null', async () => {
+    // Prepare: "1" and 400 zeros, which Number() reads as Infinity.
+    stack.sandbox.failBalance('overflow');
+
+    // Act
+    let reply: Awaited<ReturnType<ReturnType<typeof adminGetBalanceHandler>>>;
+    try {
+      reply = await adminGetBalanceHandler(buildAdminBalanceDeps(stack.config))(
+        adminEvent('/admin/balance'),
+        lambdaContext(),
+      );
+    } finally {
+      stack.sandbox.failBalance('none');
+    }
+
+    // Assess
+    expect(reply).toEqual({
+      statusCode: 503,
+      headers: { 'content-type': 'application/problem+json' },
+      body: JSON.stringify({
+        type: 'about:blank',
+        title: 'Service Unavailable',
+        status: 503,
+        detail: "Paypro's balance could not be read; try again later.",
+      }),
+    });
+  });
+});
+
 describe('GET /admin/mpesa-receipts/{code} against the sandbox', () => {
   it('finds the payout a receipt code belongs to, by the code the sandbox gave it, in any case', async () => {
     // Prepare: a payout Paypro accepts (0015), then pays and calls back: verified by query, the

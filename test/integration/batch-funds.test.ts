@@ -80,4 +80,33 @@ describe('a batch larger than the float, against the sandbox over HTTP', () => {
     );
     expect(eventsOf(batchId)).toEqual(['Batch Accepted', 'Batch Awaiting Funds', 'Batch Completed']);
   }, 60_000);
+
+  it('waits in AWAITING_FUNDS, sending nothing, while Paypro answers a balance too large to read ("1" and 400 zeros)', async () => {
+    // Prepare: Number() reads that figure as Infinity, which would cover any batch.
+    stack.sandbox.setBalance(10_000);
+    stack.sandbox.failBalance('overflow');
+    const batchId = `overflow-${Date.now()}`;
+    const items = [0, 1].map((i) => ({
+      tradeNo: `${batchId}-${i}`,
+      amount: 500,
+      mobile: SANDBOX_MOBILES.succeeds,
+    }));
+
+    // Act
+    let waiting: unknown;
+    try {
+      expect((await batches.post({ batchId, items })).statusCode).toBe(202);
+      waiting = await batches.settled(batchId, ['AWAITING_FUNDS']);
+    } finally {
+      stack.sandbox.failBalance('none');
+    }
+    const sentWhileWaiting = items.map((item) => stack.sandbox.payoutCalls(item.tradeNo));
+    const done = await batches.settled(batchId, ['COMPLETED'], 30_000);
+
+    // Assess: no figure was taken from the answer; read again once Paypro answers sensibly.
+    expect(waiting).toMatchObject({ status: 'AWAITING_FUNDS', funds: { inFlight: 0, needed: 1_000 } });
+    expect((waiting as { funds: object }).funds).not.toHaveProperty('available');
+    expect(sentWhileWaiting).toEqual([0, 0]);
+    expect(done).toMatchObject({ status: 'COMPLETED' });
+  }, 60_000);
 });

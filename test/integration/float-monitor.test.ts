@@ -195,4 +195,24 @@ describe('float-monitor: Float Low and Float Restored reach the merchant once pe
       ['float.low', 20],
     ]);
   });
+
+  it('records a balance too large to read ("1" and 400 zeros) as a failed read, and throws nothing', async () => {
+    // Prepare: Number() reads that figure as Infinity.
+    const before = await monitorDeps.state.read();
+    const counter = recordingCounter();
+    stack.sandbox.failBalance('overflow');
+
+    // Act
+    let summary: FloatMonitorSummary;
+    try {
+      summary = await runAt(new Date(Date.now() + 60 * 60_000), counter);
+    } finally {
+      stack.sandbox.failBalance('none');
+    }
+
+    // Assess
+    expect(summary).toEqual({ reason: 'due', checked: false, published: 0 });
+    expect(counter.counts).toEqual({ FloatReadFailed: 1 });
+    expect(await monitorDeps.state.read()).toEqual(before);
+  });
 });

@@ -29,6 +29,11 @@ describe('parseBalance', () => {
       expected: { available: 0, frozen: 0, unsettled: 0 },
     },
     {
+      shape: 'the largest figure read, a trillion KES, and trailing zeros past 2 decimals',
+      data: { availableAmount: '1000000000000.00', freezeAmount: 1e12, unsettledAmount: '120.5000' },
+      expected: { available: 1e12, frozen: 1e12, unsettled: 120.5 },
+    },
+    {
       shape: 'surrounding spaces and extra fields',
       data: { availableAmount: ' 10.5 ', currency: 'KES' },
       expected: { available: 10.5, frozen: 0, unsettled: 0 },
@@ -49,6 +54,16 @@ describe('parseBalance', () => {
     { shape: 'words', data: { availableAmount: 'plenty' } },
     { shape: 'an exponent', data: { availableAmount: '1e6' } },
     { shape: 'a boolean', data: { availableAmount: true } },
+    { shape: '1 and 400 zeros (Infinity to Number())', data: { availableAmount: `1${'0'.repeat(400)}` } },
+    { shape: 'a figure over a trillion KES', data: { availableAmount: '1000000000000.01' } },
+    { shape: 'a number over a trillion KES', data: { availableAmount: 1e13 } },
+    { shape: 'a frozen figure past any float', data: { availableAmount: '10', freezeAmount: 1e300 } },
+    {
+      shape: 'an unsettled figure of 400 digits',
+      data: { availableAmount: '10', unsettledAmount: '9'.repeat(400) },
+    },
+    { shape: 'three decimals', data: { availableAmount: '10.005' } },
+    { shape: 'a number with three decimals', data: { availableAmount: 0.001 } },
     { shape: 'a bad frozen figure', data: { availableAmount: '10', freezeAmount: 'n/a' } },
     { shape: 'a negative unsettled figure', data: { availableAmount: '10', unsettledAmount: -1 } },
     { shape: 'an array', data: [{ availableAmount: '10' }] },
