@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { watchApi } from './contract';
 
@@ -48,6 +49,9 @@ export async function runNpmStart(
   const lambdaPort = await freePort();
   const consolePort = await freePort();
   const apiKey = 'e2e-api-key';
+  // Its own bundle folder (git-ignored as .esbuild*/): e2e files may run side by side, and two
+  // serverless-esbuild builds into one folder would overwrite each other's bundles.
+  const esbuildDir = `.esbuild-e2e-${apiPort}`;
   let output = '';
   // The unit-test placeholders from vitest.config.ts must not reach the stack: an unset
   // PAYPRO_BASE_URL is what makes `npm start` run its own sandbox.
@@ -60,6 +64,7 @@ export async function runNpmStart(
       CONSOLE_PORT: String(consolePort),
       LOCAL_API_KEY: apiKey,
       SLS_ESBUILD_WATCH: '__no_watch__',
+      SLS_ESBUILD_WORK_DIR: esbuildDir,
       ...env,
     },
     detached: true,
@@ -105,6 +110,7 @@ export async function runNpmStart(
         process.kill(-pgid, 'SIGKILL');
         throw new Error(`npm start left processes running 10 s after Ctrl-C:\n${output}`);
       }
+      rmSync(esbuildDir, { recursive: true, force: true });
       return exit;
     },
   };
