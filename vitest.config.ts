@@ -1,5 +1,6 @@
 import { defineConfig } from 'vitest/config';
 import { LOCAL_CAPS } from './infra/local/caps.ts';
+import LongestFirst from './test/support/longest-first.ts';
 
 // The AWS SDK warns that Node 20 is near its end; Lambda runs Node 22, where nothing is silenced.
 const oldNode = Number(process.versions.node.split('.')[0]) < 22;
@@ -12,8 +13,13 @@ export default defineConfig({
     environment: 'node',
     testTimeout: 30_000,
     hookTimeout: 120_000,
-    // Integration files each start their own dynalite and sandbox on ephemeral ports.
+    // Integration files each start their own dynalite and sandbox on ephemeral ports, and each e2e
+    // file its own npm start (own ports, own esbuild folder), so files can run side by side.
     pool: 'forks',
+    // vitest's default on 2 cores is one worker: the whole suite in series, though most of the
+    // long files wait on a stack rather than compute. Two workers, the longest files first.
+    maxWorkers: 2,
+    sequence: { sequencer: LongestFirst },
     env: {
       AWS_REGION: 'eu-west-1',
       AWS_ACCESS_KEY_ID: 'test',

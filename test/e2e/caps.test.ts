@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { kenyaDate } from '../../lib/shared/kenya-time';
-import { type RunningStack, runNpmStart } from '../support/local-stack-process';
+import { type RunningStack, runNpmStart, START_HOOK_TIMEOUT_MS } from '../support/local-stack-process';
 
 let stack: RunningStack;
 
 beforeAll(async () => {
   // What docs/payouts.md ("Caps") tells an operator to try: a day capped at ten payouts.
   stack = await runNpmStart({ DAILY_MAX_COUNT: '10' });
-}, 120_000);
+}, START_HOOK_TIMEOUT_MS);
 afterAll(async () => {
   await stack?.stop();
 });

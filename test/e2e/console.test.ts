@@ -5,7 +5,7 @@ import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { heldLine } from '../../console/web/paypro-status.js';
 import { kenyaDate } from '../../lib/shared/kenya-time';
-import { type RunningStack, runNpmStart } from '../support/local-stack-process';
+import { type RunningStack, runNpmStart, START_HOOK_TIMEOUT_MS } from '../support/local-stack-process';
 
 /** Where each page's screenshot is kept (git-ignored), for a person to look at after a run. */
 const SCREENSHOTS = resolve(import.meta.dirname, '../../test-results/console');
@@ -44,7 +44,7 @@ beforeAll(async () => {
   page = await (
     await browser.newContext({ acceptDownloads: true, viewport: { width: 1280, height: 900 } })
   ).newPage();
-}, 150_000);
+}, START_HOOK_TIMEOUT_MS);
 afterAll(async () => {
   await browser?.close();
   await stack?.stop();

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningStack, runNpmStart } from '../support/local-stack-process';
+import { type RunningStack, runNpmStart, START_HOOK_TIMEOUT_MS } from '../support/local-stack-process';
 import { until } from '../support/wait';
 
 /*
@@ -17,7 +17,7 @@ beforeAll(async () => {
   const match = /Paypro:\s+(http:\/\/127\.0\.0\.1:\d+) \(local sandbox\)/.exec(stack.output());
   if (!match?.[1]) throw new Error(`no sandbox URL in npm start's banner:\n${stack.output()}`);
   sandboxUrl = match[1];
-}, 120_000);
+}, START_HOOK_TIMEOUT_MS);
 afterAll(async () => {
   await stack?.stop();
 });

@@ -8,7 +8,7 @@ import { LOCAL_DEV_SECRET } from '../../infra/local/dev-secret';
 import { callbackToken } from '../../lib/paypro/callback-token';
 import { kenyaDate } from '../../lib/shared/kenya-time';
 import { generateWebhookSecret } from '../../lib/webhooks/sign';
-import { type RunningStack, runNpmStart } from '../support/local-stack-process';
+import { type RunningStack, runNpmStart, START_HOOK_TIMEOUT_MS } from '../support/local-stack-process';
 import { until as waitFor } from '../support/wait';
 import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver';
 
@@ -29,7 +29,7 @@ beforeAll(async () => {
     WEBHOOK_URL: `${receiver.url}/hooks`,
     WEBHOOK_SECRET: webhookSecret,
   });
-}, 120_000);
+}, START_HOOK_TIMEOUT_MS);
 afterAll(async () => {
   await stack?.stop();
   await receiver?.close();

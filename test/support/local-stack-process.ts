@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { closeSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { watchApi } from './contract';
 
@@ -39,15 +40,71 @@ function groupAlive(pgid: number): boolean {
   }
 }
 
+/**
+ * The bound of an e2e file's beforeAll that runs npm start: its own start (up to 90 s) plus a
+ * wait of about as long while another worker's npm start holds the start lock.
+ */
+export const START_HOOK_TIMEOUT_MS = 300_000;
+
+/** The lock one npm start holds while it bundles and starts (a file naming its process). */
+const START_LOCK = '.esbuild-e2e-start.lock';
+
+/** Whether process `pid` is alive. */
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Waits until no other test worker is starting an npm start, then holds the lock: bundling 29
+ * functions takes both cores, and two starts at once on 2 cores each took longer than the two
+ * in turn. A lock left by a process that died is taken over. Returns the release.
+ */
+async function startTurn(): Promise<() => void> {
+  for (;;) {
+    try {
+      const fd = openSync(START_LOCK, 'wx');
+      writeSync(fd, String(process.pid));
+      closeSync(fd);
+      return () => rmSync(START_LOCK, { force: true });
+    } catch {
+      let holder = 0;
+      try {
+        holder = Number(readFileSync(START_LOCK, 'utf8'));
+      } catch {
+        continue;
+      }
+      if (holder > 0 && !alive(holder)) rmSync(START_LOCK, { force: true });
+      else await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+}
+
 /** Runs `npm start` exactly as a person would, and waits until it says it is ready. */
 export async function runNpmStart(
   env: Record<string, string> = {},
   readyTimeoutMs = 90_000,
 ): Promise<RunningStack> {
+  const release = await startTurn();
+  try {
+    return await startStack(env, readyTimeoutMs);
+  } finally {
+    release();
+  }
+}
+
+async function startStack(env: Record<string, string>, readyTimeoutMs: number): Promise<RunningStack> {
   const apiPort = await freePort();
   const lambdaPort = await freePort();
   const consolePort = await freePort();
   const apiKey = 'e2e-api-key';
+  // Its own bundle folder (git-ignored as .esbuild*/): e2e files may run side by side, and two
+  // serverless-esbuild builds into one folder would overwrite each other's bundles.
+  const esbuildDir = `.esbuild-e2e-${apiPort}`;
   let output = '';
   // The unit-test placeholders from vitest.config.ts must not reach the stack: an unset
   // PAYPRO_BASE_URL is what makes `npm start` run its own sandbox.
@@ -60,6 +117,7 @@ export async function runNpmStart(
       CONSOLE_PORT: String(consolePort),
       LOCAL_API_KEY: apiKey,
       SLS_ESBUILD_WATCH: '__no_watch__',
+      SLS_ESBUILD_WORK_DIR: esbuildDir,
       ...env,
     },
     detached: true,
@@ -86,6 +144,11 @@ export async function runNpmStart(
       clearTimeout(timer);
       reject(new Error(`npm start exited with ${code}:\n${output}`));
     });
+  }).catch((error: unknown) => {
+    // Not ready: nothing of it may outlive the test, nor its bundles.
+    if (child.exitCode === null && child.signalCode === null) process.kill(-(child.pid as number), 'SIGKILL');
+    rmSync(esbuildDir, { recursive: true, force: true });
+    throw error;
   });
   const apiUrl = `http://127.0.0.1:${apiPort}/dev`;
   // Every reply of this API to the test's fetch calls is checked against openapi.json.
@@ -105,6 +168,7 @@ export async function runNpmStart(
         process.kill(-pgid, 'SIGKILL');
         throw new Error(`npm start left processes running 10 s after Ctrl-C:\n${output}`);
       }
+      rmSync(esbuildDir, { recursive: true, force: true });
       return exit;
     },
   };
